@@ -1,0 +1,108 @@
+//! `App`: the one handle to everything the server runs on, built once at start-up.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::{auth, tenants};
+use crate::error::{Error, Result};
+use crate::search::LeadSearch;
+use crate::store::Store;
+
+/// How often a key's `last_used_at` is written at most: a write per request would cost more
+/// than the request.
+const KEY_TOUCH_INTERVAL: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    /// The external URL: snippets, the admin link, same-origin checks, cookie `Secure`.
+    pub public_url: Url,
+    pub store: Store,
+    pub leads_index: LeadSearch,
+    pub clock: Arc<dyn Clock>,
+    key_touches: Mutex<HashMap<String, Instant>>,
+}
+
+impl Deref for App {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl App {
+    /// Opens the data directory: database (migrated), `default` tenant, search index.
+    pub async fn open(config: Config, public_url: Url, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = open_store(&config.data_dir)?;
+        tenants::ensure_default(&store, clock.as_ref()).await?;
+        let index_dir = config.data_dir.join("index").join("leads");
+        let refresh = config.search_refresh;
+        let for_index = store.clone();
+        let leads_index = tokio::task::spawn_blocking(move || LeadSearch::open(&index_dir, &for_index, refresh))
+            .await
+            .map_err(Error::internal)??;
+        Ok(Self(Arc::new(Inner {
+            config,
+            public_url,
+            store,
+            leads_index,
+            clock,
+            key_touches: Mutex::new(HashMap::new()),
+        })))
+    }
+
+    /// Flushes the index and closes the database; blocking.
+    pub fn close(&self) {
+        self.leads_index.close();
+        self.store.close();
+    }
+
+    /// Records a key's use, at most once per interval per key, without delaying the caller.
+    pub fn note_key_used(&self, key_id: &str) {
+        let due = {
+            let mut touches = self.key_touches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = Instant::now();
+            let due = touches.get(key_id).is_none_or(|last| now.duration_since(*last) >= KEY_TOUCH_INTERVAL);
+            if due {
+                touches.insert(key_id.to_owned(), now);
+            }
+            due
+        };
+        if due {
+            let (app, id) = (self.clone(), key_id.to_owned());
+            tokio::spawn(async move {
+                if let Err(err) = auth::touch_key(&app.store, app.clock.as_ref(), id).await {
+                    tracing::warn!(%err, "could not record API key use");
+                }
+            });
+        }
+    }
+}
+
+/// Opens (creating) the data directory, private to this user, and the database in it.
+pub fn open_store(data_dir: &Path) -> Result<Store> {
+    create_private_dir(data_dir)?;
+    Store::open(&data_dir.join("synaptiq.db"))
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::Unavailable(format!("cannot create data directory {}: {e}", dir.display())))
+}

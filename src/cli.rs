@@ -1,0 +1,262 @@
+//! The command line: `serve`, and the commands that work on the data directory directly
+//! (safe while a server runs: SQLite WAL lets both write).
+//!
+//! Scripting output goes to stdout, human notes to stderr. Exit codes: 0 ok, 1 runtime
+//! failure, 2 usage or configuration error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Flags, LogFormat};
+use crate::domain::model::{TenantId, Tier};
+use crate::domain::{auth, tenants};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+#[derive(Parser, Debug)]
+#[command(name = "synaptiq", version, about = "Self-hosted AI sales agent: chat widget, leads, webhooks — one binary")]
+pub struct Cli {
+    /// A synaptiq.toml with any configuration key (flags and SYNAPTIQ_* variables win)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// State directory [env: SYNAPTIQ_DATA_DIR] [default: ./synaptiq-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (works with no configuration at all)
+    Serve(ServeArgs),
+    /// Create, list and revoke API keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Create and list tenants
+    #[command(subcommand)]
+    Tenants(TenantsCommand),
+    /// Manage the admin token
+    #[command(subcommand, name = "admin-token")]
+    AdminToken(AdminTokenCommand),
+    /// Print the OpenAPI spec (JSON) on stdout
+    Openapi,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Listen address; port 0 picks a free port [env: SYNAPTIQ_BIND] [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// External URL, used in snippets and cookies [env: SYNAPTIQ_PUBLIC_URL] [default: http://{bind}]
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create a key and print it, alone, on stdout (it is shown only this once)
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value_t = TierArg::Free)]
+        tier: TierArg,
+        #[arg(long, default_value = "default")]
+        tenant: String,
+    },
+    /// List keys (tab-separated: id, tenant, name, tier, prefix, created, last used, revoked)
+    List {
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Revoke a key by id
+    Revoke { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TenantsCommand {
+    /// Create a tenant; ids are 1-64 characters of a-z, 0-9 and -
+    Create {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List tenants (tab-separated: id, name, created)
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminTokenCommand {
+    /// Replace the admin token, end every session, print the new token on stdout
+    Reset,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum TierArg {
+    Free,
+    Pro,
+    Enterprise,
+}
+
+impl From<TierArg> for Tier {
+    fn from(t: TierArg) -> Self {
+        match t {
+            TierArg::Free => Tier::Free,
+            TierArg::Pro => Tier::Pro,
+            TierArg::Enterprise => Tier::Enterprise,
+        }
+    }
+}
+
+/// Runs the parsed command line to an exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    if let Command::Openapi = cli.command {
+        println!("{}", crate::http::spec_json());
+        return ExitCode::SUCCESS;
+    }
+    let (bind, public_url) = match &cli.command {
+        Command::Serve(args) => (args.bind.clone(), args.public_url.clone()),
+        _ => (None, None),
+    };
+    let flags = Flags { config: cli.config.clone(), data_dir: cli.data_dir.clone(), bind, public_url };
+    let config = match Config::load(&flags) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("synaptiq: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("synaptiq: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Invalid { field, reason }) => {
+            eprintln!("synaptiq: {field}: {reason}");
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("synaptiq: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::builder().parse_lossy(&config.log);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn dispatch(command: Command, config: Config) -> Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match command {
+        Command::Serve(_) => serve(config, clock).await,
+        Command::Openapi => Ok(()),
+        Command::Keys(cmd) => keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await,
+        Command::Tenants(cmd) => tenants_cmd(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await,
+        Command::AdminToken(AdminTokenCommand::Reset) => {
+            let store = open(&config, clock.as_ref()).await?;
+            let token = auth::reset_admin_token(&store, clock.as_ref()).await?;
+            println!("{token}");
+            eprintln!("Admin token replaced; every admin session has ended.");
+            close(store).await
+        }
+    }
+}
+
+async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<()> {
+    let server = crate::server::start(config, clock).await?;
+    println!("http://{}", server.addr);
+    eprintln!("{}", server.banner());
+    shutdown_signal().await;
+    eprintln!("Shutting down: finishing in-flight requests…");
+    server.stop().await?;
+    eprintln!("Stopped cleanly.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+async fn open(config: &Config, clock: &dyn Clock) -> Result<Store> {
+    let store = crate::app::open_store(&config.data_dir)?;
+    tenants::ensure_default(&store, clock).await?;
+    Ok(store)
+}
+
+async fn close(store: Store) -> Result<()> {
+    tokio::task::spawn_blocking(move || store.close()).await.map_err(Error::internal)
+}
+
+async fn keys(cmd: KeysCommand, store: &Store, clock: &dyn Clock) -> Result<()> {
+    match cmd {
+        KeysCommand::Create { name, tier, tenant } => {
+            let tenant = TenantId::parse("--tenant", &tenant)?;
+            let (key, secret) = auth::create_key(store, clock, tenant, &name, tier.into()).await?;
+            println!("{secret}");
+            eprintln!("Created {} key {} ({}) for tenant {}; it is shown only this once.", key.tier.as_str(), key.id, key.prefix, key.tenant);
+        }
+        KeysCommand::List { tenant } => {
+            let tenant = tenant.map(|t| TenantId::parse("--tenant", &t)).transpose()?;
+            for key in auth::list_keys(store, tenant).await? {
+                let time = |t: Option<jiff::Timestamp>| t.map(crate::clock::format).unwrap_or_else(|| "-".into());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    key.id, key.tenant, key.name, key.tier.as_str(), key.prefix,
+                    crate::clock::format(key.created_at), time(key.last_used_at), time(key.revoked_at)
+                );
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            let key = auth::revoke_key(store, clock, None, &id).await?;
+            eprintln!("Revoked key {} ({}).", key.id, key.prefix);
+        }
+    }
+    close(store.clone()).await
+}
+
+async fn tenants_cmd(cmd: TenantsCommand, store: &Store, clock: &dyn Clock) -> Result<()> {
+    match cmd {
+        TenantsCommand::Create { id, name } => {
+            let tenant = tenants::create_in(store, clock, &id, name).await?;
+            println!("{}", tenant.id);
+            eprintln!("Created tenant {} ({}).", tenant.id, tenant.name);
+        }
+        TenantsCommand::List => {
+            for t in tenants::list(store).await? {
+                println!("{}\t{}\t{}", t.id, t.name, crate::clock::format(t.created_at));
+            }
+        }
+    }
+    close(store.clone()).await
+}

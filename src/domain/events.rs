@@ -1,0 +1,67 @@
+//! The event outbox: each change writes its event in the same transaction, so no committed
+//! change can lose its event and a restart loses no pending delivery.
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::model::{Event, Page, TenantId};
+use super::pagination;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store;
+
+pub const KINDS: &[&str] = &[
+    "lead.created",
+    "lead.updated",
+    "lead.qualified",
+    "meeting.booked",
+    "lead.deleted",
+    "conversation.started",
+    "conversation.completed",
+];
+
+/// Writes `{"event", "timestamp", "data"}` — the seed's envelope — to the outbox.
+pub fn record(
+    conn: &Connection,
+    tenant: &TenantId,
+    kind: &'static str,
+    data: &impl Serialize,
+    now: Timestamp,
+) -> Result<()> {
+    let payload = serde_json::json!({
+        "event": kind,
+        "timestamp": crate::clock::format(now),
+        "data": data,
+    });
+    let event = Event {
+        id: uuid::Uuid::now_v7().to_string(),
+        tenant: tenant.clone(),
+        kind: kind.to_owned(),
+        payload,
+        created_at: now,
+    };
+    store::events::insert(conn, &event)
+}
+
+pub async fn list(
+    app: &App,
+    tenant: &TenantId,
+    kind: Option<String>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<Event>> {
+    if let Some(kind) = &kind
+        && !KINDS.contains(&kind.as_str())
+    {
+        return Err(Error::invalid("type", format!("unknown event type (expected one of: {})", KINDS.join(", "))));
+    }
+    let limit = pagination::limit(limit)?;
+    let before = pagination::after(cursor)?;
+    let tenant = tenant.clone();
+    let items = app
+        .store
+        .read(move |conn| store::events::list(conn, &tenant, kind.as_deref(), before.as_deref(), limit + 1))
+        .await?;
+    Ok(pagination::keyset_page(items, limit, |e| &e.id))
+}

@@ -1,0 +1,164 @@
+//! The product's plain data types, shared by the domain, the store and the search index.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A tenant id: `[a-z0-9-]{1,64}`. Every row belongs to exactly one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct TenantId(String);
+
+impl TenantId {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
+        let valid = !raw.is_empty()
+            && raw.len() <= 64
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Error::invalid(field, "must be 1-64 characters of a-z, 0-9 and -"))
+        }
+    }
+
+    /// An id read back from the database, where only validated ids are ever written.
+    pub(crate) fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+
+    pub fn default_tenant() -> Self {
+        Self("default".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: TenantId,
+    pub name: String,
+    #[serde(with = "crate::clock::wire")]
+    pub created_at: Timestamp,
+    #[serde(with = "crate::clock::wire")]
+    pub updated_at: Timestamp,
+}
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
+                match raw {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(field, format!(
+                        "unknown value {raw:?} (expected one of: {})",
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Where a lead is in the funnel; exactly the seed's six.
+    LeadStatus {
+        New = "new",
+        Qualifying = "qualifying",
+        Qualified = "qualified",
+        Booked = "booked",
+        Disqualified = "disqualified",
+        Nurturing = "nurturing",
+    }
+);
+
+string_enum!(
+    /// How a lead entered the system.
+    LeadSource { Widget = "widget", Api = "api", Import = "import" }
+);
+
+string_enum!(
+    /// An API key's plan tier; it sets the key's rate limit.
+    Tier { Free = "free", Pro = "pro", Enterprise = "enterprise" }
+);
+
+/// The agent's assessment: a score and the reasons that produced it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Qualification {
+    pub score: u8,
+    pub reasons: Vec<String>,
+}
+
+/// A lead exactly as the API returns it; webhooks carry this same JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lead {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant: TenantId,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub status: LeadStatus,
+    pub qualification_score: u8,
+    pub qualification: Option<Qualification>,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    pub source: LeadSource,
+    #[serde(with = "crate::clock::wire")]
+    pub created_at: Timestamp,
+    #[serde(with = "crate::clock::wire")]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: String,
+    pub tenant: TenantId,
+    pub name: String,
+    pub tier: Tier,
+    /// The first characters of the key, shown so people can tell keys apart.
+    pub prefix: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// An outbox row: the envelope exactly as it will be delivered.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub tenant: TenantId,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub created_at: Timestamp,
+}
+
+/// A page of results and the cursor for the next one.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,73 @@
+//! The one error type every layer passes around; `http/error.rs` maps it to a status once.
+
+use std::fmt;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Error {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A request value that breaks a rule; `field` is the wire name the caller sent.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    /// The change clashes with existing data; `existing` names the resource it clashes with.
+    #[error("{message}")]
+    Conflict { message: String, existing: Option<Existing> },
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many requests, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The resource a conflicting request collided with, so clients can use it instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing {
+    Lead(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::Invalid { field, reason: reason.into() }
+    }
+
+    pub fn internal(err: impl fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        Self::internal(format!("database: {err}"))
+    }
+}
+
+impl From<r2d2::Error> for Error {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Unavailable(format!("database unavailable: {err}"))
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(err: tantivy::TantivyError) -> Self {
+        Self::internal(format!("search index: {err}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Self::internal(format!("json: {err}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Self::internal(format!("io: {err}"))
+    }
+}

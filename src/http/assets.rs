@@ -1,0 +1,13 @@
+//! Static files embedded in the binary (assets/).
+
+use poem::endpoint::EmbeddedFilesEndpoint;
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "assets/admin/"]
+pub struct AdminFiles;
+
+/// `/admin`: the admin UI's files.
+pub fn admin() -> EmbeddedFilesEndpoint<AdminFiles> {
+    EmbeddedFilesEndpoint::<AdminFiles>::new()
+}

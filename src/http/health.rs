@@ -1,0 +1,78 @@
+//! Liveness and dependency health.
+//!
+//! | method | path        | operation |
+//! |--------|-------------|-----------|
+//! | GET    | /api/health | health    |
+
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use super::ApiTags;
+use crate::app::App;
+use crate::config::LlmProvider;
+
+pub struct HealthApi;
+
+#[OpenApi(prefix_path = "/api", tag = "ApiTags::Health")]
+impl HealthApi {
+    /// Check health
+    ///
+    /// Checks the database and the search index for real; 503 when either cannot be used.
+    #[oai(path = "/health", method = "get", operation_id = "health")]
+    async fn health(&self, app: Data<&App>) -> HealthResponse {
+        let database = app.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))?)).await;
+        let search = app.leads_index.check();
+        let report = Health {
+            status: if database.is_ok() && search.is_ok() { "ok" } else { "degraded" }.to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            database: state(database.err()),
+            search: state(search.err()),
+            llm: llm_state(&app).to_owned(),
+        };
+        if report.status == "ok" { HealthResponse::Ok(Json(report)) } else { HealthResponse::Degraded(Json(report)) }
+    }
+}
+
+fn state(err: Option<crate::error::Error>) -> String {
+    match err {
+        None => "ok".to_owned(),
+        Some(err) => {
+            tracing::warn!(%err, "health check failed");
+            "error".to_owned()
+        }
+    }
+}
+
+fn llm_state(app: &App) -> &'static str {
+    match (app.config.llm.provider, &app.config.llm.api_key) {
+        (LlmProvider::Builtin, _) => "builtin",
+        // Local OpenAI-compatible servers (Ollama, llama.cpp) need no key, only a base URL.
+        (LlmProvider::OpenAi, None) if app.config.llm.base_url.is_none() => "not_configured",
+        (LlmProvider::Anthropic, None) => "not_configured",
+        _ => "ok",
+    }
+}
+
+#[derive(Object)]
+pub struct Health {
+    /// `ok`, or `degraded` when the database or the index cannot be used.
+    pub status: String,
+    pub version: String,
+    /// `ok` or `error`.
+    pub database: String,
+    /// `ok` or `error`.
+    pub search: String,
+    /// `builtin`, `ok`, `not_configured` or `unreachable`.
+    pub llm: String,
+}
+
+#[derive(ApiResponse)]
+pub enum HealthResponse {
+    /// Everything works.
+    #[oai(status = 200)]
+    Ok(Json<Health>),
+    /// The database or the search index cannot be used.
+    #[oai(status = 503)]
+    Degraded(Json<Health>),
+}

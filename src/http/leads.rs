@@ -1,0 +1,407 @@
+//! Leads over HTTP.
+//!
+//! | method | path                                   | operation        |
+//! |--------|----------------------------------------|------------------|
+//! | GET    | /api/leads                             | listLeads        |
+//! | POST   | /api/leads                             | createLead       |
+//! | GET    | /api/leads/{id}                        | getLead          |
+//! | PATCH  | /api/leads/{id}                        | updateLead       |
+//! | DELETE | /api/leads/{id}                        | deleteLead       |
+//! | GET    | /api/leads/{id}/export                 | exportLead       |
+//! | GET    | /api/leads/export.csv                  | exportLeadsCsv   |
+//!
+//! The seed also shows `/api/admin/leads`: the same operations live there (`adminListLeads`…).
+
+use std::collections::BTreeMap;
+
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::app::App;
+use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
+use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct LeadsApi;
+
+#[OpenApi(prefix_path = "/api", tag = "ApiTags::Leads")]
+impl LeadsApi {
+    /// List or search leads
+    ///
+    /// Newest first. With `q`, full-text search over name, email and company (the last word
+    /// matches as a prefix), ranked by relevance, then recency.
+    #[oai(path = "/leads", method = "get", operation_id = "listLeads")]
+    async fn list(&self, app: Data<&App>, caller: Caller, q: Query<Option<String>>, status: Query<Option<StatusName>>, cursor: Query<Option<String>>, limit: Query<Option<i64>>) -> Result<Json<LeadList>> {
+        list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
+    }
+
+    /// Create a lead
+    #[oai(path = "/leads", method = "post", operation_id = "createLead")]
+    async fn create(&self, app: Data<&App>, caller: Caller, body: Json<CreateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Created> {
+        create(&app, &caller, body.0, refresh.0).await
+    }
+
+    /// Export leads as CSV
+    ///
+    /// Every lead of the tenant, newest first.
+    #[oai(path = "/leads/export.csv", method = "get", operation_id = "exportLeadsCsv")]
+    async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
+        export_csv(&app, &caller).await
+    }
+
+    /// Get a lead
+    #[oai(path = "/leads/:id", method = "get", operation_id = "getLead")]
+    async fn get(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadEnvelope>> {
+        get(&app, &caller, id.0).await
+    }
+
+    /// Update a lead
+    ///
+    /// Only the fields present change; `null` clears phone, company or metadata.
+    #[oai(path = "/leads/:id", method = "patch", operation_id = "updateLead")]
+    async fn update(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, body: Json<UpdateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Json<LeadEnvelope>> {
+        update(&app, &caller, id.0, body.0, refresh.0).await
+    }
+
+    /// Delete a lead
+    ///
+    /// Erases the lead and everything held about it (GDPR erasure).
+    #[oai(path = "/leads/:id", method = "delete", operation_id = "deleteLead")]
+    async fn delete(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, refresh: Query<Option<RefreshMode>>) -> Result<Deleted> {
+        delete(&app, &caller, id.0, refresh.0).await
+    }
+
+    /// Export everything held about a lead
+    ///
+    /// One JSON document: the lead and every event about it (GDPR access request).
+    #[oai(path = "/leads/:id/export", method = "get", operation_id = "exportLead")]
+    async fn export(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadExport>> {
+        export(&app, &caller, id.0).await
+    }
+}
+
+/// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`.
+pub struct AdminLeadsApi;
+
+#[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::Leads")]
+impl AdminLeadsApi {
+    /// List or search leads (admin path)
+    #[oai(path = "/leads", method = "get", operation_id = "adminListLeads")]
+    async fn list(&self, app: Data<&App>, caller: Caller, q: Query<Option<String>>, status: Query<Option<StatusName>>, cursor: Query<Option<String>>, limit: Query<Option<i64>>) -> Result<Json<LeadList>> {
+        list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
+    }
+
+    /// Create a lead (admin path)
+    #[oai(path = "/leads", method = "post", operation_id = "adminCreateLead")]
+    async fn create(&self, app: Data<&App>, caller: Caller, body: Json<CreateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Created> {
+        create(&app, &caller, body.0, refresh.0).await
+    }
+
+    /// Export leads as CSV (admin path)
+    #[oai(path = "/leads/export.csv", method = "get", operation_id = "adminExportLeadsCsv")]
+    async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
+        export_csv(&app, &caller).await
+    }
+
+    /// Get a lead (admin path)
+    #[oai(path = "/leads/:id", method = "get", operation_id = "adminGetLead")]
+    async fn get(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadEnvelope>> {
+        get(&app, &caller, id.0).await
+    }
+
+    /// Update a lead (admin path)
+    #[oai(path = "/leads/:id", method = "patch", operation_id = "adminUpdateLead")]
+    async fn update(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, body: Json<UpdateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Json<LeadEnvelope>> {
+        update(&app, &caller, id.0, body.0, refresh.0).await
+    }
+
+    /// Delete a lead (admin path)
+    #[oai(path = "/leads/:id", method = "delete", operation_id = "adminDeleteLead")]
+    async fn delete(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, refresh: Query<Option<RefreshMode>>) -> Result<Deleted> {
+        delete(&app, &caller, id.0, refresh.0).await
+    }
+
+    /// Export everything held about a lead (admin path)
+    #[oai(path = "/leads/:id/export", method = "get", operation_id = "adminExportLead")]
+    async fn export(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadExport>> {
+        export(&app, &caller, id.0).await
+    }
+}
+
+async fn list(app: &App, caller: &Caller, q: Option<String>, status: Option<StatusName>, cursor: Option<String>, limit: Option<i64>) -> Result<Json<LeadList>> {
+    let query = ListQuery { q, status: status.map(StatusName::into_domain), cursor, limit };
+    let page = domain::list(app, caller.tenant(), query).await?;
+    Ok(Json(LeadList { leads: page.items.into_iter().map(LeadBody::from).collect(), next_cursor: page.next_cursor }))
+}
+
+async fn create(app: &App, caller: &Caller, body: CreateLead, refresh: Option<RefreshMode>) -> Result<Created> {
+    let input = NewLead {
+        name: body.name,
+        email: body.email,
+        phone: body.phone,
+        company: body.company,
+        metadata: body.metadata.map(|m| Value::Object(m.into_iter().collect())),
+    };
+    let lead = domain::create(app, caller.tenant(), input, LeadSource::Api, RefreshMode::domain(refresh)).await?;
+    Ok(Created::Lead(Json(LeadEnvelope { lead: lead.into() })))
+}
+
+async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadEnvelope>> {
+    let lead = domain::get(app, caller.tenant(), &id.to_string()).await?;
+    Ok(Json(LeadEnvelope { lead: lead.into() }))
+}
+
+async fn update(app: &App, caller: &Caller, id: Uuid, body: UpdateLead, refresh: Option<RefreshMode>) -> Result<Json<LeadEnvelope>> {
+    let patch = LeadPatch {
+        name: body.name,
+        email: body.email,
+        phone: patch(body.phone),
+        company: patch(body.company),
+        status: body.status.map(StatusName::into_domain),
+        qualification_score: body.qualification_score,
+        metadata: patch(body.metadata).map(|m| Value::Object(m.into_iter().collect())),
+    };
+    let lead = domain::update(app, caller.tenant(), &id.to_string(), patch, RefreshMode::domain(refresh)).await?;
+    Ok(Json(LeadEnvelope { lead: lead.into() }))
+}
+
+async fn delete(app: &App, caller: &Caller, id: Uuid, refresh: Option<RefreshMode>) -> Result<Deleted> {
+    domain::delete(app, caller.tenant(), &id.to_string(), RefreshMode::domain(refresh)).await?;
+    Ok(Deleted::Lead)
+}
+
+async fn export(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadExport>> {
+    let export = domain::export(app, caller.tenant(), &id.to_string()).await?;
+    Ok(Json(LeadExport {
+        lead: export.lead.into(),
+        events: export.events,
+        exported_at: crate::clock::format(export.exported_at),
+    }))
+}
+
+async fn export_csv(app: &App, caller: &Caller) -> Result<Csv> {
+    let bytes = domain::export_csv(app, caller.tenant()).await?;
+    Ok(Csv::Ok(Binary(bytes), "attachment; filename=\"leads.csv\"".to_owned()))
+}
+
+fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => Patch::Set(v),
+    }
+}
+
+impl<T> Patch<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Keep => Patch::Keep,
+            Patch::Clear => Patch::Clear,
+            Patch::Set(v) => Patch::Set(f(v)),
+        }
+    }
+}
+
+/// A lead status, exactly the seed's six.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename = "LeadStatus", rename_all = "lowercase")]
+pub enum StatusName {
+    New,
+    Qualifying,
+    Qualified,
+    Booked,
+    Disqualified,
+    Nurturing,
+}
+
+impl StatusName {
+    fn into_domain(self) -> LeadStatus {
+        match self {
+            Self::New => LeadStatus::New,
+            Self::Qualifying => LeadStatus::Qualifying,
+            Self::Qualified => LeadStatus::Qualified,
+            Self::Booked => LeadStatus::Booked,
+            Self::Disqualified => LeadStatus::Disqualified,
+            Self::Nurturing => LeadStatus::Nurturing,
+        }
+    }
+
+    fn from_domain(status: LeadStatus) -> Self {
+        match status {
+            LeadStatus::New => Self::New,
+            LeadStatus::Qualifying => Self::Qualifying,
+            LeadStatus::Qualified => Self::Qualified,
+            LeadStatus::Booked => Self::Booked,
+            LeadStatus::Disqualified => Self::Disqualified,
+            LeadStatus::Nurturing => Self::Nurturing,
+        }
+    }
+}
+
+/// `wait_for` answers only once the change is searchable (Elasticsearch's convention).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename = "Refresh")]
+pub enum RefreshMode {
+    #[oai(rename = "wait_for")]
+    WaitFor,
+    #[oai(rename = "false")]
+    False,
+}
+
+impl RefreshMode {
+    fn domain(mode: Option<Self>) -> Refresh {
+        match mode {
+            Some(Self::WaitFor) => Refresh::WaitFor,
+            _ => Refresh::Immediate,
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "CreateLead", rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateLead {
+    /// Contact name (1-200 chars).
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    /// A valid email address; unique per tenant (case-insensitive).
+    pub email: String,
+    /// Phone number (max 50 chars).
+    #[oai(validator(max_length = 50))]
+    pub phone: Option<String>,
+    /// Company name (max 200 chars).
+    #[oai(validator(max_length = 200))]
+    pub company: Option<String>,
+    /// Arbitrary JSON object (at most 16 KiB).
+    pub metadata: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "UpdateLead", rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateLead {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// `null` clears it.
+    #[oai(validator(max_length = 50))]
+    pub phone: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(validator(max_length = 200))]
+    pub company: MaybeUndefined<String>,
+    pub status: Option<StatusName>,
+    /// Integer 0-100.
+    #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
+    pub qualification_score: Option<i64>,
+    /// Replaces the metadata object; `null` clears it.
+    pub metadata: MaybeUndefined<BTreeMap<String, Value>>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "Lead", rename_all = "camelCase")]
+pub struct LeadBody {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub status: StatusName,
+    /// 0-100.
+    pub qualification_score: u8,
+    /// The agent's assessment, once it has made one.
+    pub qualification: Option<QualificationBody>,
+    pub metadata: BTreeMap<String, Value>,
+    pub source: SourceName,
+    /// RFC 3339 UTC with milliseconds.
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "Qualification")]
+pub struct QualificationBody {
+    pub score: u8,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Enum, Debug, Clone, Copy)]
+#[oai(rename = "LeadSource", rename_all = "lowercase")]
+pub enum SourceName {
+    Widget,
+    Api,
+    Import,
+}
+
+impl From<Lead> for LeadBody {
+    fn from(lead: Lead) -> Self {
+        Self {
+            id: lead.id,
+            name: lead.name,
+            email: lead.email,
+            phone: lead.phone,
+            company: lead.company,
+            status: StatusName::from_domain(lead.status),
+            qualification_score: lead.qualification_score,
+            qualification: lead.qualification.map(|Qualification { score, reasons }| QualificationBody { score, reasons }),
+            metadata: lead.metadata.into_iter().collect(),
+            source: match lead.source {
+                LeadSource::Widget => SourceName::Widget,
+                LeadSource::Api => SourceName::Api,
+                LeadSource::Import => SourceName::Import,
+            },
+            created_at: crate::clock::format(lead.created_at),
+            updated_at: crate::clock::format(lead.updated_at),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "LeadEnvelope")]
+pub struct LeadEnvelope {
+    pub lead: LeadBody,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "LeadList", rename_all = "camelCase")]
+pub struct LeadList {
+    pub leads: Vec<LeadBody>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "LeadExport", rename_all = "camelCase")]
+pub struct LeadExport {
+    pub lead: LeadBody,
+    /// Every event about the lead, as delivered to webhooks, oldest first.
+    pub events: Vec<Value>,
+    pub exported_at: String,
+}
+
+#[derive(ApiResponse)]
+pub enum Created {
+    /// The lead was created.
+    #[oai(status = 201)]
+    Lead(Json<LeadEnvelope>),
+}
+
+#[derive(ApiResponse)]
+pub enum Deleted {
+    /// The lead and everything about it are erased.
+    #[oai(status = 204)]
+    Lead,
+}
+
+#[derive(ApiResponse)]
+pub enum Csv {
+    /// One row per lead, with a header row.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Ok(Binary<Vec<u8>>, #[oai(header = "Content-Disposition")] String),
+}

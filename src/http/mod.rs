@@ -1,0 +1,114 @@
+//! The HTTP transport: the route table, and the middleware every request passes through.
+//!
+//! Order, outermost first: app state → tracing → body limit → authentication and rate
+//! limits → panic guard → JSON errors → routes. Everything the server answers, including
+//! unknown routes, wrong methods and panics, is therefore JSON with the right status.
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod health;
+pub mod leads;
+pub mod rate_limit;
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::middleware::{CatchPanic, Tracing};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::app::App;
+
+/// JSON bodies larger than this are refused with 413 (CONTRACT §3).
+pub const JSON_BODY_LIMIT: u64 = 1024 * 1024;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Leads captured by the chat agent or created through the API.
+    Leads,
+    /// Signing in to the admin UI.
+    Admin,
+    /// API keys for server-to-server access (admin session only).
+    ApiKeys,
+    /// Tenants: one per website or brand (admin session only).
+    Tenants,
+    /// The event outbox that webhooks deliver from.
+    Events,
+    /// Service health.
+    Health,
+}
+
+type Apis = (leads::LeadsApi, leads::AdminLeadsApi, admin::AdminApi, events::EventsApi, health::HealthApi);
+
+/// The OpenAPI service: the spec is generated from these types.
+pub fn api_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (leads::LeadsApi, leads::AdminLeadsApi, admin::AdminApi, events::EventsApi, health::HealthApi),
+        "Synaptiq API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(include_str!("api_description.md"))
+    .server("http://127.0.0.1:8080")
+}
+
+/// The spec as JSON, exactly what `synaptiq openapi` prints and `openapi.json` holds.
+pub fn spec_json() -> String {
+    api_service().spec()
+}
+
+/// The whole HTTP surface, ready to serve.
+pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
+    let service = api_service();
+    let docs = service.redoc();
+    let spec = service.spec_endpoint();
+    let limiters = Arc::new(rate_limit::Limiters::new(&app.config.rate_limits));
+    spawn_limiter_cleanup(&limiters);
+    Route::new()
+        .at("/api/openapi.json", spec)
+        .at("/api/docs", docs)
+        .nest("/admin", assets::admin())
+        .nest("/", service)
+        .catch_all_error(error::catch_all)
+        .with(CatchPanic::new().with_handler(error::panicked))
+        .with(auth::Authenticate)
+        .around(limit_body)
+        .with(Tracing)
+        .data(limiters)
+        .data(app)
+}
+
+/// Refuses bodies over the limit: by Content-Length up front, and by counting otherwise.
+async fn limit_body<E: Endpoint<Output = Response>>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let declared = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > JSON_BODY_LIMIT) {
+        return Ok(error::respond(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {JSON_BODY_LIMIT} bytes")).into_response());
+    }
+    if declared.is_none() {
+        let body = req.take_body();
+        let limited = tokio::io::AsyncReadExt::take(body.into_async_read(), JSON_BODY_LIMIT + 1);
+        req.set_body(poem::Body::from_async_read(limited));
+    }
+    next.call(req).await
+}
+
+/// Keeps the per-key limiter tables bounded by the callers seen recently.
+fn spawn_limiter_cleanup(limiters: &Arc<rate_limit::Limiters>) {
+    let weak = Arc::downgrade(limiters);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match weak.upgrade() {
+                Some(limiters) => limiters.forget_idle(),
+                None => break,
+            }
+        }
+    });
+}

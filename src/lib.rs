@@ -1,0 +1,14 @@
+//! Synaptiq: a self-hosted AI sales agent in one executable.
+//!
+//! Layers (DESIGN.md): `http` → `domain` → `store` / `search`; `app` ties them together.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod search;
+pub mod server;
+pub mod store;

@@ -1,0 +1,6 @@
+//! Full-text search: tantivy indexes derived from SQLite, rebuildable at any time.
+
+pub mod index;
+pub mod leads;
+
+pub use leads::LeadSearch;

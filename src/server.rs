@@ -1,0 +1,83 @@
+//! Running the HTTP server: bind, serve, and shut down gracefully.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::listener::{Acceptor, Listener, TcpListener};
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::app::App;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::auth;
+use crate::error::{Error, Result};
+use crate::http;
+
+/// How long in-flight requests may take to finish once shutdown starts.
+const DRAIN: Duration = Duration::from_secs(30);
+
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub app: App,
+    /// The admin token, when this start generated it (first start without one configured).
+    pub generated_admin_token: Option<String>,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the data directory and starts serving on `config.bind`.
+pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
+    let acceptor = TcpListener::bind(config.bind)
+        .into_acceptor()
+        .await
+        .map_err(|e| Error::Unavailable(format!("cannot listen on {}: {e}", config.bind)))?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| Error::internal("listener has no address"))?;
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => Url::parse(&format!("http://{addr}")).map_err(Error::internal)?,
+    };
+    let admin_token = config.admin_token.as_ref().map(|t| t.expose().to_owned());
+    let app = App::open(config, public_url, clock).await?;
+    let generated_admin_token = auth::prepare_admin_token(&app.store, app.clock.as_ref(), admin_token.as_deref()).await?;
+    let endpoint = http::endpoint(app.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        poem::Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(endpoint, async { let _ = stopped.await; }, Some(DRAIN))
+            .await
+    });
+    Ok(RunningServer { addr, app, generated_admin_token, stop, task })
+}
+
+impl RunningServer {
+    /// Stops accepting, lets in-flight requests finish, then closes the index and database.
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        let served = self.task.await.map_err(Error::internal)?;
+        let app = self.app;
+        tokio::task::spawn_blocking(move || app.close()).await.map_err(Error::internal)?;
+        served.map_err(Error::from)
+    }
+
+    /// The lines a person needs after start-up: where it runs, the token, the snippet.
+    pub fn banner(&self) -> String {
+        let url = self.app.public_url.as_str().trim_end_matches('/');
+        let mut lines = vec![
+            format!("Synaptiq {} listening on http://{}", env!("CARGO_PKG_VERSION"), self.addr),
+            format!("  Admin UI:     {url}/admin"),
+        ];
+        match &self.generated_admin_token {
+            Some(token) => lines.push(format!("  Admin token:  {token}   (shown once; only its hash is stored)")),
+            None => lines.push("  Admin token:  unchanged (reset with `synaptiq admin-token reset`)".to_owned()),
+        }
+        lines.push(format!("  Widget:       <script src=\"{url}/widget.js\" data-tenant=\"default\"></script>"));
+        lines.push(format!("  API docs:     {url}/api/docs"));
+        lines.join("\n")
+    }
+}

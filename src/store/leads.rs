@@ -1,0 +1,224 @@
+//! SQL for leads and their change log (which the search index follows).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::clock::from_millis;
+use crate::domain::model::{Lead, LeadSource, LeadStatus, TenantId};
+use crate::error::{Error, Existing, Result};
+
+const COLUMNS: &str = "id, tenant_id, name, email, phone, company, status, qualification_score,
+     qualification, metadata, source, created_at, updated_at";
+
+/// The key duplicates are detected on: one lead per address per tenant.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn insert(conn: &Connection, lead: &Lead) -> Result<()> {
+    let inserted = conn
+        .prepare_cached(&format!(
+            "INSERT INTO leads ({COLUMNS}, email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        ))?
+        .execute(params![
+            lead.id,
+            lead.tenant.as_str(),
+            lead.name,
+            lead.email,
+            lead.phone,
+            lead.company,
+            lead.status.as_str(),
+            lead.qualification_score,
+            qualification_json(lead)?,
+            serde_json::to_string(&lead.metadata)?,
+            lead.source.as_str(),
+            lead.created_at.as_millisecond(),
+            lead.updated_at.as_millisecond(),
+            email_key(&lead.email),
+        ]);
+    inserted.map(drop).or_else(|err| Err(duplicate_email(conn, lead, err)))
+}
+
+pub fn update(conn: &Connection, lead: &Lead) -> Result<()> {
+    let updated = conn
+        .prepare_cached(
+            "UPDATE leads SET name = ?3, email = ?4, email_key = ?5, phone = ?6, company = ?7,
+               status = ?8, qualification_score = ?9, qualification = ?10, metadata = ?11,
+               updated_at = ?12
+             WHERE tenant_id = ?1 AND id = ?2",
+        )?
+        .execute(params![
+            lead.tenant.as_str(),
+            lead.id,
+            lead.name,
+            lead.email,
+            email_key(&lead.email),
+            lead.phone,
+            lead.company,
+            lead.status.as_str(),
+            lead.qualification_score,
+            qualification_json(lead)?,
+            serde_json::to_string(&lead.metadata)?,
+            lead.updated_at.as_millisecond(),
+        ]);
+    match updated {
+        Ok(0) => Err(Error::NotFound("lead")),
+        Ok(_) => Ok(()),
+        Err(err) => Err(duplicate_email(conn, lead, err)),
+    }
+}
+
+/// Turns a UNIQUE violation on the email into a 409 naming the lead that holds it.
+fn duplicate_email(conn: &Connection, lead: &Lead, err: rusqlite::Error) -> Error {
+    let is_unique = matches!(
+        &err,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    );
+    if !is_unique {
+        return err.into();
+    }
+    match find_by_email(conn, &lead.tenant, &lead.email) {
+        Ok(Some(existing)) => Error::Conflict {
+            message: format!("a lead with email {} already exists", lead.email.trim()),
+            existing: Some(Existing::Lead(existing)),
+        },
+        Ok(None) => err.into(),
+        Err(other) => other,
+    }
+}
+
+pub fn find_by_email(conn: &Connection, tenant: &TenantId, email: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND email_key = ?2")?
+        .query_row(params![tenant.as_str(), email_key(email)], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, tenant: &TenantId, id: &str) -> Result<Option<Lead>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"))?
+        .query_row(params![tenant.as_str(), id], from_row)
+        .optional()?)
+}
+
+/// Reads the given leads in the order of `ids`, skipping any that no longer exist.
+pub fn get_many(conn: &Connection, tenant: &TenantId, ids: &[String]) -> Result<Vec<Lead>> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"))?;
+    let mut leads = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(lead) = stmt.query_row(params![tenant.as_str(), id], from_row).optional()? {
+            leads.push(lead);
+        }
+    }
+    Ok(leads)
+}
+
+pub fn delete(conn: &Connection, tenant: &TenantId, id: &str) -> Result<bool> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM leads WHERE tenant_id = ?1 AND id = ?2")?
+        .execute(params![tenant.as_str(), id])?;
+    Ok(deleted > 0)
+}
+
+/// Newest first, keyset-paginated on the time-ordered id: `before` is the last id seen.
+pub fn list(
+    conn: &Connection,
+    tenant: &TenantId,
+    status: Option<LeadStatus>,
+    before: Option<&str>,
+    limit: usize,
+) -> Result<Vec<Lead>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM leads
+         WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR id < ?3)
+         ORDER BY id DESC LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(
+        params![tenant.as_str(), status.map(LeadStatus::as_str), before, limit as i64],
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every lead of every tenant, in id order, handed to `each` (index rebuilds, exports).
+pub fn for_each(conn: &Connection, mut each: impl FnMut(Lead) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM leads ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Appends to the change log; returns the change's sequence number.
+pub fn record_change(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<u64> {
+    conn.prepare_cached("INSERT INTO lead_changes (tenant_id, lead_id) VALUES (?1, ?2)")?
+        .execute(params![tenant.as_str(), lead_id])?;
+    Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or(0))
+}
+
+/// A change the index has not seen yet.
+pub struct Change {
+    pub seq: u64,
+    pub tenant: TenantId,
+    pub lead_id: String,
+}
+
+pub fn changes_after(conn: &Connection, seq: u64, limit: usize) -> Result<Vec<Change>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, tenant_id, lead_id FROM lead_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![seq as i64, limit as i64], |r| {
+        Ok(Change {
+            seq: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
+            tenant: tenant_from(&r.get::<_, String>(1)?),
+            lead_id: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest change sequence ever assigned (survives pruning: AUTOINCREMENT).
+pub fn last_change_seq(conn: &Connection) -> Result<u64> {
+    let seq: Option<i64> = conn
+        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'lead_changes'", [], |r| r.get(0))
+        .optional()?;
+    Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
+}
+
+/// Forgets changes the index has durably committed.
+pub fn prune_changes(conn: &Connection, through: u64) -> Result<usize> {
+    Ok(conn.execute("DELETE FROM lead_changes WHERE seq <= ?1", params![through as i64])?)
+}
+
+fn qualification_json(lead: &Lead) -> Result<Option<String>> {
+    Ok(lead.qualification.as_ref().map(serde_json::to_string).transpose()?)
+}
+
+fn tenant_from(raw: &str) -> TenantId {
+    // Rows only ever hold ids that were validated on the way in.
+    TenantId::from_stored(raw.to_owned())
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
+    let status: String = r.get(6)?;
+    let source: String = r.get(10)?;
+    let qualification: Option<String> = r.get(8)?;
+    let metadata: String = r.get(9)?;
+    Ok(Lead {
+        id: r.get(0)?,
+        tenant: tenant_from(&r.get::<_, String>(1)?),
+        name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        company: r.get(5)?,
+        status: LeadStatus::parse("status", &status).unwrap_or(LeadStatus::New),
+        qualification_score: r.get(7)?,
+        qualification: qualification.and_then(|q| serde_json::from_str(&q).ok()),
+        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+        source: LeadSource::parse("source", &source).unwrap_or(LeadSource::Api),
+        created_at: from_millis(r.get(11)?),
+        updated_at: from_millis(r.get(12)?),
+    })
+}

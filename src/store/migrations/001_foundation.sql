@@ -1,0 +1,70 @@
+CREATE TABLE tenants (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE admin_token (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    token_hash  BLOB NOT NULL,
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+    token_hash  BLOB PRIMARY KEY,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+    id            TEXT PRIMARY KEY,
+    tenant_id     TEXT NOT NULL REFERENCES tenants (id),
+    name          TEXT NOT NULL,
+    tier          TEXT NOT NULL CHECK (tier IN ('free', 'pro', 'enterprise')),
+    prefix        TEXT NOT NULL,
+    key_hash      BLOB NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER,
+    revoked_at    INTEGER
+) STRICT;
+CREATE INDEX api_keys_by_tenant ON api_keys (tenant_id, id);
+
+CREATE TABLE leads (
+    id                   TEXT PRIMARY KEY,
+    tenant_id            TEXT NOT NULL REFERENCES tenants (id),
+    name                 TEXT NOT NULL,
+    email                TEXT NOT NULL,
+    -- trimmed, lowercased email: one lead per address in a tenant
+    email_key            TEXT NOT NULL,
+    phone                TEXT,
+    company              TEXT,
+    status               TEXT NOT NULL CHECK (status IN
+                           ('new', 'qualifying', 'qualified', 'booked', 'disqualified', 'nurturing')),
+    qualification_score  INTEGER NOT NULL CHECK (qualification_score BETWEEN 0 AND 100),
+    qualification        TEXT,
+    metadata             TEXT NOT NULL,
+    source               TEXT NOT NULL CHECK (source IN ('widget', 'api', 'import')),
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    UNIQUE (tenant_id, email_key)
+) STRICT;
+CREATE INDEX leads_by_tenant ON leads (tenant_id, id);
+CREATE INDEX leads_by_status ON leads (tenant_id, status, id);
+
+-- Every lead write appends here in its own transaction; the search index follows it.
+CREATE TABLE lead_changes (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id  TEXT NOT NULL,
+    lead_id    TEXT NOT NULL
+) STRICT;
+
+-- The outbox: one row per event, written with the change that caused it.
+CREATE TABLE events (
+    id          TEXT PRIMARY KEY,
+    tenant_id   TEXT NOT NULL REFERENCES tenants (id),
+    type        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_tenant ON events (tenant_id, id);
