@@ -100,10 +100,14 @@ pub async fn catch_all(err: poem::Error) -> Response {
     if err.has_source() && err.is::<poem_openapi::error::ParseRequestPayloadError>() {
         return respond(StatusCode::BAD_REQUEST, payload_message(&err));
     }
-    let status = err.status();
-    if !err.has_source() && err.is_from_response() {
+    if let Some(path) = err.downcast_ref::<poem_openapi::error::ParsePathError>() {
+        let what = if path.reason.contains("uuid") { "not a valid UUID".to_owned() } else { path.reason.clone() };
+        return respond(StatusCode::BAD_REQUEST, format!("invalid id in the path: {what}"));
+    }
+    if err.is_from_response() {
         return err.into_response();
     }
+    let status = err.status();
     let message = match status {
         StatusCode::NOT_FOUND => "no such endpoint".to_owned(),
         StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this endpoint".to_owned(),
