@@ -48,9 +48,10 @@ impl App {
         let index_dir = config.data_dir.join("index").join("leads");
         let refresh = config.search_refresh;
         let for_index = store.clone();
-        let leads_index = tokio::task::spawn_blocking(move || LeadSearch::open(&index_dir, &for_index, refresh))
-            .await
-            .map_err(Error::internal)??;
+        let leads_index =
+            tokio::task::spawn_blocking(move || LeadSearch::open(&index_dir, &for_index, refresh))
+                .await
+                .map_err(Error::internal)??;
         Ok(Self(Arc::new(Inner {
             config,
             public_url,
@@ -70,9 +71,14 @@ impl App {
     /// Records a key's use, at most once per interval per key, without delaying the caller.
     pub fn note_key_used(&self, key_id: &str) {
         let due = {
-            let mut touches = self.key_touches.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut touches = self
+                .key_touches
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let now = Instant::now();
-            let due = touches.get(key_id).is_none_or(|last| now.duration_since(*last) >= KEY_TOUCH_INTERVAL);
+            let due = touches
+                .get(key_id)
+                .is_none_or(|last| now.duration_since(*last) >= KEY_TOUCH_INTERVAL);
             if due {
                 touches.insert(key_id.to_owned(), now);
             }
@@ -104,5 +110,10 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|e| Error::Unavailable(format!("cannot create data directory {}: {e}", dir.display())))
+        .map_err(|e| {
+            Error::Unavailable(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })
 }

@@ -18,7 +18,11 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 #[derive(Parser, Debug)]
-#[command(name = "synaptiq", version, about = "Self-hosted AI sales agent: chat widget, leads, webhooks — one binary")]
+#[command(
+    name = "synaptiq",
+    version,
+    about = "Self-hosted AI sales agent: chat widget, leads, webhooks — one binary"
+)]
 pub struct Cli {
     /// A synaptiq.toml with any configuration key (flags and SYNAPTIQ_* variables win)
     #[arg(long, global = true, value_name = "PATH")]
@@ -122,7 +126,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => (args.bind.clone(), args.public_url.clone()),
         _ => (None, None),
     };
-    let flags = Flags { config: cli.config.clone(), data_dir: cli.data_dir.clone(), bind, public_url };
+    let flags = Flags {
+        config: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
+        bind,
+        public_url,
+    };
     let config = match Config::load(&flags) {
         Ok(config) => config,
         Err(err) => {
@@ -131,7 +140,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     init_logging(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("synaptiq: cannot start the async runtime: {err}");
@@ -153,7 +165,9 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::builder().parse_lossy(&config.log);
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -165,8 +179,12 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
     match command {
         Command::Serve(_) => serve(config, clock).await,
         Command::Openapi => Ok(()),
-        Command::Keys(cmd) => keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await,
-        Command::Tenants(cmd) => tenants_cmd(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await,
+        Command::Keys(cmd) => {
+            keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
+        }
+        Command::Tenants(cmd) => {
+            tenants_cmd(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
+        }
         Command::AdminToken(AdminTokenCommand::Reset) => {
             let store = open(&config, clock.as_ref()).await?;
             let token = auth::reset_admin_token(&store, clock.as_ref()).await?;
@@ -189,23 +207,16 @@ async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<()> {
 }
 
 async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
     let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = term.recv() => {}
-        }
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = interrupt.await;
+        return;
+    };
+    tokio::select! {
+        _ = interrupt => {}
+        _ = term.recv() => {}
     }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
 }
 
 async fn open(config: &Config, clock: &dyn Clock) -> Result<Store> {
@@ -215,7 +226,9 @@ async fn open(config: &Config, clock: &dyn Clock) -> Result<Store> {
 }
 
 async fn close(store: Store) -> Result<()> {
-    tokio::task::spawn_blocking(move || store.close()).await.map_err(Error::internal)
+    tokio::task::spawn_blocking(move || store.close())
+        .await
+        .map_err(Error::internal)
 }
 
 async fn keys(cmd: KeysCommand, store: &Store, clock: &dyn Clock) -> Result<()> {
@@ -224,16 +237,32 @@ async fn keys(cmd: KeysCommand, store: &Store, clock: &dyn Clock) -> Result<()> 
             let tenant = TenantId::parse("--tenant", &tenant)?;
             let (key, secret) = auth::create_key(store, clock, tenant, &name, tier.into()).await?;
             println!("{secret}");
-            eprintln!("Created {} key {} ({}) for tenant {}; it is shown only this once.", key.tier.as_str(), key.id, key.prefix, key.tenant);
+            eprintln!(
+                "Created {} key {} ({}) for tenant {}; it is shown only this once.",
+                key.tier.as_str(),
+                key.id,
+                key.prefix,
+                key.tenant
+            );
         }
         KeysCommand::List { tenant } => {
-            let tenant = tenant.map(|t| TenantId::parse("--tenant", &t)).transpose()?;
+            let tenant = tenant
+                .map(|t| TenantId::parse("--tenant", &t))
+                .transpose()?;
             for key in auth::list_keys(store, tenant).await? {
-                let time = |t: Option<jiff::Timestamp>| t.map(crate::clock::format).unwrap_or_else(|| "-".into());
+                let time = |t: Option<jiff::Timestamp>| {
+                    t.map(crate::clock::format).unwrap_or_else(|| "-".into())
+                };
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    key.id, key.tenant, key.name, key.tier.as_str(), key.prefix,
-                    crate::clock::format(key.created_at), time(key.last_used_at), time(key.revoked_at)
+                    key.id,
+                    key.tenant,
+                    key.name,
+                    key.tier.as_str(),
+                    key.prefix,
+                    crate::clock::format(key.created_at),
+                    time(key.last_used_at),
+                    time(key.revoked_at)
                 );
             }
         }
@@ -254,7 +283,12 @@ async fn tenants_cmd(cmd: TenantsCommand, store: &Store, clock: &dyn Clock) -> R
         }
         TenantsCommand::List => {
             for t in tenants::list(store).await? {
-                println!("{}\t{}\t{}", t.id, t.name, crate::clock::format(t.created_at));
+                println!(
+                    "{}\t{}\t{}",
+                    t.id,
+                    t.name,
+                    crate::clock::format(t.created_at)
+                );
             }
         }
     }

@@ -145,13 +145,20 @@ impl Config {
             Some(path) => read_file(path)?,
             None => BTreeMap::new(),
         };
-        let sources = Sources { flags, env: &env, file };
+        let sources = Sources {
+            flags,
+            env: &env,
+            file,
+        };
         sources.build()
     }
 
     /// Defaults only, rooted at `data_dir`: what tests and tools start from.
     pub fn for_data_dir(data_dir: &Path) -> Self {
-        let flags = Flags { data_dir: Some(data_dir.to_path_buf()), ..Flags::default() };
+        let flags = Flags {
+            data_dir: Some(data_dir.to_path_buf()),
+            ..Flags::default()
+        };
         match Self::load_with(&flags, |_| None) {
             Ok(config) => config,
             Err(err) => unreachable!("defaults are valid: {err}"),
@@ -162,9 +169,9 @@ impl Config {
 fn read_file(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("--config {}: {e}", path.display())))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| ConfigError(format!("{}: {}", path.display(), e.message())))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        ConfigError(format!("{}: {}", path.display(), e.message()))
+    })?;
     let mut values = BTreeMap::new();
     for (key, value) in table {
         if !KEYS.contains(&key.as_str()) {
@@ -212,14 +219,21 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
     fn raw(&self, key: &str, flag: Option<String>) -> Option<Raw> {
         let env_name = format!("SYNAPTIQ_{}", key.to_uppercase());
         if let Some(value) = flag {
-            return Some(Raw { value, origin: format!("--{}", key.replace('_', "-")) });
+            return Some(Raw {
+                value,
+                origin: format!("--{}", key.replace('_', "-")),
+            });
         }
         if let Some(value) = (self.env)(&env_name) {
-            return Some(Raw { value, origin: env_name });
+            return Some(Raw {
+                value,
+                origin: env_name,
+            });
         }
-        self.file
-            .get(key)
-            .map(|value| Raw { value: value.clone(), origin: format!("`{key}` in synaptiq.toml") })
+        self.file.get(key).map(|value| Raw {
+            value: value.clone(),
+            origin: format!("`{key}` in synaptiq.toml"),
+        })
     }
 
     /// Resolves `key` and parses it; `default` is used when no source sets it.
@@ -234,7 +248,9 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
             Some(raw) => parse(raw.value.trim()).map_err(|problem| {
                 ConfigError(format!("{} = {:?}: {problem}", raw.origin, raw.value))
             }),
-            None => parse(default).map_err(|problem| ConfigError(format!("default {key}: {problem}"))),
+            None => {
+                parse(default).map_err(|problem| ConfigError(format!("default {key}: {problem}")))
+            }
         }
     }
 
@@ -245,9 +261,11 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Result<Option<T>, ConfigError> {
         match self.raw(key, flag) {
-            Some(raw) if !raw.value.trim().is_empty() => parse(raw.value.trim())
-                .map(Some)
-                .map_err(|problem| ConfigError(format!("{} = {:?}: {problem}", raw.origin, raw.value))),
+            Some(raw) if !raw.value.trim().is_empty() => {
+                parse(raw.value.trim()).map(Some).map_err(|problem| {
+                    ConfigError(format!("{} = {:?}: {problem}", raw.origin, raw.value))
+                })
+            }
             _ => Ok(None),
         }
     }
@@ -264,11 +282,23 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
             .optional("llm_api_key", None, |s| Ok(Secret(s.to_owned())))?
             .or_else(|| fallback_key.filter(|k| !k.is_empty()).map(Secret));
         Ok(Config {
-            data_dir: self.get("data_dir", flag_path(&self.flags.data_dir), "./synaptiq-data", |s| {
-                Ok(PathBuf::from(s))
-            })?,
-            bind: self.get("bind", self.flags.bind.clone(), "127.0.0.1:8080", parse_bind)?,
-            public_url: self.optional("public_url", self.flags.public_url.clone(), parse_http_url)?,
+            data_dir: self.get(
+                "data_dir",
+                flag_path(&self.flags.data_dir),
+                "./synaptiq-data",
+                |s| Ok(PathBuf::from(s)),
+            )?,
+            bind: self.get(
+                "bind",
+                self.flags.bind.clone(),
+                "127.0.0.1:8080",
+                parse_bind,
+            )?,
+            public_url: self.optional(
+                "public_url",
+                self.flags.public_url.clone(),
+                parse_http_url,
+            )?,
             admin_token: self.optional("admin_token", None, parse_admin_token)?,
             llm: LlmConfig {
                 provider,
@@ -311,7 +341,8 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
 }
 
 fn parse_bind(s: &str) -> Result<SocketAddr, String> {
-    s.parse().map_err(|_| "not an address like 127.0.0.1:8080 or [::1]:8080".to_owned())
+    s.parse()
+        .map_err(|_| "not an address like 127.0.0.1:8080 or [::1]:8080".to_owned())
 }
 
 fn parse_http_url(s: &str) -> Result<Url, String> {
@@ -369,7 +400,12 @@ fn parse_allowed_hosts(s: &str) -> Result<AllowedHosts, String> {
             "external" => {}
             "loopback" => hosts.loopback = true,
             "private" => hosts.private = true,
-            "*" => hosts = AllowedHosts { loopback: true, private: true },
+            "*" => {
+                hosts = AllowedHosts {
+                    loopback: true,
+                    private: true,
+                }
+            }
             other => {
                 return Err(format!(
                     "unknown entry {other:?} (expected external, loopback, private or *)"
@@ -381,7 +417,8 @@ fn parse_allowed_hosts(s: &str) -> Result<AllowedHosts, String> {
 }
 
 fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
-    s.parse::<NonZeroU32>().map_err(|_| "must be a whole number of requests per minute, at least 1".to_owned())
+    s.parse::<NonZeroU32>()
+        .map_err(|_| "must be a whole number of requests per minute, at least 1".to_owned())
 }
 
 fn parse_cidrs(s: &str) -> Result<Vec<IpNet>, String> {
@@ -416,8 +453,10 @@ mod tests {
     use super::*;
 
     fn load(flags: &Flags, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: BTreeMap<String, String> =
-            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let env: BTreeMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::load_with(flags, |k| env.get(k).cloned())
     }
 
@@ -439,8 +478,15 @@ mod tests {
     fn flag_beats_env_beats_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synaptiq.toml");
-        std::fs::write(&path, "bind = \"127.0.0.1:1\"\nrate_limit_pro = 7\nlog = \"debug\"\n").unwrap();
-        let mut flags = Flags { config: Some(path), ..Flags::default() };
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:1\"\nrate_limit_pro = 7\nlog = \"debug\"\n",
+        )
+        .unwrap();
+        let mut flags = Flags {
+            config: Some(path),
+            ..Flags::default()
+        };
         let c = load(&flags, &[("SYNAPTIQ_BIND", "127.0.0.1:2")]).unwrap();
         assert_eq!(c.bind.port(), 2);
         assert_eq!(c.rate_limits.pro.get(), 7);
@@ -453,18 +499,36 @@ mod tests {
     #[test]
     fn bad_values_name_the_key() {
         let cases = [
-            ("SYNAPTIQ_WEBHOOK_TIMEOUT", "soon", "SYNAPTIQ_WEBHOOK_TIMEOUT"),
+            (
+                "SYNAPTIQ_WEBHOOK_TIMEOUT",
+                "soon",
+                "SYNAPTIQ_WEBHOOK_TIMEOUT",
+            ),
             ("SYNAPTIQ_LLM_PROVIDER", "gemini", "unknown provider"),
-            ("SYNAPTIQ_TRUSTED_PROXIES", "10.0.0.0/33", "SYNAPTIQ_TRUSTED_PROXIES"),
+            (
+                "SYNAPTIQ_TRUSTED_PROXIES",
+                "10.0.0.0/33",
+                "SYNAPTIQ_TRUSTED_PROXIES",
+            ),
             ("SYNAPTIQ_BIND", "localhost", "SYNAPTIQ_BIND"),
             ("SYNAPTIQ_RATE_LIMIT_FREE", "0", "SYNAPTIQ_RATE_LIMIT_FREE"),
-            ("SYNAPTIQ_WEBHOOK_RETRY_DELAYS", "1m,xx", "SYNAPTIQ_WEBHOOK_RETRY_DELAYS"),
-            ("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "intranet", "SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS"),
+            (
+                "SYNAPTIQ_WEBHOOK_RETRY_DELAYS",
+                "1m,xx",
+                "SYNAPTIQ_WEBHOOK_RETRY_DELAYS",
+            ),
+            (
+                "SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS",
+                "intranet",
+                "SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS",
+            ),
             ("SYNAPTIQ_PUBLIC_URL", "ftp://x", "SYNAPTIQ_PUBLIC_URL"),
             ("SYNAPTIQ_LOG_FORMAT", "xml", "SYNAPTIQ_LOG_FORMAT"),
         ];
         for (key, value, expected) in cases {
-            let err = load(&Flags::default(), &[(key, value)]).unwrap_err().to_string();
+            let err = load(&Flags::default(), &[(key, value)])
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(expected), "{key}={value}: {err}");
             assert!(!err.contains('\n'), "one line: {err}");
         }
@@ -475,7 +539,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synaptiq.toml");
         std::fs::write(&path, "bnid = \"127.0.0.1:1\"\n").unwrap();
-        let err = load(&Flags { config: Some(path), ..Flags::default() }, &[]).unwrap_err();
+        let err = load(
+            &Flags {
+                config: Some(path),
+                ..Flags::default()
+            },
+            &[],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("unknown key `bnid`"), "{err}");
     }
 
@@ -483,7 +554,10 @@ mod tests {
     fn llm_key_falls_back_to_provider_variable() {
         let c = load(
             &Flags::default(),
-            &[("SYNAPTIQ_LLM_PROVIDER", "anthropic"), ("ANTHROPIC_API_KEY", "k")],
+            &[
+                ("SYNAPTIQ_LLM_PROVIDER", "anthropic"),
+                ("ANTHROPIC_API_KEY", "k"),
+            ],
         )
         .unwrap();
         assert_eq!(c.llm.api_key.as_ref().map(Secret::expose), Some("k"));

@@ -13,7 +13,10 @@ pub enum Error {
     Invalid { field: &'static str, reason: String },
     /// The change clashes with existing data; `existing` names the resource it clashes with.
     #[error("{message}")]
-    Conflict { message: String, existing: Option<Existing> },
+    Conflict {
+        message: String,
+        existing: Option<Existing>,
+    },
     #[error("{0}")]
     Unauthorized(&'static str),
     #[error("{0}")]
@@ -34,7 +37,10 @@ pub enum Existing {
 
 impl Error {
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::Invalid { field, reason: reason.into() }
+        Self::Invalid {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub fn internal(err: impl fmt::Display) -> Self {

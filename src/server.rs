@@ -44,15 +44,28 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
     };
     let admin_token = config.admin_token.as_ref().map(|t| t.expose().to_owned());
     let app = App::open(config, public_url, clock).await?;
-    let generated_admin_token = auth::prepare_admin_token(&app.store, app.clock.as_ref(), admin_token.as_deref()).await?;
+    let generated_admin_token =
+        auth::prepare_admin_token(&app.store, app.clock.as_ref(), admin_token.as_deref()).await?;
     let endpoint = http::endpoint(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         poem::Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(endpoint, async { let _ = stopped.await; }, Some(DRAIN))
+            .run_with_graceful_shutdown(
+                endpoint,
+                async {
+                    let _ = stopped.await;
+                },
+                Some(DRAIN),
+            )
             .await
     });
-    Ok(RunningServer { addr, app, generated_admin_token, stop, task })
+    Ok(RunningServer {
+        addr,
+        app,
+        generated_admin_token,
+        stop,
+        task,
+    })
 }
 
 impl RunningServer {
@@ -61,7 +74,9 @@ impl RunningServer {
         let _ = self.stop.send(());
         let served = self.task.await.map_err(Error::internal)?;
         let app = self.app;
-        tokio::task::spawn_blocking(move || app.close()).await.map_err(Error::internal)?;
+        tokio::task::spawn_blocking(move || app.close())
+            .await
+            .map_err(Error::internal)?;
         served.map_err(Error::from)
     }
 
@@ -69,14 +84,24 @@ impl RunningServer {
     pub fn banner(&self) -> String {
         let url = self.app.public_url.as_str().trim_end_matches('/');
         let mut lines = vec![
-            format!("Synaptiq {} listening on http://{}", env!("CARGO_PKG_VERSION"), self.addr),
+            format!(
+                "Synaptiq {} listening on http://{}",
+                env!("CARGO_PKG_VERSION"),
+                self.addr
+            ),
             format!("  Admin UI:     {url}/admin"),
         ];
         match &self.generated_admin_token {
-            Some(token) => lines.push(format!("  Admin token:  {token}   (shown once; only its hash is stored)")),
-            None => lines.push("  Admin token:  unchanged (reset with `synaptiq admin-token reset`)".to_owned()),
+            Some(token) => lines.push(format!(
+                "  Admin token:  {token}   (shown once; only its hash is stored)"
+            )),
+            None => lines.push(
+                "  Admin token:  unchanged (reset with `synaptiq admin-token reset`)".to_owned(),
+            ),
         }
-        lines.push(format!("  Widget:       <script src=\"{url}/widget.js\" data-tenant=\"default\"></script>"));
+        lines.push(format!(
+            "  Widget:       <script src=\"{url}/widget.js\" data-tenant=\"default\"></script>"
+        ));
         lines.push(format!("  API docs:     {url}/api/docs"));
         lines.join("\n")
     }

@@ -34,7 +34,11 @@ fn random_secret() -> String {
 
 /// Applies `SYNAPTIQ_ADMIN_TOKEN` if set, else generates a token on first start.
 /// Returns the token when it was generated, so it can be shown once.
-pub async fn prepare_admin_token(store: &Store, clock: &dyn Clock, configured: Option<&str>) -> Result<Option<String>> {
+pub async fn prepare_admin_token(
+    store: &Store,
+    clock: &dyn Clock,
+    configured: Option<&str>,
+) -> Result<Option<String>> {
     let now = clock.now().as_millisecond();
     if let Some(token) = configured {
         let hashed = hash(token);
@@ -80,7 +84,7 @@ pub async fn reset_admin_token(store: &Store, clock: &dyn Clock) -> Result<Strin
 /// A new admin session for a correct token: the session secret and when it expires.
 pub async fn login(store: &Store, clock: &dyn Clock, token: &str) -> Result<(String, Timestamp)> {
     let offered = hash(token);
-    let stored = store.read(|conn| store::sessions::admin_token_hash(conn)).await?;
+    let stored = store.read(store::sessions::admin_token_hash).await?;
     let matches = stored.is_some_and(|stored| bool::from(stored.as_slice().ct_eq(&offered)));
     if !matches {
         return Err(Error::Unauthorized("invalid admin token"));
@@ -92,7 +96,12 @@ pub async fn login(store: &Store, clock: &dyn Clock, token: &str) -> Result<(Str
     store
         .write(move |conn| {
             store::sessions::delete_expired(conn, now.as_millisecond())?;
-            store::sessions::insert(conn, &hashed, now.as_millisecond(), expires.as_millisecond())
+            store::sessions::insert(
+                conn,
+                &hashed,
+                now.as_millisecond(),
+                expires.as_millisecond(),
+            )
         })
         .await?;
     Ok((session, expires))
@@ -101,12 +110,16 @@ pub async fn login(store: &Store, clock: &dyn Clock, token: &str) -> Result<(Str
 pub async fn session_is_live(store: &Store, clock: &dyn Clock, session: &str) -> Result<bool> {
     let hashed = hash(session);
     let now = clock.now().as_millisecond();
-    store.read(move |conn| store::sessions::is_live(conn, &hashed, now)).await
+    store
+        .read(move |conn| store::sessions::is_live(conn, &hashed, now))
+        .await
 }
 
 pub async fn logout(store: &Store, session: &str) -> Result<()> {
     let hashed = hash(session);
-    store.write(move |conn| store::sessions::delete(conn, &hashed)).await
+    store
+        .write(move |conn| store::sessions::delete(conn, &hashed))
+        .await
 }
 
 /// Creates a key; the secret is returned here and never again.
@@ -151,15 +164,24 @@ pub async fn authenticate_key(store: &Store, secret: &str) -> Result<Option<ApiK
         return Ok(None);
     }
     let hashed = hash(secret);
-    store.read(move |conn| store::api_keys::find_active_by_hash(conn, &hashed)).await
+    store
+        .read(move |conn| store::api_keys::find_active_by_hash(conn, &hashed))
+        .await
 }
 
 pub async fn list_keys(store: &Store, tenant: Option<TenantId>) -> Result<Vec<ApiKey>> {
-    store.read(move |conn| store::api_keys::list(conn, tenant.as_ref())).await
+    store
+        .read(move |conn| store::api_keys::list(conn, tenant.as_ref()))
+        .await
 }
 
 /// Revokes a key (of `tenant`, when given); revoking it again is a 404.
-pub async fn revoke_key(store: &Store, clock: &dyn Clock, tenant: Option<TenantId>, id: &str) -> Result<ApiKey> {
+pub async fn revoke_key(
+    store: &Store,
+    clock: &dyn Clock,
+    tenant: Option<TenantId>,
+    id: &str,
+) -> Result<ApiKey> {
     let (id, now) = (id.to_owned(), clock.now().as_millisecond());
     store
         .write(move |conn| {
@@ -177,5 +199,7 @@ pub async fn revoke_key(store: &Store, clock: &dyn Clock, tenant: Option<TenantI
 /// Records that a key was used; callers throttle this so it costs no write per request.
 pub async fn touch_key(store: &Store, clock: &dyn Clock, id: String) -> Result<()> {
     let now = clock.now().as_millisecond();
-    store.write(move |conn| store::api_keys::touch(conn, &id, now)).await
+    store
+        .write(move |conn| store::api_keys::touch(conn, &id, now))
+        .await
 }

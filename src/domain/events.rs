@@ -54,14 +54,19 @@ pub async fn list(
     if let Some(kind) = &kind
         && !KINDS.contains(&kind.as_str())
     {
-        return Err(Error::invalid("type", format!("unknown event type (expected one of: {})", KINDS.join(", "))));
+        return Err(Error::invalid(
+            "type",
+            format!("unknown event type (expected one of: {})", KINDS.join(", ")),
+        ));
     }
     let limit = pagination::limit(limit)?;
     let before = pagination::after(cursor)?;
     let tenant = tenant.clone();
     let items = app
         .store
-        .read(move |conn| store::events::list(conn, &tenant, kind.as_deref(), before.as_deref(), limit + 1))
+        .read(move |conn| {
+            store::events::list(conn, &tenant, kind.as_deref(), before.as_deref(), limit + 1)
+        })
         .await?;
     Ok(pagination::keyset_page(items, limit, |e| &e.id))
 }

@@ -164,7 +164,9 @@ pub async fn list(app: &App, tenant: &TenantId, query: ListQuery) -> Result<Page
             let (tenant, status) = (tenant.clone(), query.status);
             let leads = app
                 .store
-                .read(move |conn| store::leads::list(conn, &tenant, status, before.as_deref(), limit + 1))
+                .read(move |conn| {
+                    store::leads::list(conn, &tenant, status, before.as_deref(), limit + 1)
+                })
                 .await?;
             Ok(pagination::keyset_page(leads, limit, |l| &l.id))
         }
@@ -185,7 +187,9 @@ async fn search(
     }
     let offset = match cursor.map(Cursor::decode).transpose()? {
         Some(Cursor::Offset(n)) => n,
-        Some(Cursor::After(_)) => return Err(Error::invalid("cursor", "not a cursor for this search")),
+        Some(Cursor::After(_)) => {
+            return Err(Error::invalid("cursor", "not a cursor for this search"));
+        }
         None => 0,
     };
     let fetch = (limit + 1).min(MAX_RESULTS.saturating_sub(offset));
@@ -201,7 +205,10 @@ async fn search(
     .await
     .map_err(Error::internal)??;
     let next_cursor = more.then(|| Cursor::Offset(offset + limit).encode());
-    Ok(Page { items: leads, next_cursor })
+    Ok(Page {
+        items: leads,
+        next_cursor,
+    })
 }
 
 /// Everything held about one lead, for a GDPR access request.
@@ -345,7 +352,10 @@ fn validate_patch(patch: LeadPatch) -> Result<Changes> {
     if let Some(score) = patch.qualification_score
         && !(0..=100).contains(&score)
     {
-        return Err(Error::invalid("qualificationScore", "must be an integer from 0 to 100"));
+        return Err(Error::invalid(
+            "qualificationScore",
+            "must be an integer from 0 to 100",
+        ));
     }
     Ok(Changes(LeadPatch {
         name: patch.name.as_deref().map(valid_name).transpose()?,
@@ -384,7 +394,10 @@ fn optional_text(field: &'static str, value: Option<String>, max: usize) -> Resu
         return Ok(None);
     };
     if value.chars().count() > max {
-        return Err(Error::invalid(field, format!("must be at most {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(Some(value))
 }
@@ -408,8 +421,18 @@ mod tests {
 
     #[test]
     fn emails_are_checked_and_trimmed() {
-        assert_eq!(valid_email("  jane@example.com ").unwrap(), "jane@example.com");
-        for bad in ["", "jane", "jane@", "@example.com", "jane@example", "a b@example.com"] {
+        assert_eq!(
+            valid_email("  jane@example.com ").unwrap(),
+            "jane@example.com"
+        );
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "a b@example.com",
+        ] {
             assert!(valid_email(bad).is_err(), "{bad}");
         }
     }

@@ -16,11 +16,16 @@ impl TenantId {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self> {
         let valid = !raw.is_empty()
             && raw.len() <= 64
-            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(Error::invalid(field, "must be 1-64 characters of a-z, 0-9 and -"))
+            Err(Error::invalid(
+                field,
+                "must be 1-64 characters of a-z, 0-9 and -",
+            ))
         }
     }
 

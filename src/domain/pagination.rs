@@ -43,7 +43,10 @@ pub fn limit(requested: Option<i64>) -> Result<usize> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => Ok(n as usize),
-        Some(_) => Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}"))),
+        Some(_) => Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 
@@ -60,7 +63,13 @@ pub fn after(cursor: Option<&str>) -> Result<Option<String>> {
 pub fn keyset_page<T>(mut items: Vec<T>, limit: usize, id: impl Fn(&T) -> &str) -> Page<T> {
     let more = items.len() > limit;
     items.truncate(limit);
-    let next_cursor = more.then(|| items.last().map(|item| Cursor::After(id(item).to_owned()).encode())).flatten();
+    let next_cursor = more
+        .then(|| {
+            items
+                .last()
+                .map(|item| Cursor::After(id(item).to_owned()).encode())
+        })
+        .flatten();
     Page { items, next_cursor }
 }
 

@@ -11,11 +11,21 @@ pub async fn create(app: &App, id: &str, name: Option<String>) -> Result<Tenant>
 }
 
 /// Creates a tenant through any store (the CLI has no `App`).
-pub async fn create_in(store: &Store, clock: &dyn Clock, id: &str, name: Option<String>) -> Result<Tenant> {
+pub async fn create_in(
+    store: &Store,
+    clock: &dyn Clock,
+    id: &str,
+    name: Option<String>,
+) -> Result<Tenant> {
     let id = TenantId::parse("id", id)?;
-    let name = valid_name(name.unwrap_or_else(|| id.to_string()))?;
+    let name = valid_name(name.as_deref().unwrap_or(id.as_str()))?;
     let now = clock.now();
-    let tenant = Tenant { id, name, created_at: now, updated_at: now };
+    let tenant = Tenant {
+        id,
+        name,
+        created_at: now,
+        updated_at: now,
+    };
     store
         .write(move |conn| {
             store::tenants::insert(conn, &tenant)?;
@@ -27,8 +37,15 @@ pub async fn create_in(store: &Store, clock: &dyn Clock, id: &str, name: Option<
 /// Makes sure the `default` tenant exists; a fresh install serves it.
 pub async fn ensure_default(store: &Store, clock: &dyn Clock) -> Result<()> {
     let now = clock.now();
-    let tenant = Tenant { id: TenantId::default_tenant(), name: "Default".into(), created_at: now, updated_at: now };
-    store.write(move |conn| store::tenants::ensure(conn, &tenant)).await?;
+    let tenant = Tenant {
+        id: TenantId::default_tenant(),
+        name: "Default".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .write(move |conn| store::tenants::ensure(conn, &tenant))
+        .await?;
     Ok(())
 }
 
@@ -53,7 +70,7 @@ pub async fn find(store: &Store, id: TenantId) -> Result<Option<TenantId>> {
 
 pub async fn rename(app: &App, id: &str, name: String) -> Result<Tenant> {
     let id = TenantId::parse("id", id).map_err(|_| Error::NotFound("tenant"))?;
-    let name = valid_name(name)?;
+    let name = valid_name(&name)?;
     let now = app.clock.now();
     app.store
         .write(move |conn| {
@@ -66,7 +83,7 @@ pub async fn rename(app: &App, id: &str, name: String) -> Result<Tenant> {
         .await
 }
 
-fn valid_name(name: String) -> Result<String> {
+fn valid_name(name: &str) -> Result<String> {
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::invalid("name", "must be 1-200 characters"));

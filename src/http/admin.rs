@@ -40,19 +40,42 @@ impl AdminApi {
     ///
     /// Sets an HTTP-only session cookie valid for 7 days. More than 10 failed attempts a
     /// minute from one IP are refused with 429.
-    #[oai(path = "/auth", method = "post", operation_id = "login", tag = "ApiTags::Admin")]
-    async fn login(&self, app: Data<&App>, limiters: Data<&Arc<Limiters>>, req: &Request, body: Json<LoginRequest>) -> Result<LoggedIn> {
+    #[oai(
+        path = "/auth",
+        method = "post",
+        operation_id = "login",
+        tag = "ApiTags::Admin"
+    )]
+    async fn login(
+        &self,
+        app: Data<&App>,
+        limiters: Data<&Arc<Limiters>>,
+        req: &Request,
+        body: Json<LoginRequest>,
+    ) -> Result<LoggedIn> {
         let ip = client_ip(req, &app.config.trusted_proxies);
         if let Some(wait) = ip.and_then(|ip| limiters.login_blocked(ip)) {
-            return Err(Error::RateLimited { retry_after_secs: seconds_up(wait) }.into());
+            return Err(Error::RateLimited {
+                retry_after_secs: seconds_up(wait),
+            }
+            .into());
         }
         match auth::login(&app.store, app.clock.as_ref(), &body.token).await {
             Ok((session, expires_at)) => {
                 let cookie = session_set_cookie(&app, &session, auth::SESSION_TTL.as_secs());
-                Ok(LoggedIn::Ok(Json(LoginResult { ok: true, expires_at: crate::clock::format(expires_at) }), cookie))
+                Ok(LoggedIn::Ok(
+                    Json(LoginResult {
+                        ok: true,
+                        expires_at: crate::clock::format(expires_at),
+                    }),
+                    cookie,
+                ))
             }
             Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.login_failed(ip)) {
-                Some(wait) => Err(Error::RateLimited { retry_after_secs: seconds_up(wait) }.into()),
+                Some(wait) => Err(Error::RateLimited {
+                    retry_after_secs: seconds_up(wait),
+                }
+                .into()),
                 None => Err(Error::Unauthorized(msg).into()),
             },
             Err(other) => Err(other.into()),
@@ -62,7 +85,12 @@ impl AdminApi {
     /// Log out
     ///
     /// Ends the session named by the cookie (if any) and clears the cookie.
-    #[oai(path = "/auth", method = "delete", operation_id = "logout", tag = "ApiTags::Admin")]
+    #[oai(
+        path = "/auth",
+        method = "delete",
+        operation_id = "logout",
+        tag = "ApiTags::Admin"
+    )]
     async fn logout(&self, app: Data<&App>, req: &Request) -> Result<LoggedOut> {
         if let Some(session) = session_cookie(req) {
             auth::logout(&app.store, &session).await?;
@@ -73,64 +101,161 @@ impl AdminApi {
     /// List API keys
     ///
     /// The keys of the session's tenant; secrets are never shown again.
-    #[oai(path = "/api-keys", method = "get", operation_id = "listApiKeys", tag = "ApiTags::ApiKeys")]
+    #[oai(
+        path = "/api-keys",
+        method = "get",
+        operation_id = "listApiKeys",
+        tag = "ApiTags::ApiKeys"
+    )]
     async fn list_keys(&self, app: Data<&App>, admin: AdminSession) -> Result<Json<ApiKeyList>> {
         let keys = auth::list_keys(&app.store, Some(admin.tenant)).await?;
-        Ok(Json(ApiKeyList { api_keys: keys.into_iter().map(ApiKeyBody::from).collect() }))
+        Ok(Json(ApiKeyList {
+            api_keys: keys.into_iter().map(ApiKeyBody::from).collect(),
+        }))
     }
 
     /// Create an API key
     ///
     /// The response holds the key itself, once: store it now.
-    #[oai(path = "/api-keys", method = "post", operation_id = "createApiKey", tag = "ApiTags::ApiKeys")]
-    async fn create_key(&self, app: Data<&App>, admin: AdminSession, body: Json<CreateApiKey>) -> Result<KeyCreated> {
+    #[oai(
+        path = "/api-keys",
+        method = "post",
+        operation_id = "createApiKey",
+        tag = "ApiTags::ApiKeys"
+    )]
+    async fn create_key(
+        &self,
+        app: Data<&App>,
+        admin: AdminSession,
+        body: Json<CreateApiKey>,
+    ) -> Result<KeyCreated> {
         let tier = body.0.tier.map_or(Tier::Free, TierName::into_domain);
-        let (key, secret) = auth::create_key(&app.store, app.clock.as_ref(), admin.tenant, &body.0.name, tier).await?;
-        Ok(KeyCreated::Ok(Json(NewApiKey { api_key: key.into(), key: secret })))
+        let (key, secret) = auth::create_key(
+            &app.store,
+            app.clock.as_ref(),
+            admin.tenant,
+            &body.0.name,
+            tier,
+        )
+        .await?;
+        Ok(KeyCreated::Ok(Json(NewApiKey {
+            api_key: key.into(),
+            key: secret,
+        })))
     }
 
     /// Revoke an API key
     ///
     /// Requests with the key fail from now on.
-    #[oai(path = "/api-keys/:id", method = "delete", operation_id = "revokeApiKey", tag = "ApiTags::ApiKeys")]
-    async fn revoke_key(&self, app: Data<&App>, admin: AdminSession, id: Path<Uuid>) -> Result<Revoked> {
-        auth::revoke_key(&app.store, app.clock.as_ref(), Some(admin.tenant), &id.0.to_string()).await?;
+    #[oai(
+        path = "/api-keys/:id",
+        method = "delete",
+        operation_id = "revokeApiKey",
+        tag = "ApiTags::ApiKeys"
+    )]
+    async fn revoke_key(
+        &self,
+        app: Data<&App>,
+        admin: AdminSession,
+        id: Path<Uuid>,
+    ) -> Result<Revoked> {
+        auth::revoke_key(
+            &app.store,
+            app.clock.as_ref(),
+            Some(admin.tenant),
+            &id.0.to_string(),
+        )
+        .await?;
         Ok(Revoked::Ok)
     }
 
     /// List tenants
-    #[oai(path = "/tenants", method = "get", operation_id = "listTenants", tag = "ApiTags::Tenants")]
-    async fn list_tenants(&self, app: Data<&App>, _admin: AdminSession) -> Result<Json<TenantList>> {
+    #[oai(
+        path = "/tenants",
+        method = "get",
+        operation_id = "listTenants",
+        tag = "ApiTags::Tenants"
+    )]
+    async fn list_tenants(
+        &self,
+        app: Data<&App>,
+        _admin: AdminSession,
+    ) -> Result<Json<TenantList>> {
         let all = tenants::list(&app.store).await?;
-        Ok(Json(TenantList { tenants: all.into_iter().map(TenantBody::from).collect() }))
+        Ok(Json(TenantList {
+            tenants: all.into_iter().map(TenantBody::from).collect(),
+        }))
     }
 
     /// Create a tenant
-    #[oai(path = "/tenants", method = "post", operation_id = "createTenant", tag = "ApiTags::Tenants")]
-    async fn create_tenant(&self, app: Data<&App>, _admin: AdminSession, body: Json<CreateTenant>) -> Result<TenantCreated> {
+    #[oai(
+        path = "/tenants",
+        method = "post",
+        operation_id = "createTenant",
+        tag = "ApiTags::Tenants"
+    )]
+    async fn create_tenant(
+        &self,
+        app: Data<&App>,
+        _admin: AdminSession,
+        body: Json<CreateTenant>,
+    ) -> Result<TenantCreated> {
         let tenant = tenants::create(&app, &body.0.id, body.0.name).await?;
-        Ok(TenantCreated::Ok(Json(TenantEnvelope { tenant: tenant.into() })))
+        Ok(TenantCreated::Ok(Json(TenantEnvelope {
+            tenant: tenant.into(),
+        })))
     }
 
     /// Get a tenant
-    #[oai(path = "/tenants/:id", method = "get", operation_id = "getTenant", tag = "ApiTags::Tenants")]
-    async fn get_tenant(&self, app: Data<&App>, _admin: AdminSession, id: Path<String>) -> Result<Json<TenantEnvelope>> {
+    #[oai(
+        path = "/tenants/:id",
+        method = "get",
+        operation_id = "getTenant",
+        tag = "ApiTags::Tenants"
+    )]
+    async fn get_tenant(
+        &self,
+        app: Data<&App>,
+        _admin: AdminSession,
+        id: Path<String>,
+    ) -> Result<Json<TenantEnvelope>> {
         let tenant = tenants::get(&app, &id.0).await?;
-        Ok(Json(TenantEnvelope { tenant: tenant.into() }))
+        Ok(Json(TenantEnvelope {
+            tenant: tenant.into(),
+        }))
     }
 
     /// Update a tenant
-    #[oai(path = "/tenants/:id", method = "patch", operation_id = "updateTenant", tag = "ApiTags::Tenants")]
-    async fn update_tenant(&self, app: Data<&App>, _admin: AdminSession, id: Path<String>, body: Json<UpdateTenant>) -> Result<Json<TenantEnvelope>> {
+    #[oai(
+        path = "/tenants/:id",
+        method = "patch",
+        operation_id = "updateTenant",
+        tag = "ApiTags::Tenants"
+    )]
+    async fn update_tenant(
+        &self,
+        app: Data<&App>,
+        _admin: AdminSession,
+        id: Path<String>,
+        body: Json<UpdateTenant>,
+    ) -> Result<Json<TenantEnvelope>> {
         let tenant = tenants::rename(&app, &id.0, body.0.name).await?;
-        Ok(Json(TenantEnvelope { tenant: tenant.into() }))
+        Ok(Json(TenantEnvelope {
+            tenant: tenant.into(),
+        }))
     }
 }
 
 /// The session cookie exactly as CONTRACT §2 specifies; `max_age` 0 deletes it.
 fn session_set_cookie(app: &App, value: &str, max_age: i64) -> String {
-    let secure = if app.public_url.scheme() == "https" { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
+    let secure = if app.public_url.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    )
 }
 
 #[derive(Object)]

@@ -67,7 +67,10 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
-        let (Some(app), Some(limiters)) = (req.data::<App>().cloned(), req.data::<Arc<Limiters>>().cloned()) else {
+        let (Some(app), Some(limiters)) = (
+            req.data::<App>().cloned(),
+            req.data::<Arc<Limiters>>().cloned(),
+        ) else {
             return Err(Error::internal("app state missing").into());
         };
         let caller = match resolve(&app, &req).await {
@@ -89,7 +92,11 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         if let Some(wait) = verdict.retry_after {
             let mut response = respond(
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("rate limit of {} requests per minute exceeded; retry in {}s", verdict.limit, seconds_up(wait)),
+                format!(
+                    "rate limit of {} requests per minute exceeded; retry in {}s",
+                    verdict.limit,
+                    seconds_up(wait)
+                ),
             );
             verdict.apply(&mut response);
             return Ok(response);
@@ -109,9 +116,15 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
 /// `None` when no credential was presented at all.
 async fn resolve(app: &App, req: &Request) -> Option<Result<Caller, Error>> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
         let Some(token) = token else {
-            return Some(Err(Error::Unauthorized("Authorization must be `Bearer <API key>`")));
+            return Some(Err(Error::Unauthorized(
+                "Authorization must be `Bearer <API key>`",
+            )));
         };
         return Some(match auth::authenticate_key(&app.store, token).await {
             Ok(Some(key)) => Ok(Caller::Key(key)),
@@ -125,7 +138,9 @@ async fn resolve(app: &App, req: &Request) -> Option<Result<Caller, Error>> {
 
 async fn resolve_session(app: &App, req: &Request, session: &str) -> Result<Caller, Error> {
     if !auth::session_is_live(&app.store, app.clock.as_ref(), session).await? {
-        return Err(Error::Unauthorized("session expired or invalid; log in again"));
+        return Err(Error::Unauthorized(
+            "session expired or invalid; log in again",
+        ));
     }
     let tenant = match req.headers().get(TENANT_HEADER) {
         None => TenantId::default_tenant(),
@@ -155,16 +170,29 @@ fn same_origin(app: &App, req: &Request) -> Result<(), String> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return Err("cookie-authenticated changes need an Origin header (use an API key for scripts)".into());
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(
+            "cookie-authenticated changes need an Origin header (use an API key for scripts)"
+                .into(),
+        );
     };
     let public = app.public_url.origin().ascii_serialization();
-    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let scheme = app.public_url.scheme();
     if origin == public || origin == format!("{scheme}://{host}") {
         Ok(())
     } else {
-        Err(format!("cross-origin request refused: Origin {origin} is not {public}"))
+        Err(format!(
+            "cross-origin request refused: Origin {origin} is not {public}"
+        ))
     }
 }
 
@@ -183,13 +211,22 @@ pub fn client_ip(req: &Request, trusted: &[IpNet]) -> Option<IpAddr> {
         .filter_map(|part| part.trim().parse::<IpAddr>().ok())
         .collect::<Vec<_>>();
     // Walk from the nearest hop outwards; the first address we do not trust is the client.
-    Some(forwarded.into_iter().rev().find(|ip| !trusted.iter().any(|net| net.contains(ip))).unwrap_or(peer))
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.iter().any(|net| net.contains(ip)))
+            .unwrap_or(peer),
+    )
 }
 
 fn unauthenticated(req: &Request) -> poem::Error {
     match req.extensions().get::<Refused>() {
         Some(Refused(err)) => err.clone().into(),
-        None => Error::Unauthorized("missing credentials: send `Authorization: Bearer <API key>` or log in").into(),
+        None => Error::Unauthorized(
+            "missing credentials: send `Authorization: Bearer <API key>` or log in",
+        )
+        .into(),
     }
 }
 
@@ -198,7 +235,9 @@ fn register_schemes(registry: &mut Registry) {
         KEY_SCHEME,
         MetaSecurityScheme {
             ty: "http",
-            description: Some("An API key (`sq_...`) created in the admin UI or with `synaptiq keys create`."),
+            description: Some(
+                "An API key (`sq_...`) created in the admin UI or with `synaptiq keys create`.",
+            ),
             name: None,
             key_in: None,
             scheme: Some("bearer"),
@@ -240,7 +279,10 @@ impl<'a> ApiExtractor<'a> for Caller {
         _body: &mut poem::RequestBody,
         _opts: ExtractParamOptions<()>,
     ) -> poem::Result<Self> {
-        req.extensions().get::<Caller>().cloned().ok_or_else(|| unauthenticated(req))
+        req.extensions()
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| unauthenticated(req))
     }
 }
 
@@ -263,7 +305,9 @@ impl<'a> ApiExtractor<'a> for AdminSession {
         _opts: ExtractParamOptions<()>,
     ) -> poem::Result<Self> {
         match req.extensions().get::<Caller>() {
-            Some(Caller::Admin { tenant }) => Ok(Self { tenant: tenant.clone() }),
+            Some(Caller::Admin { tenant }) => Ok(Self {
+                tenant: tenant.clone(),
+            }),
             Some(Caller::Key(_)) => Err(Error::Forbidden(
                 "API keys cannot manage keys or tenants; log in with the admin token".into(),
             )

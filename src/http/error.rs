@@ -19,7 +19,10 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(error: impl Into<String>) -> Self {
-        Self { error: error.into(), lead_id: None }
+        Self {
+            error: error.into(),
+            lead_id: None,
+        }
     }
 }
 
@@ -101,8 +104,15 @@ pub async fn catch_all(err: poem::Error) -> Response {
         return respond(StatusCode::BAD_REQUEST, payload_message(&err));
     }
     if let Some(path) = err.downcast_ref::<poem_openapi::error::ParsePathError>() {
-        let what = if path.reason.contains("uuid") { "not a valid UUID".to_owned() } else { path.reason.clone() };
-        return respond(StatusCode::BAD_REQUEST, format!("invalid id in the path: {what}"));
+        let what = if path.reason.contains("uuid") {
+            "not a valid UUID".to_owned()
+        } else {
+            path.reason.clone()
+        };
+        return respond(
+            StatusCode::BAD_REQUEST,
+            format!("invalid id in the path: {what}"),
+        );
     }
     if err.is_from_response() {
         return err.into_response();
@@ -121,7 +131,9 @@ pub async fn catch_all(err: poem::Error) -> Response {
 /// poem-openapi says "parse request payload error: failed to parse \"X\": ..."; keep the why.
 fn payload_message(err: &poem::Error) -> String {
     let text = err.to_string();
-    let reason = text.strip_prefix("parse request payload error: ").unwrap_or(&text);
+    let reason = text
+        .strip_prefix("parse request payload error: ")
+        .unwrap_or(&text);
     let reason = match reason.strip_prefix("failed to parse \"") {
         Some(rest) => rest.split_once("\": ").map_or(rest, |(_, why)| why),
         None => reason,
@@ -131,5 +143,8 @@ fn payload_message(err: &poem::Error) -> String {
 
 /// A panic in a handler: a 500 with no internals; the server keeps serving.
 pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    respond(StatusCode::INTERNAL_SERVER_ERROR, internal("handler panicked"))
+    respond(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        internal("handler panicked"),
+    )
 }

@@ -32,13 +32,22 @@ impl EventsApi {
         cursor: Query<Option<String>>,
         limit: Query<Option<i64>>,
     ) -> Result<Json<EventList>, ApiError> {
-        let page = events::list(&app, caller.tenant(), kind.0, cursor.0.as_deref(), limit.0).await?;
+        let page =
+            events::list(&app, caller.tenant(), kind.0, cursor.0.as_deref(), limit.0).await?;
         let events = page
             .items
             .into_iter()
-            .map(|e| EventBody { id: e.id, kind: e.kind, payload: e.payload, created_at: crate::clock::format(e.created_at) })
+            .map(|e| EventBody {
+                id: e.id,
+                kind: e.kind,
+                payload: e.payload,
+                created_at: crate::clock::format(e.created_at),
+            })
             .collect();
-        Ok(Json(EventList { events, next_cursor: page.next_cursor }))
+        Ok(Json(EventList {
+            events,
+            next_cursor: page.next_cursor,
+        }))
     }
 }
 

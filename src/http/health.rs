@@ -21,16 +21,30 @@ impl HealthApi {
     /// Checks the database and the search index for real; 503 when either cannot be used.
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self, app: Data<&App>) -> HealthResponse {
-        let database = app.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))?)).await;
+        let database = app
+            .store
+            .read(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))?)
+            })
+            .await;
         let search = app.leads_index.check();
         let report = Health {
-            status: if database.is_ok() && search.is_ok() { "ok" } else { "degraded" }.to_owned(),
+            status: if database.is_ok() && search.is_ok() {
+                "ok"
+            } else {
+                "degraded"
+            }
+            .to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             database: state(database.err()),
             search: state(search.err()),
             llm: llm_state(&app).to_owned(),
         };
-        if report.status == "ok" { HealthResponse::Ok(Json(report)) } else { HealthResponse::Degraded(Json(report)) }
+        if report.status == "ok" {
+            HealthResponse::Ok(Json(report))
+        } else {
+            HealthResponse::Degraded(Json(report))
+        }
     }
 }
 

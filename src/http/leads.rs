@@ -40,27 +40,50 @@ impl LeadsApi {
     /// Newest first. With `q`, full-text search over name, email and company (the last word
     /// matches as a prefix), ranked by relevance, then recency.
     #[oai(path = "/leads", method = "get", operation_id = "listLeads")]
-    async fn list(&self, app: Data<&App>, caller: Caller, q: Query<Option<String>>, status: Query<Option<StatusName>>, cursor: Query<Option<String>>, limit: Query<Option<i64>>) -> Result<Json<LeadList>> {
+    async fn list(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        q: Query<Option<String>>,
+        status: Query<Option<StatusName>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<LeadList>> {
         list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
     }
 
     /// Create a lead
     #[oai(path = "/leads", method = "post", operation_id = "createLead")]
-    async fn create(&self, app: Data<&App>, caller: Caller, body: Json<CreateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Created> {
+    async fn create(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        body: Json<CreateLead>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Created> {
         create(&app, &caller, body.0, refresh.0).await
     }
 
     /// Export leads as CSV
     ///
     /// Every lead of the tenant, newest first.
-    #[oai(path = "/leads/export.csv", method = "get", operation_id = "exportLeadsCsv")]
+    #[oai(
+        path = "/leads/export.csv",
+        method = "get",
+        operation_id = "exportLeadsCsv"
+    )]
     async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
         export_csv(&app, &caller).await
     }
 
     /// Get a lead
     #[oai(path = "/leads/:id", method = "get", operation_id = "getLead")]
-    async fn get(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadEnvelope>> {
+    async fn get(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+    ) -> Result<Json<LeadEnvelope>> {
         get(&app, &caller, id.0).await
     }
 
@@ -68,7 +91,14 @@ impl LeadsApi {
     ///
     /// Only the fields present change; `null` clears phone, company or metadata.
     #[oai(path = "/leads/:id", method = "patch", operation_id = "updateLead")]
-    async fn update(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, body: Json<UpdateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Json<LeadEnvelope>> {
+    async fn update(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: Json<UpdateLead>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Json<LeadEnvelope>> {
         update(&app, &caller, id.0, body.0, refresh.0).await
     }
 
@@ -76,15 +106,30 @@ impl LeadsApi {
     ///
     /// Erases the lead and everything held about it (GDPR erasure).
     #[oai(path = "/leads/:id", method = "delete", operation_id = "deleteLead")]
-    async fn delete(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, refresh: Query<Option<RefreshMode>>) -> Result<Deleted> {
+    async fn delete(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Deleted> {
         delete(&app, &caller, id.0, refresh.0).await
     }
 
     /// Export everything held about a lead
     ///
     /// One JSON document: the lead and every event about it (GDPR access request).
-    #[oai(path = "/leads/:id/export", method = "get", operation_id = "exportLead")]
-    async fn export(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadExport>> {
+    #[oai(
+        path = "/leads/:id/export",
+        method = "get",
+        operation_id = "exportLead"
+    )]
+    async fn export(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+    ) -> Result<Json<LeadExport>> {
         export(&app, &caller, id.0).await
     }
 }
@@ -96,62 +141,144 @@ pub struct AdminLeadsApi;
 impl AdminLeadsApi {
     /// List or search leads (admin path)
     #[oai(path = "/leads", method = "get", operation_id = "adminListLeads")]
-    async fn list(&self, app: Data<&App>, caller: Caller, q: Query<Option<String>>, status: Query<Option<StatusName>>, cursor: Query<Option<String>>, limit: Query<Option<i64>>) -> Result<Json<LeadList>> {
+    async fn list(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        q: Query<Option<String>>,
+        status: Query<Option<StatusName>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<LeadList>> {
         list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
     }
 
     /// Create a lead (admin path)
     #[oai(path = "/leads", method = "post", operation_id = "adminCreateLead")]
-    async fn create(&self, app: Data<&App>, caller: Caller, body: Json<CreateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Created> {
+    async fn create(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        body: Json<CreateLead>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Created> {
         create(&app, &caller, body.0, refresh.0).await
     }
 
     /// Export leads as CSV (admin path)
-    #[oai(path = "/leads/export.csv", method = "get", operation_id = "adminExportLeadsCsv")]
+    #[oai(
+        path = "/leads/export.csv",
+        method = "get",
+        operation_id = "adminExportLeadsCsv"
+    )]
     async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
         export_csv(&app, &caller).await
     }
 
     /// Get a lead (admin path)
     #[oai(path = "/leads/:id", method = "get", operation_id = "adminGetLead")]
-    async fn get(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadEnvelope>> {
+    async fn get(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+    ) -> Result<Json<LeadEnvelope>> {
         get(&app, &caller, id.0).await
     }
 
     /// Update a lead (admin path)
-    #[oai(path = "/leads/:id", method = "patch", operation_id = "adminUpdateLead")]
-    async fn update(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, body: Json<UpdateLead>, refresh: Query<Option<RefreshMode>>) -> Result<Json<LeadEnvelope>> {
+    #[oai(
+        path = "/leads/:id",
+        method = "patch",
+        operation_id = "adminUpdateLead"
+    )]
+    async fn update(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: Json<UpdateLead>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Json<LeadEnvelope>> {
         update(&app, &caller, id.0, body.0, refresh.0).await
     }
 
     /// Delete a lead (admin path)
-    #[oai(path = "/leads/:id", method = "delete", operation_id = "adminDeleteLead")]
-    async fn delete(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>, refresh: Query<Option<RefreshMode>>) -> Result<Deleted> {
+    #[oai(
+        path = "/leads/:id",
+        method = "delete",
+        operation_id = "adminDeleteLead"
+    )]
+    async fn delete(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Deleted> {
         delete(&app, &caller, id.0, refresh.0).await
     }
 
     /// Export everything held about a lead (admin path)
-    #[oai(path = "/leads/:id/export", method = "get", operation_id = "adminExportLead")]
-    async fn export(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Json<LeadExport>> {
+    #[oai(
+        path = "/leads/:id/export",
+        method = "get",
+        operation_id = "adminExportLead"
+    )]
+    async fn export(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+    ) -> Result<Json<LeadExport>> {
         export(&app, &caller, id.0).await
     }
 }
 
-async fn list(app: &App, caller: &Caller, q: Option<String>, status: Option<StatusName>, cursor: Option<String>, limit: Option<i64>) -> Result<Json<LeadList>> {
-    let query = ListQuery { q, status: status.map(StatusName::into_domain), cursor, limit };
+async fn list(
+    app: &App,
+    caller: &Caller,
+    q: Option<String>,
+    status: Option<StatusName>,
+    cursor: Option<String>,
+    limit: Option<i64>,
+) -> Result<Json<LeadList>> {
+    let query = ListQuery {
+        q,
+        status: status.map(StatusName::into_domain),
+        cursor,
+        limit,
+    };
     let page = domain::list(app, caller.tenant(), query).await?;
-    Ok(Json(LeadList { leads: page.items.into_iter().map(LeadBody::from).collect(), next_cursor: page.next_cursor }))
+    Ok(Json(LeadList {
+        leads: page.items.into_iter().map(LeadBody::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
-async fn create(app: &App, caller: &Caller, body: CreateLead, refresh: Option<RefreshMode>) -> Result<Created> {
+async fn create(
+    app: &App,
+    caller: &Caller,
+    body: CreateLead,
+    refresh: Option<RefreshMode>,
+) -> Result<Created> {
     let input = NewLead {
         name: body.name,
         email: body.email,
         phone: body.phone,
         company: body.company,
-        metadata: body.metadata.map(|m| Value::Object(m.into_iter().collect())),
+        metadata: body
+            .metadata
+            .map(|m| Value::Object(m.into_iter().collect())),
     };
-    let lead = domain::create(app, caller.tenant(), input, LeadSource::Api, RefreshMode::domain(refresh)).await?;
+    let lead = domain::create(
+        app,
+        caller.tenant(),
+        input,
+        LeadSource::Api,
+        RefreshMode::domain(refresh),
+    )
+    .await?;
     Ok(Created::Lead(Json(LeadEnvelope { lead: lead.into() })))
 }
 
@@ -160,7 +287,13 @@ async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadEnvelope>>
     Ok(Json(LeadEnvelope { lead: lead.into() }))
 }
 
-async fn update(app: &App, caller: &Caller, id: Uuid, body: UpdateLead, refresh: Option<RefreshMode>) -> Result<Json<LeadEnvelope>> {
+async fn update(
+    app: &App,
+    caller: &Caller,
+    id: Uuid,
+    body: UpdateLead,
+    refresh: Option<RefreshMode>,
+) -> Result<Json<LeadEnvelope>> {
     let patch = LeadPatch {
         name: body.name,
         email: body.email,
@@ -170,12 +303,30 @@ async fn update(app: &App, caller: &Caller, id: Uuid, body: UpdateLead, refresh:
         qualification_score: body.qualification_score,
         metadata: patch(body.metadata).map(|m| Value::Object(m.into_iter().collect())),
     };
-    let lead = domain::update(app, caller.tenant(), &id.to_string(), patch, RefreshMode::domain(refresh)).await?;
+    let lead = domain::update(
+        app,
+        caller.tenant(),
+        &id.to_string(),
+        patch,
+        RefreshMode::domain(refresh),
+    )
+    .await?;
     Ok(Json(LeadEnvelope { lead: lead.into() }))
 }
 
-async fn delete(app: &App, caller: &Caller, id: Uuid, refresh: Option<RefreshMode>) -> Result<Deleted> {
-    domain::delete(app, caller.tenant(), &id.to_string(), RefreshMode::domain(refresh)).await?;
+async fn delete(
+    app: &App,
+    caller: &Caller,
+    id: Uuid,
+    refresh: Option<RefreshMode>,
+) -> Result<Deleted> {
+    domain::delete(
+        app,
+        caller.tenant(),
+        &id.to_string(),
+        RefreshMode::domain(refresh),
+    )
+    .await?;
     Ok(Deleted::Lead)
 }
 
@@ -190,7 +341,10 @@ async fn export(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadExport>
 
 async fn export_csv(app: &App, caller: &Caller) -> Result<Csv> {
     let bytes = domain::export_csv(app, caller.tenant()).await?;
-    Ok(Csv::Ok(Binary(bytes), "attachment; filename=\"leads.csv\"".to_owned()))
+    Ok(Csv::Ok(
+        Binary(bytes),
+        "attachment; filename=\"leads.csv\"".to_owned(),
+    ))
 }
 
 fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
@@ -349,7 +503,9 @@ impl From<Lead> for LeadBody {
             company: lead.company,
             status: StatusName::from_domain(lead.status),
             qualification_score: lead.qualification_score,
-            qualification: lead.qualification.map(|Qualification { score, reasons }| QualificationBody { score, reasons }),
+            qualification: lead
+                .qualification
+                .map(|Qualification { score, reasons }| QualificationBody { score, reasons }),
             metadata: lead.metadata.into_iter().collect(),
             source: match lead.source {
                 LeadSource::Widget => SourceName::Widget,
@@ -403,5 +559,8 @@ pub enum Deleted {
 pub enum Csv {
     /// One row per lead, with a header row.
     #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Ok(Binary<Vec<u8>>, #[oai(header = "Content-Disposition")] String),
+    Ok(
+        Binary<Vec<u8>>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
 }

@@ -41,12 +41,24 @@ pub enum ApiTags {
     Health,
 }
 
-type Apis = (leads::LeadsApi, leads::AdminLeadsApi, admin::AdminApi, events::EventsApi, health::HealthApi);
+type Apis = (
+    leads::LeadsApi,
+    leads::AdminLeadsApi,
+    admin::AdminApi,
+    events::EventsApi,
+    health::HealthApi,
+);
 
 /// The OpenAPI service: the spec is generated from these types.
 pub fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (leads::LeadsApi, leads::AdminLeadsApi, admin::AdminApi, events::EventsApi, health::HealthApi),
+        (
+            leads::LeadsApi,
+            leads::AdminLeadsApi,
+            admin::AdminApi,
+            events::EventsApi,
+            health::HealthApi,
+        ),
         "Synaptiq API",
         env!("CARGO_PKG_VERSION"),
     )
@@ -81,14 +93,21 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
 }
 
 /// Refuses bodies over the limit: by Content-Length up front, and by counting otherwise.
-async fn limit_body<E: Endpoint<Output = Response>>(next: Arc<E>, mut req: Request) -> poem::Result<Response> {
+async fn limit_body<E: Endpoint<Output = Response>>(
+    next: Arc<E>,
+    mut req: Request,
+) -> poem::Result<Response> {
     let declared = req
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > JSON_BODY_LIMIT) {
-        return Ok(error::respond(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {JSON_BODY_LIMIT} bytes")).into_response());
+        return Ok(error::respond(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body is larger than {JSON_BODY_LIMIT} bytes"),
+        )
+        .into_response());
     }
     if declared.is_none() {
         let body = req.take_body();

@@ -40,7 +40,8 @@ pub struct Verdict {
 }
 
 fn per_minute(n: NonZeroU32) -> Keyed<String> {
-    DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>()
+    DefaultKeyedRateLimiter::keyed(Quota::per_minute(n))
+        .with_middleware::<StateInformationMiddleware>()
 }
 
 impl Limiters {
@@ -87,15 +88,27 @@ impl Limiters {
 
     /// `Some(wait)` while this IP is locked out after too many failed logins.
     pub fn login_blocked(&self, ip: IpAddr) -> Option<Duration> {
-        let blocked = self.login_blocked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        blocked.get(&ip).and_then(|until| until.checked_duration_since(Instant::now()))
+        let blocked = self
+            .login_blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        blocked
+            .get(&ip)
+            .and_then(|until| until.checked_duration_since(Instant::now()))
     }
 
     /// Records a failed login; returns the lock-out when this failure exceeds the allowance.
     pub fn login_failed(&self, ip: IpAddr) -> Option<Duration> {
-        let Err(not_until) = self.login_failures.check_key(&ip) else { return None };
-        let wait = not_until.wait_time_from(self.clock.now()).max(Duration::from_secs(1));
-        let mut blocked = self.login_blocked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Err(not_until) = self.login_failures.check_key(&ip) else {
+            return None;
+        };
+        let wait = not_until
+            .wait_time_from(self.clock.now())
+            .max(Duration::from_secs(1));
+        let mut blocked = self
+            .login_blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked.retain(|_, until| *until > Instant::now());
         blocked.insert(ip, Instant::now() + wait);
         Some(wait)
@@ -137,17 +150,27 @@ mod tests {
 
     fn config(n: u32) -> RateLimitConfig {
         let n = NonZeroU32::new(n).unwrap();
-        RateLimitConfig { free: n, pro: n, enterprise: n, public: n }
+        RateLimitConfig {
+            free: n,
+            pro: n,
+            enterprise: n,
+            public: n,
+        }
     }
 
     #[test]
     fn counts_down_then_refuses() {
         let limiters = Limiters::new(&config(3));
-        let remaining: Vec<u32> = (0..3).map(|_| limiters.check(Tier::Free, "k").remaining).collect();
+        let remaining: Vec<u32> = (0..3)
+            .map(|_| limiters.check(Tier::Free, "k").remaining)
+            .collect();
         assert_eq!(remaining, vec![2, 1, 0]);
         let refused = limiters.check(Tier::Free, "k");
         assert!(refused.retry_after.is_some());
-        assert!(limiters.check(Tier::Free, "other").retry_after.is_none(), "keys are separate");
+        assert!(
+            limiters.check(Tier::Free, "other").retry_after.is_none(),
+            "keys are separate"
+        );
     }
 
     #[test]
@@ -159,6 +182,10 @@ mod tests {
         }
         assert!(limiters.login_failed(ip).is_some());
         assert!(limiters.login_blocked(ip).is_some());
-        assert!(limiters.login_blocked("192.0.2.2".parse().unwrap()).is_none());
+        assert!(
+            limiters
+                .login_blocked("192.0.2.2".parse().unwrap())
+                .is_none()
+        );
     }
 }

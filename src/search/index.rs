@@ -19,10 +19,17 @@ pub fn open_or_create(dir: &Path, schema: &Schema) -> Result<Opened> {
     if dir.join("meta.json").exists() {
         match Index::open_in_dir(dir) {
             Ok(index) if index.schema() == *schema && index.load_metas().is_ok() => {
-                return Ok(Opened { index, fresh: false });
+                return Ok(Opened {
+                    index,
+                    fresh: false,
+                });
             }
-            Ok(_) => tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding"),
-            Err(err) => tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding"),
+            Ok(_) => {
+                tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding");
+            }
+            Err(err) => {
+                tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding");
+            }
         }
         std::fs::remove_dir_all(dir)?;
     }

@@ -111,7 +111,10 @@ impl LeadSearch {
         if opened.fresh {
             rebuild(store, &mut writer, fields)?;
         }
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let (wake, woken) = crossbeam_channel::bounded(1);
         let inner = Arc::new(Inner {
             committed: watch::channel(index::committed_seq(&index)?).0,
@@ -123,11 +126,19 @@ impl LeadSearch {
             healthy: AtomicBool::new(true),
             thread: Mutex::new(None),
         });
-        let worker = Indexer { inner: Arc::clone(&inner), store: store.clone(), writer, refresh };
+        let worker = Indexer {
+            inner: Arc::clone(&inner),
+            store: store.clone(),
+            writer,
+            refresh,
+        };
         let thread = std::thread::Builder::new()
             .name("lead-indexer".into())
             .spawn(move || worker.run(&woken))?;
-        *inner.thread.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(thread);
+        *inner
+            .thread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(thread);
         Ok(Self { inner })
     }
 
@@ -164,15 +175,16 @@ impl LeadSearch {
             return Ok(Vec::new());
         };
         let searcher = self.inner.reader.searcher();
-        let collector = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-            |segment: &SegmentReader| {
-                let created = segment.fast_fields().i64("created").ok();
-                move |doc, score: Score| {
-                    let at = created.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                    (score, at)
-                }
-            },
-        );
+        let collector =
+            TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .tweak_score(|segment: &SegmentReader| {
+                    let created = segment.fast_fields().i64("created").ok();
+                    move |doc, score: Score| {
+                        let at = created.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                        (score, at)
+                    }
+                });
         let hits: Vec<((Score, i64), DocAddress)> = searcher.search(&query, &collector)?;
         hits.into_iter()
             .map(|(_, address)| {
@@ -186,11 +198,17 @@ impl LeadSearch {
             .collect()
     }
 
-    fn query(&self, tenant: &TenantId, q: &str, status: Option<LeadStatus>) -> Option<BooleanQuery> {
+    fn query(
+        &self,
+        tenant: &TenantId,
+        q: &str,
+        status: Option<LeadStatus>,
+    ) -> Option<BooleanQuery> {
         let fields = self.inner.fields;
         let terms = tokens(q);
         let (last, rest) = terms.split_last()?;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, filter(fields.tenant, tenant.as_str()))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, filter(fields.tenant, tenant.as_str()))];
         if let Some(status) = status {
             clauses.push((Occur::Must, filter(fields.status, status.as_str())));
         }
@@ -214,7 +232,12 @@ impl LeadSearch {
     pub fn close(&self) {
         self.inner.stop.store(true, Ordering::SeqCst);
         self.notify();
-        let handle = self.inner.thread.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let handle = self
+            .inner
+            .thread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         if let Some(handle) = handle {
             let _ = handle.join();
         }
@@ -245,7 +268,10 @@ fn tokens(q: &str) -> Vec<String> {
 
 /// An exact term that filters without changing the score.
 fn filter(field: Field, value: &str) -> Box<dyn Query> {
-    let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+    let term = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
     Box::new(BoostQuery::new(Box::new(term), 0.0))
 }
 
@@ -253,11 +279,17 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
 fn any_field(fields: Fields, term: &str, prefix: bool) -> BooleanQuery {
     let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for field in fields.text() {
-        let exact = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs);
+        let exact = TermQuery::new(
+            Term::from_field_text(field, term),
+            IndexRecordOption::WithFreqs,
+        );
         options.push((Occur::Should, Box::new(exact)));
         // Tokens are alphanumeric only (SimpleTokenizer), so they need no regex escaping.
         if prefix && let Ok(regex) = RegexQuery::from_pattern(&format!("{term}.+"), field) {
-            options.push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), 0.5))));
+            options.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(regex), 0.5)),
+            ));
         }
     }
     BooleanQuery::new(options)
@@ -292,7 +324,11 @@ fn rebuild(store: &Store, writer: &mut IndexWriter, fields: Fields) -> Result<()
         Ok((seq, count))
     })?;
     index::commit(writer, seq)?;
-    tracing::info!(leads = count, ms = started.elapsed().as_millis() as u64, "lead index rebuilt");
+    tracing::info!(
+        leads = count,
+        ms = started.elapsed().as_millis() as u64,
+        "lead index rebuilt"
+    );
     Ok(())
 }
 
@@ -336,7 +372,9 @@ impl Indexer {
             let writer = &self.writer;
             let applied = self.store.read_blocking(|conn| {
                 let changes = store::leads::changes_after(conn, after, CATCH_UP_BATCH)?;
-                let Some(last) = changes.last().map(|c| c.seq) else { return Ok(None) };
+                let Some(last) = changes.last().map(|c| c.seq) else {
+                    return Ok(None);
+                };
                 for change in &changes {
                     writer.delete_term(Term::from_field_text(fields.id, &change.lead_id));
                     if let Some(lead) = store::leads::get(conn, &change.tenant, &change.lead_id)? {
@@ -345,7 +383,9 @@ impl Indexer {
                 }
                 Ok(Some((last, changes.len())))
             })?;
-            let Some((seq, count)) = applied else { return Ok(()) };
+            let Some((seq, count)) = applied else {
+                return Ok(());
+            };
             index::commit(&mut self.writer, seq)?;
             self.inner.reader.reload()?;
             self.inner.committed.send_replace(seq);
@@ -372,7 +412,10 @@ mod tests {
 
     #[test]
     fn query_terms_are_folded_and_split() {
-        assert_eq!(tokens("  José@Acme-Corp.io "), vec!["jose", "acme", "corp", "io"]);
+        assert_eq!(
+            tokens("  José@Acme-Corp.io "),
+            vec!["jose", "acme", "corp", "io"]
+        );
         assert!(tokens("@@ --").is_empty());
     }
 }

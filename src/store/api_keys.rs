@@ -10,7 +10,9 @@ const COLUMNS: &str = "id, tenant_id, name, tier, prefix, created_at, last_used_
 
 pub fn insert(conn: &Connection, key: &ApiKey, hash: &[u8]) -> Result<()> {
     conn.execute(
-        &format!("INSERT INTO api_keys ({COLUMNS}, key_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        &format!(
+            "INSERT INTO api_keys ({COLUMNS}, key_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ),
         params![
             key.id,
             key.tenant.as_str(),
@@ -18,8 +20,8 @@ pub fn insert(conn: &Connection, key: &ApiKey, hash: &[u8]) -> Result<()> {
             key.tier.as_str(),
             key.prefix,
             key.created_at.as_millisecond(),
-            key.last_used_at.map(|t| t.as_millisecond()),
-            key.revoked_at.map(|t| t.as_millisecond()),
+            key.last_used_at.map(jiff::Timestamp::as_millisecond),
+            key.revoked_at.map(jiff::Timestamp::as_millisecond),
             hash,
         ],
     )?;

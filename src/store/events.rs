@@ -33,7 +33,10 @@ pub fn list(
          WHERE tenant_id = ?1 AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR id < ?3)
          ORDER BY id DESC LIMIT ?4",
     )?;
-    let rows = stmt.query_map(params![tenant.as_str(), kind, before, limit as i64], from_row)?;
+    let rows = stmt.query_map(
+        params![tenant.as_str(), kind, before, limit as i64],
+        from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -35,7 +35,9 @@ pub fn insert(conn: &Connection, lead: &Lead) -> Result<()> {
             lead.updated_at.as_millisecond(),
             email_key(&lead.email),
         ]);
-    inserted.map(drop).or_else(|err| Err(duplicate_email(conn, lead, err)))
+    inserted
+        .map(drop)
+        .map_err(|err| duplicate_email(conn, lead, err))
 }
 
 pub fn update(conn: &Connection, lead: &Lead) -> Result<()> {
@@ -96,18 +98,24 @@ pub fn find_by_email(conn: &Connection, tenant: &TenantId, email: &str) -> Resul
 
 pub fn get(conn: &Connection, tenant: &TenantId, id: &str) -> Result<Option<Lead>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"
+        ))?
         .query_row(params![tenant.as_str(), id], from_row)
         .optional()?)
 }
 
 /// Reads the given leads in the order of `ids`, skipping any that no longer exist.
 pub fn get_many(conn: &Connection, tenant: &TenantId, ids: &[String]) -> Result<Vec<Lead>> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM leads WHERE tenant_id = ?1 AND id = ?2"
+    ))?;
     let mut leads = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(lead) = stmt.query_row(params![tenant.as_str(), id], from_row).optional()? {
+        if let Some(lead) = stmt
+            .query_row(params![tenant.as_str(), id], from_row)
+            .optional()?
+        {
             leads.push(lead);
         }
     }
@@ -135,7 +143,12 @@ pub fn list(
          ORDER BY id DESC LIMIT ?4"
     ))?;
     let rows = stmt.query_map(
-        params![tenant.as_str(), status.map(LeadStatus::as_str), before, limit as i64],
+        params![
+            tenant.as_str(),
+            status.map(LeadStatus::as_str),
+            before,
+            limit as i64
+        ],
         from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -182,18 +195,29 @@ pub fn changes_after(conn: &Connection, seq: u64, limit: usize) -> Result<Vec<Ch
 /// The newest change sequence ever assigned (survives pruning: AUTOINCREMENT).
 pub fn last_change_seq(conn: &Connection) -> Result<u64> {
     let seq: Option<i64> = conn
-        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'lead_changes'", [], |r| r.get(0))
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'lead_changes'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
 }
 
 /// Forgets changes the index has durably committed.
 pub fn prune_changes(conn: &Connection, through: u64) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM lead_changes WHERE seq <= ?1", params![through as i64])?)
+    Ok(conn.execute(
+        "DELETE FROM lead_changes WHERE seq <= ?1",
+        params![through as i64],
+    )?)
 }
 
 fn qualification_json(lead: &Lead) -> Result<Option<String>> {
-    Ok(lead.qualification.as_ref().map(serde_json::to_string).transpose()?)
+    Ok(lead
+        .qualification
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?)
 }
 
 fn tenant_from(raw: &str) -> TenantId {

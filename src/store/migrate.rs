@@ -53,8 +53,13 @@ mod tests {
         let mut migrated = Connection::open_in_memory().unwrap();
         run(&mut migrated).unwrap();
         let declared = Connection::open_in_memory().unwrap();
-        declared.execute_batch(include_str!("../../schema.sql")).unwrap();
-        assert_eq!(normalize(dump_schema(&migrated).unwrap()), normalize(dump_schema(&declared).unwrap()));
+        declared
+            .execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
+        assert_eq!(
+            normalize(dump_schema(&migrated).unwrap()),
+            normalize(dump_schema(&declared).unwrap())
+        );
     }
 
     #[test]
@@ -62,7 +67,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         run(&mut conn).unwrap();
         run(&mut conn).unwrap();
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version as usize, MIGRATIONS.len());
     }
 }

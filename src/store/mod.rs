@@ -100,7 +100,8 @@ impl Store {
     {
         let (tx, rx) = oneshot::channel::<Result<T>>();
         self.submit(f, tx)?;
-        rx.await.map_err(|_| Error::Unavailable("database writer stopped".into()))?
+        rx.await
+            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
     }
 
     /// The blocking twin of [`Store::write`], for CLI commands and blocking threads.
@@ -111,7 +112,8 @@ impl Store {
     {
         let (tx, rx) = oneshot::channel::<Result<T>>();
         self.submit(f, tx)?;
-        rx.blocking_recv().map_err(|_| Error::Unavailable("database writer stopped".into()))?
+        rx.blocking_recv()
+            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
     }
 
     fn submit<T, F>(&self, f: F, tx: oneshot::Sender<Result<T>>) -> Result<()>

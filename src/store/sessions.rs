@@ -6,7 +6,9 @@ use crate::error::Result;
 
 pub fn admin_token_hash(conn: &Connection) -> Result<Option<Vec<u8>>> {
     Ok(conn
-        .query_row("SELECT token_hash FROM admin_token WHERE id = 1", [], |r| r.get(0))
+        .query_row("SELECT token_hash FROM admin_token WHERE id = 1", [], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 

@@ -47,7 +47,11 @@ pub fn ensure(conn: &Connection, tenant: &Tenant) -> Result<bool> {
 pub fn update(conn: &Connection, tenant: &Tenant) -> Result<()> {
     let updated = conn.execute(
         "UPDATE tenants SET name = ?2, updated_at = ?3 WHERE id = ?1",
-        params![tenant.id.as_str(), tenant.name, tenant.updated_at.as_millisecond()],
+        params![
+            tenant.id.as_str(),
+            tenant.name,
+            tenant.updated_at.as_millisecond()
+        ],
     )?;
     if updated == 0 {
         return Err(Error::NotFound("tenant"));
