@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::middleware::{CatchPanic, Tracing};
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
+use poem::{Endpoint, EndpointExt, Request, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::app::App;
@@ -92,27 +92,45 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .data(app)
 }
 
-/// Refuses bodies over the limit: by Content-Length up front, and by counting otherwise.
+/// Refuses bodies over the limit: by Content-Length up front; a body without one (chunked)
+/// is read here, up to the limit, so an oversized one is a 413 too rather than a parse error.
 async fn limit_body<E: Endpoint<Output = Response>>(
     next: Arc<E>,
     mut req: Request,
 ) -> poem::Result<Response> {
+    let too_large = || {
+        error::respond(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body is larger than {JSON_BODY_LIMIT} bytes"),
+        )
+    };
     let declared = req
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > JSON_BODY_LIMIT) {
-        return Ok(error::respond(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("request body is larger than {JSON_BODY_LIMIT} bytes"),
-        )
-        .into_response());
-    }
-    if declared.is_none() {
-        let body = req.take_body();
-        let limited = tokio::io::AsyncReadExt::take(body.into_async_read(), JSON_BODY_LIMIT + 1);
-        req.set_body(poem::Body::from_async_read(limited));
+    match declared {
+        Some(len) if len > JSON_BODY_LIMIT => return Ok(too_large()),
+        Some(_) => {}
+        None => {
+            let mut buffered = Vec::new();
+            let reader = req.take_body().into_async_read();
+            tokio::io::AsyncReadExt::read_to_end(
+                &mut tokio::io::AsyncReadExt::take(reader, JSON_BODY_LIMIT + 1),
+                &mut buffered,
+            )
+            .await
+            .map_err(|e| {
+                poem::Error::from_string(
+                    format!("cannot read request body: {e}"),
+                    StatusCode::BAD_REQUEST,
+                )
+            })?;
+            if buffered.len() as u64 > JSON_BODY_LIMIT {
+                return Ok(too_large());
+            }
+            req.set_body(buffered);
+        }
     }
     next.call(req).await
 }

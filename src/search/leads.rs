@@ -36,6 +36,8 @@ const CATCH_UP_BATCH: usize = 10_000;
 /// How often the indexer looks for changes written by other processes (CLI import, restore).
 const POLL: Duration = Duration::from_secs(1);
 const WRITER_MEMORY: usize = 15_000_000;
+/// How often indexed changes are pruned from `lead_changes` (a write, so not every commit).
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
 /// Search results beyond this are not offered: refine the query instead.
 pub const MAX_RESULTS: usize = 1_000;
 
@@ -131,6 +133,7 @@ impl LeadSearch {
             store: store.clone(),
             writer,
             refresh,
+            last_prune: Instant::now(),
         };
         let thread = std::thread::Builder::new()
             .name("lead-indexer".into())
@@ -337,6 +340,7 @@ struct Indexer {
     store: Store,
     writer: IndexWriter,
     refresh: Duration,
+    last_prune: Instant,
 }
 
 impl Indexer {
@@ -389,14 +393,17 @@ impl Indexer {
             index::commit(&mut self.writer, seq)?;
             self.inner.reader.reload()?;
             self.inner.committed.send_replace(seq);
-            self.prune(seq);
+            if self.last_prune.elapsed() >= PRUNE_EVERY {
+                self.prune(seq);
+                self.last_prune = Instant::now();
+            }
             if count < CATCH_UP_BATCH {
                 return Ok(());
             }
         }
     }
 
-    /// Drops changes the index has durably absorbed, in the background of the writer.
+    /// Drops changes the index has durably absorbed.
     fn prune(&self, seq: u64) {
         let store = self.store.clone();
         let pruned = store.write_blocking(move |conn| store::leads::prune_changes(conn, seq));

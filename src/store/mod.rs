@@ -29,12 +29,52 @@ const MAX_BATCH: usize = 512;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 8;
 
+/// What the writer does with a queued write: run it in the open transaction, or refuse it.
+trait Job: Send {
+    /// Runs inside the job's savepoint. `Some` holds the answer to send once the batch's
+    /// commit is known; `None` means it failed and has answered already.
+    fn run(self: Box<Self>, conn: &Connection) -> Option<Reply>;
+    fn fail(self: Box<Self>, err: Error);
+}
+
 type Reply = Box<dyn FnOnce(Result<()>) + Send>;
-/// A write: runs inside its savepoint; `None` means it failed and has already answered.
-type Job = Box<dyn FnOnce(&Connection) -> Option<Reply> + Send>;
+
+struct Write<F, T> {
+    f: F,
+    tx: oneshot::Sender<Result<T>>,
+}
+
+impl<F, T> Job for Write<F, T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T> + Send,
+{
+    fn run(self: Box<Self>, conn: &Connection) -> Option<Reply> {
+        let Write { f, tx } = *self;
+        // A panic must not take the writer thread down with it: the caller gets an error
+        // (its reply channel is dropped) and the savepoint is rolled back.
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn))) {
+            Ok(Ok(value)) => Some(Box::new(move |committed: Result<()>| {
+                let _ = tx.send(committed.map(|()| value));
+            })),
+            Ok(Err(err)) => {
+                let _ = tx.send(Err(err));
+                None
+            }
+            Err(_) => {
+                tracing::error!("a database write panicked; rolled back");
+                None
+            }
+        }
+    }
+
+    fn fail(self: Box<Self>, err: Error) {
+        let _ = self.tx.send(Err(err));
+    }
+}
 
 enum Message {
-    Write(Job),
+    Write(Box<dyn Job>),
     /// Commit what is queued before this, then stop.
     Close,
 }
@@ -121,17 +161,8 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let job: Job = Box::new(move |conn| match f(conn) {
-            Ok(value) => Some(Box::new(move |committed: Result<()>| {
-                let _ = tx.send(committed.map(|()| value));
-            })),
-            Err(err) => {
-                let _ = tx.send(Err(err));
-                None
-            }
-        });
         self.jobs
-            .send(Message::Write(job))
+            .send(Message::Write(Box::new(Write { f, tx })))
             .map_err(|_| Error::Unavailable("database writer stopped".into()))
     }
 
@@ -164,7 +195,7 @@ fn write_loop(conn: &Connection, queue: &crossbeam_channel::Receiver<Message>) {
     let mut closing = false;
     while !closing {
         let Ok(first) = queue.recv() else { break };
-        let mut batch = Vec::new();
+        let mut batch: Vec<Box<dyn Job>> = Vec::new();
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
@@ -184,24 +215,19 @@ fn write_loop(conn: &Connection, queue: &crossbeam_channel::Receiver<Message>) {
     }
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Job>) {
-    let mut replies = Vec::with_capacity(batch.len());
-    let began = conn.execute_batch("BEGIN IMMEDIATE");
-    if let Err(err) = began {
-        let message = format!("cannot begin write transaction: {err}");
-        tracing::error!("{message}");
-        for job in batch {
-            // Each job answers its caller; run none of them outside a transaction.
-            drop(job);
-        }
+fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) {
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let err = Error::Unavailable(format!("database is busy: {err}"));
+        batch.into_iter().for_each(|job| job.fail(err.clone()));
         return;
     }
+    let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
-        let opened = conn.execute_batch("SAVEPOINT request");
-        if opened.is_err() {
+        if let Err(err) = conn.execute_batch("SAVEPOINT request") {
+            job.fail(err.into());
             continue;
         }
-        match job(conn) {
+        match job.run(conn) {
             Some(reply) => {
                 let _ = conn.execute_batch("RELEASE request");
                 replies.push(reply);
