@@ -78,18 +78,24 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     let spec = service.spec_endpoint();
     let limiters = Arc::new(rate_limit::Limiters::new(&app.config.rate_limits));
     spawn_limiter_cleanup(&limiters);
-    Route::new()
+    let routes = Route::new()
         .at("/api/openapi.json", spec)
         .at("/api/docs", docs)
         .nest("/admin", assets::admin())
-        .nest("/", service)
-        .catch_all_error(error::catch_all)
-        .with(CatchPanic::new().with_handler(error::panicked))
+        .nest("/", service);
+    harden(routes)
         .with(auth::Authenticate)
         .around(limit_body)
         .with(Tracing)
         .data(limiters)
         .data(app)
+}
+
+/// Every failure inside the routes, panics included, becomes a JSON error.
+fn harden(routes: Route) -> impl Endpoint<Output = Response> {
+    routes
+        .catch_all_error(error::catch_all)
+        .with(CatchPanic::new().with_handler(error::panicked))
 }
 
 /// Refuses bodies over the limit: by Content-Length up front; a body without one (chunked)
@@ -148,4 +154,30 @@ fn spawn_limiter_cleanup(limiters: &Arc<rate_limit::Limiters>) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use poem::handler;
+    use poem::test::TestClient;
+
+    use super::*;
+
+    #[handler]
+    fn explode() -> &'static str {
+        panic!("secret internals")
+    }
+
+    /// A panicking handler answers 500 in JSON without internals, and the server stays up.
+    #[tokio::test]
+    async fn a_panic_becomes_an_opaque_500() {
+        let client = TestClient::new(harden(Route::new().at("/boom", explode)));
+        for _ in 0..2 {
+            let response = client.get("/boom").send().await;
+            response.assert_status(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = response.0.into_body().into_string().await.unwrap();
+            assert!(body.starts_with("{\"error\":\"internal error"), "{body}");
+            assert!(!body.contains("secret"), "{body}");
+        }
+    }
 }
