@@ -1,5 +1,6 @@
 //! The one error type every layer passes around; `http/error.rs` maps it to a status once.
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -10,7 +11,10 @@ pub enum Error {
     NotFound(&'static str),
     /// A request value that breaks a rule; `field` is the wire name the caller sent.
     #[error("{field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
+    Invalid {
+        field: Cow<'static, str>,
+        reason: String,
+    },
     /// The change clashes with existing data; `existing` names the resource it clashes with.
     #[error("{message}")]
     Conflict {
@@ -36,9 +40,9 @@ pub enum Existing {
 }
 
 impl Error {
-    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
         Self::Invalid {
-            field,
+            field: field.into(),
             reason: reason.into(),
         }
     }

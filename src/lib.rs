@@ -2,6 +2,7 @@
 //!
 //! Layers (DESIGN.md): `http` → `domain` → `store` / `search`; `app` ties them together.
 
+pub mod agent;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -199,7 +199,9 @@ async fn search(
         let ids = index.search(&tenant, &q, status, offset, fetch)?;
         let more = ids.len() > limit;
         let page = &ids[..ids.len().min(limit)];
-        let leads = store.read_blocking(|conn| store::leads::get_many(conn, &tenant, page))?;
+        let mut leads = store.read_blocking(|conn| store::leads::get_many(conn, &tenant, page))?;
+        // The index may lag the truth by one refresh: filter on the status as stored.
+        leads.retain(|lead| status.is_none_or(|s| lead.status == s));
         Ok::<_, Error>((leads, more))
     })
     .await
@@ -270,13 +272,30 @@ pub const CSV_HEADER: [&str; 11] = [
     "updatedAt",
 ];
 
+/// Spreadsheets run cells that start like a formula; a leading quote makes them text
+/// (OWASP "CSV injection"). Phone-like values (`+1 (555) 010-2030`) are left as they are:
+/// they cannot call anything, and CRMs importing the file need them intact.
+fn csv_cell(value: &str) -> String {
+    let phone_like = |v: &str| {
+        v.chars()
+            .all(|c| c.is_ascii_digit() || " ()+-./".contains(c))
+    };
+    let formula = value.starts_with(['=', '@', '\t', '\r'])
+        || (value.starts_with(['+', '-']) && !phone_like(value));
+    if formula {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
 fn csv_row(lead: &Lead) -> Result<[String; 11]> {
     Ok([
         lead.id.clone(),
-        lead.name.clone(),
-        lead.email.clone(),
-        lead.phone.clone().unwrap_or_default(),
-        lead.company.clone().unwrap_or_default(),
+        csv_cell(&lead.name),
+        csv_cell(&lead.email),
+        csv_cell(lead.phone.as_deref().unwrap_or_default()),
+        csv_cell(lead.company.as_deref().unwrap_or_default()),
         lead.status.as_str().to_owned(),
         lead.qualification_score.to_string(),
         lead.source.as_str().to_owned(),
@@ -442,6 +461,14 @@ mod tests {
         assert!(valid_name("   ").is_err());
         assert!(valid_name(&"é".repeat(200)).is_ok());
         assert!(valid_name(&"é".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn csv_cells_cannot_start_a_formula() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_cell("+1 (555) 010-2030"), "+1 (555) 010-2030");
+        assert_eq!(csv_cell("Acme"), "Acme");
     }
 
     #[test]

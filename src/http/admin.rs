@@ -19,10 +19,12 @@ use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::ApiTags;
 use super::auth::{AdminSession, SESSION_COOKIE, client_ip, session_cookie};
+use super::body::JsonBody;
 use super::error::ApiError;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
@@ -51,7 +53,7 @@ impl AdminApi {
         app: Data<&App>,
         limiters: Data<&Arc<Limiters>>,
         req: &Request,
-        body: Json<LoginRequest>,
+        body: JsonBody<LoginRequest>,
     ) -> Result<LoggedIn> {
         let ip = client_ip(req, &app.config.trusted_proxies);
         if let Some(wait) = ip.and_then(|ip| limiters.login_blocked(ip)) {
@@ -60,7 +62,7 @@ impl AdminApi {
             }
             .into());
         }
-        match auth::login(&app.store, app.clock.as_ref(), &body.token).await {
+        match auth::login(&app.store, app.clock.as_ref(), &body.0.token).await {
             Ok((session, expires_at)) => {
                 let cookie = session_set_cookie(&app, &session, auth::SESSION_TTL.as_secs());
                 Ok(LoggedIn::Ok(
@@ -127,7 +129,7 @@ impl AdminApi {
         &self,
         app: Data<&App>,
         admin: AdminSession,
-        body: Json<CreateApiKey>,
+        body: JsonBody<CreateApiKey>,
     ) -> Result<KeyCreated> {
         let tier = body.0.tier.map_or(Tier::Free, TierName::into_domain);
         let (key, secret) = auth::create_key(
@@ -198,7 +200,7 @@ impl AdminApi {
         &self,
         app: Data<&App>,
         _admin: AdminSession,
-        body: Json<CreateTenant>,
+        body: JsonBody<CreateTenant>,
     ) -> Result<TenantCreated> {
         let tenant = tenants::create(&app, &body.0.id, body.0.name).await?;
         Ok(TenantCreated::Ok(Json(TenantEnvelope {
@@ -237,7 +239,7 @@ impl AdminApi {
         app: Data<&App>,
         _admin: AdminSession,
         id: Path<String>,
-        body: Json<UpdateTenant>,
+        body: JsonBody<UpdateTenant>,
     ) -> Result<Json<TenantEnvelope>> {
         let tenant = tenants::rename(&app, &id.0, body.0.name).await?;
         Ok(Json(TenantEnvelope {
@@ -258,8 +260,9 @@ fn session_set_cookie(app: &App, value: &str, max_age: i64) -> String {
     )
 }
 
-#[derive(Object)]
+#[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The admin token printed at first start (or set with SYNAPTIQ_ADMIN_TOKEN).
     pub token: String,
@@ -287,8 +290,9 @@ pub enum LoggedOut {
     Ok(#[oai(header = "Set-Cookie")] String),
 }
 
-#[derive(Enum, Debug, Clone, Copy)]
+#[derive(Enum, Deserialize, Debug, Clone, Copy)]
 #[oai(rename = "Tier", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum TierName {
     Free,
     Pro,
@@ -313,8 +317,9 @@ impl TierName {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Deserialize)]
 #[oai(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateApiKey {
     /// What the key is for (1-100 chars).
     #[oai(validator(min_length = 1, max_length = 100))]
@@ -400,8 +405,9 @@ impl From<Tenant> for TenantBody {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct CreateTenant {
     /// `[a-z0-9-]{1,64}`; what `data-tenant` names.
     pub id: String,
@@ -409,8 +415,9 @@ pub struct CreateTenant {
     pub name: Option<String>,
 }
 
-#[derive(Object)]
+#[derive(Object, Deserialize)]
 #[oai(deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateTenant {
     /// Display name (1-200 chars).
     pub name: String,

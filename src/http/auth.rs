@@ -104,7 +104,9 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         if let Caller::Admin { .. } = caller
             && let Err(message) = same_origin(&app, &req)
         {
-            return Ok(respond(StatusCode::FORBIDDEN, message));
+            let mut response = respond(StatusCode::FORBIDDEN, message);
+            verdict.apply(&mut response);
+            return Ok(response);
         }
         req.extensions_mut().insert(caller);
         let mut response = self.inner.call(req).await?;

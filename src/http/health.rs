@@ -9,8 +9,8 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
+use crate::agent;
 use crate::app::App;
-use crate::config::LlmProvider;
 
 pub struct HealthApi;
 
@@ -38,7 +38,7 @@ impl HealthApi {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             database: state(database.err()),
             search: state(search.err()),
-            llm: llm_state(&app).to_owned(),
+            llm: agent::status(&app.config.llm).await.as_str().to_owned(),
         };
         if report.status == "ok" {
             HealthResponse::Ok(Json(report))
@@ -55,16 +55,6 @@ fn state(err: Option<crate::error::Error>) -> String {
             tracing::warn!(%err, "health check failed");
             "error".to_owned()
         }
-    }
-}
-
-fn llm_state(app: &App) -> &'static str {
-    match (app.config.llm.provider, &app.config.llm.api_key) {
-        (LlmProvider::Builtin, _) => "builtin",
-        // Local OpenAI-compatible servers (Ollama, llama.cpp) need no key, only a base URL.
-        (LlmProvider::OpenAi, None) if app.config.llm.base_url.is_none() => "not_configured",
-        (LlmProvider::Anthropic, None) => "not_configured",
-        _ => "ok",
     }
 }
 

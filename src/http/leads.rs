@@ -19,11 +19,13 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::ApiTags;
 use super::auth::Caller;
+use super::body::JsonBody;
 use super::error::ApiError;
 use crate::app::App;
 use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
@@ -58,7 +60,7 @@ impl LeadsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        body: Json<CreateLead>,
+        body: JsonBody<CreateLead>,
         refresh: Query<Option<RefreshMode>>,
     ) -> Result<Created> {
         create(&app, &caller, body.0, refresh.0).await
@@ -96,7 +98,7 @@ impl LeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-        body: Json<UpdateLead>,
+        body: JsonBody<UpdateLead>,
         refresh: Query<Option<RefreshMode>>,
     ) -> Result<Json<LeadEnvelope>> {
         update(&app, &caller, id.0, body.0, refresh.0).await
@@ -159,7 +161,7 @@ impl AdminLeadsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        body: Json<CreateLead>,
+        body: JsonBody<CreateLead>,
         refresh: Query<Option<RefreshMode>>,
     ) -> Result<Created> {
         create(&app, &caller, body.0, refresh.0).await
@@ -197,7 +199,7 @@ impl AdminLeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-        body: Json<UpdateLead>,
+        body: JsonBody<UpdateLead>,
         refresh: Query<Option<RefreshMode>>,
     ) -> Result<Json<LeadEnvelope>> {
         update(&app, &caller, id.0, body.0, refresh.0).await
@@ -366,8 +368,9 @@ impl<T> Patch<T> {
 }
 
 /// A lead status, exactly the seed's six.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename = "LeadStatus", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum StatusName {
     New,
     Qualifying,
@@ -420,8 +423,9 @@ impl RefreshMode {
     }
 }
 
-#[derive(Object, Debug)]
+#[derive(Object, Deserialize, Debug)]
 #[oai(rename = "CreateLead", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateLead {
     /// Contact name (1-200 chars).
     #[oai(validator(min_length = 1, max_length = 200))]
@@ -438,23 +442,27 @@ pub struct CreateLead {
     pub metadata: Option<BTreeMap<String, Value>>,
 }
 
-#[derive(Object, Debug)]
+#[derive(Object, Deserialize, Debug)]
 #[oai(rename = "UpdateLead", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateLead {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub name: Option<String>,
     pub email: Option<String>,
     /// `null` clears it.
     #[oai(validator(max_length = 50))]
+    #[serde(default)]
     pub phone: MaybeUndefined<String>,
     /// `null` clears it.
     #[oai(validator(max_length = 200))]
+    #[serde(default)]
     pub company: MaybeUndefined<String>,
     pub status: Option<StatusName>,
     /// Integer 0-100.
     #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
     pub qualification_score: Option<i64>,
     /// Replaces the metadata object; `null` clears it.
+    #[serde(default)]
     pub metadata: MaybeUndefined<BTreeMap<String, Value>>,
 }
 

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod body;
 pub mod error;
 pub mod events;
 pub mod health;
@@ -80,7 +81,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     spawn_limiter_cleanup(&limiters);
     let routes = Route::new()
         .at("/api/openapi.json", spec)
-        .at("/api/docs", docs)
+        .nest("/api/docs", docs)
         .nest("/admin", assets::admin())
         .nest("/", service);
     harden(routes)

@@ -46,7 +46,9 @@ impl Reply {
 
     /// The `error` message, failing the test if there is none.
     pub fn error(&self) -> &str {
-        self.body["error"].as_str().unwrap_or_else(|| panic!("no error in {}: {}", self.status, self.text))
+        self.body["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error in {}: {}", self.status, self.text))
     }
 }
 
@@ -71,10 +73,20 @@ impl TestServer {
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
         adjust(&mut config);
-        let server = synaptiq::server::start(config, Arc::new(SystemClock)).await.unwrap();
+        let server = synaptiq::server::start(config, Arc::new(SystemClock))
+            .await
+            .unwrap();
         let url = format!("http://{}", server.addr);
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { url, server: Some(server), dir, http }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            url,
+            server: Some(server),
+            dir,
+            http,
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -105,7 +117,9 @@ impl TestServer {
     pub async fn key_for(&self, tenant: &str, tier: Tier) -> String {
         let app = self.app();
         let tenant = TenantId::parse("tenant", tenant).unwrap();
-        let (_, secret) = auth::create_key(&app.store, app.clock.as_ref(), tenant, "test", tier).await.unwrap();
+        let (_, secret) = auth::create_key(&app.store, app.clock.as_ref(), tenant, "test", tier)
+            .await
+            .unwrap();
         secret
     }
 
@@ -117,25 +131,48 @@ impl TestServer {
     /// Creates a tenant directly.
     pub async fn tenant(&self, id: &str) {
         let app = self.app();
-        synaptiq::domain::tenants::create(app, id, None).await.unwrap();
+        synaptiq::domain::tenants::create(app, id, None)
+            .await
+            .unwrap();
     }
 
     pub fn anon(&self) -> Client<'_> {
-        Client { server: self, headers: Vec::new() }
+        Client {
+            server: self,
+            headers: Vec::new(),
+        }
     }
 
     pub fn as_key(&self, key: &str) -> Client<'_> {
-        Client { server: self, headers: vec![("authorization".into(), format!("Bearer {key}"))] }
+        Client {
+            server: self,
+            headers: vec![("authorization".into(), format!("Bearer {key}"))],
+        }
     }
 
     /// Logs in with the admin token; requests carry the cookie and a same-origin Origin.
     pub async fn as_admin(&self) -> Client<'_> {
-        let reply = self.anon().post("/api/admin/auth", &serde_json::json!({"token": ADMIN_TOKEN})).await;
+        let reply = self
+            .anon()
+            .post(
+                "/api/admin/auth",
+                &serde_json::json!({"token": ADMIN_TOKEN}),
+            )
+            .await;
         assert_eq!(reply.status, 200, "login: {}", reply.text);
-        let cookie = reply.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+        let cookie = reply
+            .header("set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         Client {
             server: self,
-            headers: vec![("cookie".into(), cookie), ("origin".into(), self.url.clone())],
+            headers: vec![
+                ("cookie".into(), cookie),
+                ("origin".into(), self.url.clone()),
+            ],
         }
     }
 }
@@ -191,7 +228,10 @@ impl Client<'_> {
     }
 
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Reply {
-        let mut request = self.server.http.request(method, format!("{}{path}", self.server.url));
+        let mut request = self
+            .server
+            .http
+            .request(method, format!("{}{path}", self.server.url));
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
@@ -202,8 +242,17 @@ impl Client<'_> {
     }
 
     /// Sends a raw body with the given content type.
-    pub async fn raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
-        let mut request = self.server.http.request(method, format!("{}{path}", self.server.url));
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = self
+            .server
+            .http
+            .request(method, format!("{}{path}", self.server.url));
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
@@ -217,11 +266,21 @@ pub async fn reply(response: reqwest::Response) -> Reply {
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply { status, headers, body, text }
+    Reply {
+        status,
+        headers,
+        body,
+        text,
+    }
 }
 
 /// Creates a lead through the API and returns its JSON (waits until it is searchable).
-pub async fn create_lead(client: &Client<'_>, name: &str, email: &str, company: Option<&str>) -> Value {
+pub async fn create_lead(
+    client: &Client<'_>,
+    name: &str,
+    email: &str,
+    company: Option<&str>,
+) -> Value {
     let mut body = serde_json::json!({"name": name, "email": email});
     if let Some(company) = company {
         body["company"] = company.into();

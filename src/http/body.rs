@@ -1,0 +1,108 @@
+//! JSON request bodies parsed with serde, so every error names the field at fault
+//! (`metadata: invalid type: sequence, expected a map`); the schema still comes from the
+//! type's poem-openapi `Object` derive.
+
+use poem::{FromRequest, Request, RequestBody};
+use poem_openapi::impl_apirequest_for_payload;
+use poem_openapi::payload::{ParsePayload, Payload};
+use poem_openapi::registry::{MetaSchemaRef, Registry};
+use poem_openapi::types::Type;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: Type> Payload for JsonBody<T> {
+    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type.parse::<mime::Mime>().is_ok_and(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        })
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = Vec::<u8>::from_request(request, body).await?;
+        parse(&bytes).map(Self).map_err(poem::Error::from)
+    }
+}
+
+impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned + Send);
+
+/// Deserializes, naming the path of the offending field in the error.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid("body", "a JSON object is required"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        Error::invalid(field, without_position(&err.inner().to_string()))
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| Error::invalid("body", without_position(&err.to_string())))?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 30"; the field path says more to a client.
+fn without_position(message: &str) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        qualification_score: Option<i64>,
+    }
+
+    fn message(body: &str) -> String {
+        parse::<Sample>(body.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert!(
+            message(r#"{"name": 42}"#).starts_with("name: invalid type"),
+            "{}",
+            message(r#"{"name": 42}"#)
+        );
+        assert!(
+            message(r#"{"name": "a", "qualificationScore": 1.5}"#)
+                .starts_with("qualificationScore: ")
+        );
+        assert!(message(r#"{}"#).contains("missing field `name`"));
+        assert!(message(r#"{"name": "a", "x": 1}"#).contains("unknown field `x`"));
+        assert!(message(r#"{"name": "a"} trailing"#).contains("trailing"));
+        assert!(message("").contains("JSON object is required"));
+    }
+}
