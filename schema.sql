@@ -55,12 +55,15 @@ CREATE TABLE leads (
 CREATE INDEX leads_by_tenant ON leads (tenant_id, id);
 CREATE INDEX leads_by_status ON leads (tenant_id, status, id);
 
--- Every lead write appends here in its own transaction; the search index follows it.
-CREATE TABLE lead_changes (
+-- Every write to a searchable item appends here in its own transaction; each search index
+-- follows the rows of its kind and stores the last sequence it committed.
+CREATE TABLE search_changes (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind       TEXT NOT NULL CHECK (kind IN ('lead', 'document')),
     tenant_id  TEXT NOT NULL,
-    lead_id    TEXT NOT NULL
+    item_id    TEXT NOT NULL
 ) STRICT;
+CREATE INDEX search_changes_by_kind ON search_changes (kind, seq);
 
 -- The outbox: one row per event, written with the change that caused it.
 CREATE TABLE events (

@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::search::leads::MAX_RESULTS;
 use crate::store;
+use crate::store::search_changes::Kind;
 
 const MAX_METADATA_BYTES: usize = 16 * 1024;
 
@@ -88,7 +89,7 @@ pub async fn create(
             ensure_tenant(conn, &lead.tenant)?;
             store::leads::insert(conn, &lead)?;
             events::record(conn, &lead.tenant, "lead.created", &lead, now)?;
-            let seq = store::leads::record_change(conn, &lead.tenant, &lead.id)?;
+            let seq = store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)?;
             Ok((lead, seq))
         })
         .await?;
@@ -129,7 +130,7 @@ pub async fn update(
             if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
                 events::record(conn, &tenant, "lead.qualified", &lead, now)?;
             }
-            let seq = store::leads::record_change(conn, &tenant, &lead.id)?;
+            let seq = store::search_changes::record(conn, Kind::Lead, &tenant, &lead.id)?;
             Ok((lead, Some(seq)))
         })
         .await?;
@@ -149,7 +150,7 @@ pub async fn delete(app: &App, tenant: &TenantId, id: &str, refresh: Refresh) ->
             let lead = store::leads::get(conn, &tenant, &id)?.ok_or(Error::NotFound("lead"))?;
             store::leads::delete(conn, &tenant, &id)?;
             events::record(conn, &tenant, "lead.deleted", &lead, now)?;
-            store::leads::record_change(conn, &tenant, &id)
+            store::search_changes::record(conn, Kind::Lead, &tenant, &id)
         })
         .await?;
     searchable(app, seq, refresh).await

@@ -1,53 +1,320 @@
-//! Opening an on-disk index (rebuilding it when missing or unreadable) and committing it
-//! together with the change sequence it has caught up to.
+//! A live index derived from SQLite: opened (or rebuilt when missing, corrupt or of another
+//! shape), kept current by an indexer thread that follows the change log, and committed
+//! together with the change sequence it reached.
+//!
+//! A write never waits for tantivy: it appends to `search_changes` in its own SQLite
+//! transaction and wakes the indexer, which commits whatever is pending at most once per
+//! refresh interval and then reloads the reader. A change for the item `*` asks for a full
+//! rebuild (`synaptiq reindex`), so even that request travels through the log.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use rusqlite::Connection;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexWriter};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+use tokio::sync::watch;
 
-use crate::error::Result;
+use crate::domain::model::TenantId;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::search_changes::{self, Kind};
 
-/// An index and whether it was just created empty (so it must be filled from SQLite).
-pub struct Opened {
-    pub index: Index,
-    pub fresh: bool,
+/// Changes applied per commit at most, so catching up after an import stays responsive.
+const CATCH_UP_BATCH: usize = 10_000;
+/// How often the indexer looks for changes written by other processes (CLI import, restore).
+const POLL: Duration = Duration::from_secs(1);
+const WRITER_MEMORY: usize = 15_000_000;
+/// How often indexed changes are pruned from the log (a write, so not every commit).
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
+/// The item id of a change that asks for a full rebuild.
+pub const EVERYTHING: &str = "*";
+
+/// What an index holds and how to fill it from SQLite.
+pub trait Source: Send + Sync + 'static {
+    const KIND: Kind;
+    type Fields: Copy + Send + Sync + 'static;
+
+    fn schema() -> (Schema, Self::Fields);
+    fn register_tokenizers(index: &Index);
+    /// The term every document of one item carries, to delete them all at once.
+    fn item_term(fields: Self::Fields, id: &str) -> Term;
+    /// Adds the documents of the item as it is now (nothing if it no longer exists).
+    fn add_item(
+        conn: &Connection,
+        writer: &IndexWriter,
+        fields: Self::Fields,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<()>;
+    /// Adds the documents of every item; returns how many items.
+    fn add_all(conn: &Connection, writer: &IndexWriter, fields: Self::Fields) -> Result<u64>;
 }
 
-/// Opens the index in `dir`; a missing, corrupt or differently-shaped one is recreated.
-pub fn open_or_create(dir: &Path, schema: &Schema) -> Result<Opened> {
+pub struct LiveIndex<S: Source> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S: Source> Clone for LiveIndex<S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<S: Source> {
+    index: Index,
+    reader: IndexReader,
+    fields: S::Fields,
+    committed: watch::Sender<u64>,
+    wake: crossbeam_channel::Sender<()>,
+    stop: AtomicBool,
+    healthy: AtomicBool,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl<S: Source> LiveIndex<S> {
+    /// Opens the index in `dir` (rebuilding it from SQLite if needed) and starts the indexer
+    /// thread, which catches up on changes the index has not seen.
+    pub fn open(dir: &Path, store: &Store, refresh: Duration) -> Result<Self> {
+        let (schema, fields) = S::schema();
+        let (index, fresh) = open_or_create(dir, &schema)?;
+        S::register_tokenizers(&index);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        if fresh {
+            rebuild::<S>(store, &mut writer, fields)?;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let (wake, woken) = crossbeam_channel::bounded(1);
+        let inner = Arc::new(Inner {
+            committed: watch::channel(committed_seq(&index)?).0,
+            index,
+            reader,
+            fields,
+            wake,
+            stop: AtomicBool::new(false),
+            healthy: AtomicBool::new(true),
+            thread: Mutex::new(None),
+        });
+        let worker = Indexer::<S> {
+            inner: Arc::clone(&inner),
+            store: store.clone(),
+            writer,
+            refresh,
+            last_prune: Instant::now(),
+        };
+        let thread = std::thread::Builder::new()
+            .name(format!("{}-indexer", S::KIND.as_str()))
+            .spawn(move || worker.run(&woken))?;
+        *lock(&inner.thread) = Some(thread);
+        Ok(Self { inner })
+    }
+
+    /// Tells the indexer a change is waiting; cheap, never blocks.
+    pub fn notify(&self) {
+        let _ = self.inner.wake.try_send(());
+    }
+
+    /// Resolves once every change up to `seq` is searchable.
+    pub async fn wait_for(&self, seq: u64) -> Result<()> {
+        self.notify();
+        let mut committed = self.inner.committed.subscribe();
+        let reached = committed.wait_for(|c| *c >= seq);
+        match tokio::time::timeout(Duration::from_secs(30), reached).await {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(Error::Unavailable("search index is not catching up".into())),
+        }
+    }
+
+    /// The last change sequence that is searchable.
+    pub fn committed_seq(&self) -> u64 {
+        *self.inner.committed.borrow()
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.inner.reader.searcher()
+    }
+
+    /// Documents in the index (diagnostics and tests).
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    pub fn fields(&self) -> S::Fields {
+        self.inner.fields
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.inner.index
+    }
+
+    /// Health: the indexer is running and the reader can open a searcher.
+    pub fn check(&self) -> Result<()> {
+        if !self.inner.healthy.load(Ordering::Relaxed) {
+            return Err(Error::Unavailable(format!(
+                "{} indexer failed",
+                S::KIND.as_str()
+            )));
+        }
+        let _ = self.searcher().num_docs();
+        Ok(())
+    }
+
+    /// Commits what is pending and stops the indexer thread.
+    pub fn close(&self) {
+        self.inner.stop.store(true, Ordering::SeqCst);
+        self.notify();
+        if let Some(handle) = lock(&self.inner.thread).take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Opens the index in `dir`; a missing, corrupt or differently-shaped one is recreated
+/// empty (`true`), to be filled from SQLite.
+fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
     if dir.join("meta.json").exists() {
         match Index::open_in_dir(dir) {
             Ok(index) if index.schema() == *schema && index.load_metas().is_ok() => {
-                return Ok(Opened {
-                    index,
-                    fresh: false,
-                });
+                return Ok((index, false));
             }
             Ok(_) => {
-                tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding");
+                tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding")
             }
             Err(err) => {
-                tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding");
+                tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding")
             }
         }
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir)?;
-    let index = Index::create_in_dir(dir, schema.clone())?;
-    Ok(Opened { index, fresh: true })
+    Ok((Index::create_in_dir(dir, schema.clone())?, true))
 }
 
-/// The change sequence stored with the last commit (0 for a new index).
+/// The change sequence stored with an index's last commit (0 for a new index).
 pub fn committed_seq(index: &Index) -> Result<u64> {
     let metas = index.load_metas()?;
     Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
 }
 
 /// Commits pending documents, recording `seq` in the same commit so they never disagree.
-pub fn commit(writer: &mut IndexWriter, seq: u64) -> Result<()> {
+fn commit(writer: &mut IndexWriter, seq: u64) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&seq.to_string());
     prepared.commit()?;
     Ok(())
+}
+
+/// Replaces the index's content with every item in SQLite. The sequence is read first:
+/// changes racing with the rebuild are applied again afterwards, which is harmless.
+fn rebuild<S: Source>(store: &Store, writer: &mut IndexWriter, fields: S::Fields) -> Result<u64> {
+    let started = Instant::now();
+    writer.delete_all_documents()?;
+    let (seq, count) = store.read_blocking(|conn| {
+        let seq = search_changes::last_seq(conn)?;
+        Ok((seq, S::add_all(conn, writer, fields)?))
+    })?;
+    commit(writer, seq)?;
+    tracing::info!(
+        index = S::KIND.as_str(),
+        items = count,
+        ms = started.elapsed().as_millis() as u64,
+        "search index rebuilt"
+    );
+    Ok(seq)
+}
+
+struct Indexer<S: Source> {
+    inner: Arc<Inner<S>>,
+    store: Store,
+    writer: IndexWriter,
+    refresh: Duration,
+    last_prune: Instant,
+}
+
+impl<S: Source> Indexer<S> {
+    fn run(mut self, woken: &crossbeam_channel::Receiver<()>) {
+        let mut last_commit = Instant::now()
+            .checked_sub(self.refresh)
+            .unwrap_or_else(Instant::now);
+        loop {
+            let _ = woken.recv_timeout(POLL);
+            let stopping = self.inner.stop.load(Ordering::SeqCst);
+            if !stopping {
+                // Group whatever arrives within one refresh interval into one commit.
+                std::thread::sleep(self.refresh.saturating_sub(last_commit.elapsed()));
+            }
+            match self.catch_up() {
+                Ok(()) => self.inner.healthy.store(true, Ordering::Relaxed),
+                Err(err) => {
+                    self.inner.healthy.store(false, Ordering::Relaxed);
+                    tracing::error!(%err, index = S::KIND.as_str(), "indexing failed; retrying");
+                }
+            }
+            last_commit = Instant::now();
+            if stopping {
+                break;
+            }
+        }
+    }
+
+    /// Applies every change after the committed sequence, committing once per batch.
+    fn catch_up(&mut self) -> Result<()> {
+        loop {
+            let after = *self.inner.committed.borrow();
+            let changes = self.store.read_blocking(|conn| {
+                search_changes::after(conn, S::KIND, after, CATCH_UP_BATCH)
+            })?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                return Ok(());
+            };
+            let reached = if changes.iter().any(|c| c.item_id == EVERYTHING) {
+                rebuild::<S>(&self.store, &mut self.writer, self.inner.fields)?.max(last)
+            } else {
+                let (writer, fields) = (&self.writer, self.inner.fields);
+                self.store.read_blocking(|conn| {
+                    for change in &changes {
+                        writer.delete_term(S::item_term(fields, &change.item_id));
+                        S::add_item(conn, writer, fields, &change.tenant, &change.item_id)?;
+                    }
+                    Ok(())
+                })?;
+                commit(&mut self.writer, last)?;
+                last
+            };
+            self.inner.reader.reload()?;
+            self.inner.committed.send_replace(reached);
+            self.prune(reached);
+            if changes.len() < CATCH_UP_BATCH {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Drops changes the index has durably absorbed, now and then.
+    fn prune(&mut self, seq: u64) {
+        if self.last_prune.elapsed() < PRUNE_EVERY {
+            return;
+        }
+        self.last_prune = Instant::now();
+        let pruned = self
+            .store
+            .write_blocking(move |conn| search_changes::prune(conn, S::KIND, seq));
+        if let Err(err) = pruned {
+            tracing::warn!(%err, "could not prune the search change log");
+        }
+    }
 }

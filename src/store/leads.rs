@@ -1,4 +1,4 @@
-//! SQL for leads and their change log (which the search index follows).
+//! SQL for leads.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -164,65 +164,12 @@ pub fn for_each(conn: &Connection, mut each: impl FnMut(Lead) -> Result<()>) -> 
     Ok(())
 }
 
-/// Appends to the change log; returns the change's sequence number.
-pub fn record_change(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<u64> {
-    conn.prepare_cached("INSERT INTO lead_changes (tenant_id, lead_id) VALUES (?1, ?2)")?
-        .execute(params![tenant.as_str(), lead_id])?;
-    Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or(0))
-}
-
-/// A change the index has not seen yet.
-pub struct Change {
-    pub seq: u64,
-    pub tenant: TenantId,
-    pub lead_id: String,
-}
-
-pub fn changes_after(conn: &Connection, seq: u64, limit: usize) -> Result<Vec<Change>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, tenant_id, lead_id FROM lead_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![seq as i64, limit as i64], |r| {
-        Ok(Change {
-            seq: r.get::<_, i64>(0)?.try_into().unwrap_or(0),
-            tenant: tenant_from(&r.get::<_, String>(1)?),
-            lead_id: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The newest change sequence ever assigned (survives pruning: AUTOINCREMENT).
-pub fn last_change_seq(conn: &Connection) -> Result<u64> {
-    let seq: Option<i64> = conn
-        .query_row(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'lead_changes'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(seq.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
-}
-
-/// Forgets changes the index has durably committed.
-pub fn prune_changes(conn: &Connection, through: u64) -> Result<usize> {
-    Ok(conn.execute(
-        "DELETE FROM lead_changes WHERE seq <= ?1",
-        params![through as i64],
-    )?)
-}
-
 fn qualification_json(lead: &Lead) -> Result<Option<String>> {
     Ok(lead
         .qualification
         .as_ref()
         .map(serde_json::to_string)
         .transpose()?)
-}
-
-fn tenant_from(raw: &str) -> TenantId {
-    // Rows only ever hold ids that were validated on the way in.
-    TenantId::from_stored(raw.to_owned())
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
@@ -232,7 +179,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
     let metadata: String = r.get(9)?;
     Ok(Lead {
         id: r.get(0)?,
-        tenant: tenant_from(&r.get::<_, String>(1)?),
+        tenant: TenantId::from_stored(r.get(1)?),
         name: r.get(2)?,
         email: r.get(3)?,
         phone: r.get(4)?,

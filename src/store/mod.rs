@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod events;
 pub mod leads;
 pub mod migrate;
+pub mod search_changes;
 pub mod sessions;
 pub mod tenants;
 
