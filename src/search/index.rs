@@ -192,10 +192,10 @@ fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
                 return Ok((index, false));
             }
             Ok(_) => {
-                tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding")
+                tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding");
             }
             Err(err) => {
-                tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding")
+                tracing::warn!(dir = %dir.display(), %err, "search index unreadable; rebuilding");
             }
         }
         std::fs::remove_dir_all(dir)?;
