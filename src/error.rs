@@ -21,6 +21,12 @@ pub enum Error {
         message: String,
         existing: Option<Existing>,
     },
+    /// The request body or upload is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The content is of a kind we do not accept.
+    #[error("{0}")]
+    Unsupported(String),
     #[error("{0}")]
     Unauthorized(&'static str),
     #[error("{0}")]
@@ -37,6 +43,7 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Existing {
     Lead(String),
+    Document(String),
 }
 
 impl Error {

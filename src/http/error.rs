@@ -15,6 +15,9 @@ pub struct ErrorBody {
     /// On a 409 for a duplicate email: the lead that already has it.
     #[oai(rename = "leadId", skip_serializing_if_is_none)]
     pub lead_id: Option<String>,
+    /// On a 409 for a byte-identical upload: the document that already has this content.
+    #[oai(rename = "documentId", skip_serializing_if_is_none)]
+    pub document_id: Option<String>,
 }
 
 impl ErrorBody {
@@ -22,6 +25,7 @@ impl ErrorBody {
         Self {
             error: error.into(),
             lead_id: None,
+            document_id: None,
         }
     }
 }
@@ -44,6 +48,12 @@ pub enum ApiError {
     /// Clashes with existing data (e.g. a lead with this email exists: see `leadId`).
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// The body or upload is too large (JSON 1 MiB, uploads 25 MiB).
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The content type or file format is not supported.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// Too many requests; retry after the given number of seconds.
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
@@ -61,10 +71,11 @@ impl From<Error> for ApiError {
         match err {
             Error::NotFound(what) => Self::NotFound(body(format!("{what} not found"))),
             Error::Invalid { .. } => Self::BadRequest(body(err.to_string())),
-            Error::Conflict { message, existing } => Self::Conflict(Json(ErrorBody {
-                error: message,
-                lead_id: existing.map(|Existing::Lead(id)| id),
-            })),
+            Error::Conflict { message, existing } => {
+                Self::Conflict(Json(conflict(message, existing)))
+            }
+            Error::TooLarge(msg) => Self::PayloadTooLarge(body(msg)),
+            Error::Unsupported(msg) => Self::UnsupportedMediaType(body(msg)),
             Error::Unauthorized(msg) => Self::Unauthorized(body(msg.to_owned())),
             Error::Forbidden(msg) => Self::Forbidden(body(msg)),
             Error::RateLimited { retry_after_secs } => {
@@ -74,6 +85,16 @@ impl From<Error> for ApiError {
             Error::Internal(detail) => Self::Internal(body(internal(&detail))),
         }
     }
+}
+
+fn conflict(message: String, existing: Option<Existing>) -> ErrorBody {
+    let mut body = ErrorBody::new(message);
+    match existing {
+        Some(Existing::Lead(id)) => body.lead_id = Some(id),
+        Some(Existing::Document(id)) => body.document_id = Some(id),
+        None => {}
+    }
+    body
 }
 
 impl From<Error> for poem::Error {

@@ -1,0 +1,83 @@
+//! Markdown: headings and paragraphs (list items and table rows become paragraphs).
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::Block;
+use super::text::squash;
+
+pub fn extract(source: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut text = String::new();
+    for event in Parser::new_ext(source, pulldown_cmark::Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Heading(level)) => {
+                let line = squash(&text);
+                if !line.is_empty() {
+                    blocks.push(Block::Heading {
+                        level: heading_level(level),
+                        text: line,
+                    });
+                }
+                text.clear();
+            }
+            Event::End(TagEnd::TableCell) => text.push_str(" | "),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => {
+                push_paragraph(&mut blocks, &mut text);
+            }
+            Event::Start(Tag::Item) => push_paragraph(&mut blocks, &mut text),
+            _ => {}
+        }
+    }
+    push_paragraph(&mut blocks, &mut text);
+    blocks
+}
+
+fn push_paragraph(blocks: &mut Vec<Block>, text: &mut String) {
+    let line = squash(text.trim_end_matches(" | "));
+    if !line.is_empty() {
+        blocks.push(Block::Paragraph(line));
+    }
+    text.clear();
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_paragraphs_and_lists() {
+        let blocks = extract("# Pricing\n\nThe plan costs **$49**.\n\n- one\n- two\n");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Heading {
+                    level: 1,
+                    text: "Pricing".into()
+                },
+                Block::Paragraph("The plan costs $49.".into()),
+                Block::Paragraph("one".into()),
+                Block::Paragraph("two".into()),
+            ]
+        );
+    }
+}
