@@ -243,3 +243,117 @@ mod tests {
         assert!(extract_content("").is_err());
     }
 }
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    fn text_of(name: &str) -> Result<String> {
+        extract_file(&fixture(name), Some(name)).map(|e| e.text())
+    }
+
+    #[test]
+    fn real_files_yield_their_sentences() {
+        let pdf = text_of("handbook.pdf").unwrap();
+        assert!(
+            pdf.contains("The Growth plan costs $199 per month."),
+            "{pdf}"
+        );
+        assert!(
+            pdf.contains("All data is encrypted at rest with AES-256."),
+            "{pdf}"
+        );
+        let docx = text_of("onboarding.docx").unwrap();
+        assert!(
+            docx.contains("Every new customer gets a dedicated onboarding specialist."),
+            "{docx}"
+        );
+        assert!(docx.contains("Weekdays | 9am-6pm CET"), "{docx}");
+        let html = text_of("product.html").unwrap();
+        assert!(
+            html.contains("The Picker 3000 lifts up to 25 kilograms."),
+            "{html}"
+        );
+        for hidden in ["TRACKING_SECRET_TOKEN", "NAV_ONLY_LINK", "STYLE_ONLY_CLASS"] {
+            assert!(!html.contains(hidden), "{hidden} leaked: {html}");
+        }
+        assert!(
+            text_of("latin1.txt")
+                .unwrap()
+                .starts_with("Café crème à Zürich")
+        );
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let reason = |name: &str| text_of(name).unwrap_err().to_string();
+        assert!(
+            reason("scanned.pdf").contains("no extractable text"),
+            "{}",
+            reason("scanned.pdf")
+        );
+        assert!(
+            reason("encrypted.pdf").contains("encrypted"),
+            "{}",
+            reason("encrypted.pdf")
+        );
+        assert!(
+            reason("truncated.pdf").contains("truncated"),
+            "{}",
+            reason("truncated.pdf")
+        );
+        assert!(
+            reason("corrupt.pdf").contains("corrupt"),
+            "{}",
+            reason("corrupt.pdf")
+        );
+        assert!(
+            reason("zipbomb.docx").contains("zip bomb"),
+            "{}",
+            reason("zipbomb.docx")
+        );
+        assert!(
+            reason("empty.txt").contains("empty"),
+            "{}",
+            reason("empty.txt")
+        );
+        assert!(
+            reason("whitespace.txt").contains("empty"),
+            "{}",
+            reason("whitespace.txt")
+        );
+        assert!(matches!(text_of("image.png"), Err(Error::Unsupported(_))));
+    }
+
+    #[test]
+    fn faq_files_chunk_per_question() {
+        let md = extract_file(&fixture("faq.md"), Some("faq.md")).unwrap();
+        let chunks = chunk::chunk(&md.blocks, false);
+        let questions = String::from_utf8(fixture("faq.md"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("## "))
+            .count();
+        assert!(questions >= 30);
+        assert_eq!(
+            chunks.iter().filter(|c| c.answer.is_some()).count(),
+            questions
+        );
+        let txt = extract_file(&fixture("faq.txt"), Some("faq.txt")).unwrap();
+        assert!(
+            chunk::chunk(&txt.blocks, false)
+                .iter()
+                .filter(|c| c.answer.is_some())
+                .count()
+                >= 5
+        );
+    }
+}

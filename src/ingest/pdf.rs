@@ -12,7 +12,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err(Error::invalid(
             "file",
-            "the PDF is truncated (no end-of-file marker)",
+            "the PDF is corrupt or truncated (no end-of-file marker)",
         ));
     }
     let mut document = lopdf::Document::load_mem(bytes)
