@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
 use crate::search::LeadSearch;
+use crate::search::chunks::ChunkSearch;
 use crate::store::Store;
 
 /// How often a key's `last_used_at` is written at most: a write per request would cost more
@@ -28,6 +29,7 @@ pub struct Inner {
     pub public_url: Url,
     pub store: Store,
     pub leads_index: LeadSearch,
+    pub chunks_index: ChunkSearch,
     pub clock: Arc<dyn Clock>,
     key_touches: Mutex<HashMap<String, Instant>>,
 }
@@ -41,22 +43,26 @@ impl Deref for App {
 }
 
 impl App {
-    /// Opens the data directory: database (migrated), `default` tenant, search index.
+    /// Opens the data directory: database (migrated), `default` tenant, search indexes.
     pub async fn open(config: Config, public_url: Url, clock: Arc<dyn Clock>) -> Result<Self> {
         let store = open_store(&config.data_dir)?;
         tenants::ensure_default(&store, clock.as_ref()).await?;
-        let index_dir = config.data_dir.join("index").join("leads");
+        let index_dir = config.data_dir.join("index");
         let refresh = config.search_refresh;
         let for_index = store.clone();
-        let leads_index =
-            tokio::task::spawn_blocking(move || LeadSearch::open(&index_dir, &for_index, refresh))
-                .await
-                .map_err(Error::internal)??;
+        let (leads_index, chunks_index) = tokio::task::spawn_blocking(move || {
+            let leads = LeadSearch::open(&index_dir.join("leads"), &for_index, refresh)?;
+            let chunks = ChunkSearch::open(&index_dir.join("chunks"), &for_index, refresh)?;
+            Ok::<_, Error>((leads, chunks))
+        })
+        .await
+        .map_err(Error::internal)??;
         Ok(Self(Arc::new(Inner {
             config,
             public_url,
             store,
             leads_index,
+            chunks_index,
             clock,
             key_touches: Mutex::new(HashMap::new()),
         })))
@@ -65,6 +71,7 @@ impl App {
     /// Flushes the index and closes the database; blocking.
     pub fn close(&self) {
         self.leads_index.close();
+        self.chunks_index.close();
         self.store.close();
     }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod events;
+pub mod knowledge;
 pub mod leads;
 pub mod model;
 pub mod pagination;

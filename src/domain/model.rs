@@ -167,3 +167,45 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
 }
+
+string_enum!(
+    /// What a knowledge-base document is; FAQs are chunked one question per chunk.
+    DocType {
+        Faq = "faq",
+        Article = "article",
+        Product = "product",
+        Policy = "policy",
+        Other = "other",
+    }
+);
+
+/// A knowledge-base document; `text` is loaded only when a caller asks for one document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub tenant: TenantId,
+    pub title: String,
+    pub doc_type: DocType,
+    pub format: crate::ingest::Format,
+    pub size_bytes: u64,
+    /// SHA-256 of the uploaded bytes, lowercase hex.
+    pub content_hash: String,
+    pub chunk_count: u32,
+    pub text: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A chunk that matched a search, with its document's title.
+#[derive(Debug, Clone)]
+pub struct ChunkHit {
+    pub document_id: String,
+    pub title: String,
+    pub position: u32,
+    pub heading: String,
+    pub text: String,
+    pub answer: Option<String>,
+    pub score: f32,
+    /// The matching passage with `<mark>` around matched terms, HTML-escaped otherwise.
+    pub snippet: String,
+}

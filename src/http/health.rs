@@ -27,7 +27,10 @@ impl HealthApi {
                 Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))?)
             })
             .await;
-        let search = app.leads_index.check();
+        let search = app
+            .leads_index
+            .check()
+            .and_then(|()| app.chunks_index.check());
         let report = Health {
             status: if database.is_ok() && search.is_ok() {
                 "ok"

@@ -11,6 +11,7 @@ pub mod body;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod knowledge;
 pub mod leads;
 pub mod rate_limit;
 
@@ -25,6 +26,8 @@ use crate::app::App;
 
 /// JSON bodies larger than this are refused with 413 (CONTRACT §3).
 pub const JSON_BODY_LIMIT: u64 = 1024 * 1024;
+/// Knowledge-base uploads: 25 MiB of file plus room for the multipart framing.
+pub const UPLOAD_BODY_LIMIT: u64 = 25 * 1024 * 1024 + 64 * 1024;
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -36,6 +39,8 @@ pub enum ApiTags {
     ApiKeys,
     /// Tenants: one per website or brand (admin session only).
     Tenants,
+    /// Documents the agent answers from.
+    KnowledgeBase,
     /// The event outbox that webhooks deliver from.
     Events,
     /// Service health.
@@ -45,6 +50,7 @@ pub enum ApiTags {
 type Apis = (
     leads::LeadsApi,
     leads::AdminLeadsApi,
+    knowledge::KnowledgeApi,
     admin::AdminApi,
     events::EventsApi,
     health::HealthApi,
@@ -56,6 +62,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
         (
             leads::LeadsApi,
             leads::AdminLeadsApi,
+            knowledge::KnowledgeApi,
             admin::AdminApi,
             events::EventsApi,
             health::HealthApi,
@@ -99,16 +106,30 @@ fn harden(routes: Route) -> impl Endpoint<Output = Response> {
         .with(CatchPanic::new().with_handler(error::panicked))
 }
 
+/// The largest body a request may carry.
+fn body_limit(req: &Request) -> u64 {
+    let upload = matches!(
+        *req.method(),
+        poem::http::Method::POST | poem::http::Method::PUT
+    ) && req.uri().path().starts_with("/api/admin/knowledge-base");
+    if upload {
+        UPLOAD_BODY_LIMIT
+    } else {
+        JSON_BODY_LIMIT
+    }
+}
+
 /// Refuses bodies over the limit: by Content-Length up front; a body without one (chunked)
 /// is read here, up to the limit, so an oversized one is a 413 too rather than a parse error.
 async fn limit_body<E: Endpoint<Output = Response>>(
     next: Arc<E>,
     mut req: Request,
 ) -> poem::Result<Response> {
+    let limit = body_limit(&req);
     let too_large = || {
         error::respond(
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!("request body is larger than {JSON_BODY_LIMIT} bytes"),
+            format!("request body is larger than {} KiB", limit / 1024),
         )
     };
     let declared = req
@@ -117,23 +138,22 @@ async fn limit_body<E: Endpoint<Output = Response>>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
-        Some(len) if len > JSON_BODY_LIMIT => return Ok(too_large()),
+        Some(len) if len > limit => return Ok(too_large()),
         Some(_) => {}
         None => {
             let mut buffered = Vec::new();
-            let reader = req.take_body().into_async_read();
-            tokio::io::AsyncReadExt::read_to_end(
-                &mut tokio::io::AsyncReadExt::take(reader, JSON_BODY_LIMIT + 1),
-                &mut buffered,
-            )
-            .await
-            .map_err(|e| {
-                poem::Error::from_string(
-                    format!("cannot read request body: {e}"),
-                    StatusCode::BAD_REQUEST,
-                )
-            })?;
-            if buffered.len() as u64 > JSON_BODY_LIMIT {
+            let reader =
+                tokio::io::AsyncReadExt::take(req.take_body().into_async_read(), limit + 1);
+            tokio::pin!(reader);
+            tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut buffered)
+                .await
+                .map_err(|e| {
+                    poem::Error::from_string(
+                        format!("cannot read request body: {e}"),
+                        StatusCode::BAD_REQUEST,
+                    )
+                })?;
+            if buffered.len() as u64 > limit {
                 return Ok(too_large());
             }
             req.set_body(buffered);

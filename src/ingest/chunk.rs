@@ -116,13 +116,13 @@ impl Chunker {
                 match piece {
                     Piece::Question(q) => self.start_pair(&path, &mut pairs, &mut prose, q),
                     Piece::Text(t) if faq && is_question(t) => {
-                        self.start_pair(&path, &mut pairs, &mut prose, t)
+                        self.start_pair(&path, &mut pairs, &mut prose, t);
                     }
                     Piece::Answer(a) if pairs.question.is_some() => pairs.answer.push(a.to_owned()),
                     Piece::Text(t)
                         if pairs.question.is_some() && (faq || !pairs.answer.is_empty()) =>
                     {
-                        pairs.answer.push(t.to_owned())
+                        pairs.answer.push(t.to_owned());
                     }
                     Piece::Answer(t) | Piece::Text(t) => {
                         self.flush_pair(&path, &mut pairs);
@@ -151,11 +151,16 @@ impl Chunker {
         pairs.question = Some(question.to_owned());
     }
 
+    /// Emits the pending question with its answer; a question nobody answered is kept as
+    /// plain text rather than lost.
     fn flush_pair(&mut self, path: &str, pairs: &mut QaPairs) {
-        let (Some(question), false) = (pairs.question.take(), pairs.answer.is_empty()) else {
-            pairs.answer.clear();
+        let Some(question) = pairs.question.take() else {
             return;
         };
+        if pairs.answer.is_empty() {
+            self.push(path.to_owned(), question, None);
+            return;
+        }
         let answer = pairs.answer.join("\n");
         let heading = if path.is_empty() {
             question.clone()
@@ -290,6 +295,13 @@ mod tests {
             Some("An AI-powered SDR agent.")
         );
         assert_eq!(chunks[1].answer.as_deref(), Some("No.\nIt runs offline."));
+    }
+
+    #[test]
+    fn an_unanswered_question_is_kept() {
+        let chunks = chunk(&[p("Q: What is Synaptiq? A: An agent.")], true);
+        assert_eq!(chunks.len(), 1);
+        assert!(chunks[0].text.contains("An agent."));
     }
 
     #[test]

@@ -71,7 +71,7 @@ fn parse(xml: &[u8]) -> std::result::Result<Vec<Block>, quick_xml::Error> {
                         .attributes()
                         .flatten()
                         .find(|a| a.key.local_name().into_inner() == "val")
-                        .and_then(|a| style_level(&a.value))
+                        .and_then(|a| style_level(&a.value));
                 }
                 "tab" => paragraph.push(' '),
                 "br" => paragraph.push('\n'),

@@ -11,9 +11,9 @@ pub fn extract(source: &str) -> Vec<Block> {
     for event in Parser::new_ext(source, pulldown_cmark::Options::ENABLE_TABLES) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::SoftBreak | Event::HardBreak => text.push('\n'),
             Event::End(TagEnd::Heading(level)) => {
-                let line = squash(&text);
+                let line = squash(&text.replace('\n', " "));
                 if !line.is_empty() {
                     blocks.push(Block::Heading {
                         level: heading_level(level),
@@ -41,8 +41,15 @@ pub fn extract(source: &str) -> Vec<Block> {
     blocks
 }
 
+/// Keeps line breaks (they carry `Q:`/`A:` structure) and collapses other whitespace.
 fn push_paragraph(blocks: &mut Vec<Block>, text: &mut String) {
-    let line = squash(text.trim_end_matches(" | "));
+    let line = text
+        .trim_end_matches(" | ")
+        .lines()
+        .map(squash)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     if !line.is_empty() {
         blocks.push(Block::Paragraph(line));
     }
@@ -63,6 +70,17 @@ fn heading_level(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_inside_a_paragraph_survive() {
+        let blocks = extract("Q: What is Synaptiq?\nA: An AI-powered SDR agent...");
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph(
+                "Q: What is Synaptiq?\nA: An AI-powered SDR agent...".into()
+            )]
+        );
+    }
 
     #[test]
     fn headings_paragraphs_and_lists() {

@@ -1,5 +1,6 @@
 //! Full-text search: tantivy indexes derived from SQLite, rebuildable at any time.
 
+pub mod chunks;
 pub mod index;
 pub mod leads;
 

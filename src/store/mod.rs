@@ -6,6 +6,7 @@
 //! survives power loss, at a fraction of the cost of one fsync per request.
 
 pub mod api_keys;
+pub mod documents;
 pub mod events;
 pub mod leads;
 pub mod migrate;

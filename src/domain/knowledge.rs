@@ -1,0 +1,275 @@
+//! The knowledge base: documents the agent answers from. An upload is extracted, chunked
+//! and indexed before it is acknowledged, so a 201 means the agent can use it.
+
+use sha2::{Digest, Sha256};
+
+use super::model::{ChunkHit, DocType, Document, Page, TenantId};
+use super::pagination;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::ingest::{self, Extracted, chunk};
+use crate::store;
+use crate::store::search_changes::Kind;
+
+/// Uploads larger than this are refused (CONTRACT §3).
+pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_SEARCH_RESULTS: usize = 50;
+
+/// What was uploaded: text from the JSON API, or a file.
+pub enum Content {
+    Text(String),
+    File {
+        bytes: Vec<u8>,
+        name: Option<String>,
+    },
+}
+
+pub struct Upload {
+    pub title: Option<String>,
+    pub doc_type: Option<DocType>,
+    pub content: Content,
+}
+
+pub async fn create(app: &App, tenant: &TenantId, upload: Upload) -> Result<Document> {
+    save(app, tenant, None, upload).await
+}
+
+/// Replaces a document's content (and title/type when given) under the same id.
+pub async fn replace(app: &App, tenant: &TenantId, id: &str, upload: Upload) -> Result<Document> {
+    let current = get(app, tenant, id).await?;
+    let upload = Upload {
+        title: upload.title.or(Some(current.title)),
+        doc_type: upload.doc_type.or(Some(current.doc_type)),
+        content: upload.content,
+    };
+    save(app, tenant, Some(id.to_owned()), upload).await
+}
+
+/// A document ready to store: extracted, chunked and hashed, off the async runtime.
+struct Prepared {
+    title: String,
+    doc_type: DocType,
+    extracted: Extracted,
+    chunks: Vec<chunk::Chunk>,
+    size_bytes: u64,
+    content_hash: String,
+}
+
+async fn save(
+    app: &App,
+    tenant: &TenantId,
+    id: Option<String>,
+    upload: Upload,
+) -> Result<Document> {
+    let title = upload.title.map(|t| valid_title(&t)).transpose()?;
+    let size = match &upload.content {
+        Content::Text(text) => text.len(),
+        Content::File { bytes, .. } => bytes.len(),
+    };
+    if size > MAX_UPLOAD_BYTES {
+        return Err(Error::TooLarge(format!(
+            "the document is larger than {} MiB",
+            MAX_UPLOAD_BYTES / (1024 * 1024)
+        )));
+    }
+    let doc_type = upload.doc_type;
+    let content = upload.content;
+    let prepared = tokio::task::spawn_blocking(move || prepare(title, doc_type, content))
+        .await
+        .map_err(Error::internal)??;
+    let now = app.clock.now();
+    let tenant = tenant.clone();
+    let (document, seq) = app
+        .store
+        .write(move |conn| {
+            let created_at = match &id {
+                Some(id) => {
+                    store::documents::get(conn, &tenant, id, false)?
+                        .ok_or(Error::NotFound("document"))?
+                        .created_at
+                }
+                None => now,
+            };
+            let document = Document {
+                id: id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+                tenant: tenant.clone(),
+                title: prepared.title,
+                doc_type: prepared.doc_type,
+                format: prepared.extracted.format,
+                size_bytes: prepared.size_bytes,
+                content_hash: prepared.content_hash,
+                chunk_count: u32::try_from(prepared.chunks.len()).unwrap_or(u32::MAX),
+                text: None,
+                created_at,
+                updated_at: now,
+            };
+            store::documents::save(
+                conn,
+                &document,
+                &prepared.extracted.text(),
+                &prepared.chunks,
+            )?;
+            let seq = store::search_changes::record(conn, Kind::Document, &tenant, &document.id)?;
+            Ok((document, seq))
+        })
+        .await?;
+    app.chunks_index.wait_for(seq).await?;
+    Ok(document)
+}
+
+fn prepare(title: Option<String>, doc_type: Option<DocType>, content: Content) -> Result<Prepared> {
+    let (extracted, bytes, name) = match content {
+        Content::Text(text) => (ingest::extract_content(&text)?, text.into_bytes(), None),
+        Content::File { bytes, name } => {
+            (ingest::extract_file(&bytes, name.as_deref())?, bytes, name)
+        }
+    };
+    let doc_type = doc_type.unwrap_or(DocType::Other);
+    let chunks = chunk::chunk(&extracted.blocks, doc_type == DocType::Faq);
+    let title = title
+        .or_else(|| name.as_deref().map(file_stem).filter(|s| !s.is_empty()))
+        .or_else(|| {
+            extracted
+                .first_heading()
+                .map(|h| h.chars().take(MAX_TITLE_CHARS).collect())
+        })
+        .unwrap_or_else(|| "Untitled document".to_owned());
+    Ok(Prepared {
+        title,
+        doc_type,
+        chunks,
+        size_bytes: bytes.len() as u64,
+        content_hash: hex::encode(Sha256::digest(&bytes)),
+        extracted,
+    })
+}
+
+fn file_stem(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.rsplit_once('.')
+        .map_or(base, |(stem, _)| stem)
+        .trim()
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .collect()
+}
+
+fn valid_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    let chars = title.chars().count();
+    if chars == 0 || chars > MAX_TITLE_CHARS {
+        return Err(Error::invalid(
+            "title",
+            format!("must be 1-{MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    Ok(title.to_owned())
+}
+
+pub async fn get(app: &App, tenant: &TenantId, id: &str) -> Result<Document> {
+    let (tenant, id) = (tenant.clone(), id.to_owned());
+    app.store
+        .read(move |conn| store::documents::get(conn, &tenant, &id, true))
+        .await?
+        .ok_or(Error::NotFound("document"))
+}
+
+pub async fn list(
+    app: &App,
+    tenant: &TenantId,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Page<Document>> {
+    let limit = pagination::limit(limit)?;
+    let before = pagination::after(cursor)?;
+    let tenant = tenant.clone();
+    let documents = app
+        .store
+        .read(move |conn| store::documents::list(conn, &tenant, before.as_deref(), limit + 1))
+        .await?;
+    Ok(pagination::keyset_page(documents, limit, |d| &d.id))
+}
+
+/// Deletes the document; searches stop returning it at once (results are read back from
+/// SQLite), and the index drops it within one refresh.
+pub async fn delete(app: &App, tenant: &TenantId, id: &str) -> Result<()> {
+    let (tenant, id) = (tenant.clone(), id.to_owned());
+    app.store
+        .write(move |conn| {
+            if !store::documents::delete(conn, &tenant, &id)? {
+                return Err(Error::NotFound("document"));
+            }
+            store::search_changes::record(conn, Kind::Document, &tenant, &id)
+        })
+        .await?;
+    app.chunks_index.notify();
+    Ok(())
+}
+
+/// The chunks that best answer `q`, best first, read back from SQLite so they are current.
+pub async fn search(
+    app: &App,
+    tenant: &TenantId,
+    q: &str,
+    limit: Option<i64>,
+) -> Result<Vec<ChunkHit>> {
+    let q = q.trim();
+    if q.is_empty() || q.chars().count() > 500 {
+        return Err(Error::invalid("q", "must be 1-500 characters"));
+    }
+    let limit = match limit {
+        None => 10,
+        Some(n) if (1..=MAX_SEARCH_RESULTS as i64).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(Error::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_SEARCH_RESULTS}"),
+            ));
+        }
+    };
+    let (index, store, tenant, q) = (
+        app.chunks_index.clone(),
+        app.store.clone(),
+        tenant.clone(),
+        q.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let hits = index.search(&tenant, &q, limit)?;
+        store.read_blocking(|conn| {
+            let mut found = Vec::with_capacity(hits.len());
+            for hit in hits {
+                if let Some(chunk) =
+                    store::documents::chunk(conn, &tenant, &hit.document_id, hit.position)?
+                {
+                    found.push(ChunkHit {
+                        document_id: chunk.document_id,
+                        title: chunk.title,
+                        position: chunk.position,
+                        heading: chunk.heading,
+                        text: chunk.text,
+                        answer: chunk.answer,
+                        score: hit.score,
+                        snippet: hit.snippet,
+                    });
+                }
+            }
+            Ok(found)
+        })
+    })
+    .await
+    .map_err(Error::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_come_from_file_names() {
+        assert_eq!(file_stem("docs/Pricing Guide.pdf"), "Pricing Guide");
+        assert_eq!(file_stem("notes"), "notes");
+        assert!(valid_title(&"x".repeat(201)).is_err());
+        assert!(valid_title("  ").is_err());
+    }
+}

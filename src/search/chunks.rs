@@ -1,0 +1,234 @@
+//! The knowledge-base index: one tantivy document per chunk, BM25 with English stemming.
+
+use rusqlite::Connection;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::index::{LiveIndex, Source};
+use crate::domain::model::TenantId;
+use crate::error::Result;
+use crate::store::documents::{self, StoredChunk};
+use crate::store::search_changes::Kind;
+
+const ANALYZER: &str = "english";
+/// A question heading says more about a chunk than any sentence in its body.
+const HEADING_BOOST: f32 = 2.0;
+const TITLE_BOOST: f32 = 0.5;
+const SNIPPET_CHARS: usize = 240;
+
+#[derive(Clone, Copy)]
+pub struct Fields {
+    document: Field,
+    tenant: Field,
+    position: Field,
+    title: Field,
+    heading: Field,
+    body: Field,
+}
+
+/// Lucene's English stop words plus the question words every FAQ question and visitor
+/// question share ("how do I…", "can you…"), which would otherwise drown the content words.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with", "how", "what", "when", "where", "which", "who",
+    "why", "do", "does", "did", "can", "could", "would", "should", "i", "me", "my", "you", "your",
+    "we", "our", "us", "am", "have", "has", "any", "there", "about", "from", "so", "just",
+];
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| (*w).to_owned()),
+        ))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+pub struct Chunks;
+
+impl Source for Chunks {
+    const KIND: Kind = Kind::Document;
+    type Fields = Fields;
+
+    fn schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+            .set_stored();
+        let fields = Fields {
+            document: builder.add_text_field("document", STRING | STORED),
+            tenant: builder.add_text_field("tenant", STRING),
+            position: builder.add_u64_field("position", STORED),
+            title: builder.add_text_field("title", text.clone()),
+            heading: builder.add_text_field("heading", text.clone()),
+            body: builder.add_text_field("body", text),
+        };
+        (builder.build(), fields)
+    }
+
+    fn register_tokenizers(index: &Index) {
+        index.tokenizers().register(ANALYZER, analyzer());
+    }
+
+    fn item_term(fields: Fields, id: &str) -> Term {
+        Term::from_field_text(fields.document, id)
+    }
+
+    fn add_item(
+        conn: &Connection,
+        writer: &IndexWriter,
+        fields: Fields,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<()> {
+        for chunk in documents::chunks_of(conn, tenant, id)? {
+            writer.add_document(document(fields, &chunk))?;
+        }
+        Ok(())
+    }
+
+    fn add_all(conn: &Connection, writer: &IndexWriter, fields: Fields) -> Result<u64> {
+        let mut count = 0;
+        documents::for_each_chunk(conn, |chunk| {
+            writer.add_document(document(fields, &chunk))?;
+            count += 1;
+            Ok(())
+        })?;
+        Ok(count)
+    }
+}
+
+fn document(fields: Fields, chunk: &StoredChunk) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.document, &chunk.document_id);
+    doc.add_text(fields.tenant, chunk.tenant.as_str());
+    doc.add_u64(fields.position, u64::from(chunk.position));
+    doc.add_text(fields.title, &chunk.title);
+    doc.add_text(fields.heading, &chunk.heading);
+    doc.add_text(fields.body, &chunk.text);
+    doc
+}
+
+pub type ChunkSearch = LiveIndex<Chunks>;
+
+/// Where a matching chunk is, how well it matched, and the passage that matched.
+pub struct Hit {
+    pub document_id: String,
+    pub position: u32,
+    pub score: f32,
+    pub snippet: String,
+}
+
+impl LiveIndex<Chunks> {
+    /// The best `limit` chunks of the tenant for `q`, best first; empty when `q` has no terms.
+    pub fn search(&self, tenant: &TenantId, q: &str, limit: usize) -> Result<Vec<Hit>> {
+        let fields = self.fields();
+        let Some(query) = query(fields, tenant, q) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.searcher();
+        let hits = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut snippets = SnippetGenerator::create(&searcher, &query, fields.body)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        hits.into_iter()
+            .map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let mut snippet = snippets.snippet_from_doc(&doc);
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                Ok(Hit {
+                    document_id: doc
+                        .get_first(fields.document)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    position: doc
+                        .get_first(fields.position)
+                        .and_then(|v| v.as_u64())
+                        .and_then(|p| u32::try_from(p).ok())
+                        .unwrap_or(0),
+                    score,
+                    snippet: snippet.to_html(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
+    let terms = tokens(q);
+    if terms.is_empty() {
+        return None;
+    }
+    let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for term in &terms {
+        for (field, boost) in [
+            (fields.heading, HEADING_BOOST),
+            (fields.body, 1.0),
+            (fields.title, TITLE_BOOST),
+        ] {
+            let query = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            any.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), boost)),
+            ));
+        }
+    }
+    let tenant = TermQuery::new(
+        Term::from_field_text(fields.tenant, tenant.as_str()),
+        IndexRecordOption::Basic,
+    );
+    Some(BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(BoostQuery::new(Box::new(tenant), 0.0)),
+        ),
+        (Occur::Must, Box::new(BooleanQuery::new(any))),
+    ]))
+}
+
+/// The query's terms, analyzed as indexed text is (stop words dropped, stemmed).
+fn tokens(q: &str) -> Vec<String> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(q);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        if !out.contains(&token.text) {
+            out.push(token.text.clone());
+        }
+    }
+    out.truncate(32);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_stemmed_without_stop_words() {
+        assert_eq!(
+            tokens("How long does shipping take?"),
+            vec!["long", "ship", "take"]
+        );
+    }
+}
