@@ -49,6 +49,8 @@ pub enum Command {
     AdminToken(AdminTokenCommand),
     /// Print the OpenAPI spec (JSON) on stdout
     Openapi,
+    /// Rebuild the search indexes from the database (safe while a server runs)
+    Reindex,
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +187,26 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
         Command::Tenants(cmd) => {
             tenants_cmd(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
         }
+        Command::Reindex => {
+            let store = open(&config, clock.as_ref()).await?;
+            let index_dir = config.data_dir.join("index");
+            let for_task = store.clone();
+            tokio::task::spawn_blocking(move || {
+                reindex_one::<crate::search::leads::Leads>(
+                    &index_dir.join("leads"),
+                    &for_task,
+                    "leads",
+                )?;
+                reindex_one::<crate::search::chunks::Chunks>(
+                    &index_dir.join("chunks"),
+                    &for_task,
+                    "knowledge-base chunks",
+                )
+            })
+            .await
+            .map_err(Error::internal)??;
+            close(store).await
+        }
         Command::AdminToken(AdminTokenCommand::Reset) => {
             let store = open(&config, clock.as_ref()).await?;
             let token = auth::reset_admin_token(&store, clock.as_ref()).await?;
@@ -293,4 +315,44 @@ async fn tenants_cmd(cmd: TenantsCommand, store: &Store, clock: &dyn Clock) -> R
         }
     }
     close(store.clone()).await
+}
+
+/// Rebuilds one index with a progress bar on a terminal, plain lines otherwise.
+fn reindex_one<S: crate::search::index::Source>(
+    dir: &std::path::Path,
+    store: &Store,
+    what: &str,
+) -> Result<()> {
+    use std::io::IsTerminal;
+
+    use crate::search::index::{Progress, Reindexed, reindex};
+    let started = std::time::Instant::now();
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} ({per_sec})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    let outcome = reindex::<S>(dir, store, &mut |progress| match progress {
+        Progress::Total(total) => bar.set_length(total),
+        Progress::Added(n) => bar.set_position(n),
+        Progress::Waiting => {
+            bar.set_message(format!("{what}: the running server is rebuilding"));
+            if bar.is_hidden() {
+                eprintln!("{what}: a server is running; it is rebuilding the index");
+            }
+        }
+    })?;
+    bar.finish_and_clear();
+    let ms = started.elapsed().as_millis();
+    match outcome {
+        Reindexed::Here(n) => eprintln!("Reindexed {n} {what} in {ms} ms."),
+        Reindexed::ByServer => eprintln!("The running server rebuilt its {what} index in {ms} ms."),
+    }
+    Ok(())
 }

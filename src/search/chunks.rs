@@ -104,11 +104,21 @@ impl Source for Chunks {
         Ok(())
     }
 
-    fn add_all(conn: &Connection, writer: &IndexWriter, fields: Fields) -> Result<u64> {
+    fn count(conn: &Connection) -> Result<u64> {
+        documents::count_chunks(conn)
+    }
+
+    fn add_all(
+        conn: &Connection,
+        writer: &IndexWriter,
+        fields: Fields,
+        added: &mut dyn FnMut(),
+    ) -> Result<u64> {
         let mut count = 0;
         documents::for_each_chunk(conn, |chunk| {
             writer.add_document(document(fields, &chunk))?;
             count += 1;
+            added();
             Ok(())
         })?;
         Ok(count)

@@ -50,8 +50,15 @@ pub trait Source: Send + Sync + 'static {
         tenant: &TenantId,
         id: &str,
     ) -> Result<()>;
-    /// Adds the documents of every item; returns how many items.
-    fn add_all(conn: &Connection, writer: &IndexWriter, fields: Self::Fields) -> Result<u64>;
+    /// How many items `add_all` will add (for progress).
+    fn count(conn: &Connection) -> Result<u64>;
+    /// Adds the documents of every item, calling `added` after each; returns how many.
+    fn add_all(
+        conn: &Connection,
+        writer: &IndexWriter,
+        fields: Self::Fields,
+        added: &mut dyn FnMut(),
+    ) -> Result<u64>;
 }
 
 pub struct LiveIndex<S: Source> {
@@ -221,11 +228,20 @@ fn commit(writer: &mut IndexWriter, seq: u64) -> Result<()> {
 /// Replaces the index's content with every item in SQLite. The sequence is read first:
 /// changes racing with the rebuild are applied again afterwards, which is harmless.
 fn rebuild<S: Source>(store: &Store, writer: &mut IndexWriter, fields: S::Fields) -> Result<u64> {
+    rebuild_with::<S>(store, writer, fields, &mut || {})
+}
+
+fn rebuild_with<S: Source>(
+    store: &Store,
+    writer: &mut IndexWriter,
+    fields: S::Fields,
+    added: &mut dyn FnMut(),
+) -> Result<u64> {
     let started = Instant::now();
     writer.delete_all_documents()?;
     let (seq, count) = store.read_blocking(|conn| {
         let seq = search_changes::last_seq(conn)?;
-        Ok((seq, S::add_all(conn, writer, fields)?))
+        Ok((seq, S::add_all(conn, writer, fields, added)?))
     })?;
     commit(writer, seq)?;
     tracing::info!(
@@ -317,4 +333,63 @@ impl<S: Source> Indexer<S> {
             tracing::warn!(%err, "could not prune the search change log");
         }
     }
+}
+
+/// How `synaptiq reindex` rebuilt an index.
+pub enum Reindexed {
+    /// No server had the index open: rebuilt here; this many items.
+    Here(u64),
+    /// A running server holds the index: it was asked to rebuild and has done so.
+    ByServer,
+}
+
+/// Rebuilds the index in `dir` from SQLite, safely beside a running server: if a server
+/// holds the index, the rebuild is requested through the change log and awaited.
+/// `progress` is told the total first, then called once per item added here.
+pub fn reindex<S: Source>(
+    dir: &Path,
+    store: &Store,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Reindexed> {
+    let (schema, fields) = S::schema();
+    let (index, _) = open_or_create(dir, &schema)?;
+    S::register_tokenizers(&index);
+    match index.writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY) {
+        Ok(mut writer) => {
+            let total = store.read_blocking(|conn| S::count(conn))?;
+            progress(Progress::Total(total));
+            let count = std::cell::Cell::new(0u64);
+            rebuild_with::<S>(store, &mut writer, fields, &mut || {
+                count.set(count.get() + 1);
+                progress(Progress::Added(count.get()));
+            })?;
+            Ok(Reindexed::Here(count.get()))
+        }
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            let seq = store.write_blocking(|conn| {
+                search_changes::record(conn, S::KIND, &TenantId::default_tenant(), EVERYTHING)
+            })?;
+            progress(Progress::Waiting);
+            let deadline = Instant::now() + Duration::from_secs(600);
+            while committed_seq(&index)? < seq {
+                if Instant::now() > deadline {
+                    return Err(Error::Unavailable(
+                        "the running server did not rebuild its index within 10 minutes".into(),
+                    ));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Ok(Reindexed::ByServer)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// What a reindex reports as it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    Total(u64),
+    Added(u64),
+    /// Waiting for a running server to rebuild.
+    Waiting,
 }

@@ -93,11 +93,21 @@ impl Source for Leads {
         Ok(())
     }
 
-    fn add_all(conn: &Connection, writer: &IndexWriter, fields: Fields) -> Result<u64> {
+    fn count(conn: &Connection) -> Result<u64> {
+        store::leads::count_all(conn)
+    }
+
+    fn add_all(
+        conn: &Connection,
+        writer: &IndexWriter,
+        fields: Fields,
+        added: &mut dyn FnMut(),
+    ) -> Result<u64> {
         let mut count = 0;
         store::leads::for_each(conn, |lead| {
             writer.add_document(document(fields, &lead))?;
             count += 1;
+            added();
             Ok(())
         })?;
         Ok(count)

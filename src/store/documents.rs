@@ -112,6 +112,12 @@ pub fn count(conn: &Connection, tenant: &TenantId) -> Result<u64> {
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// Chunks of every tenant (progress of an index rebuild).
+pub fn count_chunks(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM chunks", [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// A stored chunk with its document's title.
 pub struct StoredChunk {
     pub tenant: TenantId,

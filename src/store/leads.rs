@@ -193,3 +193,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Lead> {
         updated_at: from_millis(r.get(12)?),
     })
 }
+
+/// Leads of every tenant (progress of an index rebuild).
+pub fn count_all(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
