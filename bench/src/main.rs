@@ -1,1 +1,228 @@
-fn main() {}
+//! `synaptiq-bench`: measures the release server from outside, as a separate process on
+//! loopback, against the targets in DESIGN.md, beside raw rusqlite and raw tantivy doing the
+//! same work in this same run, and prints a Markdown table.
+//!
+//! Run from the repository root (it builds the release server itself):
+//!
+//! ```text
+//! cargo run --release -p synaptiq-bench -- [--leads 100000] [--quick]
+//! ```
+//!
+//! `--quick` shortens every phase (and preloads 10,000 leads unless `--leads` is given), for a
+//! smoke run. A missed target is reported, not an error: the exit code is 0 unless the bench
+//! itself failed.
+
+mod client;
+mod data;
+mod load;
+mod phases;
+mod raw_sqlite;
+mod raw_tantivy;
+mod report;
+mod server;
+mod stats;
+mod summary;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use hdrhistogram::Histogram;
+
+use crate::load::Outcome;
+use crate::phases::{Measured, Seqs, with_cpu};
+use crate::server::Launcher;
+
+const USAGE: &str = "usage: synaptiq-bench [--leads N] [--quick]";
+
+/// How long each phase runs: the full run, or a quick smoke run.
+struct Budget {
+    leads: u64,
+    creates_for: Duration,
+    baseline_for: Duration,
+    reads: u64,
+    probes: u64,
+    quick: bool,
+}
+
+fn parse_args() -> Result<Budget> {
+    let mut leads = None;
+    let mut quick = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--leads" => {
+                let value = args.next().context("--leads needs a number")?;
+                let n: u64 = value
+                    .parse()
+                    .with_context(|| format!("--leads {value:?}"))?;
+                if n == 0 {
+                    bail!("--leads must be at least 1");
+                }
+                leads = Some(n);
+            }
+            "-h" | "--help" => bail!("{USAGE}"),
+            other => bail!("unknown argument {other:?}\n{USAGE}"),
+        }
+    }
+    Ok(Budget {
+        leads: leads.unwrap_or(if quick { 10_000 } else { 100_000 }),
+        creates_for: Duration::from_secs_f64(if quick { 1.5 } else { 10.0 }),
+        baseline_for: Duration::from_secs_f64(if quick { 0.5 } else { 3.0 }),
+        reads: if quick { 500 } else { 2_000 },
+        probes: if quick { 50 } else { 200 },
+        quick,
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let budget = match parse_args() {
+        Ok(budget) => budget,
+        Err(err) => {
+            eprintln!("{err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    // Dropping `run` on Ctrl-C drops the server handle, which kills the server.
+    let result = tokio::select! {
+        result = run(&budget) => result,
+        _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
+    };
+    match result {
+        Ok(table) => {
+            println!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("bench: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(budget: &Budget) -> Result<String> {
+    let binary = tokio::task::block_in_place(server::build)?;
+    let baselines = tokio::task::block_in_place(|| measure_baselines(budget))?;
+    let work = tempfile::tempdir().context("creating the bench's temp dir")?;
+    let launcher = Launcher {
+        binary,
+        data_dir: work.path().join("data"),
+        log: work.path().join("server.log"),
+    };
+    let ours = measure_server(&launcher, budget).await?;
+    Ok(summary::render(budget, &ours, &baselines))
+}
+
+/// The bare libraries doing the same work, measured before the server starts so nothing
+/// competes with them.
+struct Baselines {
+    per_row: raw_sqlite::Inserts,
+    grouped: raw_sqlite::Inserts,
+    search: Vec<SearchBaseline>,
+}
+
+struct SearchBaseline {
+    hits: usize,
+    latency: Histogram<u64>,
+}
+
+/// Rows per commit in the grouped SQLite baseline, as many as the create clients.
+const GROUP: usize = 32;
+
+fn measure_baselines(budget: &Budget) -> Result<Baselines> {
+    eprintln!("bench: baselines (raw rusqlite, raw tantivy)…");
+    let (time, rows) = (budget.baseline_for, budget.leads);
+    let per_row_dir = tempfile::tempdir()?;
+    let per_row = raw_sqlite::insert_leads(per_row_dir.path(), 1, time, rows)?;
+    let grouped_dir = tempfile::tempdir()?;
+    let grouped = raw_sqlite::insert_leads(grouped_dir.path(), GROUP, time, rows)?;
+    let index_dir = tempfile::tempdir()?;
+    let index = raw_tantivy::build(index_dir.path(), budget.leads)?;
+    let each = usize::try_from(budget.reads)? / data::SEARCHES.len();
+    let search = data::SEARCHES
+        .iter()
+        .map(|q| {
+            let latency = index.search_latency(&[q], phases::READ_CLIENTS, each)?;
+            Ok(SearchBaseline {
+                hits: index.hits(q)?,
+                latency,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Baselines {
+        per_row,
+        grouped,
+        search,
+    })
+}
+
+/// Everything measured against the running server.
+struct Ours {
+    preload: Outcome,
+    reads: Reads,
+    creates: Measured<Outcome>,
+    freshness: Measured<phases::Freshness>,
+    memory: server::Memory,
+    ready_in: Duration,
+    leads_at_restart: u64,
+}
+
+struct Reads {
+    by_id: Measured<Outcome>,
+    list: Measured<Outcome>,
+    /// One outcome per search in `data::SEARCHES`, in that order.
+    search: Measured<Vec<(&'static str, Outcome)>>,
+}
+
+async fn measure_server(launcher: &Launcher, budget: &Budget) -> Result<Ours> {
+    let http = client::http()?;
+    let server = launcher.start(&http).await?;
+    let key = launcher.create_key().await?;
+    let api = client::Api::new(http.clone(), &server.url, &key);
+    let seqs = Seqs::default();
+    eprintln!(
+        "bench: server at {}; preloading {} leads…",
+        server.url, budget.leads
+    );
+    let (preload, ids) = phases::preload(&api, &seqs, budget.leads).await?;
+    eprintln!("bench: reads…");
+    let reads = measure_reads(&api, server.pid, &ids, budget.reads).await?;
+    eprintln!("bench: sustained creates…");
+    let creates = phases::sustained_creates(&api, &seqs, budget.creates_for);
+    let creates = with_cpu(server.pid, creates).await?;
+    eprintln!("bench: search freshness under load…");
+    let freshness = phases::freshness(&api, &seqs, budget.probes);
+    let freshness = with_cpu(server.pid, freshness).await?;
+    // Idle memory is what the server keeps once the load is over, not what it peaked at.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let memory = server.memory()?;
+    eprintln!("bench: restart…");
+    server.stop().await?;
+    let restarted = launcher.start(&http).await?;
+    let ready_in = restarted.ready_in;
+    restarted.stop().await?;
+    let leads_at_restart = seqs.used();
+    Ok(Ours {
+        preload,
+        reads,
+        creates,
+        freshness,
+        memory,
+        ready_in,
+        leads_at_restart,
+    })
+}
+
+/// Read latencies on the settled preloaded data, before the create phases add more.
+async fn measure_reads(api: &client::Api, pid: u32, ids: &[String], total: u64) -> Result<Reads> {
+    let lead_paths = phases::lead_paths(ids, 1_000);
+    let list_path = vec!["/api/leads?limit=50".to_owned()];
+    Ok(Reads {
+        by_id: with_cpu(pid, phases::read_latency(api, lead_paths, total)).await?,
+        list: with_cpu(pid, phases::read_latency(api, list_path, total)).await?,
+        search: with_cpu(pid, phases::search_latency(api, total)).await?,
+    })
+}

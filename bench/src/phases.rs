@@ -1,0 +1,235 @@
+//! The measurements against the running server, one function per phase.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use hdrhistogram::Histogram;
+
+use crate::client::{self, Api};
+use crate::data;
+use crate::load::{self, Outcome, Plan};
+use crate::stats::{self, CpuUse, CpuWatch};
+
+const PRELOAD_CLIENTS: usize = 64;
+const CREATE_CLIENTS: usize = 32;
+/// The raw tantivy baseline searches from as many threads.
+pub const READ_CLIENTS: usize = 8;
+const PROBERS: usize = 4;
+/// The create rate the freshness target is promised under.
+const BACKGROUND_RATE: f64 = 4_000.0;
+/// A probe not found by then is a miss, recorded at this value.
+const FRESHNESS_LIMIT: Duration = Duration::from_secs(2);
+/// Upper bounds so no phase can run away, whatever the server does.
+const PRELOAD_LIMIT: Duration = Duration::from_secs(30 * 60);
+const PHASE_LIMIT: Duration = Duration::from_secs(120);
+
+/// Hands out lead numbers, so every lead the bench creates has a unique email.
+#[derive(Clone, Default)]
+pub struct Seqs(Arc<AtomicU64>);
+
+impl Seqs {
+    fn next(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn used(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A phase's outcome and how busy each side was meanwhile.
+pub struct Measured<T> {
+    pub value: T,
+    pub cpu: CpuUse,
+}
+
+/// Runs one phase, noting the CPU the server and the bench used meanwhile.
+pub async fn with_cpu<T>(pid: u32, phase: impl Future<Output = Result<T>>) -> Result<Measured<T>> {
+    let cpu = CpuWatch::start(pid)?;
+    let value = phase.await?;
+    Ok(Measured {
+        value,
+        cpu: cpu.finish()?,
+    })
+}
+
+fn stop_flag() -> Arc<AtomicBool> {
+    Arc::new(AtomicBool::new(false))
+}
+
+/// Creates leads until the plan or `stop` ends the run (owned arguments, so it can be spawned).
+async fn create_leads(api: Api, seqs: Seqs, plan: Plan, stop: Arc<AtomicBool>) -> Result<Outcome> {
+    load::drive(&plan, &stop, move |_| {
+        let (api, seqs) = (api.clone(), seqs.clone());
+        async move { api.create(&data::lead(seqs.next())).await.map(drop) }
+    })
+    .await
+}
+
+/// Fills the server with `count` leads and returns their ids; then waits until the index
+/// has caught up, so the read phases search a settled index.
+pub async fn preload(api: &Api, seqs: &Seqs, count: u64) -> Result<(Outcome, Vec<String>)> {
+    let ids = Arc::new(Mutex::new(Vec::with_capacity(
+        usize::try_from(count).unwrap_or(0),
+    )));
+    let plan = Plan {
+        clients: PRELOAD_CLIENTS,
+        requests: count,
+        time_limit: PRELOAD_LIMIT,
+        rate: None,
+    };
+    let (api2, seqs2, ids2) = (api.clone(), seqs.clone(), Arc::clone(&ids));
+    let outcome = load::drive(&plan, &stop_flag(), move |_| {
+        let (api, seqs, ids) = (api2.clone(), seqs2.clone(), Arc::clone(&ids2));
+        async move {
+            let id = api.create(&data::lead(seqs.next())).await?;
+            ids.lock()
+                .map_err(|_| anyhow!("id list lock poisoned"))?
+                .push(id);
+            Ok(())
+        }
+    })
+    .await?;
+    if outcome.errors > 0 || outcome.ok < count {
+        bail!(
+            "preload created {} of {count} leads; first error: {}",
+            outcome.ok,
+            outcome
+                .first_error
+                .as_deref()
+                .unwrap_or("none (time limit)")
+        );
+    }
+    api.create_searchable(&data::lead(seqs.next()))
+        .await
+        .context("waiting for the index")?;
+    let ids = std::mem::take(&mut *ids.lock().map_err(|_| anyhow!("id list lock poisoned"))?);
+    Ok((outcome, ids))
+}
+
+/// Creates as fast as 32 clients are answered, for `duration`.
+pub async fn sustained_creates(api: &Api, seqs: &Seqs, duration: Duration) -> Result<Outcome> {
+    let plan = Plan {
+        clients: CREATE_CLIENTS,
+        requests: u64::MAX,
+        time_limit: duration,
+        rate: None,
+    };
+    create_leads(api.clone(), seqs.clone(), plan, stop_flag()).await
+}
+
+/// `total` GETs of `paths` (cycled), from 8 clients.
+pub async fn read_latency(api: &Api, paths: Vec<String>, total: u64) -> Result<Outcome> {
+    let plan = Plan {
+        clients: READ_CLIENTS,
+        requests: total,
+        time_limit: PHASE_LIMIT,
+        rate: None,
+    };
+    let (api, paths) = (api.clone(), Arc::new(paths));
+    load::drive(&plan, &stop_flag(), move |i| {
+        let (api, paths) = (api.clone(), Arc::clone(&paths));
+        async move {
+            let index = usize::try_from(i).unwrap_or(0) % paths.len().max(1);
+            api.get(&paths[index]).await
+        }
+    })
+    .await
+}
+
+/// `total` searches split evenly over the realistic searches, each measured on its own so a
+/// slow one can be named.
+pub async fn search_latency(api: &Api, total: u64) -> Result<Vec<(&'static str, Outcome)>> {
+    let each = total / data::SEARCHES.len() as u64;
+    let mut outcomes = Vec::with_capacity(data::SEARCHES.len());
+    for q in data::SEARCHES {
+        outcomes.push((
+            q,
+            read_latency(api, vec![client::search_path(q)], each).await?,
+        ));
+    }
+    Ok(outcomes)
+}
+
+/// Paths to `count` leads spread over the preloaded ones.
+pub fn lead_paths(ids: &[String], count: usize) -> Vec<String> {
+    let step = (ids.len() / count.max(1)).max(1);
+    ids.iter()
+        .step_by(step)
+        .take(count)
+        .map(|id| format!("/api/leads/{id}"))
+        .collect()
+}
+
+/// Time from a create's 201 until a search finds the lead, for `samples` probe leads
+/// created while a paced background load creates ≈ 4,000 leads/s.
+pub struct Freshness {
+    pub latency: Histogram<u64>,
+    pub misses: u64,
+    pub first_error: Option<String>,
+    pub background: Outcome,
+}
+
+pub async fn freshness(api: &Api, seqs: &Seqs, samples: u64) -> Result<Freshness> {
+    let stop = stop_flag();
+    let plan = Plan {
+        clients: CREATE_CLIENTS,
+        requests: u64::MAX,
+        time_limit: PHASE_LIMIT,
+        rate: Some(BACKGROUND_RATE),
+    };
+    let background = tokio::spawn(create_leads(
+        api.clone(),
+        seqs.clone(),
+        plan,
+        Arc::clone(&stop),
+    ));
+    // Let the background load reach its pace before the first probe.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let probed = probe(api, seqs, samples).await;
+    stop.store(true, Ordering::Relaxed);
+    let background = background.await.context("background load panicked")??;
+    let (latency, outcome) = probed?;
+    Ok(Freshness {
+        latency,
+        misses: outcome.errors,
+        first_error: outcome.first_error,
+        background,
+    })
+}
+
+/// Each probe creates a lead with a unique word in its name and polls a search for that word.
+async fn probe(api: &Api, seqs: &Seqs, samples: u64) -> Result<(Histogram<u64>, Outcome)> {
+    let found = Arc::new(Mutex::new(stats::histogram()));
+    let plan = Plan {
+        clients: PROBERS,
+        requests: samples,
+        time_limit: PHASE_LIMIT,
+        rate: None,
+    };
+    let (api, seqs, found2) = (api.clone(), seqs.clone(), Arc::clone(&found));
+    let outcome = load::drive(&plan, &stop_flag(), move |_| {
+        let (api, seqs, found) = (api.clone(), seqs.clone(), Arc::clone(&found2));
+        async move {
+            let (lead, token) = data::probe(seqs.next());
+            let id = api.create(&lead).await?;
+            let waited = api.time_until_found(&token, &id, FRESHNESS_LIMIT).await?;
+            let mut found = found
+                .lock()
+                .map_err(|_| anyhow!("histogram lock poisoned"))?;
+            stats::record(&mut found, waited.unwrap_or(FRESHNESS_LIMIT));
+            waited
+                .map(drop)
+                .with_context(|| format!("lead not searchable within {FRESHNESS_LIMIT:?}"))
+        }
+    })
+    .await?;
+    let latency = found
+        .lock()
+        .map_err(|_| anyhow!("histogram lock poisoned"))?
+        .clone();
+    Ok((latency, outcome))
+}

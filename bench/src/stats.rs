@@ -1,0 +1,101 @@
+//! Latency histograms and the CPU a process used over a phase, read from /proc.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use hdrhistogram::Histogram;
+
+/// Latencies in microseconds, from 1 µs to one minute at 3 significant figures.
+pub fn histogram() -> Histogram<u64> {
+    match Histogram::new_with_bounds(1, 60_000_000, 3) {
+        Ok(h) => h,
+        Err(err) => unreachable!("constant histogram bounds are valid: {err}"),
+    }
+}
+
+pub fn record(h: &mut Histogram<u64>, elapsed: Duration) {
+    h.saturating_record(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+}
+
+/// The latency at quantile `q` (0.5, 0.99) in milliseconds.
+pub fn ms(h: &Histogram<u64>, q: f64) -> f64 {
+    h.value_at_quantile(q) as f64 / 1000.0
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_seconds(pid: &str) -> Result<f64> {
+    let path = format!("/proc/{pid}/stat");
+    let stat = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    // The command name (field 2) may hold spaces, so count fields after its closing paren.
+    let after_name = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| -> Result<f64> {
+        let field = fields.get(i).with_context(|| format!("short {path}"))?;
+        Ok(field
+            .parse::<u64>()
+            .with_context(|| format!("{path}: {field:?}"))? as f64)
+    };
+    // utime and stime are fields 14 and 15; USER_HZ is 100 on every Linux the bench targets.
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// CPU seconds the whole machine spent busy, summed over its cores, from /proc/stat.
+fn machine_busy_seconds() -> Result<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").context("reading /proc/stat")?;
+    let line = stat.lines().next().context("empty /proc/stat")?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: idle and iowait are the idle time.
+    let all: u64 = ticks.iter().take(8).sum();
+    let idle = ticks.get(3).copied().unwrap_or(0) + ticks.get(4).copied().unwrap_or(0);
+    Ok(all.saturating_sub(idle) as f64 / 100.0)
+}
+
+/// How busy the server, the load generator and everything else were during one phase.
+pub struct CpuWatch {
+    server_pid: String,
+    started: Instant,
+    server: f64,
+    bench: f64,
+    machine: f64,
+}
+
+/// Percent of one core, so 200% is both cores of a 2-core machine. `others` is what the
+/// rest of the machine used meanwhile (a build or test run beside the bench skews it).
+pub struct CpuUse {
+    pub server: f64,
+    pub bench: f64,
+    pub others: f64,
+}
+
+impl CpuWatch {
+    pub fn start(server_pid: u32) -> Result<Self> {
+        let server_pid = server_pid.to_string();
+        Ok(Self {
+            server: cpu_seconds(&server_pid)?,
+            bench: cpu_seconds("self")?,
+            machine: machine_busy_seconds()?,
+            server_pid,
+            started: Instant::now(),
+        })
+    }
+
+    pub fn finish(&self) -> Result<CpuUse> {
+        let wall = self.started.elapsed().as_secs_f64().max(1e-6);
+        let percent = |now: f64, then: f64| (now - then) / wall * 100.0;
+        let server = percent(cpu_seconds(&self.server_pid)?, self.server);
+        let bench = percent(cpu_seconds("self")?, self.bench);
+        let machine = percent(machine_busy_seconds()?, self.machine);
+        Ok(CpuUse {
+            server,
+            bench,
+            others: (machine - server - bench).max(0.0),
+        })
+    }
+}
