@@ -142,7 +142,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     init_logging(&config);
+    // Blocking work is SQLite reads and index searches, bounded by the reader pool; more
+    // threads than that only queue, and each idle thread keeps allocator memory resident.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(crate::store::READERS as usize * 2)
+        .thread_keep_alive(std::time::Duration::from_secs(10))
         .enable_all()
         .build()
     {

@@ -263,16 +263,18 @@ struct Indexer<S: Source> {
 
 impl<S: Source> Indexer<S> {
     fn run(mut self, woken: &crossbeam_channel::Receiver<()>) {
-        let mut last_commit = Instant::now()
+        let mut last_cycle = Instant::now()
             .checked_sub(self.refresh)
             .unwrap_or_else(Instant::now);
         loop {
             let _ = woken.recv_timeout(POLL);
             let stopping = self.inner.stop.load(Ordering::SeqCst);
             if !stopping {
-                // Group whatever arrives within one refresh interval into one commit.
-                std::thread::sleep(self.refresh.saturating_sub(last_commit.elapsed()));
+                // At most one commit per refresh interval, counted from the start of the last
+                // cycle: under load a change waits at most one interval plus one cycle.
+                std::thread::sleep(self.refresh.saturating_sub(last_cycle.elapsed()));
             }
+            last_cycle = Instant::now();
             match self.catch_up() {
                 Ok(()) => self.inner.healthy.store(true, Ordering::Relaxed),
                 Err(err) => {
@@ -280,7 +282,6 @@ impl<S: Source> Indexer<S> {
                     tracing::error!(%err, index = S::KIND.as_str(), "indexing failed; retrying");
                 }
             }
-            last_commit = Instant::now();
             if stopping {
                 break;
             }

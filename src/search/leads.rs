@@ -2,7 +2,7 @@
 
 use rusqlite::Connection;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -19,6 +19,8 @@ use crate::store;
 use crate::store::search_changes::Kind;
 
 const ANALYZER: &str = "folded";
+/// Prefixes are indexed up to this many characters; longer words match on their first ones.
+const MAX_PREFIX_CHARS: usize = 20;
 /// Search results beyond this are not offered: refine the query instead.
 pub const MAX_RESULTS: usize = 1_000;
 
@@ -30,6 +32,8 @@ pub struct Fields {
     name: Field,
     email: Field,
     company: Field,
+    /// Every prefix of every word: the word being typed is one term lookup, not a scan.
+    prefix: Field,
     created: Field,
 }
 
@@ -67,6 +71,7 @@ impl Source for Leads {
             name: builder.add_text_field("name", text.clone()),
             email: builder.add_text_field("email", text.clone()),
             company: builder.add_text_field("company", text),
+            prefix: builder.add_text_field("prefix", STRING),
             created: builder.add_i64_field("created", INDEXED | FAST),
         };
         (builder.build(), fields)
@@ -200,22 +205,53 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
 
 /// The term in any text field; as a prefix too when `prefix` (the word being typed).
 fn any_field(fields: Fields, term: &str, prefix: bool) -> BooleanQuery {
-    let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for field in fields.text() {
-        let exact = TermQuery::new(
-            Term::from_field_text(field, term),
-            IndexRecordOption::WithFreqs,
+    let mut options: Vec<(Occur, Box<dyn Query>)> = fields
+        .text()
+        .into_iter()
+        .map(|field| {
+            let exact = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            (Occur::Should, Box::new(exact) as Box<dyn Query>)
+        })
+        .collect();
+    if prefix {
+        let start: String = term.chars().take(MAX_PREFIX_CHARS).collect();
+        let typed = TermQuery::new(
+            Term::from_field_text(fields.prefix, &start),
+            IndexRecordOption::Basic,
         );
-        options.push((Occur::Should, Box::new(exact)));
-        // Tokens are alphanumeric only (SimpleTokenizer), so they need no regex escaping.
-        if prefix && let Ok(regex) = RegexQuery::from_pattern(&format!("{term}.+"), field) {
-            options.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(regex), 0.5)),
-            ));
-        }
+        options.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(typed), 0.5)),
+        ));
     }
     BooleanQuery::new(options)
+}
+
+/// Every prefix of every word of the lead's name, email and company, once each.
+fn prefixes(lead: &Lead) -> std::collections::BTreeSet<String> {
+    let mut analyzer = analyzer();
+    let mut out = std::collections::BTreeSet::new();
+    for text in [
+        Some(lead.name.as_str()),
+        Some(lead.email.as_str()),
+        lead.company.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            let mut prefix = String::new();
+            for c in token.text.chars().take(MAX_PREFIX_CHARS) {
+                prefix.push(c);
+                out.insert(prefix.clone());
+            }
+        }
+    }
+    out
 }
 
 fn document(fields: Fields, lead: &Lead) -> TantivyDocument {
@@ -228,6 +264,9 @@ fn document(fields: Fields, lead: &Lead) -> TantivyDocument {
     if let Some(company) = &lead.company {
         doc.add_text(fields.company, company);
     }
+    for prefix in prefixes(lead) {
+        doc.add_text(fields.prefix, prefix);
+    }
     doc.add_i64(fields.created, lead.created_at.as_millisecond());
     doc
 }
@@ -235,6 +274,27 @@ fn document(fields: Fields, lead: &Lead) -> TantivyDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_word_prefix_is_indexed() {
+        let lead = Lead {
+            id: "x".into(),
+            tenant: TenantId::default_tenant(),
+            name: "Jo Ng".into(),
+            email: "jo@x.io".into(),
+            phone: None,
+            company: None,
+            status: LeadStatus::New,
+            qualification_score: 0,
+            qualification: None,
+            metadata: serde_json::Map::new(),
+            source: crate::domain::model::LeadSource::Api,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let all: Vec<String> = prefixes(&lead).into_iter().collect();
+        assert_eq!(all, vec!["i", "io", "j", "jo", "n", "ng", "x"]);
+    }
 
     #[test]
     fn query_terms_are_folded_and_split() {

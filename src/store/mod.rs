@@ -6,12 +6,15 @@
 //! survives power loss, at a fraction of the cost of one fsync per request.
 
 pub mod api_keys;
+pub mod conversations;
 pub mod documents;
 pub mod events;
 pub mod leads;
+pub mod meetings;
 pub mod migrate;
 pub mod search_changes;
 pub mod sessions;
+pub mod settings;
 pub mod tenants;
 
 use std::path::Path;
@@ -29,7 +32,8 @@ pub use rusqlite::Connection as Conn;
 /// Most writes queued behind one commit; bounds the latency a large batch adds.
 const MAX_BATCH: usize = 512;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-const READERS: u32 = 8;
+/// Pooled read connections; also bounds the blocking threads the runtime keeps.
+pub const READERS: u32 = 4;
 
 /// What the writer does with a queued write: run it in the open transaction, or refuse it.
 trait Job: Send {
