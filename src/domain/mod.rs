@@ -6,4 +6,5 @@ pub mod knowledge;
 pub mod leads;
 pub mod model;
 pub mod pagination;
+// pub mod settings; (waits for scheduling)
 pub mod tenants;

@@ -209,3 +209,59 @@ pub struct ChunkHit {
     /// The matching passage with `<mark>` around matched terms, HTML-escaped otherwise.
     pub snippet: String,
 }
+
+string_enum!(
+    /// A conversation is active until the agent reaches an outcome or it goes idle.
+    ConversationStatus { Active = "active", Completed = "completed" }
+);
+
+string_enum!(
+    /// Who wrote a message.
+    Role { User = "user", Assistant = "assistant" }
+);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub id: String,
+    pub tenant: TenantId,
+    pub visitor_id: String,
+    pub lead_id: Option<String>,
+    pub status: ConversationStatus,
+    pub summary: Option<String>,
+    pub message_count: u32,
+    /// The agent's memory of the conversation (its own JSON).
+    pub state: serde_json::Value,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+    #[serde(with = "crate::clock::wire")]
+    pub created_at: Timestamp,
+}
+
+string_enum!(
+    /// A meeting holds its slot while booked.
+    MeetingStatus { Booked = "booked", Cancelled = "cancelled" }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meeting {
+    pub id: String,
+    #[serde(skip)]
+    pub tenant: TenantId,
+    pub lead_id: String,
+    pub conversation_id: Option<String>,
+    #[serde(with = "crate::clock::wire")]
+    pub starts_at: Timestamp,
+    #[serde(with = "crate::clock::wire")]
+    pub ends_at: Timestamp,
+    pub status: MeetingStatus,
+    #[serde(with = "crate::clock::wire")]
+    pub created_at: Timestamp,
+}

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_knowledge.sql"),
+    include_str!("migrations/003_conversations.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {
