@@ -28,6 +28,19 @@ const CATCH_UP_BATCH: usize = 10_000;
 /// How often the indexer looks for changes written by other processes (CLI import, restore).
 const POLL: Duration = Duration::from_secs(1);
 const WRITER_MEMORY: usize = 15_000_000;
+
+/// One indexing and one merge thread: the indexes are small next to the machine, and every
+/// extra thread keeps its own stack and allocator cache resident.
+fn writer_options() -> tantivy::indexer::IndexWriterOptions {
+    tantivy::indexer::IndexWriterOptions::builder()
+        .memory_budget_per_thread(WRITER_MEMORY)
+        .num_worker_threads(1)
+        .num_merge_threads(1)
+        .build()
+}
+/// An index writer idle this long is closed: it holds ~15 MB of buffers and three threads,
+/// and reopening one when the next change arrives takes a few milliseconds.
+const WRITER_IDLE: Duration = Duration::from_secs(10);
 /// How often indexed changes are pruned from the log (a write, so not every commit).
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
 /// The item id of a change that asks for a full rebuild.
@@ -91,9 +104,12 @@ impl<S: Source> LiveIndex<S> {
         let (schema, fields) = S::schema();
         let (index, fresh) = open_or_create(dir, &schema)?;
         S::register_tokenizers(&index);
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
         if fresh {
-            rebuild::<S>(store, &mut writer, fields)?;
+            rebuild::<S>(
+                store,
+                &mut index.writer_with_options(writer_options())?,
+                fields,
+            )?;
         }
         let reader = index
             .reader_builder()
@@ -113,9 +129,10 @@ impl<S: Source> LiveIndex<S> {
         let worker = Indexer::<S> {
             inner: Arc::clone(&inner),
             store: store.clone(),
-            writer,
+            writer: None,
             refresh,
             last_prune: Instant::now(),
+            last_change: Instant::now(),
         };
         let thread = std::thread::Builder::new()
             .name(format!("{}-indexer", S::KIND.as_str()))
@@ -256,9 +273,11 @@ fn rebuild_with<S: Source>(
 struct Indexer<S: Source> {
     inner: Arc<Inner<S>>,
     store: Store,
-    writer: IndexWriter,
+    /// Open while changes keep arriving; closed after `WRITER_IDLE`.
+    writer: Option<IndexWriter>,
     refresh: Duration,
     last_prune: Instant,
+    last_change: Instant,
 }
 
 impl<S: Source> Indexer<S> {
@@ -290,26 +309,31 @@ impl<S: Source> Indexer<S> {
 
     /// Applies every change after the committed sequence, committing once per batch.
     fn catch_up(&mut self) -> Result<()> {
+        self.follow_other_writers()?;
         loop {
             let after = *self.inner.committed.borrow();
             let changes = self.store.read_blocking(|conn| {
                 search_changes::after(conn, S::KIND, after, CATCH_UP_BATCH)
             })?;
             let Some(last) = changes.last().map(|c| c.seq) else {
+                self.close_idle_writer();
                 return Ok(());
             };
+            self.last_change = Instant::now();
+            let (fields, store) = (self.inner.fields, self.store.clone());
+            let writer = self.writer()?;
             let reached = if changes.iter().any(|c| c.item_id == EVERYTHING) {
-                rebuild::<S>(&self.store, &mut self.writer, self.inner.fields)?.max(last)
+                rebuild::<S>(&store, writer, fields)?.max(last)
             } else {
-                let (writer, fields) = (&self.writer, self.inner.fields);
-                self.store.read_blocking(|conn| {
+                let shared: &IndexWriter = writer;
+                store.read_blocking(|conn| {
                     for change in &changes {
-                        writer.delete_term(S::item_term(fields, &change.item_id));
-                        S::add_item(conn, writer, fields, &change.tenant, &change.item_id)?;
+                        shared.delete_term(S::item_term(fields, &change.item_id));
+                        S::add_item(conn, shared, fields, &change.tenant, &change.item_id)?;
                     }
                     Ok(())
                 })?;
-                commit(&mut self.writer, last)?;
+                commit(writer, last)?;
                 last
             };
             self.inner.reader.reload()?;
@@ -319,6 +343,34 @@ impl<S: Source> Indexer<S> {
                 return Ok(());
             }
         }
+    }
+
+    /// The writer, opened on demand.
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            self.writer = Some(self.inner.index.writer_with_options(writer_options())?);
+            // Someone else (`synaptiq reindex`) may have committed while we held no writer.
+            self.follow_other_writers()?;
+        }
+        self.writer
+            .as_mut()
+            .ok_or_else(|| Error::internal("index writer missing"))
+    }
+
+    fn close_idle_writer(&mut self) {
+        if self.writer.is_some() && self.last_change.elapsed() >= WRITER_IDLE {
+            self.writer = None;
+        }
+    }
+
+    /// Picks up a commit made by another process (an offline `synaptiq reindex`).
+    fn follow_other_writers(&mut self) -> Result<()> {
+        let on_disk = committed_seq(&self.inner.index)?;
+        if on_disk > *self.inner.committed.borrow() {
+            self.inner.reader.reload()?;
+            self.inner.committed.send_replace(on_disk);
+        }
+        Ok(())
     }
 
     /// Drops changes the index has durably absorbed, now and then.
@@ -355,7 +407,7 @@ pub fn reindex<S: Source>(
     let (schema, fields) = S::schema();
     let (index, _) = open_or_create(dir, &schema)?;
     S::register_tokenizers(&index);
-    match index.writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY) {
+    match index.writer_with_options::<tantivy::TantivyDocument>(writer_options()) {
         Ok(mut writer) => {
             let total = store.read_blocking(|conn| S::count(conn))?;
             progress(Progress::Total(total));
