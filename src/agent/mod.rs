@@ -1,5 +1,7 @@
 //! The sales agent. For now: which model provider is configured and whether it answers.
 
+pub mod builtin;
+
 use std::time::Duration;
 
 use url::Url;
@@ -67,4 +69,45 @@ async fn reachable(url: &Url) -> bool {
         tokio::time::timeout(PROBE_TIMEOUT, connect).await,
         Ok(Ok(_))
     )
+}
+
+/// The agent's memory of one conversation, stored with it as JSON.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AgentState {
+    pub contact: ContactState,
+    pub facts: crate::domain::qualification::Facts,
+    /// What the agent asked last, so a short reply ("200", "cto", "2") is read as its answer.
+    pub asking: Option<Asking>,
+    /// The slots offered last, in the order they were listed (unix milliseconds).
+    pub offered: Vec<(i64, i64)>,
+    pub outcome: Option<Outcome>,
+}
+
+/// Contact details gathered so far (the lead is created once an email is known).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContactState {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Asking {
+    Contact,
+    Field(crate::domain::settings::Field),
+    Meeting,
+}
+
+/// Where a conversation ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    Booked,
+    Declined,
+    Nurturing,
+    Disqualified,
 }

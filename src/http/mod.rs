@@ -8,12 +8,17 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod body;
+pub mod chat;
+pub mod conversations;
+pub mod cors;
 pub mod error;
 pub mod events;
 pub mod health;
 pub mod knowledge;
 pub mod leads;
+pub mod meetings;
 pub mod rate_limit;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -39,8 +44,16 @@ pub enum ApiTags {
     ApiKeys,
     /// Tenants: one per website or brand (admin session only).
     Tenants,
+    /// The public chat API the widget uses.
+    Chat,
+    /// Conversations between visitors and the agent.
+    Conversations,
+    /// Meetings booked by the agent.
+    Meetings,
     /// Documents the agent answers from.
     KnowledgeBase,
+    /// The tenant's agent, widget, qualification and availability settings.
+    Settings,
     /// The event outbox that webhooks deliver from.
     Events,
     /// Service health.
@@ -50,7 +63,11 @@ pub enum ApiTags {
 type Apis = (
     leads::LeadsApi,
     leads::AdminLeadsApi,
+    chat::ChatApi,
+    conversations::ConversationsApi,
+    meetings::MeetingsApi,
     knowledge::KnowledgeApi,
+    settings::SettingsApi,
     admin::AdminApi,
     events::EventsApi,
     health::HealthApi,
@@ -62,7 +79,11 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
         (
             leads::LeadsApi,
             leads::AdminLeadsApi,
+            chat::ChatApi,
+            conversations::ConversationsApi,
+            meetings::MeetingsApi,
             knowledge::KnowledgeApi,
+            settings::SettingsApi,
             admin::AdminApi,
             events::EventsApi,
             health::HealthApi,
@@ -93,6 +114,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .nest("/", service);
     harden(routes)
         .with(auth::Authenticate)
+        .around(cors::public_api)
         .around(limit_body)
         .with(Tracing)
         .data(limiters)

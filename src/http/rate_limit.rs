@@ -23,6 +23,8 @@ const LOGIN_FAILURES_PER_MINUTE: u32 = 10;
 
 pub struct Limiters {
     tiers: [(NonZeroU32, Keyed<String>); 3],
+    /// Chat messages per client IP (the widget is public).
+    public: (NonZeroU32, Keyed<String>),
     login_failures: DefaultKeyedRateLimiter<IpAddr>,
     login_blocked: Mutex<HashMap<IpAddr, Instant>>,
     clock: DefaultClock,
@@ -53,6 +55,7 @@ impl Limiters {
                 (config.pro, per_minute(config.pro)),
                 (config.enterprise, per_minute(config.enterprise)),
             ],
+            public: (config.public, per_minute(config.public)),
             login_failures: DefaultKeyedRateLimiter::keyed(Quota::per_minute(ten)),
             login_blocked: Mutex::new(HashMap::new()),
             clock: DefaultClock::default(),
@@ -66,6 +69,16 @@ impl Limiters {
             Tier::Pro => &self.tiers[1],
             Tier::Enterprise => &self.tiers[2],
         };
+        self.count(*limit, limiter, key)
+    }
+
+    /// Counts one public chat message from `ip`.
+    pub fn check_public(&self, ip: IpAddr) -> Verdict {
+        let (limit, limiter) = &self.public;
+        self.count(*limit, limiter, &ip.to_string())
+    }
+
+    fn count(&self, limit: NonZeroU32, limiter: &Keyed<String>, key: &str) -> Verdict {
         let interval = Duration::from_secs(60) / limit.get();
         match limiter.check_key(&key.to_owned()) {
             Ok(state) => {
@@ -116,7 +129,7 @@ impl Limiters {
 
     /// Forgets idle keys so memory stays bounded by active callers.
     pub fn forget_idle(&self) {
-        for (_, limiter) in &self.tiers {
+        for (_, limiter) in self.tiers.iter().chain([&self.public]) {
             limiter.retain_recent();
         }
         self.login_failures.retain_recent();

@@ -147,3 +147,24 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
         updated_at: from_millis(r.get(9)?),
     })
 }
+
+/// A conversation by id, if it belongs to this visitor (the public widget API).
+pub fn get_for_visitor(conn: &Connection, id: &str, visitor: &str) -> Result<Option<Conversation>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM conversations WHERE id = ?1 AND visitor_id = ?2"
+        ))?
+        .query_row(params![id, visitor], from_row)
+        .optional()?)
+}
+
+/// The lead the visitor was identified as in an earlier conversation, if any.
+pub fn visitor_lead(conn: &Connection, tenant: &TenantId, visitor: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT lead_id FROM conversations WHERE tenant_id = ?1 AND visitor_id = ?2 AND lead_id IS NOT NULL
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![tenant.as_str(), visitor], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,596 @@
+//! A chat turn: the visitor's message is stored first (a failing agent never loses it), the
+//! agent answers, and what it learned is applied — lead created or updated, qualification
+//! scored, meeting booked, conversation completed — with each change's events, in one
+//! transaction with the agent's reply.
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use super::events;
+use super::model::{
+    ChunkHit, Conversation, ConversationStatus, Lead, LeadSource, LeadStatus, Meeting,
+    MeetingStatus, Message, Role, TenantId,
+};
+use super::settings::{self, TenantSettings};
+use crate::agent::builtin::flow::{self, Reply, Turn};
+use crate::agent::{AgentState, ContactState};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::scheduling::{self, Slot};
+use crate::store;
+use crate::store::search_changes::Kind;
+
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+
+pub struct ChatInput {
+    pub tenant_id: String,
+    pub visitor_id: String,
+    pub conversation_id: Option<String>,
+    pub message: String,
+}
+
+/// Something the widget should tell the host page about (`synaptiq:<kind>` events).
+#[derive(Debug, Clone)]
+pub struct WidgetEvent {
+    pub kind: &'static str,
+    pub detail: Value,
+}
+
+pub struct ChatOutput {
+    pub conversation_id: String,
+    pub reply: Message,
+    pub lead: Option<Lead>,
+    pub events: Vec<WidgetEvent>,
+}
+
+/// What the first transaction of a turn established.
+struct Opened {
+    conversation: Conversation,
+    settings: TenantSettings,
+    lead: Option<Lead>,
+}
+
+pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
+    let tenant = TenantId::parse("tenantId", input.tenant_id.trim())?;
+    let visitor = valid_visitor(&input.visitor_id)?;
+    let message = valid_message(&input.message)?;
+    let conversation_id = input
+        .conversation_id
+        .map(|id| valid_uuid("conversationId", &id))
+        .transpose()?;
+    let now = app.clock.now();
+    let opened = {
+        let (tenant, message) = (tenant.clone(), message.clone());
+        app.store
+            .write(move |conn| {
+                open(
+                    conn,
+                    &tenant,
+                    &visitor,
+                    conversation_id.as_deref(),
+                    &message,
+                    now,
+                )
+            })
+            .await?
+    };
+    let knowledge = knowledge_for(app, &tenant, &message).await;
+    let availability = opened.settings.scheduling_availability()?;
+    let slots = free_slots(app, &tenant, &availability, now).await?;
+    let reply = flow::respond(&Turn {
+        settings: &opened.settings,
+        state: state_of(&opened.conversation),
+        message: &message,
+        knowledge: &knowledge,
+        slots: &slots,
+        timezone: &availability.timezone,
+    });
+    let applied = app
+        .store
+        .write(move |conn| apply(conn, opened, reply, &availability, now))
+        .await?;
+    if applied.lead_changed {
+        app.leads_index.notify();
+    }
+    Ok(applied.output)
+}
+
+/// The visible history of a visitor's conversation (widget restore after a reload).
+pub async fn history(
+    app: &App,
+    conversation_id: &str,
+    visitor_id: &str,
+) -> Result<(Conversation, Vec<Message>)> {
+    let id = valid_uuid("conversationId", conversation_id)?;
+    let visitor = valid_visitor(visitor_id)?;
+    app.store
+        .read(move |conn| {
+            let conversation = store::conversations::get_for_visitor(conn, &id, &visitor)?
+                .ok_or(Error::NotFound("conversation"))?;
+            let messages = store::conversations::messages(conn, &id)?;
+            Ok((conversation, messages))
+        })
+        .await
+}
+
+fn valid_visitor(raw: &str) -> Result<String> {
+    let visitor = raw.trim();
+    if visitor.is_empty() || visitor.chars().count() > 128 {
+        return Err(Error::invalid("visitorId", "must be 1-128 characters"));
+    }
+    Ok(visitor.to_owned())
+}
+
+fn valid_message(raw: &str) -> Result<String> {
+    let message = raw.trim();
+    let chars = message.chars().count();
+    if chars == 0 || chars > MAX_MESSAGE_CHARS {
+        return Err(Error::invalid(
+            "message",
+            format!("must be 1-{MAX_MESSAGE_CHARS} characters"),
+        ));
+    }
+    Ok(message.to_owned())
+}
+
+fn valid_uuid(field: &'static str, raw: &str) -> Result<String> {
+    uuid::Uuid::parse_str(raw.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| Error::invalid(field, "must be a UUID"))
+}
+
+fn state_of(conversation: &Conversation) -> AgentState {
+    serde_json::from_value(conversation.state.clone()).unwrap_or_default()
+}
+
+/// Stores the visitor's message, creating the conversation (with the greeting) if needed.
+fn open(
+    conn: &Connection,
+    tenant: &TenantId,
+    visitor: &str,
+    id: Option<&str>,
+    message: &str,
+    now: Timestamp,
+) -> Result<Opened> {
+    if !store::tenants::exists(conn, tenant)? {
+        return Err(Error::NotFound("tenant"));
+    }
+    let settings = settings::load(conn, tenant)?;
+    let mut conversation = match id {
+        Some(id) => {
+            let found =
+                store::conversations::get(conn, tenant, id)?.filter(|c| c.visitor_id == visitor);
+            let mut conversation = found.ok_or(Error::NotFound("conversation"))?;
+            conversation.status = ConversationStatus::Active;
+            conversation
+        }
+        None => start(conn, tenant, visitor, &settings, now)?,
+    };
+    store::conversations::add_message(
+        conn,
+        &conversation.id,
+        &Message {
+            role: Role::User,
+            content: message.to_owned(),
+            created_at: now,
+        },
+    )?;
+    conversation.message_count += 1;
+    conversation.updated_at = now;
+    store::conversations::update(conn, &conversation)?;
+    let lead = match &conversation.lead_id {
+        Some(lead_id) => store::leads::get(conn, tenant, lead_id)?,
+        None => None,
+    };
+    Ok(Opened {
+        conversation,
+        settings,
+        lead,
+    })
+}
+
+/// A new conversation, greeted, linked to the visitor's lead if they were here before.
+fn start(
+    conn: &Connection,
+    tenant: &TenantId,
+    visitor: &str,
+    settings: &TenantSettings,
+    now: Timestamp,
+) -> Result<Conversation> {
+    let lead = match store::conversations::visitor_lead(conn, tenant, visitor)? {
+        Some(lead_id) => store::leads::get(conn, tenant, &lead_id)?,
+        None => None,
+    };
+    let mut state = AgentState::default();
+    if let Some(lead) = &lead {
+        state.contact = ContactState {
+            name: Some(lead.name.clone()),
+            email: Some(lead.email.clone()),
+            phone: lead.phone.clone(),
+            company: lead.company.clone(),
+        };
+    }
+    let conversation = Conversation {
+        id: uuid::Uuid::now_v7().to_string(),
+        tenant: tenant.clone(),
+        visitor_id: visitor.to_owned(),
+        lead_id: lead.map(|l| l.id),
+        status: ConversationStatus::Active,
+        summary: None,
+        message_count: 1,
+        state: serde_json::to_value(&state)?,
+        created_at: now,
+        updated_at: now,
+    };
+    store::conversations::insert(conn, &conversation)?;
+    let greeting = Message {
+        role: Role::Assistant,
+        content: settings.greeting.clone(),
+        created_at: now,
+    };
+    store::conversations::add_message(conn, &conversation.id, &greeting)?;
+    events::record(
+        conn,
+        tenant,
+        "conversation.started",
+        &conversation_json(&conversation),
+        now,
+    )?;
+    Ok(conversation)
+}
+
+async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
+    // A failed search only means the agent answers without the knowledge base.
+    super::knowledge::search(app, tenant, message, Some(3))
+        .await
+        .unwrap_or_default()
+}
+
+async fn free_slots(
+    app: &App,
+    tenant: &TenantId,
+    availability: &scheduling::Availability,
+    now: Timestamp,
+) -> Result<Vec<Slot>> {
+    let tenant = tenant.clone();
+    let booked = app
+        .store
+        .read(move |conn| store::meetings::booked_starts(conn, &tenant, now.as_millisecond()))
+        .await?;
+    let booked: Vec<Timestamp> = booked.into_iter().map(crate::clock::from_millis).collect();
+    Ok(scheduling::free_slots(
+        availability,
+        now,
+        &booked,
+        flow::SLOTS_OFFERED,
+    ))
+}
+
+struct Applied {
+    output: ChatOutput,
+    lead_changed: bool,
+}
+
+/// Applies the agent's decisions and stores its reply, all in one transaction.
+fn apply(
+    conn: &Connection,
+    opened: Opened,
+    mut reply: Reply,
+    availability: &scheduling::Availability,
+    now: Timestamp,
+) -> Result<Applied> {
+    let Opened {
+        mut conversation,
+        settings,
+        lead,
+    } = opened;
+    let tenant = conversation.tenant.clone();
+    let mut widget = Vec::new();
+    let mut lead = upsert_lead(conn, &tenant, lead, &reply.state.contact, now, &mut widget)?;
+    if let (Some(l), Some((qualification, status))) = (lead.as_mut(), reply.qualification.take()) {
+        let was = l.status;
+        l.qualification_score = qualification.score;
+        l.qualification = Some(qualification);
+        l.status = status;
+        save_lead(conn, l, now)?;
+        if status == LeadStatus::Qualified && was != LeadStatus::Qualified {
+            events::record(conn, &tenant, "lead.qualified", l, now)?;
+            widget.push(WidgetEvent {
+                kind: "lead.qualified",
+                detail: serde_json::to_value(&*l)?,
+            });
+        }
+    } else if let Some(l) = lead.as_mut().filter(|l| l.status == LeadStatus::New) {
+        l.status = LeadStatus::Qualifying;
+        save_lead(conn, l, now)?;
+    }
+    if let (Some(slot), Some(l)) = (reply.book, lead.as_mut()) {
+        match book(conn, &tenant, l, &conversation.id, slot, now) {
+            Ok(meeting) => {
+                let detail = json!({ "meeting": meeting, "lead": l });
+                events::record(conn, &tenant, "meeting.booked", &detail, now)?;
+                widget.push(WidgetEvent {
+                    kind: "meeting.booked",
+                    detail,
+                });
+            }
+            Err(Error::Conflict { .. }) => {
+                let booked = store::meetings::booked_starts(conn, &tenant, now.as_millisecond())?;
+                let booked: Vec<Timestamp> =
+                    booked.into_iter().map(crate::clock::from_millis).collect();
+                let slots = scheduling::free_slots(availability, now, &booked, flow::SLOTS_OFFERED);
+                let turn = Turn {
+                    settings: &settings,
+                    state: reply.state.clone(),
+                    message: "",
+                    knowledge: &[],
+                    slots: &slots,
+                    timezone: &availability.timezone,
+                };
+                reply.text = flow::slot_taken(&turn, &mut reply.state);
+                reply.complete = false;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    conversation.lead_id = lead.as_ref().map(|l| l.id.clone());
+    conversation.state = serde_json::to_value(&reply.state)?;
+    let message = Message {
+        role: Role::Assistant,
+        content: reply.text,
+        created_at: now,
+    };
+    store::conversations::add_message(conn, &conversation.id, &message)?;
+    conversation.message_count += 1;
+    conversation.updated_at = now;
+    if reply.complete {
+        complete(conn, &mut conversation, lead.as_ref(), now)?;
+        widget.push(WidgetEvent {
+            kind: "conversation.completed",
+            detail: conversation_json(&conversation),
+        });
+    }
+    store::conversations::update(conn, &conversation)?;
+    let lead_changed = lead.is_some();
+    if let Some(l) = &lead {
+        store::search_changes::record(conn, Kind::Lead, &tenant, &l.id)?;
+    }
+    Ok(Applied {
+        output: ChatOutput {
+            conversation_id: conversation.id,
+            reply: message,
+            lead,
+            events: widget,
+        },
+        lead_changed,
+    })
+}
+
+/// Creates the lead once an email is known (or matches an existing one by email), and keeps
+/// its contact fields current.
+fn upsert_lead(
+    conn: &Connection,
+    tenant: &TenantId,
+    lead: Option<Lead>,
+    contact: &ContactState,
+    now: Timestamp,
+    widget: &mut Vec<WidgetEvent>,
+) -> Result<Option<Lead>> {
+    let Some(email) = contact
+        .email
+        .as_deref()
+        .and_then(|e| super::leads::valid_email(e).ok())
+    else {
+        return Ok(lead);
+    };
+    let existing = match lead {
+        Some(lead) => Some(lead),
+        None => match store::leads::find_by_email(conn, tenant, &email)? {
+            Some(id) => store::leads::get(conn, tenant, &id)?,
+            None => None,
+        },
+    };
+    let Some(mut lead) = existing else {
+        let lead = new_lead(tenant, &email, contact, now);
+        store::leads::insert(conn, &lead)?;
+        events::record(conn, tenant, "lead.created", &lead, now)?;
+        widget.push(WidgetEvent {
+            kind: "lead.created",
+            detail: serde_json::to_value(&lead)?,
+        });
+        return Ok(Some(lead));
+    };
+    let before = lead.clone();
+    if !lead.email.eq_ignore_ascii_case(&email)
+        && store::leads::find_by_email(conn, tenant, &email)?.is_none()
+    {
+        lead.email = email;
+    }
+    if let Some(name) = contact
+        .name
+        .as_deref()
+        .filter(|n| (1..=200).contains(&n.chars().count()))
+    {
+        name.clone_into(&mut lead.name);
+    }
+    if let Some(phone) = contact.phone.as_deref().filter(|p| p.chars().count() <= 50) {
+        lead.phone = Some(phone.to_owned());
+    }
+    if let Some(company) = contact
+        .company
+        .as_deref()
+        .filter(|c| c.chars().count() <= 200)
+    {
+        lead.company = Some(company.to_owned());
+    }
+    if lead != before {
+        save_lead(conn, &mut lead, now)?;
+    }
+    Ok(Some(lead))
+}
+
+fn new_lead(tenant: &TenantId, email: &str, contact: &ContactState, now: Timestamp) -> Lead {
+    let name = contact
+        .name
+        .clone()
+        .filter(|n| (1..=200).contains(&n.chars().count()))
+        .unwrap_or_else(|| name_from_email(email));
+    Lead {
+        id: uuid::Uuid::now_v7().to_string(),
+        tenant: tenant.clone(),
+        name,
+        email: email.to_owned(),
+        phone: contact.phone.clone().filter(|p| p.chars().count() <= 50),
+        company: contact.company.clone().filter(|c| c.chars().count() <= 200),
+        status: LeadStatus::Qualifying,
+        qualification_score: 0,
+        qualification: None,
+        metadata: serde_json::Map::new(),
+        source: LeadSource::Widget,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// "jane.smith@acme.com" → "Jane Smith": a lead needs a name before the visitor gives one.
+fn name_from_email(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or(email);
+    let words: Vec<String> = local
+        .split(['.', '_', '-', '+'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    if words.is_empty() {
+        email.to_owned()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Writes a changed lead with its `lead.updated` event.
+fn save_lead(conn: &Connection, lead: &mut Lead, now: Timestamp) -> Result<()> {
+    lead.updated_at = now;
+    store::leads::update(conn, lead)?;
+    events::record(conn, &lead.tenant, "lead.updated", &*lead, now)
+}
+
+fn book(
+    conn: &Connection,
+    tenant: &TenantId,
+    lead: &mut Lead,
+    conversation_id: &str,
+    slot: Slot,
+    now: Timestamp,
+) -> Result<Meeting> {
+    let meeting = Meeting {
+        id: uuid::Uuid::now_v7().to_string(),
+        tenant: tenant.clone(),
+        lead_id: lead.id.clone(),
+        conversation_id: Some(conversation_id.to_owned()),
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        status: MeetingStatus::Booked,
+        created_at: now,
+    };
+    store::meetings::insert(conn, &meeting)?;
+    lead.status = LeadStatus::Booked;
+    save_lead(conn, lead, now)?;
+    Ok(meeting)
+}
+
+/// Marks the conversation completed with a summary of what was learned.
+pub fn complete(
+    conn: &Connection,
+    conversation: &mut Conversation,
+    lead: Option<&Lead>,
+    now: Timestamp,
+) -> Result<()> {
+    let state = state_of(conversation);
+    conversation.status = ConversationStatus::Completed;
+    conversation.summary = Some(summary(&state, lead));
+    conversation.updated_at = now;
+    events::record(
+        conn,
+        &conversation.tenant,
+        "conversation.completed",
+        &conversation_json(conversation),
+        now,
+    )
+}
+
+/// One paragraph: who, what they need, the facts, the outcome and score.
+fn summary(state: &AgentState, lead: Option<&Lead>) -> String {
+    let who = match (
+        lead.map(|l| l.name.as_str())
+            .or(state.contact.name.as_deref()),
+        state.contact.company.as_deref(),
+    ) {
+        (Some(name), Some(company)) => format!("{name} from {company}"),
+        (Some(name), None) => name.to_owned(),
+        (None, Some(company)) => format!("A visitor from {company}"),
+        (None, None) => "An anonymous visitor".to_owned(),
+    };
+    let f = &state.facts;
+    let mut parts = vec![who];
+    if let Some(need) = &f.need {
+        parts.push(format!("needs: {need}"));
+    }
+    let mut details = Vec::new();
+    if let Some(n) = f.company_size {
+        details.push(format!("{n} people"));
+    }
+    if let Some(role) = &f.role {
+        details.push(format!("role {role}"));
+    }
+    if let Some(b) = f.budget {
+        details.push(format!("budget {b}"));
+    }
+    if let Some(m) = f.timeline_months {
+        details.push(format!("timeline {m} months"));
+    }
+    if !details.is_empty() {
+        parts.push(details.join(", "));
+    }
+    let outcome = match (state.outcome, lead) {
+        (Some(crate::agent::Outcome::Booked), _) => "Outcome: meeting booked".to_owned(),
+        (Some(o), _) => format!("Outcome: {}", format!("{o:?}").to_lowercase()),
+        (None, _) => "Outcome: conversation went idle".to_owned(),
+    };
+    parts.push(outcome);
+    if let Some(l) = lead.filter(|l| l.qualification.is_some()) {
+        parts.push(format!("score {}", l.qualification_score));
+    }
+    format!("{}.", parts.join("; "))
+}
+
+/// A conversation as the API returns it (webhook `data`).
+pub fn conversation_json(c: &Conversation) -> Value {
+    json!({
+        "id": c.id,
+        "leadId": c.lead_id,
+        "channel": "web_chat",
+        "status": c.status.as_str(),
+        "summary": c.summary,
+        "messageCount": c.message_count,
+        "createdAt": crate::clock::format(c.created_at),
+        "updatedAt": crate::clock::format(c.updated_at),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_email_addresses() {
+        assert_eq!(name_from_email("jane.smith@acme.com"), "Jane Smith");
+        assert_eq!(name_from_email("bob@x.io"), "Bob");
+    }
+}

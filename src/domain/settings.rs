@@ -1,0 +1,495 @@
+//! Tenant settings: the agent's voice, the widget's look, what qualifies a lead, and when
+//! meetings can be booked. Stored as one JSON document; a PATCH is a JSON merge patch
+//! (RFC 7386) validated as a whole, so a bad value never half-applies.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::model::TenantId;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::store;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TenantSettings {
+    pub agent_name: String,
+    pub company_name: String,
+    pub greeting: String,
+    pub accent_color: String,
+    pub position: WidgetPosition,
+    /// Origins allowed to embed the widget; empty means any.
+    pub allowed_origins: Vec<String>,
+    pub qualification_questions: Vec<Question>,
+    pub scoring: Scoring,
+    pub availability: Availability,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WidgetPosition {
+    BottomRight,
+    BottomLeft,
+}
+
+/// What the agent can learn about a lead while qualifying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Field {
+    Need,
+    CompanySize,
+    Role,
+    Budget,
+    Timeline,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Question {
+    pub field: Field,
+    /// Asked as written; `{company}` and `{name}` are filled in when known.
+    pub question: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scoring {
+    pub rules: Vec<Rule>,
+    /// A score at or above this qualifies the lead.
+    pub qualified_at: u8,
+    /// A score below this disqualifies it; in between, the lead is nurtured.
+    pub disqualified_below: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rule {
+    pub field: Field,
+    pub operator: Operator,
+    /// The threshold for `atLeast` / `atMost` (company size in people, budget in currency
+    /// units, timeline in months).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    pub points: i32,
+    /// Stored on the lead when the rule applies.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Operator {
+    AtLeast,
+    AtMost,
+    /// The role is a decision maker (founder, C-level, VP, head, director, owner).
+    DecisionMaker,
+    /// The visitor answered at all.
+    Present,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Availability {
+    /// IANA time zone, e.g. `Europe/Amsterdam`.
+    pub timezone: String,
+    /// `mon` … `sun`.
+    pub weekdays: Vec<String>,
+    /// `HH:MM`, local time.
+    pub start_time: String,
+    pub end_time: String,
+    pub slot_minutes: u32,
+    pub minimum_notice_minutes: u32,
+    pub horizon_days: u32,
+}
+
+impl TenantSettings {
+    /// What a fresh tenant starts with: useful without any configuration.
+    pub fn defaults(company: &str) -> Self {
+        let q = |field, question: &str| Question {
+            field,
+            question: question.to_owned(),
+        };
+        let rule = |field, operator, value, points, reason: &str| Rule {
+            field,
+            operator,
+            value,
+            points,
+            reason: reason.to_owned(),
+        };
+        Self {
+            agent_name: "Ava".into(),
+            company_name: company.to_owned(),
+            greeting: format!("Hi! I'm Ava from {company}. What brings you here today?"),
+            accent_color: "#4f46e5".into(),
+            position: WidgetPosition::BottomRight,
+            allowed_origins: Vec::new(),
+            qualification_questions: vec![
+                q(Field::Need, "What are you hoping to solve?"),
+                q(Field::CompanySize, "How many people work at {company}?"),
+                q(Field::Role, "What's your role there?"),
+                q(Field::Budget, "Do you have a budget in mind for this?"),
+                q(Field::Timeline, "When are you hoping to get started?"),
+            ],
+            scoring: Scoring {
+                rules: vec![
+                    rule(
+                        Field::CompanySize,
+                        Operator::AtLeast,
+                        Some(50.0),
+                        25,
+                        "Company has 50 or more people",
+                    ),
+                    rule(
+                        Field::CompanySize,
+                        Operator::AtLeast,
+                        Some(10.0),
+                        10,
+                        "Company has 10 or more people",
+                    ),
+                    rule(
+                        Field::Budget,
+                        Operator::AtLeast,
+                        Some(10_000.0),
+                        30,
+                        "Budget of 10,000 or more",
+                    ),
+                    rule(
+                        Field::Budget,
+                        Operator::AtLeast,
+                        Some(2_000.0),
+                        10,
+                        "Budget of 2,000 or more",
+                    ),
+                    rule(
+                        Field::Timeline,
+                        Operator::AtMost,
+                        Some(3.0),
+                        25,
+                        "Wants to start within 3 months",
+                    ),
+                    rule(
+                        Field::Timeline,
+                        Operator::AtMost,
+                        Some(6.0),
+                        5,
+                        "Wants to start within 6 months",
+                    ),
+                    rule(
+                        Field::Role,
+                        Operator::DecisionMaker,
+                        None,
+                        15,
+                        "Talking to a decision maker",
+                    ),
+                    rule(
+                        Field::Need,
+                        Operator::Present,
+                        None,
+                        5,
+                        "Described a concrete need",
+                    ),
+                ],
+                qualified_at: 60,
+                disqualified_below: 20,
+            },
+            availability: Availability {
+                timezone: "UTC".into(),
+                weekdays: ["mon", "tue", "wed", "thu", "fri"]
+                    .map(str::to_owned)
+                    .to_vec(),
+                start_time: "09:00".into(),
+                end_time: "17:00".into(),
+                slot_minutes: 30,
+                minimum_notice_minutes: 240,
+                horizon_days: 14,
+            },
+        }
+    }
+
+    /// Checks every value; errors name the field by its JSON path.
+    pub fn validate(&self) -> Result<()> {
+        text("agentName", &self.agent_name, 60)?;
+        text("companyName", &self.company_name, 200)?;
+        text("greeting", &self.greeting, 500)?;
+        let hex = self
+            .accent_color
+            .strip_prefix('#')
+            .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
+        if hex.is_none() {
+            return Err(Error::invalid(
+                "accentColor",
+                "must be a color like #4f46e5",
+            ));
+        }
+        for (i, origin) in self.allowed_origins.iter().enumerate() {
+            valid_origin(origin)
+                .map_err(|why| Error::invalid(format!("allowedOrigins[{i}]"), why))?;
+        }
+        if self.qualification_questions.len() > 10 {
+            return Err(Error::invalid(
+                "qualificationQuestions",
+                "at most 10 questions",
+            ));
+        }
+        for (i, q) in self.qualification_questions.iter().enumerate() {
+            text_at(
+                format!("qualificationQuestions[{i}].question"),
+                &q.question,
+                300,
+            )?;
+        }
+        self.validate_scoring()?;
+        self.scheduling_availability().map(drop)
+    }
+
+    fn validate_scoring(&self) -> Result<()> {
+        let s = &self.scoring;
+        if s.rules.len() > 30 {
+            return Err(Error::invalid("scoring.rules", "at most 30 rules"));
+        }
+        for (i, rule) in s.rules.iter().enumerate() {
+            if !(-100..=100).contains(&rule.points) {
+                return Err(Error::invalid(
+                    format!("scoring.rules[{i}].points"),
+                    "must be between -100 and 100",
+                ));
+            }
+            let needs_value = matches!(rule.operator, Operator::AtLeast | Operator::AtMost);
+            if needs_value && !rule.value.is_some_and(|v| v.is_finite() && v >= 0.0) {
+                return Err(Error::invalid(
+                    format!("scoring.rules[{i}].value"),
+                    "atLeast and atMost need a number ≥ 0",
+                ));
+            }
+            text_at(format!("scoring.rules[{i}].reason"), &rule.reason, 200)?;
+        }
+        if !(1..=100).contains(&s.qualified_at) {
+            return Err(Error::invalid("scoring.qualifiedAt", "must be 1-100"));
+        }
+        if s.disqualified_below > s.qualified_at {
+            return Err(Error::invalid(
+                "scoring.disqualifiedBelow",
+                "must not be above qualifiedAt",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The availability as the scheduler uses it.
+    pub fn scheduling_availability(&self) -> Result<crate::scheduling::Availability> {
+        let a = &self.availability;
+        let timezone = jiff::tz::TimeZone::get(&a.timezone).map_err(|_| {
+            Error::invalid(
+                "availability.timezone",
+                "must be an IANA time zone like Europe/Amsterdam",
+            )
+        })?;
+        if a.weekdays.is_empty() {
+            return Err(Error::invalid(
+                "availability.weekdays",
+                "name at least one day (mon … sun)",
+            ));
+        }
+        let weekdays = a
+            .weekdays
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                weekday(d).ok_or_else(|| {
+                    Error::invalid(
+                        format!("availability.weekdays[{i}]"),
+                        "must be one of mon, tue, wed, thu, fri, sat, sun",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let time = |field: &'static str, raw: &str| {
+            raw.parse::<jiff::civil::Time>()
+                .map_err(|_| Error::invalid(field, "must be a time like 09:00"))
+        };
+        let (start, end) = (
+            time("availability.startTime", &a.start_time)?,
+            time("availability.endTime", &a.end_time)?,
+        );
+        if start >= end {
+            return Err(Error::invalid(
+                "availability.endTime",
+                "must be after startTime",
+            ));
+        }
+        let bounded = |field: &'static str, value: u32, range: std::ops::RangeInclusive<u32>| {
+            if range.contains(&value) {
+                Ok(value)
+            } else {
+                Err(Error::invalid(
+                    field,
+                    format!("must be {}-{}", range.start(), range.end()),
+                ))
+            }
+        };
+        Ok(crate::scheduling::Availability {
+            timezone,
+            weekdays,
+            start,
+            end,
+            slot_minutes: bounded("availability.slotMinutes", a.slot_minutes, 10..=240)?,
+            minimum_notice_minutes: bounded(
+                "availability.minimumNoticeMinutes",
+                a.minimum_notice_minutes,
+                0..=10_080,
+            )?,
+            horizon_days: bounded("availability.horizonDays", a.horizon_days, 1..=90)?,
+        })
+    }
+}
+
+fn weekday(day: &str) -> Option<jiff::civil::Weekday> {
+    use jiff::civil::Weekday::{Friday, Monday, Saturday, Sunday, Thursday, Tuesday, Wednesday};
+    Some(match day.to_ascii_lowercase().get(..3)? {
+        "mon" => Monday,
+        "tue" => Tuesday,
+        "wed" => Wednesday,
+        "thu" => Thursday,
+        "fri" => Friday,
+        "sat" => Saturday,
+        "sun" => Sunday,
+        _ => return None,
+    })
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> Result<()> {
+    text_at(field.to_owned(), value, max)
+}
+
+fn text_at(field: String, value: &str, max: usize) -> Result<()> {
+    let chars = value.trim().chars().count();
+    if chars == 0 || chars > max {
+        return Err(Error::invalid(field, format!("must be 1-{max} characters")));
+    }
+    Ok(())
+}
+
+fn valid_origin(origin: &str) -> std::result::Result<(), &'static str> {
+    let url =
+        url::Url::parse(origin).map_err(|_| "must be an origin like https://www.example.com")?;
+    let bare = url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && !origin.ends_with('/');
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare {
+        return Err("must be an origin like https://www.example.com (scheme and host, no path)");
+    }
+    Ok(())
+}
+
+/// The tenant's settings (defaults until first changed).
+pub async fn get(app: &App, tenant: &TenantId) -> Result<TenantSettings> {
+    let tenant = tenant.clone();
+    app.store.read(move |conn| load(conn, &tenant)).await
+}
+
+/// Reads settings inside any connection (the chat turn reads them with the conversation).
+pub fn load(conn: &rusqlite::Connection, tenant: &TenantId) -> Result<TenantSettings> {
+    match store::settings::get(conn, tenant)? {
+        Some(json) => Ok(serde_json::from_str(&json)?),
+        None => {
+            let name = store::tenants::get(conn, tenant)?
+                .ok_or(Error::NotFound("tenant"))?
+                .name;
+            Ok(TenantSettings::defaults(&name))
+        }
+    }
+}
+
+/// Applies a JSON merge patch to the tenant's settings; all or nothing.
+pub async fn patch(app: &App, tenant: &TenantId, patch: Value) -> Result<TenantSettings> {
+    if !patch.is_object() {
+        return Err(Error::invalid("body", "must be a JSON object"));
+    }
+    let tenant = tenant.clone();
+    let now = app.clock.now().as_millisecond();
+    app.store
+        .write(move |conn| {
+            let mut merged = serde_json::to_value(load(conn, &tenant)?)?;
+            merge(&mut merged, patch);
+            let settings: TenantSettings = crate::http::body::parse(&serde_json::to_vec(&merged)?)?;
+            settings.validate()?;
+            store::settings::put(conn, &tenant, &serde_json::to_string(&settings)?, now)?;
+            Ok(settings)
+        })
+        .await
+}
+
+/// RFC 7386: objects merge key by key, `null` removes, anything else replaces.
+fn merge(target: &mut Value, patch: Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(&key);
+                } else {
+                    merge(target.entry(key).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        TenantSettings::defaults("Acme").validate().unwrap();
+    }
+
+    #[test]
+    fn merge_patch_follows_rfc_7386() {
+        let mut doc = serde_json::json!({"a": 1, "b": {"c": 2, "d": 3}});
+        merge(
+            &mut doc,
+            serde_json::json!({"b": {"c": null, "e": 4}, "f": [1]}),
+        );
+        assert_eq!(
+            doc,
+            serde_json::json!({"a": 1, "b": {"d": 3, "e": 4}, "f": [1]})
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        let mut s = TenantSettings::defaults("Acme");
+        s.availability.timezone = "Mars/Olympus".into();
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("availability.timezone")
+        );
+        let mut s = TenantSettings::defaults("Acme");
+        s.allowed_origins = vec!["https://ok.example".into(), "https://x.example/path".into()];
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("allowedOrigins[1]")
+        );
+        let mut s = TenantSettings::defaults("Acme");
+        s.accent_color = "blue".into();
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("accentColor")
+        );
+        let mut s = TenantSettings::defaults("Acme");
+        s.availability.start_time = "18:00".into();
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .starts_with("availability.endTime")
+        );
+    }
+}

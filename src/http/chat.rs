@@ -1,0 +1,292 @@
+//! The public chat API the widget talks to, and the widget's settings.
+//!
+//! | method | path                        | operation          |
+//! |--------|-----------------------------|--------------------|
+//! | POST   | /api/chat                   | sendChatMessage    |
+//! | GET    | /api/chat/{conversationId}  | getChatHistory     |
+//! | GET    | /api/widget                 | getWidgetSettings  |
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use poem::Request;
+use poem::web::Data;
+use poem::web::sse::Event;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::body::JsonBody;
+use super::conversations::MessageBody;
+use super::error::ApiError;
+use crate::app::App;
+use crate::domain::chat::{self, ChatInput, ChatOutput};
+use crate::domain::model::TenantId;
+use crate::domain::settings;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// Words per `delta` event: small enough to read as typing, large enough to stay cheap.
+const WORDS_PER_DELTA: usize = 3;
+
+pub struct ChatApi;
+
+#[OpenApi(prefix_path = "/api", tag = "ApiTags::Chat")]
+impl ChatApi {
+    /// Send a chat message
+    ///
+    /// Public: the widget's endpoint. Starts a conversation when `conversationId` is absent.
+    /// With `Accept: text/event-stream` the answer arrives as Server-Sent Events: `delta`
+    /// events (`{"content"}`) while the reply is produced, one event per entry of `events`
+    /// (named by its type), then `done` with the full JSON response.
+    #[oai(path = "/chat", method = "post", operation_id = "sendChatMessage")]
+    async fn send(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        body: JsonBody<ChatRequest>,
+    ) -> Result<ChatAnswer> {
+        let body = body.0;
+        let origin = req.header("origin").map(str::to_owned);
+        check_origin(&app, &body.tenant_id, origin.as_deref()).await?;
+        let input = ChatInput {
+            tenant_id: body.tenant_id,
+            visitor_id: body.visitor_id,
+            conversation_id: body.conversation_id,
+            message: body.message,
+        };
+        let output = chat::turn(&app, input).await?;
+        let response = ChatResponse::from(output);
+        let wants_stream = req
+            .header("accept")
+            .is_some_and(|a| a.contains("text/event-stream"));
+        Ok(if wants_stream {
+            ChatAnswer::Stream(stream_of(&response))
+        } else {
+            ChatAnswer::Json(Json(response))
+        })
+    }
+
+    /// Restore a conversation
+    ///
+    /// The visible history of the visitor's conversation, so the widget can restore it after
+    /// a page reload. 404 unless `visitorId` is the conversation's visitor.
+    #[oai(
+        path = "/chat/:conversation_id",
+        method = "get",
+        operation_id = "getChatHistory"
+    )]
+    async fn history(
+        &self,
+        app: Data<&App>,
+        #[oai(name = "conversationId")] conversation_id: Path<Uuid>,
+        #[oai(name = "visitorId")] visitor_id: Query<String>,
+    ) -> Result<Json<ChatHistory>> {
+        let (conversation, messages) =
+            chat::history(&app, &conversation_id.0.to_string(), &visitor_id.0).await?;
+        Ok(Json(ChatHistory {
+            conversation_id: conversation.id,
+            status: conversation.status.as_str().to_owned(),
+            messages: messages.into_iter().map(MessageBody::from).collect(),
+        }))
+    }
+
+    /// Get the widget's settings
+    ///
+    /// Public: what the widget needs to render for the tenant named by `tenant`.
+    #[oai(path = "/widget", method = "get", operation_id = "getWidgetSettings")]
+    async fn widget(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        tenant: Query<String>,
+    ) -> Result<Json<WidgetSettings>> {
+        check_origin(&app, &tenant.0, req.header("origin")).await?;
+        let id = TenantId::parse("tenant", tenant.0.trim())?;
+        let s = settings::get(&app, &id).await?;
+        Ok(Json(WidgetSettings {
+            tenant_id: id.to_string(),
+            name: s.company_name,
+            agent_name: s.agent_name,
+            greeting: s.greeting,
+            accent_color: s.accent_color,
+            position: serde_json::to_value(s.position)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        }))
+    }
+}
+
+/// A tenant that lists allowed origins only serves the widget on those sites.
+async fn check_origin(
+    app: &App,
+    tenant: &str,
+    origin: Option<&str>,
+) -> std::result::Result<(), crate::error::Error> {
+    let (Some(origin), Ok(id)) = (origin, TenantId::parse("tenantId", tenant.trim())) else {
+        return Ok(());
+    };
+    let allowed = match settings::get(app, &id).await {
+        Ok(s) => s.allowed_origins,
+        Err(_) => return Ok(()), // an unknown tenant is reported by the operation itself
+    };
+    if allowed.is_empty() || allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        Ok(())
+    } else {
+        Err(crate::error::Error::Forbidden(format!(
+            "origin {origin} is not allowed to use this tenant's widget"
+        )))
+    }
+}
+
+fn stream_of(response: &ChatResponse) -> EventStream<BoxStream<'static, StreamEvent>> {
+    let words: Vec<&str> = response
+        .reply
+        .content
+        .split_inclusive(char::is_whitespace)
+        .collect();
+    let mut events: Vec<StreamEvent> = words
+        .chunks(WORDS_PER_DELTA)
+        .map(|chunk| StreamEvent {
+            event: "delta".into(),
+            data: json!({ "content": chunk.concat() }),
+        })
+        .collect();
+    events.extend(response.events.iter().map(|e| StreamEvent {
+        event: e.kind.clone(),
+        data: e.detail.clone(),
+    }));
+    events.push(StreamEvent {
+        event: "done".into(),
+        data: serde_json::to_value(response).unwrap_or(Value::Null),
+    });
+    EventStream::new(stream::iter(events).boxed())
+        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+}
+
+#[derive(Object, Deserialize)]
+#[oai(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChatRequest {
+    /// The tenant named by the widget's `data-tenant`.
+    pub tenant_id: String,
+    /// A stable id for the browser (the widget keeps it in localStorage), 1-128 characters.
+    pub visitor_id: String,
+    /// Continue this conversation; omit to start one.
+    pub conversation_id: Option<String>,
+    /// 1-4000 characters.
+    #[oai(validator(min_length = 1, max_length = 4000))]
+    pub message: String,
+}
+
+#[derive(Object, serde::Serialize, Clone)]
+#[oai(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct ChatReply {
+    /// Always `assistant`.
+    pub role: String,
+    pub content: String,
+    pub created_at: String,
+}
+
+#[derive(Object, serde::Serialize, Clone)]
+#[oai(rename = "ChatLead", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct LeadSummary {
+    pub id: String,
+    pub status: String,
+    pub qualification_score: u8,
+}
+
+#[derive(Object, serde::Serialize, Clone)]
+#[oai(rename = "ChatEvent")]
+pub struct ChatEvent {
+    /// `lead.created`, `lead.qualified`, `meeting.booked` or `conversation.completed`.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The lead, meeting (with its lead) or conversation.
+    pub detail: Value,
+}
+
+#[derive(Object, serde::Serialize)]
+#[oai(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct ChatResponse {
+    pub conversation_id: String,
+    pub reply: ChatReply,
+    /// Null until the visitor has given an email.
+    pub lead: Option<LeadSummary>,
+    pub events: Vec<ChatEvent>,
+}
+
+impl From<ChatOutput> for ChatResponse {
+    fn from(o: ChatOutput) -> Self {
+        Self {
+            conversation_id: o.conversation_id,
+            reply: ChatReply {
+                role: o.reply.role.as_str().to_owned(),
+                content: o.reply.content,
+                created_at: crate::clock::format(o.reply.created_at),
+            },
+            lead: o.lead.map(|l| LeadSummary {
+                id: l.id,
+                status: l.status.as_str().to_owned(),
+                qualification_score: l.qualification_score,
+            }),
+            events: o
+                .events
+                .into_iter()
+                .map(|e| ChatEvent {
+                    kind: e.kind.to_owned(),
+                    detail: e.detail,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One Server-Sent Event: its name and JSON data.
+#[derive(Object)]
+pub struct StreamEvent {
+    /// `delta`, an event type, or `done`.
+    pub event: String,
+    pub data: Value,
+}
+
+#[derive(ApiResponse)]
+pub enum ChatAnswer {
+    /// The agent's reply (JSON, or Server-Sent Events with `Accept: text/event-stream`).
+    #[oai(status = 200)]
+    Json(Json<ChatResponse>),
+    /// The reply as Server-Sent Events.
+    #[oai(status = 200)]
+    Stream(EventStream<BoxStream<'static, StreamEvent>>),
+}
+
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ChatHistory {
+    pub conversation_id: String,
+    /// `active` or `completed`.
+    pub status: String,
+    /// Oldest first.
+    pub messages: Vec<MessageBody>,
+}
+
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct WidgetSettings {
+    pub tenant_id: String,
+    /// The company shown in the widget.
+    pub name: String,
+    pub agent_name: String,
+    pub greeting: String,
+    /// `#rrggbb`.
+    pub accent_color: String,
+    /// `bottom-right` or `bottom-left`.
+    pub position: String,
+}

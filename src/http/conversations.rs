@@ -1,0 +1,206 @@
+//! Conversations over HTTP.
+//!
+//! | method | path                              | operation             |
+//! |--------|-----------------------------------|-----------------------|
+//! | GET    | /api/conversations                | listConversations     |
+//! | GET    | /api/conversations/{id}           | getConversation       |
+//! | GET    | /api/leads/{id}/conversations     | listLeadConversations |
+
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{Enum, Object, OpenApi};
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::app::App;
+use crate::domain::conversations;
+use crate::domain::model::{Conversation, ConversationStatus, Message, Page};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct ConversationsApi;
+
+#[OpenApi(prefix_path = "/api", tag = "ApiTags::Conversations")]
+impl ConversationsApi {
+    /// List conversations
+    ///
+    /// Newest first; filter by `status` and `leadId`.
+    #[oai(
+        path = "/conversations",
+        method = "get",
+        operation_id = "listConversations"
+    )]
+    async fn list(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        status: Query<Option<StatusName>>,
+        #[oai(name = "leadId")] lead_id: Query<Option<Uuid>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<ConversationList>> {
+        let status = status.0.map(StatusName::into_domain);
+        let page = conversations::list(
+            &app,
+            caller.tenant(),
+            status,
+            lead_id.0.map(|id| id.to_string()),
+            cursor.0.as_deref(),
+            limit.0,
+        )
+        .await?;
+        Ok(Json(page.into()))
+    }
+
+    /// Get a conversation
+    ///
+    /// With its full message history, oldest first.
+    #[oai(
+        path = "/conversations/:id",
+        method = "get",
+        operation_id = "getConversation"
+    )]
+    async fn get(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+    ) -> Result<Json<ConversationEnvelope>> {
+        let (conversation, messages) =
+            conversations::get(&app, caller.tenant(), &id.0.to_string()).await?;
+        Ok(Json(ConversationEnvelope {
+            conversation: ConversationBody::with_messages(conversation, messages),
+        }))
+    }
+
+    /// List a lead's conversations
+    ///
+    /// Most recent first.
+    #[oai(
+        path = "/leads/:id/conversations",
+        method = "get",
+        operation_id = "listLeadConversations"
+    )]
+    async fn for_lead(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<ConversationList>> {
+        let page = conversations::for_lead(
+            &app,
+            caller.tenant(),
+            &id.0.to_string(),
+            cursor.0.as_deref(),
+            limit.0,
+        )
+        .await?;
+        Ok(Json(page.into()))
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy)]
+#[oai(rename = "ConversationStatus", rename_all = "lowercase")]
+pub enum StatusName {
+    Active,
+    Completed,
+}
+
+impl StatusName {
+    fn into_domain(self) -> ConversationStatus {
+        match self {
+            Self::Active => ConversationStatus::Active,
+            Self::Completed => ConversationStatus::Completed,
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "Conversation", rename_all = "camelCase")]
+pub struct ConversationBody {
+    pub id: String,
+    /// Null until the visitor is identified.
+    pub lead_id: Option<String>,
+    /// Always `web_chat`.
+    pub channel: String,
+    /// `active` or `completed`.
+    pub status: String,
+    /// Written when the conversation completes.
+    pub summary: Option<String>,
+    pub message_count: u32,
+    /// Only when one conversation is fetched: oldest first.
+    #[oai(skip_serializing_if_is_none)]
+    pub messages: Option<Vec<MessageBody>>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl ConversationBody {
+    pub fn with_messages(c: Conversation, messages: Vec<Message>) -> Self {
+        Self {
+            messages: Some(messages.into_iter().map(MessageBody::from).collect()),
+            ..Self::from(c)
+        }
+    }
+}
+
+impl From<Conversation> for ConversationBody {
+    fn from(c: Conversation) -> Self {
+        Self {
+            id: c.id,
+            lead_id: c.lead_id,
+            channel: "web_chat".to_owned(),
+            status: c.status.as_str().to_owned(),
+            summary: c.summary,
+            message_count: c.message_count,
+            messages: None,
+            created_at: crate::clock::format(c.created_at),
+            updated_at: crate::clock::format(c.updated_at),
+        }
+    }
+}
+
+#[derive(Object, Debug, Clone)]
+#[oai(rename = "Message", rename_all = "camelCase")]
+pub struct MessageBody {
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+    pub created_at: String,
+}
+
+impl From<Message> for MessageBody {
+    fn from(m: Message) -> Self {
+        Self {
+            role: m.role.as_str().to_owned(),
+            content: m.content,
+            created_at: crate::clock::format(m.created_at),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+pub struct ConversationEnvelope {
+    pub conversation: ConversationBody,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename_all = "camelCase")]
+pub struct ConversationList {
+    pub conversations: Vec<ConversationBody>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<Page<Conversation>> for ConversationList {
+    fn from(page: Page<Conversation>) -> Self {
+        Self {
+            conversations: page.items.into_iter().map(ConversationBody::from).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}

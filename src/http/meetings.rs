@@ -1,0 +1,194 @@
+//! Meetings over HTTP.
+//!
+//! | method | path                       | operation          |
+//! |--------|----------------------------|--------------------|
+//! | GET    | /api/meetings              | listMeetings       |
+//! | GET    | /api/meetings/{id}.ics     | getMeetingCalendar |
+//! | DELETE | /api/meetings/{id}         | cancelMeeting      |
+//! | GET    | /api/leads/{id}/meetings   | listLeadMeetings   |
+
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{Json, PlainText};
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::app::App;
+use crate::domain::meetings;
+use crate::domain::model::{Meeting, Page};
+use crate::error::Error;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+pub struct MeetingsApi;
+
+#[OpenApi(prefix_path = "/api", tag = "ApiTags::Meetings")]
+impl MeetingsApi {
+    /// List meetings
+    ///
+    /// By start time, earliest first; `from` and `to` (RFC 3339) bound the start.
+    #[oai(path = "/meetings", method = "get", operation_id = "listMeetings")]
+    async fn list(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<MeetingList>> {
+        let range = (
+            instant("from", from.0.as_deref())?,
+            instant("to", to.0.as_deref())?,
+        );
+        let page = meetings::list(
+            &app,
+            caller.tenant(),
+            None,
+            range,
+            cursor.0.as_deref(),
+            limit.0,
+        )
+        .await?;
+        Ok(Json(page.into()))
+    }
+
+    /// Download a meeting as iCalendar
+    ///
+    /// A `.ics` file calendar apps import (`{id}.ics`).
+    #[oai(
+        path = "/meetings/:file",
+        method = "get",
+        operation_id = "getMeetingCalendar"
+    )]
+    async fn calendar(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        file: Path<String>,
+    ) -> Result<Calendar> {
+        let id = file
+            .0
+            .strip_suffix(".ics")
+            .and_then(|id| Uuid::parse_str(id).ok())
+            .ok_or(Error::NotFound("meeting"))?;
+        let ics = meetings::calendar(&app, caller.tenant(), &id.to_string()).await?;
+        Ok(Calendar::Ok(
+            PlainText(ics),
+            format!("attachment; filename=\"meeting-{id}.ics\""),
+        ))
+    }
+
+    /// Cancel a meeting
+    ///
+    /// The slot is free again at once.
+    #[oai(
+        path = "/meetings/:id",
+        method = "delete",
+        operation_id = "cancelMeeting"
+    )]
+    async fn cancel(&self, app: Data<&App>, caller: Caller, id: Path<Uuid>) -> Result<Cancelled> {
+        meetings::cancel(&app, caller.tenant(), &id.0.to_string()).await?;
+        Ok(Cancelled::Ok)
+    }
+
+    /// List a lead's meetings
+    #[oai(
+        path = "/leads/:id/meetings",
+        method = "get",
+        operation_id = "listLeadMeetings"
+    )]
+    async fn for_lead(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> Result<Json<MeetingList>> {
+        let page = meetings::for_lead(
+            &app,
+            caller.tenant(),
+            &id.0.to_string(),
+            cursor.0.as_deref(),
+            limit.0,
+        )
+        .await?;
+        Ok(Json(page.into()))
+    }
+}
+
+fn instant(
+    field: &'static str,
+    raw: Option<&str>,
+) -> std::result::Result<Option<jiff::Timestamp>, Error> {
+    raw.map(|r| {
+        r.parse::<jiff::Timestamp>().map_err(|_| {
+            Error::invalid(field, "must be an RFC 3339 time like 2026-04-01T14:30:00Z")
+        })
+    })
+    .transpose()
+}
+
+#[derive(Object)]
+#[oai(rename = "Meeting", rename_all = "camelCase")]
+pub struct MeetingBody {
+    pub id: String,
+    pub lead_id: String,
+    pub conversation_id: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// `booked` or `cancelled`.
+    pub status: String,
+    pub created_at: String,
+}
+
+impl From<Meeting> for MeetingBody {
+    fn from(m: Meeting) -> Self {
+        Self {
+            id: m.id,
+            lead_id: m.lead_id,
+            conversation_id: m.conversation_id,
+            starts_at: crate::clock::format(m.starts_at),
+            ends_at: crate::clock::format(m.ends_at),
+            status: m.status.as_str().to_owned(),
+            created_at: crate::clock::format(m.created_at),
+        }
+    }
+}
+
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MeetingList {
+    pub meetings: Vec<MeetingBody>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<Page<Meeting>> for MeetingList {
+    fn from(page: Page<Meeting>) -> Self {
+        Self {
+            meetings: page.items.into_iter().map(MeetingBody::from).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum Calendar {
+    /// An RFC 5545 calendar with the meeting.
+    #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
+    Ok(
+        PlainText<String>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[derive(ApiResponse)]
+pub enum Cancelled {
+    /// Cancelled; the slot is free.
+    #[oai(status = 204)]
+    Ok,
+}
