@@ -37,6 +37,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How often the search index commits pending changes (DESIGN.md "search/").
     pub search_refresh: Duration,
+    /// An active conversation with no message for this long is completed and summarised.
+    pub conversation_idle_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +130,7 @@ pub const KEYS: &[&str] = &[
     "log",
     "log_format",
     "search_refresh_interval",
+    "conversation_idle_timeout",
 ];
 
 impl Config {
@@ -334,6 +337,12 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 "search_refresh_interval",
                 None,
                 "50ms",
+                parse_positive_duration,
+            )?,
+            conversation_idle_timeout: self.get(
+                "conversation_idle_timeout",
+                None,
+                "30m",
                 parse_positive_duration,
             )?,
         })

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod jobs;
 pub mod scheduling;
 pub mod search;
 pub mod server;

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::domain::auth;
 use crate::error::{Error, Result};
 use crate::http;
+use crate::jobs::Jobs;
 
 /// How long in-flight requests may take to finish once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -25,6 +26,7 @@ pub struct RunningServer {
     pub generated_admin_token: Option<String>,
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    jobs: Jobs,
 }
 
 /// Opens the data directory and starts serving on `config.bind`.
@@ -46,6 +48,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
     let app = App::open(config, public_url, clock).await?;
     let generated_admin_token =
         auth::prepare_admin_token(&app.store, app.clock.as_ref(), admin_token.as_deref()).await?;
+    let jobs = Jobs::start(&app);
     let endpoint = http::endpoint(app.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -65,6 +68,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
         generated_admin_token,
         stop,
         task,
+        jobs,
     })
 }
 
@@ -73,6 +77,7 @@ impl RunningServer {
     pub async fn stop(self) -> Result<()> {
         let _ = self.stop.send(());
         let served = self.task.await.map_err(Error::internal)?;
+        self.jobs.stop().await;
         let app = self.app;
         tokio::task::spawn_blocking(move || app.close())
             .await

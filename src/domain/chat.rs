@@ -505,6 +505,30 @@ fn book(
     Ok(meeting)
 }
 
+/// Completes every active conversation idle for longer than `idle`; returns how many.
+pub async fn complete_idle(app: &App, idle: std::time::Duration) -> Result<usize> {
+    let now = app.clock.now();
+    let idle = jiff::SignedDuration::try_from(idle).map_err(Error::internal)?;
+    let before = now
+        .saturating_sub(idle)
+        .map_err(Error::internal)?
+        .as_millisecond();
+    app.store
+        .write(move |conn| {
+            let due = store::conversations::idle(conn, before, 100)?;
+            for mut conversation in due.iter().cloned() {
+                let lead = match &conversation.lead_id {
+                    Some(id) => store::leads::get(conn, &conversation.tenant, id)?,
+                    None => None,
+                };
+                complete(conn, &mut conversation, lead.as_ref(), now)?;
+                store::conversations::update(conn, &conversation)?;
+            }
+            Ok(due.len())
+        })
+        .await
+}
+
 /// Marks the conversation completed with a summary of what was learned.
 pub fn complete(
     conn: &Connection,
