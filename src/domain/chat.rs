@@ -352,8 +352,8 @@ fn apply(
         });
     }
     store::conversations::update(conn, &conversation)?;
-    let lead_changed = lead.is_some();
-    if let Some(l) = &lead {
+    let lead_changed = lead != lead_before;
+    if let Some(l) = lead.as_ref().filter(|_| lead_changed) {
         store::search_changes::record(conn, Kind::Lead, &tenant, &l.id)?;
     }
     Ok(Applied {

@@ -34,6 +34,7 @@ use crate::error::Error;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct AdminApi;
 
 #[OpenApi(prefix_path = "/api/admin")]

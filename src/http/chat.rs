@@ -31,6 +31,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// Words per `delta` event: small enough to read as typing, large enough to stay cheap.
 const WORDS_PER_DELTA: usize = 3;
 
+#[derive(Default)]
 pub struct ChatApi;
 
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Chat")]

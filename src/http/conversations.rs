@@ -21,6 +21,7 @@ use crate::domain::model::{Conversation, ConversationStatus, Message, Page};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct ConversationsApi;
 
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Conversations")]

@@ -16,6 +16,7 @@ use super::error::ApiError;
 use crate::app::App;
 use crate::domain::events;
 
+#[derive(Default)]
 pub struct EventsApi;
 
 #[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::Events")]

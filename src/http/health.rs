@@ -12,6 +12,7 @@ use super::ApiTags;
 use crate::agent;
 use crate::app::App;
 
+#[derive(Default)]
 pub struct HealthApi;
 
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Health")]

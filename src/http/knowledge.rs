@@ -28,6 +28,7 @@ use crate::error::Error;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct KnowledgeApi;
 
 #[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::KnowledgeBase")]

@@ -33,6 +33,7 @@ use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct LeadsApi;
 
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Leads")]
@@ -137,6 +138,7 @@ impl LeadsApi {
 }
 
 /// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`.
+#[derive(Default)]
 pub struct AdminLeadsApi;
 
 #[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::Leads")]

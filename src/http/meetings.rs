@@ -23,6 +23,7 @@ use crate::error::Error;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct MeetingsApi;
 
 #[OpenApi(prefix_path = "/api", tag = "ApiTags::Meetings")]

@@ -75,24 +75,9 @@ type Apis = (
 
 /// The OpenAPI service: the spec is generated from these types.
 pub fn api_service() -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            leads::LeadsApi,
-            leads::AdminLeadsApi,
-            chat::ChatApi,
-            conversations::ConversationsApi,
-            meetings::MeetingsApi,
-            knowledge::KnowledgeApi,
-            settings::SettingsApi,
-            admin::AdminApi,
-            events::EventsApi,
-            health::HealthApi,
-        ),
-        "Synaptiq API",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(include_str!("api_description.md"))
-    .server("http://127.0.0.1:8080")
+    OpenApiService::new(Apis::default(), "Synaptiq API", env!("CARGO_PKG_VERSION"))
+        .description(include_str!("api_description.md"))
+        .server("http://127.0.0.1:8080")
 }
 
 /// The spec as JSON, exactly what `synaptiq openapi` prints and `openapi.json` holds.

@@ -21,6 +21,7 @@ use crate::error::Error;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+#[derive(Default)]
 pub struct SettingsApi;
 
 #[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::Settings")]

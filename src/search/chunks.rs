@@ -218,16 +218,7 @@ fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
 
 /// The query's terms, analyzed as indexed text is (stop words dropped, stemmed).
 fn tokens(q: &str) -> Vec<String> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(q);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        if !out.contains(&token.text) {
-            out.push(token.text.clone());
-        }
-    }
-    out.truncate(32);
-    out
+    super::index::terms(&mut analyzer(), q, 32)
 }
 
 #[cfg(test)]

@@ -388,6 +388,25 @@ impl<S: Source> Indexer<S> {
     }
 }
 
+/// The distinct terms of `text` as `analyzer` indexes them, at most `max` (query parsing).
+pub fn terms(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+    max: usize,
+) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<String> = Vec::new();
+    while let Some(token) = stream.next() {
+        if out.len() == max {
+            break;
+        }
+        if !out.contains(&token.text) {
+            out.push(token.text.clone());
+        }
+    }
+    out
+}
+
 /// How `synaptiq reindex` rebuilt an index.
 pub enum Reindexed {
     /// No server had the index open: rebuilt here; this many items.

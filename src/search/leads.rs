@@ -184,14 +184,7 @@ fn query(
 
 /// The query's terms, analyzed exactly as indexed text is.
 fn tokens(q: &str) -> Vec<String> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(q);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out.truncate(16);
-    out
+    super::index::terms(&mut analyzer(), q, 16)
 }
 
 /// An exact term that filters without changing the score.
