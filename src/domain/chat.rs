@@ -286,6 +286,7 @@ fn apply(
         lead,
     } = opened;
     let tenant = conversation.tenant.clone();
+    let lead_before = lead.clone();
     let mut widget = Vec::new();
     let mut lead = upsert_lead(conn, &tenant, lead, &reply.state.contact, now, &mut widget)?;
     if let (Some(l), Some((qualification, status))) = (lead.as_mut(), reply.qualification.take()) {
