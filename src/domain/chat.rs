@@ -578,7 +578,11 @@ fn summary(state: &AgentState, lead: Option<&Lead>) -> String {
         details.push(format!("budget {b}"));
     }
     if let Some(m) = f.timeline_months {
-        details.push(format!("timeline {m} months"));
+        details.push(match m {
+            0 => "wants to start now".to_owned(),
+            1 => "timeline 1 month".to_owned(),
+            m => format!("timeline {m} months"),
+        });
     }
     if !details.is_empty() {
         parts.push(details.join(", "));

@@ -4,7 +4,7 @@ use email_address::EmailAddress;
 use serde_json::{Map, Value};
 
 use super::events;
-use super::model::{Lead, LeadSource, LeadStatus, Page, TenantId};
+use super::model::{Conversation, Lead, LeadSource, LeadStatus, Meeting, Message, Page, TenantId};
 use super::pagination::{self, Cursor};
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -217,6 +217,9 @@ async fn search(
 /// Everything held about one lead, for a GDPR access request.
 pub struct LeadExport {
     pub lead: Lead,
+    /// Its conversations, each with its messages, oldest first.
+    pub conversations: Vec<(Conversation, Vec<Message>)>,
+    pub meetings: Vec<Meeting>,
     /// Every event about the lead, as delivered, oldest first.
     pub events: Vec<Value>,
     pub exported_at: jiff::Timestamp,
@@ -225,12 +228,38 @@ pub struct LeadExport {
 pub async fn export(app: &App, tenant: &TenantId, id: &str) -> Result<LeadExport> {
     let lead = get(app, tenant, id).await?;
     let (tenant, id) = (tenant.clone(), id.to_owned());
-    let events = app
+    let (conversations, meetings, events) = app
         .store
-        .read(move |conn| store::events::for_lead(conn, &tenant, &id))
+        .read(move |conn| {
+            let filter = store::conversations::Filter {
+                status: None,
+                lead_id: Some(id.clone()),
+            };
+            let mut conversations = Vec::new();
+            for conversation in
+                store::conversations::list(conn, &tenant, &filter, None, usize::MAX >> 1)?
+                    .into_iter()
+                    .rev()
+            {
+                let messages = store::conversations::messages(conn, &conversation.id)?;
+                conversations.push((conversation, messages));
+            }
+            let meetings = store::meetings::list(
+                conn,
+                &tenant,
+                Some(&id),
+                (None, None),
+                None,
+                usize::MAX >> 1,
+            )?;
+            let events = store::events::for_lead(conn, &tenant, &id)?;
+            Ok((conversations, meetings, events))
+        })
         .await?;
     Ok(LeadExport {
         lead,
+        conversations,
+        meetings,
         events: events.into_iter().map(|e| e.payload).collect(),
         exported_at: app.clock.now(),
     })

@@ -409,14 +409,31 @@ pub async fn patch(app: &App, tenant: &TenantId, patch: Value) -> Result<TenantS
     let now = app.clock.now().as_millisecond();
     app.store
         .write(move |conn| {
-            let mut merged = serde_json::to_value(load(conn, &tenant)?)?;
+            let current = load(conn, &tenant)?;
+            let defaults = serde_json::to_value(TenantSettings::defaults(&current.company_name))?;
+            let mut merged = serde_json::to_value(current)?;
             merge(&mut merged, patch);
+            fill_missing(&mut merged, &defaults);
             let settings: TenantSettings = crate::http::body::parse(&serde_json::to_vec(&merged)?)?;
             settings.validate()?;
             store::settings::put(conn, &tenant, &serde_json::to_string(&settings)?, now)?;
             Ok(settings)
         })
         .await
+}
+
+/// Puts back, from `defaults`, every key a patch removed with `null`: a reset.
+fn fill_missing(target: &mut Value, defaults: &Value) {
+    if let (Value::Object(target), Value::Object(defaults)) = (target, defaults) {
+        for (key, default) in defaults {
+            match target.get_mut(key) {
+                Some(value) => fill_missing(value, default),
+                None => {
+                    target.insert(key.clone(), default.clone());
+                }
+            }
+        }
+    }
 }
 
 /// RFC 7386: objects merge key by key, `null` removes, anything else replaces.
@@ -455,6 +472,20 @@ mod tests {
             doc,
             serde_json::json!({"a": 1, "b": {"d": 3, "e": 4}, "f": [1]})
         );
+    }
+
+    #[test]
+    fn null_resets_to_the_default() {
+        let defaults = serde_json::to_value(TenantSettings::defaults("Acme")).unwrap();
+        let mut current = defaults.clone();
+        current["greeting"] = "Yo".into();
+        current["availability"]["timezone"] = "Europe/Paris".into();
+        merge(
+            &mut current,
+            serde_json::json!({"greeting": null, "availability": {"timezone": null}}),
+        );
+        fill_missing(&mut current, &defaults);
+        assert_eq!(current, defaults);
     }
 
     #[test]

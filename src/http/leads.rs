@@ -26,7 +26,9 @@ use uuid::Uuid;
 use super::ApiTags;
 use super::auth::Caller;
 use super::body::JsonBody;
+use super::conversations::ConversationBody;
 use super::error::ApiError;
+use super::meetings::MeetingBody;
 use crate::app::App;
 use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification};
@@ -121,7 +123,7 @@ impl LeadsApi {
 
     /// Export everything held about a lead
     ///
-    /// One JSON document: the lead and every event about it (GDPR access request).
+    /// One JSON document: the lead, its conversations, meetings and events (GDPR access request).
     #[oai(
         path = "/leads/:id/export",
         method = "get",
@@ -338,6 +340,12 @@ async fn export(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadExport>
     let export = domain::export(app, caller.tenant(), &id.to_string()).await?;
     Ok(Json(LeadExport {
         lead: export.lead.into(),
+        conversations: export
+            .conversations
+            .into_iter()
+            .map(|(c, messages)| ConversationBody::with_messages(c, messages))
+            .collect(),
+        meetings: export.meetings.into_iter().map(MeetingBody::from).collect(),
         events: export.events,
         exported_at: crate::clock::format(export.exported_at),
     }))
@@ -546,6 +554,9 @@ pub struct LeadList {
 #[oai(rename = "LeadExport", rename_all = "camelCase")]
 pub struct LeadExport {
     pub lead: LeadBody,
+    /// Its conversations with their messages, oldest first.
+    pub conversations: Vec<ConversationBody>,
+    pub meetings: Vec<MeetingBody>,
     /// Every event about the lead, as delivered to webhooks, oldest first.
     pub events: Vec<Value>,
     pub exported_at: String,

@@ -134,7 +134,7 @@ fn instant(
     .transpose()
 }
 
-#[derive(Object)]
+#[derive(Object, Debug)]
 #[oai(rename = "Meeting", rename_all = "camelCase")]
 pub struct MeetingBody {
     pub id: String,

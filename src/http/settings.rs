@@ -7,6 +7,7 @@
 
 use poem::web::Data;
 use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{Object, OpenApi};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -113,6 +114,7 @@ pub struct RuleBody {
     /// `atLeast`, `atMost`, `decisionMaker` or `present`.
     pub operator: String,
     /// The threshold for `atLeast` / `atMost`.
+    #[oai(skip_serializing_if_is_none)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// -100 to 100.
@@ -145,29 +147,29 @@ pub struct SettingsEnvelope {
     pub settings: Settings,
 }
 
-/// Any subset of `Settings`; nested objects merge, lists replace.
+/// Any subset of `Settings`; nested objects merge, lists replace, `null` resets to the default.
 #[derive(Object, Serialize, Deserialize)]
 #[oai(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsPatch {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub greeting: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accent_color: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub qualification_questions: Option<Vec<QuestionBody>>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub agent_name: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub company_name: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub greeting: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub accent_color: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub position: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub allowed_origins: MaybeUndefined<Vec<String>>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub qualification_questions: MaybeUndefined<Vec<QuestionBody>>,
     /// Merged into the current scoring.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scoring: Option<Value>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub scoring: MaybeUndefined<Value>,
     /// Merged into the current availability.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub availability: Option<Value>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub availability: MaybeUndefined<Value>,
 }
