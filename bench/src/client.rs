@@ -9,7 +9,15 @@ use serde_json::Value;
 use crate::data::Lead;
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A 25 MiB upload is extracted, chunked and indexed before its answer.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 const POLL: Duration = Duration::from_millis(5);
+
+/// A created knowledge-base document.
+pub struct Uploaded {
+    pub id: String,
+    pub chunks: u64,
+}
 
 #[derive(Clone)]
 pub struct Api {
@@ -115,6 +123,110 @@ impl Api {
         Ok(None)
     }
 
+    /// Uploads a file as `multipart/form-data`, as the admin UI does; answers once the
+    /// document is extracted, chunked and indexed (201).
+    pub async fn upload_file(&self, name: &str, mime: &str, bytes: Vec<u8>) -> Result<Uploaded> {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str(mime)?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let request = self.http.post(self.kb_url()).multipart(form);
+        self.upload(request).await
+    }
+
+    /// Uploads text through the JSON API.
+    pub async fn upload_json(
+        &self,
+        title: &str,
+        content: &str,
+        doc_type: &str,
+    ) -> Result<Uploaded> {
+        let body = serde_json::json!({ "title": title, "content": content, "type": doc_type });
+        let request = self.http.post(self.kb_url()).json(&body);
+        self.upload(request).await
+    }
+
+    fn kb_url(&self) -> String {
+        format!("{}/api/admin/knowledge-base", self.base)
+    }
+
+    async fn upload(&self, request: reqwest::RequestBuilder) -> Result<Uploaded> {
+        let reply = request
+            .header("Authorization", &self.auth)
+            .timeout(UPLOAD_TIMEOUT)
+            .send()
+            .await?;
+        let status = reply.status();
+        let body: Value = reply.json().await?;
+        if status != StatusCode::CREATED {
+            bail!("POST /api/admin/knowledge-base answered {status}: {body}");
+        }
+        let document = &body["document"];
+        Ok(Uploaded {
+            id: document["id"]
+                .as_str()
+                .context("uploaded document has no id")?
+                .to_owned(),
+            chunks: document["chunkCount"]
+                .as_u64()
+                .context("uploaded document has no chunkCount")?,
+        })
+    }
+
+    /// The document ids of a knowledge-base search's results, best first.
+    pub async fn kb_search(&self, q: &str) -> Result<Vec<String>> {
+        let path = kb_search_path(q);
+        let reply = self.send_get(&path).await?;
+        let status = reply.status();
+        let body: Value = reply.json().await?;
+        if status != StatusCode::OK {
+            bail!("GET {path} answered {status}: {body}");
+        }
+        let results = body["results"]
+            .as_array()
+            .context("search reply has no results")?;
+        Ok(results
+            .iter()
+            .filter_map(|r| r["documentId"].as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// A visitor's chat message to the default tenant's widget endpoint (public: no key).
+    pub async fn chat(&self, visitor: &str, message: &str) -> Result<()> {
+        let status = self.send_chat(visitor, message).await?;
+        if status != StatusCode::OK {
+            bail!("POST /api/chat answered {status}");
+        }
+        Ok(())
+    }
+
+    /// Whether the server has a chat endpoint: one turn answers 200, or 404 without one.
+    pub async fn chat_available(&self) -> Result<bool> {
+        match self.send_chat("bench-probe", "Hello").await? {
+            StatusCode::OK => Ok(true),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => Ok(false),
+            status => bail!("POST /api/chat answered {status}"),
+        }
+    }
+
+    async fn send_chat(&self, visitor: &str, message: &str) -> Result<StatusCode> {
+        let body = serde_json::json!({
+            "tenantId": "default",
+            "visitorId": visitor,
+            "message": message,
+        });
+        let reply = self
+            .http
+            .post(format!("{}/api/chat", self.base))
+            .json(&body)
+            .send()
+            .await?;
+        let status = reply.status();
+        // Read the answer whole, as the widget does, without parsing it.
+        reply.bytes().await?;
+        Ok(status)
+    }
+
     async fn send_get(&self, path: &str) -> Result<reqwest::Response> {
         let url = format!("{}{path}", self.base);
         Ok(self
@@ -128,13 +240,22 @@ impl Api {
 
 /// The list path searching for `q`, percent-encoded (searches hold spaces).
 pub fn search_path(q: &str) -> String {
-    let mut path = String::from("/api/leads?q=");
+    format!("/api/leads?q={}", encode(q))
+}
+
+/// The knowledge-base search path for `q`.
+pub fn kb_search_path(q: &str) -> String {
+    format!("/api/admin/knowledge-base/search?q={}", encode(q))
+}
+
+fn encode(q: &str) -> String {
+    let mut out = String::new();
     for byte in q.bytes() {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            path.push(char::from(byte));
+            out.push(char::from(byte));
         } else {
-            path.push_str(&format!("%{byte:02X}"));
+            out.push_str(&format!("%{byte:02X}"));
         }
     }
-    path
+    out
 }

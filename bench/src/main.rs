@@ -8,14 +8,18 @@
 //! cargo run --release -p synaptiq-bench -- [--leads 100000] [--quick]
 //! ```
 //!
-//! `--quick` shortens every phase (and preloads 10,000 leads unless `--leads` is given), for a
-//! smoke run. A missed target is reported, not an error: the exit code is 0 unless the bench
-//! itself failed.
+//! `--quick` shortens every phase (and preloads 10,000 leads unless `--leads` is given, builds
+//! a 5,000-chunk knowledge base instead of 50,000 and uploads smaller files), for a smoke run.
+//! A missed target is reported, not an error: the exit code is 0 unless the bench itself
+//! failed.
 
 mod client;
 mod data;
+mod docs;
+mod kb;
 mod load;
 mod phases;
+mod raw_kb;
 mod raw_sqlite;
 mod raw_tantivy;
 mod report;
@@ -43,6 +47,7 @@ struct Budget {
     baseline_for: Duration,
     reads: u64,
     probes: u64,
+    kb: kb::Sizes,
     quick: bool,
 }
 
@@ -73,6 +78,13 @@ fn parse_args() -> Result<Budget> {
         baseline_for: Duration::from_secs_f64(if quick { 0.5 } else { 3.0 }),
         reads: if quick { 500 } else { 2_000 },
         probes: if quick { 50 } else { 200 },
+        kb: kb::Sizes {
+            text: if quick { 2_000_000 } else { 8_000_000 },
+            docx: if quick { 1_000_000 } else { 4_000_000 },
+            pdf: if quick { 2_000_000 } else { 10_000_000 },
+            faq_docs: if quick { 50 } else { 500 },
+            repeats: if quick { 1 } else { 3 },
+        },
         quick,
     })
 }
@@ -105,15 +117,17 @@ async fn main() -> ExitCode {
 
 async fn run(budget: &Budget) -> Result<String> {
     let binary = tokio::task::block_in_place(server::build)?;
-    let baselines = tokio::task::block_in_place(|| measure_baselines(budget))?;
+    eprintln!("bench: generating the knowledge-base documents…");
+    let corpus = tokio::task::block_in_place(|| kb::Corpus::generate(&budget.kb))?;
+    let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus))?;
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
     let launcher = Launcher {
         binary,
         data_dir: work.path().join("data"),
         log: work.path().join("server.log"),
     };
-    let ours = measure_server(&launcher, budget).await?;
-    Ok(summary::render(budget, &ours, &baselines))
+    let ours = measure_server(&launcher, budget, &corpus).await?;
+    Ok(summary::render(budget, &ours, &baselines, &corpus))
 }
 
 /// The bare libraries doing the same work, measured before the server starts so nothing
@@ -121,19 +135,48 @@ async fn run(budget: &Budget) -> Result<String> {
 struct Baselines {
     per_row: raw_sqlite::Inserts,
     grouped: raw_sqlite::Inserts,
+    /// One per search in `data::SEARCHES`, from as many threads as the read clients.
     search: Vec<SearchBaseline>,
+    /// The same searches from `phases::UNDER_LOAD_CLIENTS` threads.
+    search_under_load: Histogram<u64>,
+    /// One per search in `docs::KB_SEARCHES`.
+    kb_search: Vec<SearchBaseline>,
+    kb_chunks: usize,
+    text: RawIngest,
+    docx: RawIngest,
+    pdf: RawIngest,
+    /// The bench's and other processes' CPU while the baselines ran.
+    cpu: stats::CpuUse,
 }
 
-struct SearchBaseline {
-    hits: usize,
-    latency: Histogram<u64>,
+pub struct SearchBaseline {
+    pub hits: usize,
+    pub latency: Histogram<u64>,
+}
+
+/// The bare libraries ingesting one file: how long, and how much text came out of it.
+pub struct RawIngest {
+    pub elapsed: Duration,
+    pub text_bytes: usize,
+}
+
+impl RawIngest {
+    fn measure(kind: raw_kb::Kind, bytes: &[u8]) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let (elapsed, text_bytes) = raw_kb::ingest(dir.path(), kind, bytes)?;
+        Ok(Self {
+            elapsed,
+            text_bytes,
+        })
+    }
 }
 
 /// Rows per commit in the grouped SQLite baseline, as many as the create clients.
 const GROUP: usize = 32;
 
-fn measure_baselines(budget: &Budget) -> Result<Baselines> {
-    eprintln!("bench: baselines (raw rusqlite, raw tantivy)…");
+fn measure_baselines(budget: &Budget, corpus: &kb::Corpus) -> Result<Baselines> {
+    eprintln!("bench: baselines (raw rusqlite, raw tantivy, pdf-extract, zip + quick-xml)…");
+    let cpu = stats::CpuWatch::start(None)?;
     let (time, rows) = (budget.baseline_for, budget.leads);
     let per_row_dir = tempfile::tempdir()?;
     let per_row = raw_sqlite::insert_leads(per_row_dir.path(), 1, time, rows)?;
@@ -141,21 +184,45 @@ fn measure_baselines(budget: &Budget) -> Result<Baselines> {
     let grouped = raw_sqlite::insert_leads(grouped_dir.path(), GROUP, time, rows)?;
     let index_dir = tempfile::tempdir()?;
     let index = raw_tantivy::build(index_dir.path(), budget.leads)?;
-    let each = usize::try_from(budget.reads)? / data::SEARCHES.len();
+    let reads = usize::try_from(budget.reads)?;
+    let each = reads / data::SEARCHES.len();
     let search = data::SEARCHES
         .iter()
         .map(|q| {
-            let latency = index.search_latency(&[q], phases::READ_CLIENTS, each)?;
+            let latency = index.search_latency(&[q], phases::read_clients(), each)?;
             Ok(SearchBaseline {
                 hits: index.hits(q)?,
                 latency,
             })
         })
         .collect::<Result<_>>()?;
+    let search_under_load =
+        index.search_latency(&data::SEARCHES, phases::UNDER_LOAD_CLIENTS, reads)?;
+    drop(index);
+    let kb_dir = tempfile::tempdir()?;
+    let (chunks, kb_chunks) = raw_kb::build_faq_index(kb_dir.path(), &corpus.faqs)?;
+    let each = reads / docs::KB_SEARCHES.len();
+    let kb_search = docs::KB_SEARCHES
+        .iter()
+        .map(|q| {
+            Ok(SearchBaseline {
+                hits: chunks.search(q)?,
+                latency: chunks.search_latency(&[q], phases::read_clients(), each)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    drop(chunks);
     Ok(Baselines {
         per_row,
         grouped,
         search,
+        search_under_load,
+        kb_search,
+        kb_chunks,
+        text: RawIngest::measure(raw_kb::Kind::Text, &corpus.text[0])?,
+        docx: RawIngest::measure(raw_kb::Kind::Docx, &corpus.docx[0])?,
+        pdf: RawIngest::measure(raw_kb::Kind::Pdf, &corpus.pdf[0])?,
+        cpu: cpu.finish()?,
     })
 }
 
@@ -166,6 +233,9 @@ struct Ours {
     creates: Measured<Outcome>,
     freshness: Measured<phases::Freshness>,
     memory: server::Memory,
+    kb: kb::Kb,
+    /// Resident memory once the knowledge-base phases are over.
+    memory_after_kb: server::Memory,
     ready_in: Duration,
     leads_at_restart: u64,
 }
@@ -175,9 +245,11 @@ struct Reads {
     list: Measured<Outcome>,
     /// One outcome per search in `data::SEARCHES`, in that order.
     search: Measured<Vec<(&'static str, Outcome)>>,
+    /// The same searches from `phases::UNDER_LOAD_CLIENTS` clients.
+    search_under_load: Measured<Vec<(&'static str, Outcome)>>,
 }
 
-async fn measure_server(launcher: &Launcher, budget: &Budget) -> Result<Ours> {
+async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpus) -> Result<Ours> {
     let http = client::http()?;
     let server = launcher.start(&http).await?;
     let key = launcher.create_key().await?;
@@ -199,6 +271,16 @@ async fn measure_server(launcher: &Launcher, budget: &Budget) -> Result<Ours> {
     // Idle memory is what the server keeps once the load is over, not what it peaked at.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let memory = server.memory()?;
+    let kb = kb::measure(
+        &api,
+        server.pid,
+        corpus,
+        phases::lead_paths(&ids, 1_000),
+        budget.reads,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let memory_after_kb = server.memory()?;
     eprintln!("bench: restart…");
     server.stop().await?;
     let restarted = launcher.start(&http).await?;
@@ -211,6 +293,8 @@ async fn measure_server(launcher: &Launcher, budget: &Budget) -> Result<Ours> {
         creates,
         freshness,
         memory,
+        kb,
+        memory_after_kb,
         ready_in,
         leads_at_restart,
     })
@@ -220,9 +304,13 @@ async fn measure_server(launcher: &Launcher, budget: &Budget) -> Result<Ours> {
 async fn measure_reads(api: &client::Api, pid: u32, ids: &[String], total: u64) -> Result<Reads> {
     let lead_paths = phases::lead_paths(ids, 1_000);
     let list_path = vec!["/api/leads?limit=50".to_owned()];
+    let clients = phases::read_clients();
+    let search =
+        |clients| phases::search_latency(api, &data::SEARCHES, client::search_path, total, clients);
     Ok(Reads {
-        by_id: with_cpu(pid, phases::read_latency(api, lead_paths, total)).await?,
-        list: with_cpu(pid, phases::read_latency(api, list_path, total)).await?,
-        search: with_cpu(pid, phases::search_latency(api, total)).await?,
+        by_id: with_cpu(pid, phases::read_latency(api, lead_paths, total, clients)).await?,
+        list: with_cpu(pid, phases::read_latency(api, list_path, total, clients)).await?,
+        search: with_cpu(pid, search(clients)).await?,
+        search_under_load: with_cpu(pid, search(phases::UNDER_LOAD_CLIENTS)).await?,
     })
 }

@@ -8,15 +8,15 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use hdrhistogram::Histogram;
 
-use crate::client::{self, Api};
+use crate::client::Api;
 use crate::data;
 use crate::load::{self, Outcome, Plan};
 use crate::stats::{self, CpuUse, CpuWatch};
 
 const PRELOAD_CLIENTS: usize = 64;
 const CREATE_CLIENTS: usize = 32;
-/// The raw tantivy baseline searches from as many threads.
-pub const READ_CLIENTS: usize = 8;
+/// Searches under load: more requests in flight than cores, so each one also queues.
+pub const UNDER_LOAD_CLIENTS: usize = 8;
 const PROBERS: usize = 4;
 /// The create rate the freshness target is promised under.
 const BACKGROUND_RATE: f64 = 4_000.0;
@@ -24,7 +24,7 @@ const BACKGROUND_RATE: f64 = 4_000.0;
 const FRESHNESS_LIMIT: Duration = Duration::from_secs(2);
 /// Upper bounds so no phase can run away, whatever the server does.
 const PRELOAD_LIMIT: Duration = Duration::from_secs(30 * 60);
-const PHASE_LIMIT: Duration = Duration::from_secs(120);
+pub const PHASE_LIMIT: Duration = Duration::from_secs(120);
 
 /// Hands out lead numbers, so every lead the bench creates has a unique email.
 #[derive(Clone, Default)]
@@ -48,7 +48,7 @@ pub struct Measured<T> {
 
 /// Runs one phase, noting the CPU the server and the bench used meanwhile.
 pub async fn with_cpu<T>(pid: u32, phase: impl Future<Output = Result<T>>) -> Result<Measured<T>> {
-    let cpu = CpuWatch::start(pid)?;
+    let cpu = CpuWatch::start(Some(pid))?;
     let value = phase.await?;
     Ok(Measured {
         value,
@@ -56,7 +56,7 @@ pub async fn with_cpu<T>(pid: u32, phase: impl Future<Output = Result<T>>) -> Re
     })
 }
 
-fn stop_flag() -> Arc<AtomicBool> {
+pub fn stop_flag() -> Arc<AtomicBool> {
     Arc::new(AtomicBool::new(false))
 }
 
@@ -121,16 +121,54 @@ pub async fn sustained_creates(api: &Api, seqs: &Seqs, duration: Duration) -> Re
     create_leads(api.clone(), seqs.clone(), plan, stop_flag()).await
 }
 
-/// `total` GETs of `paths` (cycled), from 8 clients.
-pub async fn read_latency(api: &Api, paths: Vec<String>, total: u64) -> Result<Outcome> {
+/// Read latencies are measured from as many clients as the machine has cores, so a request
+/// waits for the server's work and not behind more in-flight requests than there are cores;
+/// the raw tantivy baseline searches from as many threads.
+pub fn read_clients() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// `total` GETs of `paths` (cycled), from `clients` clients.
+pub async fn read_latency(
+    api: &Api,
+    paths: Vec<String>,
+    total: u64,
+    clients: usize,
+) -> Result<Outcome> {
     let plan = Plan {
-        clients: READ_CLIENTS,
+        clients,
         requests: total,
         time_limit: PHASE_LIMIT,
         rate: None,
     };
-    let (api, paths) = (api.clone(), Arc::new(paths));
-    load::drive(&plan, &stop_flag(), move |i| {
+    get_paths(api.clone(), paths, plan, stop_flag()).await
+}
+
+/// `total` searches split evenly over the realistic searches, each measured on its own so a
+/// slow one can be named.
+pub async fn search_latency(
+    api: &Api,
+    searches: &[&'static str],
+    path: fn(&str) -> String,
+    total: u64,
+    clients: usize,
+) -> Result<Vec<(&'static str, Outcome)>> {
+    let each = total / searches.len().max(1) as u64;
+    let mut outcomes = Vec::with_capacity(searches.len());
+    for &q in searches {
+        outcomes.push((q, read_latency(api, vec![path(q)], each, clients).await?));
+    }
+    Ok(outcomes)
+}
+
+async fn get_paths(
+    api: Api,
+    paths: Vec<String>,
+    plan: Plan,
+    stop: Arc<AtomicBool>,
+) -> Result<Outcome> {
+    let paths = Arc::new(paths);
+    load::drive(&plan, &stop, move |i| {
         let (api, paths) = (api.clone(), Arc::clone(&paths));
         async move {
             let index = usize::try_from(i).unwrap_or(0) % paths.len().max(1);
@@ -138,20 +176,6 @@ pub async fn read_latency(api: &Api, paths: Vec<String>, total: u64) -> Result<O
         }
     })
     .await
-}
-
-/// `total` searches split evenly over the realistic searches, each measured on its own so a
-/// slow one can be named.
-pub async fn search_latency(api: &Api, total: u64) -> Result<Vec<(&'static str, Outcome)>> {
-    let each = total / data::SEARCHES.len() as u64;
-    let mut outcomes = Vec::with_capacity(data::SEARCHES.len());
-    for q in data::SEARCHES {
-        outcomes.push((
-            q,
-            read_latency(api, vec![client::search_path(q)], each).await?,
-        ));
-    }
-    Ok(outcomes)
 }
 
 /// Paths to `count` leads spread over the preloaded ones.

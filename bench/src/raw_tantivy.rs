@@ -1,8 +1,11 @@
 //! Baseline: the same leads indexed by tantivy alone, in a temp dir, and the same searches
-//! answered directly: the server's schema, analyzer and query shape (every word in any text
-//! field, the last one also as a prefix; best first, then newest), ids read from stored
-//! fields. No HTTP, no auth, no SQLite row reads.
+//! answered directly, with the server's schema, analyzer and query shape (src/search/leads.rs):
+//! every prefix of every word indexed in the STRING field `prefix`; each typed word an exact
+//! TermQuery on name, email or company, the last one also one TermQuery on `prefix` (boost
+//! 0.5); a tenant filter; best first, then newest by the `created` fast field. Ids are read
+//! from stored fields. No HTTP, no auth, no SQLite row reads.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -10,7 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use hdrhistogram::Histogram;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -27,14 +30,18 @@ const TENANT: &str = "default";
 const WRITER_MEMORY: usize = 50_000_000;
 /// One page plus one, as the server fetches to know whether there is a next page.
 const FETCH: usize = 51;
+/// Prefixes are indexed up to this many characters, as the server does.
+const MAX_PREFIX_CHARS: usize = 20;
 
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
     tenant: Field,
+    status: Field,
     name: Field,
     email: Field,
     company: Field,
+    prefix: Field,
     created: Field,
 }
 
@@ -53,9 +60,11 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         tenant: builder.add_text_field("tenant", STRING),
+        status: builder.add_text_field("status", STRING),
         name: builder.add_text_field("name", text.clone()),
         email: builder.add_text_field("email", text.clone()),
         company: builder.add_text_field("company", text),
+        prefix: builder.add_text_field("prefix", STRING),
         created: builder.add_i64_field("created", INDEXED | FAST),
     };
     (builder.build(), fields)
@@ -75,14 +84,19 @@ pub fn build(dir: &Path, count: u64) -> Result<LeadIndex> {
     let index = Index::create_in_dir(dir, schema).context("creating the baseline index")?;
     index.tokenizers().register(ANALYZER, analyzer());
     let mut writer = index.writer::<TantivyDocument>(WRITER_MEMORY)?;
+    let mut analyzer = analyzer();
     for seq in 0..count {
         let lead = data::lead(seq);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, uuid::Uuid::now_v7().to_string());
         doc.add_text(fields.tenant, TENANT);
+        doc.add_text(fields.status, "new");
         doc.add_text(fields.name, &lead.name);
         doc.add_text(fields.email, &lead.email);
         doc.add_text(fields.company, &lead.company);
+        for prefix in prefixes(&mut analyzer, &[&lead.name, &lead.email, &lead.company]) {
+            doc.add_text(fields.prefix, prefix);
+        }
         doc.add_i64(fields.created, i64::try_from(seq).unwrap_or(i64::MAX));
         writer.add_document(doc)?;
     }
@@ -193,9 +207,11 @@ fn tokens(q: &str) -> Vec<String> {
     while let Some(token) = stream.next() {
         out.push(token.text.clone());
     }
+    out.truncate(16);
     out
 }
 
+/// The word exactly in any text field; the word being typed also as one prefix term.
 fn any_field(f: Fields, word: &str, prefix: bool) -> BooleanQuery {
     let mut options: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for field in [f.name, f.email, f.company] {
@@ -204,12 +220,33 @@ fn any_field(f: Fields, word: &str, prefix: bool) -> BooleanQuery {
             IndexRecordOption::WithFreqs,
         );
         options.push((Occur::Should, Box::new(exact)));
-        if prefix && let Ok(regex) = RegexQuery::from_pattern(&format!("{word}.+"), field) {
-            options.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(regex), 0.5)),
-            ));
-        }
+    }
+    if prefix {
+        let start: String = word.chars().take(MAX_PREFIX_CHARS).collect();
+        let typed = TermQuery::new(
+            Term::from_field_text(f.prefix, &start),
+            IndexRecordOption::Basic,
+        );
+        options.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(typed), 0.5)),
+        ));
     }
     BooleanQuery::new(options)
+}
+
+/// Every prefix of every word of `texts`, once each.
+fn prefixes(analyzer: &mut TextAnalyzer, texts: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for text in texts {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            let mut prefix = String::new();
+            for c in token.text.chars().take(MAX_PREFIX_CHARS) {
+                prefix.push(c);
+                out.insert(prefix.clone());
+            }
+        }
+    }
+    out
 }

@@ -7,6 +7,9 @@ pub enum Unit {
     Ms,
     PerSecond,
     MiB,
+    /// Megabytes (10^6 bytes) per second.
+    MBps,
+    Seconds,
 }
 
 impl Unit {
@@ -16,11 +19,13 @@ impl Unit {
             Self::Ms => format!("{value:.1} ms"),
             Self::PerSecond => format!("{}/s", thousands(value)),
             Self::MiB => format!("{value:.1} MiB"),
+            Self::MBps => format!("{value:.1} MB/s"),
+            Self::Seconds => format!("{value:.2} s"),
         }
     }
 
     fn higher_is_better(self) -> bool {
-        matches!(self, Self::PerSecond)
+        matches!(self, Self::PerSecond | Self::MBps)
     }
 }
 
@@ -113,7 +118,7 @@ fn dash() -> String {
 }
 
 /// 12345.6 → "12,346".
-fn thousands(value: f64) -> String {
+pub fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.max(0.0));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -79,6 +79,7 @@ impl Launcher {
             .args(args)
             .env("SYNAPTIQ_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("SYNAPTIQ_RATE_LIMIT_ENTERPRISE", RATE_LIMIT)
+            .env("SYNAPTIQ_RATE_LIMIT_PUBLIC", RATE_LIMIT)
             .env("SYNAPTIQ_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -59,7 +59,8 @@ fn machine_busy_seconds() -> Result<f64> {
 
 /// How busy the server, the load generator and everything else were during one phase.
 pub struct CpuWatch {
-    server_pid: String,
+    /// `None` while no server runs (the baselines): then all but the bench is "others".
+    server_pid: Option<String>,
     started: Instant,
     server: f64,
     bench: f64,
@@ -75,10 +76,10 @@ pub struct CpuUse {
 }
 
 impl CpuWatch {
-    pub fn start(server_pid: u32) -> Result<Self> {
-        let server_pid = server_pid.to_string();
+    pub fn start(server_pid: Option<u32>) -> Result<Self> {
+        let server_pid = server_pid.map(|pid| pid.to_string());
         Ok(Self {
-            server: cpu_seconds(&server_pid)?,
+            server: server_pid.as_deref().map_or(Ok(0.0), cpu_seconds)?,
             bench: cpu_seconds("self")?,
             machine: machine_busy_seconds()?,
             server_pid,
@@ -89,7 +90,8 @@ impl CpuWatch {
     pub fn finish(&self) -> Result<CpuUse> {
         let wall = self.started.elapsed().as_secs_f64().max(1e-6);
         let percent = |now: f64, then: f64| (now - then) / wall * 100.0;
-        let server = percent(cpu_seconds(&self.server_pid)?, self.server);
+        let server_now = self.server_pid.as_deref().map_or(Ok(0.0), cpu_seconds)?;
+        let server = percent(server_now, self.server);
         let bench = percent(cpu_seconds("self")?, self.bench);
         let machine = percent(machine_busy_seconds()?, self.machine);
         Ok(CpuUse {

@@ -3,21 +3,25 @@
 
 use hdrhistogram::Histogram;
 
+use crate::kb::{self, Corpus, Ingested, MB};
+use crate::load::Outcome;
+use crate::phases;
 use crate::report::{self, Row, Unit};
 use crate::stats::{self, CpuUse, ms};
-use crate::{Baselines, Budget, Ours};
+use crate::{Baselines, Budget, Ours, RawIngest};
 
-pub fn render(budget: &Budget, ours: &Ours, base: &Baselines) -> String {
+pub fn render(budget: &Budget, ours: &Ours, base: &Baselines, corpus: &Corpus) -> String {
     report::render(
         &header(budget, ours.leads_at_restart),
-        &rows(ours, base),
-        &notes(ours, base, budget),
+        &rows(ours, base, corpus),
+        &notes(ours, base, budget, corpus),
     )
 }
 
-fn rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
+fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
     let mut rows = create_rows(ours, base);
     rows.extend(read_rows(ours, base));
+    rows.extend(kb_rows(&ours.kb, base, corpus));
     rows.extend([
         Row::new("idle RSS", ours.memory.rss, Unit::MiB).target(40.0),
         Row::new("peak RSS (VmHWM)", ours.memory.peak, Unit::MiB),
@@ -76,26 +80,169 @@ fn create_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
 fn read_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
     let reads = &ours.reads;
     let searched = merged(reads.search.value.iter().map(|(_, o)| &o.latency));
+    let loaded = merged(
+        reads
+            .search_under_load
+            .value
+            .iter()
+            .map(|(_, o)| &o.latency),
+    );
     let baseline = merged(base.search.iter().map(|b| &b.latency));
+    let n = phases::read_clients();
+    let under = phases::UNDER_LOAD_CLIENTS;
     vec![
         Row::new(
-            "GET /api/leads/{id} p99",
+            &format!("GET /api/leads/{{id}} p99 ({n} clients)"),
             ms(&reads.by_id.value.latency, 0.99),
             Unit::Ms,
         )
         .target(5.0),
         Row::new(
-            "GET /api/leads (limit 50) p99",
+            &format!("GET /api/leads (limit 50) p99 ({n} clients)"),
             ms(&reads.list.value.latency, 0.99),
             Unit::Ms,
         )
         .target(10.0),
-        Row::new("GET /api/leads?q= p50", ms(&searched, 0.5), Unit::Ms)
-            .baseline(ms(&baseline, 0.5), "tantivy"),
-        Row::new("GET /api/leads?q= p99", ms(&searched, 0.99), Unit::Ms)
-            .target(15.0)
-            .baseline(ms(&baseline, 0.99), "tantivy"),
+        Row::new(
+            &format!("GET /api/leads?q= p50 ({n} clients)"),
+            ms(&searched, 0.5),
+            Unit::Ms,
+        )
+        .baseline(ms(&baseline, 0.5), "tantivy"),
+        Row::new(
+            &format!("GET /api/leads?q= p99 ({n} clients)"),
+            ms(&searched, 0.99),
+            Unit::Ms,
+        )
+        .target(15.0)
+        .baseline(ms(&baseline, 0.99), "tantivy"),
+        Row::new(
+            &format!("GET /api/leads?q= p99 under load ({under} clients)"),
+            ms(&loaded, 0.99),
+            Unit::Ms,
+        )
+        .baseline(
+            ms(&base.search_under_load, 0.99),
+            &format!("tantivy, {under} threads"),
+        ),
     ]
+}
+
+fn kb_rows(kb: &kb::Kb, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
+    let n = phases::read_clients();
+    let searched = merged(kb.search.value.iter().map(|(_, o)| &o.latency));
+    let baseline = merged(base.kb_search.iter().map(|b| &b.latency));
+    let chunks = thousands(kb.corpus_chunks);
+    let build = &kb.build.value;
+    let mut rows = vec![
+        Row::new(
+            &format!(
+                "knowledge-base build, chunks/s (JSON FAQ uploads, {} clients)",
+                kb::BUILD_CLIENTS
+            ),
+            kb.corpus_chunks as f64 / build.elapsed.as_secs_f64().max(1e-6),
+            Unit::PerSecond,
+        ),
+        Row::new(
+            &format!("KB search p50 ({chunks} chunks, {n} clients)"),
+            ms(&searched, 0.5),
+            Unit::Ms,
+        )
+        .baseline(ms(&baseline, 0.5), "tantivy"),
+        Row::new(
+            &format!("KB search p99 ({chunks} chunks, {n} clients)"),
+            ms(&searched, 0.99),
+            Unit::Ms,
+        )
+        .target(20.0)
+        .baseline(ms(&baseline, 0.99), "tantivy"),
+    ];
+    let ingest = [
+        ("plain text", &kb.text, &base.text, 30.0, "tantivy"),
+        (
+            "DOCX",
+            &kb.docx,
+            &base.docx,
+            5.0,
+            "zip + quick-xml + tantivy",
+        ),
+    ];
+    for (what, runs, raw, target, how) in ingest {
+        if let Some(run) = kb::median(runs) {
+            rows.push(ingest_row((what, ""), run, raw, target, how));
+        }
+    }
+    let pdf = &kb.pdf.value;
+    rows.push(ingest_row(
+        (
+            "PDF",
+            &format!(", {} pages", thousands(corpus.pdf_pages as u64)),
+        ),
+        pdf,
+        &base.pdf,
+        5.0,
+        "pdf-extract + tantivy",
+    ));
+    let size = pdf.bytes as f64 / MB;
+    let mut searchable = Row::new(
+        &format!("{size:.1} MB PDF searchable after upload start"),
+        pdf.elapsed.as_secs_f64(),
+        Unit::Seconds,
+    )
+    .baseline(base.pdf.elapsed.as_secs_f64(), "pdf-extract + tantivy");
+    // The target is for a 10 MB file; a --quick run uploads a smaller one.
+    if pdf.bytes >= 10_000_000 {
+        searchable = searchable.target(5.0);
+    }
+    rows.push(searchable);
+    let idle = ms(&kb.reads_idle.value.latency, 0.99);
+    rows.push(
+        Row::new(
+            &format!(
+                "GET /api/leads/{{id}} p99 during the PDF upload (stand-in for chat, {n} clients)"
+            ),
+            ms(&kb.reads_during.value.latency, 0.99),
+            Unit::Ms,
+        )
+        .target(2.0 * idle)
+        .baseline(idle, "idle, just before"),
+    );
+    if let Some(chat) = &kb.chat {
+        let idle = ms(&chat.idle.value.latency, 0.99);
+        rows.push(
+            Row::new(
+                &format!("POST /api/chat p99 during the PDF upload ({n} clients)"),
+                ms(&chat.during.value.latency, 0.99),
+                Unit::Ms,
+            )
+            .target(2.0 * idle)
+            .baseline(idle, "idle, just before"),
+        );
+    }
+    rows
+}
+
+/// `detail` follows the file's size in the label.
+fn ingest_row(
+    (what, detail): (&str, &str),
+    run: &Ingested,
+    raw: &RawIngest,
+    target: f64,
+    how: &str,
+) -> Row {
+    Row::new(
+        &format!(
+            "{what} ingest ({:.1} MB file{detail} → 201)",
+            run.bytes as f64 / MB
+        ),
+        run.mb_per_s(),
+        Unit::MBps,
+    )
+    .target(target)
+    .baseline(
+        run.bytes as f64 / MB / raw.elapsed.as_secs_f64().max(1e-6),
+        how,
+    )
 }
 
 fn merged<'a>(parts: impl Iterator<Item = &'a Histogram<u64>>) -> Histogram<u64> {
@@ -107,8 +254,9 @@ fn merged<'a>(parts: impl Iterator<Item = &'a Histogram<u64>>) -> Histogram<u64>
     all
 }
 
-fn notes(ours: &Ours, base: &Baselines, budget: &Budget) -> Vec<String> {
+fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec<String> {
     let fresh = &ours.freshness.value;
+    let n = phases::read_clients();
     let mut notes = vec![
         format!(
             "Search freshness: {} probes, {} not found within 2 s (counted as 2 s); the paced background load achieved {:.0} creates/s.",
@@ -117,45 +265,202 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget) -> Vec<String> {
             fresh.background.per_second()
         ),
         format!(
-            "Search p99 by query, ours / raw tantivy (hits of {} leads): {}.",
-            budget.leads,
-            by_query(ours, base)
+            "Read latencies (GET by id, list, lead search, KB search) come from {n} concurrent clients, as many as the machine's cores, so a request's p99 is its own work and not queueing behind more in-flight requests than there are cores; the raw tantivy baselines search from as many threads. The \"under load\" row repeats the lead searches from {} clients (raw tantivy: {} threads).",
+            phases::UNDER_LOAD_CLIENTS,
+            phases::UNDER_LOAD_CLIENTS
         ),
         format!(
-            "Idle RSS {:.1} MiB = {:.1} MiB anonymous (heap, stacks) + {:.1} MiB file-backed (mapped index segments, the binary).",
-            ours.memory.rss, ours.memory.anon, ours.memory.file
+            "Lead search p99 by query, ours / raw tantivy ({n} clients; hits of {} leads): {}.",
+            budget.leads,
+            by_query(
+                &ours.reads.search.value,
+                &base.search,
+                &base
+                    .search
+                    .iter()
+                    .map(|b| thousands(b.hits as u64))
+                    .collect::<Vec<_>>(),
+                "hits"
+            )
+        ),
+        format!(
+            "Idle RSS {:.1} MiB = {:.1} MiB anonymous (heap, stacks) + {:.1} MiB file-backed (mapped index segments, the binary), measured 2 s after the lead phases; after the knowledge-base phases it is {:.1} MiB ({:.1} MiB anonymous), peak {:.1} MiB.",
+            ours.memory.rss,
+            ours.memory.anon,
+            ours.memory.file,
+            ours.memory_after_kb.rss,
+            ours.memory_after_kb.anon,
+            ours.memory_after_kb.peak
+        ),
+    ];
+    notes.extend(kb_notes(&ours.kb, base, corpus));
+    notes.extend([
+        format!(
+            "CPU during the baselines (before the server starts): bench {:.0}%, other processes {:.0}% (of {}% on {} cores).",
+            base.cpu.bench,
+            base.cpu.others,
+            cores() * 100,
+            cores()
         ),
         cpu_note("sustained creates", &ours.creates.cpu),
         cpu_note("search freshness", &ours.freshness.cpu),
         cpu_note("GET /api/leads/{id}", &ours.reads.by_id.cpu),
         cpu_note("GET /api/leads", &ours.reads.list.cpu),
         cpu_note("GET /api/leads?q=", &ours.reads.search.cpu),
+        cpu_note(
+            "GET /api/leads?q= under load",
+            &ours.reads.search_under_load.cpu,
+        ),
+        cpu_note("the knowledge-base build", &ours.kb.build.cpu),
+        cpu_note("KB search", &ours.kb.search.cpu),
+        cpu_note("the PDF upload (idle)", &ours.kb.pdf.cpu),
+        cpu_note("GET /api/leads/{id} idle before the PDF upload", &ours.kb.reads_idle.cpu),
+        cpu_note("GET /api/leads/{id} during the PDF upload", &ours.kb.reads_during.cpu),
+    ]);
+    if let Some(chat) = &ours.kb.chat {
+        notes.extend([
+            cpu_note("POST /api/chat idle before the PDF upload", &chat.idle.cpu),
+            cpu_note("POST /api/chat during the PDF upload", &chat.during.cpu),
+        ]);
+    }
+    notes.extend([
         format!(
-            "Baselines: raw rusqlite inserts the lead row alone (the server also writes its search change-log and outbox rows) into a fresh database with the server's schema, WAL and synchronous=FULL, for {:.1} s each; raw tantivy indexes the same leads in one commit and answers the same searches (same analyzer and query shape) from the same number of threads as our HTTP clients, reading ids from stored fields, without HTTP or SQLite.",
+            "Baselines: raw rusqlite inserts the lead row alone (the server also writes its search change-log and outbox rows) into a fresh database with the server's schema, WAL and synchronous=FULL, for {:.1} s each; raw tantivy indexes the same leads in one commit and answers the same searches with the server's query shape (every word prefix indexed in a `prefix` field; the last typed word one TermQuery on it, every word an exact TermQuery on name, email or company; tenant filter; best first, then newest), reading ids from stored fields, without HTTP or SQLite.",
             budget.baseline_for.as_secs_f64()
         ),
+        "Knowledge-base baselines, in process on the same bytes: KB search is tantivy alone over the same FAQ chunks with the server's schema, English analyzer (stop words, stemming) and query (every term in heading^2, body, title^0.5, BM25, tenant filter, top 10, a highlighted body snippet, stored fields read back). Ingest is the bare libraries: pdf-extract over lopdf for the PDF, zip + quick-xml reading every `w:t` for the DOCX, nothing for text; then tantivy indexing the text in 300-word pieces with the same analyzer and one commit. The server also detects the format, keeps headings, chunks by structure, stores the text and chunks in SQLite and receives the file over HTTP.".to_owned(),
         format!(
-            "Ready time: the server restarted on the same data dir, then holding about {} leads (every lead the bench created).",
-            ours.leads_at_restart
+            "Ready time: the server restarted on the same data dir, then holding about {} leads (every lead the bench created) and {} knowledge-base documents.",
+            ours.leads_at_restart,
+            corpus.faqs.len()
+                + ours.kb.text.len()
+                + ours.kb.docx.len()
+                + 2
+                + usize::from(ours.kb.chat.is_some())
         ),
-    ];
+    ]);
     notes.extend(errors(ours));
     notes
 }
 
-fn by_query(ours: &Ours, base: &Baselines) -> String {
-    let parts = ours
-        .reads
-        .search
-        .value
+fn kb_notes(kb: &kb::Kb, base: &Baselines, corpus: &Corpus) -> Vec<String> {
+    let build = &kb.build.value;
+    let text_per_byte = |raw: &RawIngest, bytes: usize| raw.text_bytes as f64 / bytes as f64;
+    let (confirm, found) = kb.pdf_confirmed;
+    let during = &kb.reads_during.value;
+    vec![
+        format!(
+            "Knowledge base: {} generated Markdown FAQs of {} `## Question?` sections each, uploaded through the JSON API (`type: faq`) from {} clients in {:.1} s; the server reported {} chunks (raw tantivy indexed {} from the same Markdown). The searches run on this corpus only, before the file uploads.",
+            corpus.faqs.len(),
+            kb::FAQ_SECTIONS,
+            kb::BUILD_CLIENTS,
+            build.elapsed.as_secs_f64(),
+            kb.corpus_chunks,
+            base.kb_chunks
+        ),
+        format!(
+            "KB search p99 by query, ours / raw tantivy (results, ours / raw tantivy, of at most 10): {}.",
+            by_query(
+                &kb.search.value,
+                &base.kb_search,
+                &kb.results
+                    .iter()
+                    .zip(&base.kb_search)
+                    .map(|(ours, raw)| format!("{ours} / {}", raw.hits))
+                    .collect::<Vec<_>>(),
+                "results"
+            )
+        ),
+        format!(
+            "Uploads are multipart files timed from the first byte sent to the 201, which the server sends only once the document is extracted, chunked and indexed; MB = 10^6 bytes. Plain text: {:.1} MB of generated prose with headings. DOCX: {:.1} MB ZIP whose word/document.xml inflates to {:.1} MB ({:.1} MB of text, {:.1} bytes of text per byte of file). PDF: {} A4 pages of Helvetica text in Flate-compressed content streams, {:.1} MB of text ({:.1} bytes per byte of file); a PDF this size with images would hold far less text. Text and DOCX were uploaded {} each, the median is shown ({}; {}); chunks per upload: text {}, DOCX {}, PDF {}.",
+            corpus.text[0].len() as f64 / MB,
+            corpus.docx[0].len() as f64 / MB,
+            corpus.docx_xml as f64 / MB,
+            base.docx.text_bytes as f64 / MB,
+            text_per_byte(&base.docx, corpus.docx[0].len()),
+            corpus.pdf_pages,
+            base.pdf.text_bytes as f64 / MB,
+            text_per_byte(&base.pdf, corpus.pdf[0].len()),
+            times(kb.text.len()),
+            rates("text", &kb.text),
+            rates("DOCX", &kb.docx),
+            kb.text.first().map_or(0, |r| r.chunks),
+            kb.docx.first().map_or(0, |r| r.chunks),
+            kb.pdf.value.chunks
+        ),
+        format!(
+            "PDF searchable: the upload's wall time (the 201 means indexed); a search for the word on its last page, sent right after the 201, took {:.1} ms and {} the document.",
+            confirm.as_secs_f64() * 1000.0,
+            if found { "found" } else { "did NOT find" }
+        ),
+        format!(
+            "Latency during a large upload, stand-in (planned before the chat endpoint existed): GET /api/leads/{{id}} from {} clients while a second copy of the PDF is uploaded ({} requests over the {:.1} s upload, p50 {:.2} ms), against the same GETs idle just before, for as long as the idle upload took ({} requests, p50 {:.2} ms, p99 {:.2} ms); the target is 2× the idle p99.",
+            phases::read_clients(),
+            during.ok,
+            kb.upload_during.elapsed.as_secs_f64(),
+            ms(&during.latency, 0.5),
+            kb.reads_idle.value.ok,
+            ms(&kb.reads_idle.value.latency, 0.5),
+            ms(&kb.reads_idle.value.latency, 0.99)
+        ),
+        chat_note(kb),
+    ]
+}
+
+fn chat_note(kb: &kb::Kb) -> String {
+    let Some(chat) = &kb.chat else {
+        return "Chat latency: POST /api/chat answered 404 (no chat endpoint in this build), so only the GET /api/leads/{id} stand-in was measured.".to_owned();
+    };
+    let (idle, during) = (&chat.idle.value, &chat.during.value);
+    format!(
+        "Chat latency during a large upload: POST /api/chat (JSON, no streaming) from {} clients, each request a new visitor's first message (a new conversation) cycling through {} product questions, while a third copy of the PDF is uploaded ({} turns over the {:.1} s upload, p50 {:.2} ms), against the same turns idle just before, for as long as the idle upload took ({} turns, p50 {:.2} ms, p99 {:.2} ms); the target is 2× the idle p99.",
+        phases::read_clients(),
+        crate::docs::CHAT_MESSAGES.len(),
+        during.ok,
+        chat.upload.elapsed.as_secs_f64(),
+        ms(&during.latency, 0.5),
+        idle.ok,
+        ms(&idle.latency, 0.5),
+        ms(&idle.latency, 0.99)
+    )
+}
+
+fn rates(what: &str, runs: &[Ingested]) -> String {
+    let all: Vec<String> = runs
         .iter()
-        .zip(&base.search)
-        .map(|((q, outcome), baseline)| {
+        .map(|r| format!("{:.1}", r.mb_per_s()))
+        .collect();
+    format!("{what} {} MB/s", all.join(", "))
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
+}
+
+fn thousands(n: u64) -> String {
+    report::thousands(n as f64)
+}
+
+/// Each query's p99, ours / the baseline's, with `counts[i]` of what it found.
+fn by_query(
+    ours: &[(&'static str, Outcome)],
+    base: &[crate::SearchBaseline],
+    counts: &[String],
+    counted: &str,
+) -> String {
+    let parts = ours
+        .iter()
+        .zip(base)
+        .zip(counts)
+        .map(|(((q, outcome), baseline), count)| {
             format!(
-                "`{q}` {:.1} / {:.1} ms ({} hits)",
+                "`{q}` {:.1} / {:.1} ms ({count} {counted})",
                 ms(&outcome.latency, 0.99),
                 ms(&baseline.latency, 0.99),
-                baseline.hits
             )
         });
     parts.collect::<Vec<_>>().join(", ")
@@ -164,7 +469,7 @@ fn by_query(ours: &Ours, base: &Baselines) -> String {
 /// One line per phase that saw failed requests, with the first failure.
 fn errors(ours: &Ours) -> Vec<String> {
     let fresh = &ours.freshness.value;
-    let mut phases = vec![
+    let mut phases: Vec<(String, &Outcome)> = vec![
         ("preload".to_owned(), &ours.preload),
         ("sustained creates".to_owned(), &ours.creates.value),
         ("GET by id".to_owned(), &ours.reads.by_id.value),
@@ -176,8 +481,30 @@ fn errors(ours: &Ours) -> Vec<String> {
             .search
             .value
             .iter()
+            .chain(&ours.reads.search_under_load.value)
             .map(|(q, o)| (format!("search `{q}`"), o)),
     );
+    phases.extend(
+        ours.kb
+            .search
+            .value
+            .iter()
+            .map(|(q, o)| (format!("KB search `{q}`"), o)),
+    );
+    phases.extend([
+        ("knowledge-base build".to_owned(), &ours.kb.build.value),
+        ("GET by id idle".to_owned(), &ours.kb.reads_idle.value),
+        (
+            "GET by id during the upload".to_owned(),
+            &ours.kb.reads_during.value,
+        ),
+    ]);
+    if let Some(chat) = &ours.kb.chat {
+        phases.extend([
+            ("chat idle".to_owned(), &chat.idle.value),
+            ("chat during the upload".to_owned(), &chat.during.value),
+        ]);
+    }
     let mut lines: Vec<String> = phases
         .into_iter()
         .filter_map(|(name, o)| {

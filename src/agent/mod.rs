@@ -79,6 +79,8 @@ pub struct AgentState {
     pub facts: crate::domain::qualification::Facts,
     /// What the agent asked last, so a short reply ("200", "cto", "2") is read as its answer.
     pub asking: Option<Asking>,
+    /// Questions asked whose answer was not understood; not asked again.
+    pub skipped: Vec<crate::domain::settings::Field>,
     /// The slots offered last, in the order they were listed (unix milliseconds).
     pub offered: Vec<(i64, i64)>,
     pub outcome: Option<Outcome>,

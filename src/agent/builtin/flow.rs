@@ -6,6 +6,7 @@
 use jiff::tz::TimeZone;
 
 use super::extract::{self, Answer};
+use super::replied;
 use crate::agent::{AgentState, Asking, ContactState, Outcome};
 use crate::domain::model::{ChunkHit, LeadStatus, Qualification};
 use crate::domain::qualification::{self, Facts};
@@ -77,7 +78,14 @@ pub fn respond(turn: &Turn<'_>) -> Reply {
 
 /// Takes in everything the message says; true when new contact details arrived.
 fn learn(state: &mut AgentState, message: &str) -> bool {
-    let found = extract::contact(message);
+    let mut found = extract::contact(message);
+    if state.asking == Some(Asking::Contact) && found.name.is_none() && state.contact.name.is_none()
+    {
+        // Just asked for a name: a bare "tom baker" or "Dave Ortiz, dave@…" is the answer.
+        let (name, company) = replied::name_and_company(message);
+        found.name = name;
+        found.company = found.company.or(company);
+    }
     let before = state.contact.clone();
     let c = &mut state.contact;
     for (slot, value) in [
@@ -90,10 +98,15 @@ fn learn(state: &mut AgentState, message: &str) -> bool {
             *slot = value;
         }
     }
-    if let Some(Asking::Field(field)) = state.asking
-        && let Some(answer) = extract::answer_to(field_key(field), message)
-    {
-        apply(&mut state.facts, answer);
+    if let Some(Asking::Field(field)) = state.asking {
+        match extract::answer_to(field_key(field), message)
+            .or_else(|| replied::answer(field, message))
+        {
+            Some(answer) => apply(&mut state.facts, answer),
+            // Asked and not understood (or "I don't know"): move on rather than ask forever.
+            None if !extract::is_question(message) => state.skipped.push(field),
+            None => {}
+        }
     }
     for answer in extract::volunteered(message) {
         apply(&mut state.facts, answer);
@@ -198,10 +211,7 @@ fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply) -> String {
             reply.state.outcome = Some(Outcome::Disqualified);
             reply.state.asking = None;
             reply.complete = true;
-            format!(
-                "Thanks for sharing all that. {} may not be the right fit for you at the moment, but you're welcome to reach out any time.",
-                turn.settings.company_name
-            )
+            "Thanks for sharing all that. It sounds like we may not be the right fit for you at the moment, but you're welcome to reach out any time.".to_owned()
         }
         _ => {
             reply.state.outcome = Some(Outcome::Nurturing);
