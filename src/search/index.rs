@@ -114,6 +114,9 @@ impl<S: Source> LiveIndex<S> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // Results are read back from SQLite; stored fields are read only for ids and
+            // snippets, so a small block cache is enough.
+            .doc_store_cache_num_blocks(10)
             .try_into()?;
         let (wake, woken) = crossbeam_channel::bounded(1);
         let inner = Arc::new(Inner {
