@@ -98,17 +98,22 @@ fn learn(state: &mut AgentState, message: &str) -> bool {
             *slot = value;
         }
     }
+    let volunteered = extract::volunteered(message);
+    let said_something_else = state.contact != before || !volunteered.is_empty();
     if let Some(Asking::Field(field)) = state.asking {
         match extract::answer_to(field_key(field), message)
             .or_else(|| replied::answer(field, message))
         {
             Some(answer) => apply(&mut state.facts, answer),
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
-            None if !extract::is_question(message) => state.skipped.push(field),
+            // A reply about something else (a correction, other facts) leaves the question open.
+            None if !said_something_else && !extract::is_question(message) => {
+                state.skipped.push(field)
+            }
             None => {}
         }
     }
-    for answer in extract::volunteered(message) {
+    for answer in volunteered {
         apply(&mut state.facts, answer);
     }
     state.contact != before
@@ -172,7 +177,7 @@ fn next_step(turn: &Turn<'_>, reply: &mut Reply) -> String {
         .settings
         .qualification_questions
         .iter()
-        .find(|q| !state.facts.has(q.field));
+        .find(|q| !state.facts.has(q.field) && !state.skipped.contains(&q.field));
     if let Some(question) = missing {
         state.asking = Some(Asking::Field(question.field));
         return fill(&question.question, &state.contact);
