@@ -108,7 +108,7 @@ fn learn(state: &mut AgentState, message: &str) -> bool {
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
             // A reply about something else (a correction, other facts) leaves the question open.
             None if !said_something_else && !extract::is_question(message) => {
-                state.skipped.push(field)
+                state.skipped.push(field);
             }
             None => {}
         }
