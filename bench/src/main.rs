@@ -14,6 +14,7 @@
 //! failed.
 
 mod client;
+mod conversations;
 mod data;
 mod docs;
 mod kb;
@@ -48,6 +49,9 @@ struct Budget {
     reads: u64,
     probes: u64,
     kb: kb::Sizes,
+    /// The concurrent conversations: JSON turns, then streamed turns.
+    conversations_for: Duration,
+    streamed_for: Duration,
     quick: bool,
 }
 
@@ -85,6 +89,8 @@ fn parse_args() -> Result<Budget> {
             faq_docs: if quick { 50 } else { 500 },
             repeats: if quick { 1 } else { 3 },
         },
+        conversations_for: Duration::from_secs(if quick { 2 } else { 8 }),
+        streamed_for: Duration::from_secs(if quick { 1 } else { 3 }),
         quick,
     })
 }
@@ -236,6 +242,8 @@ struct Ours {
     kb: kb::Kb,
     /// Resident memory once the knowledge-base phases are over.
     memory_after_kb: server::Memory,
+    /// `None` when the server has no chat endpoint.
+    conversations: Option<conversations::Conversations>,
     ready_in: Duration,
     leads_at_restart: u64,
 }
@@ -281,6 +289,12 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
     .await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let memory_after_kb = server.memory()?;
+    let conversations = if kb.chat.is_some() {
+        let (json, sse) = (budget.conversations_for, budget.streamed_for);
+        Some(conversations::measure(&http, &server.url, server.pid, json, sse).await?)
+    } else {
+        None
+    };
     eprintln!("bench: restart…");
     server.stop().await?;
     let restarted = launcher.start(&http).await?;
@@ -295,6 +309,7 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
         memory,
         kb,
         memory_after_kb,
+        conversations,
         ready_in,
         leads_at_restart,
     })

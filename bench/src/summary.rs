@@ -3,6 +3,7 @@
 
 use hdrhistogram::Histogram;
 
+use crate::conversations::{self, Conversations};
 use crate::kb::{self, Corpus, Ingested, MB};
 use crate::load::Outcome;
 use crate::phases;
@@ -22,6 +23,9 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
     let mut rows = create_rows(ours, base);
     rows.extend(read_rows(ours, base));
     rows.extend(kb_rows(&ours.kb, base, corpus));
+    if let Some(conv) = &ours.conversations {
+        rows.extend(conversation_rows(conv));
+    }
     rows.extend([
         Row::new("idle RSS", ours.memory.rss, Unit::MiB).target(40.0),
         Row::new("peak RSS (VmHWM)", ours.memory.peak, Unit::MiB),
@@ -33,6 +37,51 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
         .target(300.0),
     ]);
     rows
+}
+
+/// Issue #5: the built-in agent under 50 concurrent conversations.
+fn conversation_rows(conv: &Conversations) -> Vec<Row> {
+    let n = conversations::CLIENTS;
+    let turns = &conv.turns.value;
+    vec![
+        Row::new(
+            &format!("chat full turn p99 ({n} concurrent conversations)"),
+            ms(&turns.latency, 0.99),
+            Unit::Ms,
+        )
+        .target(20.0),
+        Row::new(
+            &format!("chat first SSE byte p99 ({n} concurrent conversations)"),
+            ms(&conv.first_byte.value.latency, 0.99),
+            Unit::Ms,
+        )
+        .target(10.0),
+        Row::new(
+            &format!("chat turns/s ({n} concurrent conversations)"),
+            turns.per_second(),
+            Unit::PerSecond,
+        )
+        .target(1_500.0),
+    ]
+}
+
+fn conversation_note(conv: &Conversations) -> String {
+    let (turns, sse) = (&conv.turns.value, &conv.first_byte.value);
+    format!(
+        "Concurrent conversations (issue #5): {} visitors (own visitorId, tenant `default`) each send a {}-message lead-qualification script over POST /api/chat (greeting, name/company/unique email, team size, role, budget, timeline; stopped before a meeting slot is picked) and then start a new conversation. JSON: {} turns in {} conversations over {:.1} s, p50 {:.2} ms, p99 {:.2} ms (the whole answer read). SSE (`Accept: text/event-stream`): {} turns in {} conversations over {:.1} s, time to the first body chunk p50 {:.2} ms, p99 {:.2} ms. The bench's clients share the cores with the server.",
+        conversations::CLIENTS,
+        conversations::SCRIPT_LEN,
+        turns.ok,
+        conv.conversations,
+        turns.elapsed.as_secs_f64(),
+        ms(&turns.latency, 0.5),
+        ms(&turns.latency, 0.99),
+        sse.ok,
+        conv.streamed_conversations,
+        sse.elapsed.as_secs_f64(),
+        ms(&sse.latency, 0.5),
+        ms(&sse.latency, 0.99),
+    )
 }
 
 fn create_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
@@ -294,6 +343,7 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
         ),
     ];
     notes.extend(kb_notes(&ours.kb, base, corpus));
+    notes.extend(ours.conversations.as_ref().map(conversation_note));
     notes.extend([
         format!(
             "CPU during the baselines (before the server starts): bench {:.0}%, other processes {:.0}% (of {}% on {} cores).",
@@ -321,6 +371,12 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
         notes.extend([
             cpu_note("POST /api/chat idle before the PDF upload", &chat.idle.cpu),
             cpu_note("POST /api/chat during the PDF upload", &chat.during.cpu),
+        ]);
+    }
+    if let Some(conv) = &ours.conversations {
+        notes.extend([
+            cpu_note("the concurrent conversations (JSON)", &conv.turns.cpu),
+            cpu_note("the concurrent conversations (SSE)", &conv.first_byte.cpu),
         ]);
     }
     notes.extend([
@@ -503,6 +559,18 @@ fn errors(ours: &Ours) -> Vec<String> {
         phases.extend([
             ("chat idle".to_owned(), &chat.idle.value),
             ("chat during the upload".to_owned(), &chat.during.value),
+        ]);
+    }
+    if let Some(conv) = &ours.conversations {
+        phases.extend([
+            (
+                "concurrent conversations (JSON)".to_owned(),
+                &conv.turns.value,
+            ),
+            (
+                "concurrent conversations (SSE)".to_owned(),
+                &conv.first_byte.value,
+            ),
         ]);
     }
     let mut lines: Vec<String> = phases
