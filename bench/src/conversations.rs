@@ -1,7 +1,12 @@
 //! Issue #5's figures for the built-in agent: 50 concurrent visitors, each sending a scripted
-//! lead-qualification conversation over `POST /api/chat` (JSON) and then starting a new one,
-//! timed per turn; then the same conversations with `Accept: text/event-stream`, timed to the
-//! first body byte. The script stops before a meeting slot is picked, so slots never run out.
+//! lead-qualification conversation over `POST /api/chat` and then starting a new one. Each turn
+//! is timed whole (JSON) or to the first body byte (`Accept: text/event-stream`). The script
+//! stops before a meeting slot is picked, so slots never run out.
+//!
+//! Two modes: paced, where the 50 conversations together send a fixed 1,500 turns/s (issue
+//! #5's throughput target), so a turn's latency is its own and not queueing behind the other
+//! 49; and saturated, a closed loop where each visitor sends its next turn as soon as the last
+//! is answered, which measures the throughput and a latency bound by queueing.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use reqwest::StatusCode;
 
-use crate::load::Outcome;
+use crate::load::{self, Outcome};
 use crate::phases::{self, Measured, with_cpu};
 use crate::stats;
 
@@ -30,38 +35,80 @@ const SCRIPT: [&str; SCRIPT_LEN] = [
     "next month",
 ];
 
-/// Everything measured on the conversations.
-pub struct Conversations {
-    /// Full JSON turns: latency to the whole answer read.
-    pub turns: Measured<Outcome>,
-    pub conversations: u64,
-    /// Streamed turns: latency to the first body byte.
-    pub first_byte: Measured<Outcome>,
-    pub streamed_conversations: u64,
+/// Turns per second across all conversations in the paced runs: issue #5's throughput target.
+pub const PACED_RATE: f64 = 1_500.0;
+
+/// How long each of the four runs lasts.
+pub struct Durations {
+    pub paced_json: Duration,
+    pub paced_sse: Duration,
+    pub saturated_json: Duration,
+    pub saturated_sse: Duration,
 }
 
-/// Runs the JSON phase for `turns_for`, then the streamed phase for `sse_for`.
+/// One run: its turns, and how many conversations it started.
+pub struct Run {
+    pub turns: Measured<Outcome>,
+    pub conversations: u64,
+}
+
+/// Everything measured on the conversations. JSON runs time the whole answer read; SSE runs
+/// time the first body byte.
+pub struct Conversations {
+    /// At [`PACED_RATE`] turns/s in total.
+    pub paced_json: Run,
+    pub paced_sse: Run,
+    /// Closed loop: each visitor's next turn as soon as the last is answered.
+    pub saturated_json: Run,
+    pub saturated_sse: Run,
+}
+
+/// Runs the paced JSON and SSE runs, then the saturated ones, a second apart.
 pub async fn measure(
     http: &reqwest::Client,
     base: &str,
     pid: u32,
-    turns_for: Duration,
-    sse_for: Duration,
+    durations: &Durations,
 ) -> Result<Conversations> {
-    eprintln!("bench: {CLIENTS} concurrent conversations (JSON turns)…");
+    // One counter across the runs, so every conversation's email is unique.
     let started = Arc::new(AtomicU64::new(0));
-    let turns = run(http, base, Mode::Json, turns_for, &started);
-    let turns = with_cpu(pid, turns).await?;
-    let conversations = started.swap(0, Ordering::Relaxed);
-    eprintln!("bench: {CLIENTS} concurrent conversations (SSE, first byte)…");
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let first_byte = run(http, base, Mode::Sse, sse_for, &started);
-    let first_byte = with_cpu(pid, first_byte).await?;
+    let one = |mode, rate, duration| timed(http, base, pid, mode, rate, duration, &started);
+    let paced_json = one(Mode::Json, Some(PACED_RATE), durations.paced_json).await?;
+    let paced_sse = one(Mode::Sse, Some(PACED_RATE), durations.paced_sse).await?;
+    let saturated_json = one(Mode::Json, None, durations.saturated_json).await?;
+    let saturated_sse = one(Mode::Sse, None, durations.saturated_sse).await?;
     Ok(Conversations {
+        paced_json,
+        paced_sse,
+        saturated_json,
+        saturated_sse,
+    })
+}
+
+/// One run after a second's pause, with the CPU used and the conversations it started.
+async fn timed(
+    http: &reqwest::Client,
+    base: &str,
+    pid: u32,
+    mode: Mode,
+    rate: Option<f64>,
+    duration: Duration,
+    started: &Arc<AtomicU64>,
+) -> Result<Run> {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let pacing = match rate {
+        Some(rate) => format!("paced, {rate:.0} turns/s"),
+        None => "saturated, closed loop".to_owned(),
+    };
+    eprintln!(
+        "bench: {CLIENTS} concurrent conversations ({}, {pacing})…",
+        mode.label()
+    );
+    let before = started.load(Ordering::Relaxed);
+    let turns = with_cpu(pid, run(http, base, mode, rate, duration, started)).await?;
+    Ok(Run {
         turns,
-        conversations,
-        first_byte,
-        streamed_conversations: started.load(Ordering::Relaxed),
+        conversations: started.load(Ordering::Relaxed) - before,
     })
 }
 
@@ -73,22 +120,27 @@ enum Mode {
     Sse,
 }
 
+/// One run of the [`CLIENTS`] visitors for `duration`; `rate` paces the turns across all of
+/// them, `None` runs a closed loop.
 async fn run(
     http: &reqwest::Client,
     base: &str,
     mode: Mode,
+    rate: Option<f64>,
     duration: Duration,
     started: &Arc<AtomicU64>,
 ) -> Result<Outcome> {
     let stop = phases::stop_flag();
     let begun = Instant::now();
+    let pacing = if rate.is_some() { "paced" } else { "closed" };
     let mut tasks = Vec::with_capacity(CLIENTS);
     for client in 0..CLIENTS {
         let visitor = Visitor {
             http: http.clone(),
             url: format!("{base}/api/chat"),
-            id: format!("bench-visitor-{}-{client}", mode.tag()),
+            id: format!("bench-visitor-{}-{pacing}-{client}", mode.tag()),
             mode,
+            pace: rate.map(|rate| load::pace(begun, client, CLIENTS, rate)),
             started: Arc::clone(started),
             stop: Arc::clone(&stop),
         };
@@ -112,6 +164,13 @@ impl Mode {
             Self::Sse => "sse",
         }
     }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Json => "JSON turns",
+            Self::Sse => "SSE, first byte",
+        }
+    }
 }
 
 struct Visitor {
@@ -119,18 +178,24 @@ struct Visitor {
     url: String,
     id: String,
     mode: Mode,
+    /// This visitor's share of the paced rate: its next turn waits for a tick. A late answer
+    /// delays only this conversation's next turn, and the missed ticks are sent at once after it.
+    pace: Option<tokio::time::Interval>,
     /// Conversations started across all visitors; each one's number makes its email unique.
     started: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
 impl Visitor {
-    async fn run(self) -> Outcome {
+    async fn run(mut self) -> Outcome {
         let mut outcome = Outcome::empty();
         'conversations: while !self.stop.load(Ordering::Relaxed) {
             let n = self.started.fetch_add(1, Ordering::Relaxed);
             let mut conversation: Option<String> = None;
             for line in SCRIPT {
+                if let Some(pace) = &mut self.pace {
+                    pace.tick().await;
+                }
                 if self.stop.load(Ordering::Relaxed) {
                     break 'conversations;
                 }

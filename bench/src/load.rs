@@ -89,7 +89,7 @@ where
 
 /// Each client's share of the rate, its first tick staggered so the clients do not fire
 /// together.
-fn pace(started: Instant, client: usize, clients: usize, rate: f64) -> tokio::time::Interval {
+pub fn pace(started: Instant, client: usize, clients: usize, rate: f64) -> tokio::time::Interval {
     let period = Duration::from_secs_f64(clients as f64 / rate.max(1e-3));
     let offset = period.mul_f64(client as f64 / clients as f64);
     let mut interval = tokio::time::interval_at((started + offset).into(), period);

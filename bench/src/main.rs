@@ -49,9 +49,8 @@ struct Budget {
     reads: u64,
     probes: u64,
     kb: kb::Sizes,
-    /// The concurrent conversations: JSON turns, then streamed turns.
-    conversations_for: Duration,
-    streamed_for: Duration,
+    /// The concurrent conversations: paced JSON and SSE runs, then saturated ones.
+    conversations: conversations::Durations,
     quick: bool,
 }
 
@@ -89,8 +88,12 @@ fn parse_args() -> Result<Budget> {
             faq_docs: if quick { 50 } else { 500 },
             repeats: if quick { 1 } else { 3 },
         },
-        conversations_for: Duration::from_secs(if quick { 2 } else { 8 }),
-        streamed_for: Duration::from_secs(if quick { 1 } else { 3 }),
+        conversations: conversations::Durations {
+            paced_json: Duration::from_secs(if quick { 2 } else { 6 }),
+            paced_sse: Duration::from_secs(if quick { 1 } else { 3 }),
+            saturated_json: Duration::from_secs(if quick { 2 } else { 8 }),
+            saturated_sse: Duration::from_secs(if quick { 1 } else { 3 }),
+        },
         quick,
     })
 }
@@ -290,8 +293,8 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
     tokio::time::sleep(Duration::from_secs(2)).await;
     let memory_after_kb = server.memory()?;
     let conversations = if kb.chat.is_some() {
-        let (json, sse) = (budget.conversations_for, budget.streamed_for);
-        Some(conversations::measure(&http, &server.url, server.pid, json, sse).await?)
+        let durations = &budget.conversations;
+        Some(conversations::measure(&http, &server.url, server.pid, durations).await?)
     } else {
         None
     };
