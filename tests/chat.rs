@@ -157,14 +157,23 @@ fn parse_sse(text: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-/// `delta`s first, then one event per entry of `events`, then `done`; the deltas spell out
-/// the reply and the named events are exactly the response's `events`.
+/// `start` with the conversation id, `delta`s, then one event per entry of `events`, then
+/// `done`; the deltas spell out the reply and the named events are exactly the response's
+/// `events`.
 fn check_stream(events: Vec<(String, Value)>, raw: &str) -> Streamed {
     let (last, rest) = events
         .split_last()
         .unwrap_or_else(|| panic!("no events: {raw}"));
     assert_eq!(last.0, "done", "the stream ends with done: {raw}");
     let done = last.1.clone();
+    let (start, rest) = rest
+        .split_first()
+        .unwrap_or_else(|| panic!("no start: {raw}"));
+    assert_eq!(start.0, "start", "the stream opens with start: {raw}");
+    assert_eq!(
+        start.1["conversationId"], done["conversationId"],
+        "start names the conversation"
+    );
     let deltas = rest.iter().take_while(|(name, _)| name == "delta").count();
     assert!(deltas >= 1, "the reply arrives as deltas: {raw}");
     let spelled: String = rest[..deltas]
@@ -666,7 +675,7 @@ async fn a_visitor_qualifies_and_books_over_server_sent_events() {
     let (name, data) = turn
         .events
         .iter()
-        .find(|(n, _)| n != "delta")
+        .find(|(n, _)| n != "start" && n != "delta")
         .expect("a named event");
     assert_eq!(name, "lead.qualified");
     assert_eq!(data["id"], lead_id.as_str());
@@ -680,7 +689,7 @@ async fn a_visitor_qualifies_and_books_over_server_sent_events() {
         .events
         .iter()
         .map(|(n, _)| n.as_str())
-        .filter(|n| *n != "delta")
+        .filter(|n| *n != "start" && *n != "delta")
         .collect();
     assert_eq!(
         named,

@@ -52,6 +52,26 @@ struct Opened {
 }
 
 pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
+    let started = begin(app, input).await?;
+    finish(app, started).await
+}
+
+/// A turn whose visitor message is stored; the agent has not answered yet.
+pub struct Started {
+    opened: Opened,
+    message: String,
+    now: Timestamp,
+}
+
+impl Started {
+    pub fn conversation_id(&self) -> &str {
+        &self.opened.conversation.id
+    }
+}
+
+/// Validates the input and stores the visitor's message (creating the conversation if
+/// needed), so whatever happens to the agent afterwards, the message is kept.
+pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
     let tenant = TenantId::parse("tenantId", input.tenant_id.trim())?;
     let visitor = valid_visitor(&input.visitor_id)?;
     let message = valid_message(&input.message)?;
@@ -60,21 +80,35 @@ pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
         .map(|id| valid_uuid("conversationId", &id))
         .transpose()?;
     let now = app.clock.now();
-    let opened = {
-        let (tenant, message) = (tenant.clone(), message.clone());
-        app.store
-            .write(move |conn| {
-                open(
-                    conn,
-                    &tenant,
-                    &visitor,
-                    conversation_id.as_deref(),
-                    &message,
-                    now,
-                )
-            })
-            .await?
-    };
+    let stored = message.clone();
+    let opened = app
+        .store
+        .write(move |conn| {
+            open(
+                conn,
+                &tenant,
+                &visitor,
+                conversation_id.as_deref(),
+                &stored,
+                now,
+            )
+        })
+        .await?;
+    Ok(Started {
+        opened,
+        message,
+        now,
+    })
+}
+
+/// Lets the agent answer a started turn and applies what it decided, with its reply.
+pub async fn finish(app: &App, started: Started) -> Result<ChatOutput> {
+    let Started {
+        opened,
+        message,
+        now,
+    } = started;
+    let tenant = opened.conversation.tenant.clone();
     let knowledge = knowledge_for(app, &tenant, &message).await;
     let availability = opened.settings.scheduling_availability()?;
     let slots = free_slots(app, &tenant, &availability, now).await?;

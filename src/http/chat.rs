@@ -39,9 +39,11 @@ impl ChatApi {
     /// Send a chat message
     ///
     /// Public: the widget's endpoint. Starts a conversation when `conversationId` is absent.
-    /// With `Accept: text/event-stream` the answer arrives as Server-Sent Events: `delta`
-    /// events (`{"content"}`) while the reply is produced, one event per entry of `events`
-    /// (named by its type), then `done` with the full JSON response.
+    /// With `Accept: text/event-stream` the answer arrives as Server-Sent Events: `start`
+    /// (`{"conversationId"}`) as soon as the message is stored, `delta` events
+    /// (`{"content"}`) while the reply is produced, one event per entry of `events` (named by
+    /// its type), then `done` with the full JSON response. A failure after `start` arrives as
+    /// an `error` event (`{"error"}`); the visitor's message is kept either way.
     #[oai(path = "/chat", method = "post", operation_id = "sendChatMessage")]
     async fn send(
         &self,
@@ -58,16 +60,15 @@ impl ChatApi {
             conversation_id: body.conversation_id,
             message: body.message,
         };
-        let output = chat::turn(&app, input).await?;
-        let response = ChatResponse::from(output);
         let wants_stream = req
             .header("accept")
             .is_some_and(|a| a.contains("text/event-stream"));
-        Ok(if wants_stream {
-            ChatAnswer::Stream(stream_of(&response))
-        } else {
-            ChatAnswer::Json(Json(response))
-        })
+        if wants_stream {
+            let started = chat::begin(&app, input).await?;
+            return Ok(ChatAnswer::Stream(stream_turn(app.clone(), started)));
+        }
+        let output = chat::turn(&app, input).await?;
+        Ok(ChatAnswer::Json(Json(ChatResponse::from(output))))
     }
 
     /// Restore a conversation
@@ -143,7 +144,30 @@ async fn check_origin(
     }
 }
 
-fn stream_of(response: &ChatResponse) -> EventStream<BoxStream<'static, StreamEvent>> {
+/// The stream opens as soon as the visitor's message is stored: `start` tells the widget the
+/// conversation id at once, then the agent's answer follows. The turn runs in its own task so
+/// a visitor who closes the page mid-answer still gets a complete, stored turn.
+fn stream_turn(app: App, started: chat::Started) -> EventStream<BoxStream<'static, StreamEvent>> {
+    let start = StreamEvent {
+        event: "start".into(),
+        data: json!({ "conversationId": started.conversation_id() }),
+    };
+    let turn = tokio::spawn(async move { chat::finish(&app, started).await });
+    let rest = stream::once(async move {
+        let events = match turn.await {
+            Ok(Ok(output)) => answer_events(&ChatResponse::from(output)),
+            Ok(Err(err)) => vec![error_event(err)],
+            Err(join) => vec![error_event(crate::error::Error::Internal(join.to_string()))],
+        };
+        stream::iter(events)
+    })
+    .flatten();
+    EventStream::new(stream::once(async { start }).chain(rest).boxed())
+        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+}
+
+/// `delta` events with the reply's words, one event per widget event, then `done`.
+fn answer_events(response: &ChatResponse) -> Vec<StreamEvent> {
     let words: Vec<&str> = response
         .reply
         .content
@@ -164,8 +188,15 @@ fn stream_of(response: &ChatResponse) -> EventStream<BoxStream<'static, StreamEv
         event: "done".into(),
         data: serde_json::to_value(response).unwrap_or(Value::Null),
     });
-    EventStream::new(stream::iter(events).boxed())
-        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+    events
+}
+
+fn error_event(err: crate::error::Error) -> StreamEvent {
+    let body = ApiError::from(err).into_body();
+    StreamEvent {
+        event: "error".into(),
+        data: json!({ "error": body.error }),
+    }
 }
 
 #[derive(Object, Deserialize)]
@@ -253,7 +284,7 @@ impl From<ChatOutput> for ChatResponse {
 /// One Server-Sent Event: its name and JSON data.
 #[derive(Object)]
 pub struct StreamEvent {
-    /// `delta`, an event type, or `done`.
+    /// `start`, `delta`, an event type, `done`, or `error`.
     pub event: String,
     pub data: Value,
 }

@@ -87,6 +87,24 @@ impl From<Error> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The JSON body, for errors reported inside a stream that has already begun.
+    pub fn into_body(self) -> ErrorBody {
+        match self {
+            Self::BadRequest(b)
+            | Self::Unauthorized(b)
+            | Self::Forbidden(b)
+            | Self::NotFound(b)
+            | Self::Conflict(b)
+            | Self::PayloadTooLarge(b)
+            | Self::UnsupportedMediaType(b)
+            | Self::TooManyRequests(b, _)
+            | Self::Internal(b)
+            | Self::Unavailable(b) => b.0,
+        }
+    }
+}
+
 fn conflict(message: String, existing: Option<Existing>) -> ErrorBody {
     let mut body = ErrorBody::new(message);
     match existing {
