@@ -67,7 +67,10 @@ pub struct WebhookConfig {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AllowedHosts {
     pub loopback: bool,
+    /// RFC 1918, unique-local IPv6 and CGNAT (100.64.0.0/10) addresses.
     pub private: bool,
+    /// `*`: every address, link-local and reserved ranges included.
+    pub any: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -413,6 +416,7 @@ fn parse_allowed_hosts(s: &str) -> Result<AllowedHosts, String> {
                 hosts = AllowedHosts {
                     loopback: true,
                     private: true,
+                    any: true,
                 }
             }
             other => {
