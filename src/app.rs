@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
+use crate::jobs::url_guard;
 use crate::search::LeadSearch;
 use crate::search::chunks::ChunkSearch;
 use crate::store::Store;
@@ -31,6 +32,8 @@ pub struct Inner {
     pub leads_index: LeadSearch,
     pub chunks_index: ChunkSearch,
     pub clock: Arc<dyn Clock>,
+    /// Sends webhook deliveries: guarded against internal addresses, never redirected.
+    pub webhook_client: reqwest::Client,
     key_touches: Mutex<HashMap<String, Instant>>,
 }
 
@@ -57,6 +60,8 @@ impl App {
         })
         .await
         .map_err(Error::internal)??;
+        let webhook_client =
+            url_guard::client(config.webhooks.timeout, config.webhooks.allowed_hosts)?;
         Ok(Self(Arc::new(Inner {
             config,
             public_url,
@@ -64,6 +69,7 @@ impl App {
             leads_index,
             chunks_index,
             clock,
+            webhook_client,
             key_touches: Mutex::new(HashMap::new()),
         })))
     }

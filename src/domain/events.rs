@@ -41,7 +41,8 @@ pub fn record(
         payload,
         created_at: now,
     };
-    store::events::insert(conn, &event)
+    store::events::insert(conn, &event)?;
+    super::webhooks::enqueue(conn, &event)
 }
 
 pub async fn list(

@@ -12,3 +12,4 @@ pub mod pagination;
 pub mod qualification;
 pub mod settings;
 pub mod tenants;
+pub mod webhooks;

@@ -265,3 +265,74 @@ pub struct Meeting {
     #[serde(with = "crate::clock::wire")]
     pub created_at: Timestamp,
 }
+
+string_enum!(
+    /// Where a webhook delivery stands: waiting for its next attempt, done, or given up.
+    DeliveryStatus {
+        Pending = "pending",
+        Delivered = "delivered",
+        Dropped = "dropped",
+    }
+);
+
+/// An endpoint that receives the tenant's events, signed with its secret.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub id: String,
+    pub tenant: TenantId,
+    pub url: String,
+    /// Event names, or `*` for all.
+    pub events: Vec<String>,
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub secret: String,
+    /// The secret before the last rotation, still signing until it expires.
+    pub previous_secret: Option<(String, Timestamp)>,
+    pub failing_since: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Webhook {
+    /// The secrets that sign a delivery now: the current one first.
+    pub fn signing_secrets(&self, now: Timestamp) -> Vec<&str> {
+        let mut secrets = vec![self.secret.as_str()];
+        if let Some((previous, expires)) = &self.previous_secret
+            && *expires > now
+        {
+            secrets.push(previous);
+        }
+        secrets
+    }
+}
+
+/// One event on its way to one webhook.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: String,
+    pub tenant: TenantId,
+    pub webhook_id: String,
+    pub event_id: String,
+    pub event: String,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    pub step: u32,
+    pub next_attempt_at: Option<Timestamp>,
+    pub last_status_code: Option<u16>,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// One try at a delivery, as the receiver answered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub number: u32,
+    pub started_at: Timestamp,
+    pub duration_ms: u64,
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    /// The first 4 KiB of the response body.
+    pub response_body: Option<String>,
+}

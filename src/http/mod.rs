@@ -19,6 +19,7 @@ pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
 pub mod settings;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -56,6 +57,8 @@ pub enum ApiTags {
     Settings,
     /// The event outbox that webhooks deliver from.
     Events,
+    /// Signed HTTP callbacks for the tenant's events, with a log of every delivery.
+    Webhooks,
     /// Service health.
     Health,
 }
@@ -70,6 +73,7 @@ type Apis = (
     settings::SettingsApi,
     admin::AdminApi,
     events::EventsApi,
+    webhooks::WebhooksApi,
     health::HealthApi,
 );
 

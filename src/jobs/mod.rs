@@ -1,7 +1,10 @@
 //! Background work beside the HTTP server, under one supervisor with a shutdown signal.
 //! Jobs read due work from SQLite, never only from memory, so a restart loses nothing.
 
+pub mod delivery;
+pub mod signing;
 pub mod sweeper;
+pub mod url_guard;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -16,7 +19,10 @@ pub struct Jobs {
 impl Jobs {
     pub fn start(app: &App) -> Self {
         let (stop, stopped) = watch::channel(false);
-        let tasks = vec![tokio::spawn(sweeper::run(app.clone(), stopped))];
+        let tasks = vec![
+            tokio::spawn(sweeper::run(app.clone(), stopped.clone())),
+            tokio::spawn(delivery::run(app.clone(), stopped)),
+        ];
         Self { stop, tasks }
     }
 

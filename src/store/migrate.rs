@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_knowledge.sql"),
     include_str!("migrations/003_conversations.sql"),
+    include_str!("migrations/005_webhooks.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -16,6 +16,7 @@ pub mod search_changes;
 pub mod sessions;
 pub mod settings;
 pub mod tenants;
+pub mod webhooks;
 
 use std::path::Path;
 use std::thread::JoinHandle;
@@ -23,7 +24,7 @@ use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use crate::error::{Error, Result};
 
@@ -90,6 +91,8 @@ pub struct Store {
     readers: r2d2::Pool<SqliteConnectionManager>,
     jobs: crossbeam_channel::Sender<Message>,
     writer: std::sync::Arc<WriterHandle>,
+    /// Counts durable commits, so background work (webhook delivery) wakes on new data.
+    commits: watch::Receiver<u64>,
 }
 
 struct WriterHandle {
@@ -109,16 +112,23 @@ impl Store {
             .connection_timeout(BUSY_TIMEOUT)
             .build(manager)?;
         let (jobs, queue) = crossbeam_channel::unbounded::<Message>();
+        let (committed, commits) = watch::channel(0u64);
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(&conn, &queue))?;
+            .spawn(move || write_loop(&conn, &queue, &committed))?;
         Ok(Self {
             readers,
             jobs,
+            commits,
             writer: std::sync::Arc::new(WriterHandle {
                 thread: std::sync::Mutex::new(Some(thread)),
             }),
         })
+    }
+
+    /// Changes after every durable commit of the writer.
+    pub fn commits(&self) -> watch::Receiver<u64> {
+        self.commits.clone()
     }
 
     /// Runs `f` on a pooled read connection, off the async runtime.
@@ -200,7 +210,11 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The writer thread: take what is queued, run each job in a savepoint, commit once, answer.
-fn write_loop(conn: &Connection, queue: &crossbeam_channel::Receiver<Message>) {
+fn write_loop(
+    conn: &Connection,
+    queue: &crossbeam_channel::Receiver<Message>,
+    committed: &watch::Sender<u64>,
+) {
     let mut closing = false;
     while !closing {
         let Ok(first) = queue.recv() else { break };
@@ -215,8 +229,8 @@ fn write_loop(conn: &Connection, queue: &crossbeam_channel::Receiver<Message>) {
                 next = queue.try_recv().ok();
             }
         }
-        if !batch.is_empty() {
-            run_batch(conn, batch);
+        if !batch.is_empty() && run_batch(conn, batch) {
+            committed.send_modify(|n| *n = n.wrapping_add(1));
         }
     }
     if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
@@ -224,11 +238,12 @@ fn write_loop(conn: &Connection, queue: &crossbeam_channel::Receiver<Message>) {
     }
 }
 
-fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) {
+/// Runs one group commit; true when it committed.
+fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) -> bool {
     if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
         let err = Error::Unavailable(format!("database is busy: {err}"));
         batch.into_iter().for_each(|job| job.fail(err.clone()));
-        return;
+        return false;
     }
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
@@ -256,4 +271,5 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) {
             Err(err) => Err(Error::Unavailable(format!("commit failed: {err}"))),
         });
     }
+    committed.is_ok()
 }

@@ -1,0 +1,203 @@
+//! The webhook worker: sends due deliveries with bounded concurrency and records every
+//! attempt. Due work is read from SQLite, never kept only in memory: after a crash, an attempt
+//! that was under way is sent again under the same delivery id — at most a duplicate the
+//! receiver can recognise, never a loss.
+
+use std::collections::HashMap;
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use tokio::task::{Id, JoinSet};
+
+use super::{signing, url_guard};
+use crate::app::App;
+use crate::domain::model::{Attempt, Delivery};
+use crate::domain::webhooks::{self, Outcome};
+use crate::error::Result;
+use crate::store::webhooks::Due;
+
+/// Attempts under way at once; a slow receiver holds one slot until its timeout.
+const CONCURRENCY: usize = 64;
+/// How much of a receiver's answer the attempt log keeps.
+const LOGGED_BODY_BYTES: usize = 4096;
+/// The longest sleep with nothing due; commits and finished attempts wake the worker sooner.
+const IDLE: Duration = Duration::from_secs(60);
+
+pub async fn run(app: App, mut stopped: watch::Receiver<bool>) {
+    let mut commits = app.store.commits();
+    let mut attempts: JoinSet<()> = JoinSet::new();
+    let mut in_flight: HashMap<Id, String> = HashMap::new();
+    loop {
+        let wait = match dispatch(&app, &mut attempts, &mut in_flight).await {
+            Ok(wait) => wait,
+            Err(err) => {
+                tracing::warn!(%err, "could not read due webhook deliveries");
+                Duration::from_secs(1)
+            }
+        };
+        tokio::select! {
+            // Attempts cut short here are sent again after the restart.
+            _ = stopped.changed() => return,
+            _ = commits.changed() => {}
+            Some(done) = attempts.join_next_with_id(), if !attempts.is_empty() => {
+                let id = match done {
+                    Ok((id, ())) => id,
+                    Err(err) => err.id(),
+                };
+                in_flight.remove(&id);
+            }
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Starts an attempt for each due delivery not already under way, up to the concurrency
+/// bound; returns how long until the next one is due.
+async fn dispatch(
+    app: &App,
+    attempts: &mut JoinSet<()>,
+    in_flight: &mut HashMap<Id, String>,
+) -> Result<Duration> {
+    let free = CONCURRENCY.saturating_sub(in_flight.len());
+    if free == 0 {
+        return Ok(IDLE);
+    }
+    // Those under way are still pending in the database; read past them.
+    let (due, next) = webhooks::due(app, in_flight.len() + free).await?;
+    for due in due {
+        if in_flight.len() >= CONCURRENCY {
+            break;
+        }
+        if in_flight.values().any(|id| *id == due.delivery.id) {
+            continue;
+        }
+        let delivery_id = due.delivery.id.clone();
+        let app = app.clone();
+        let handle = attempts.spawn(async move {
+            if let Err(err) = deliver(&app, due).await {
+                tracing::warn!(%err, "could not record a webhook attempt");
+            }
+        });
+        in_flight.insert(handle.id(), delivery_id);
+    }
+    let now = app.clock.now();
+    Ok(next.map_or(IDLE, |at| {
+        at.duration_since(now)
+            .unsigned_abs()
+            .min(IDLE)
+            .max(Duration::from_millis(1))
+    }))
+}
+
+/// One attempt, recorded with what follows from it.
+pub async fn deliver(app: &App, due: Due) -> Result<Delivery> {
+    let outcome = attempt(app, &due).await;
+    if let Some(error) = &outcome.attempt.error {
+        tracing::info!(delivery = %due.delivery.id, url = %due.webhook.url, %error, "webhook attempt failed");
+    }
+    webhooks::settle(app, due, outcome).await
+}
+
+async fn attempt(app: &App, due: &Due) -> Outcome {
+    let started_at = app.clock.now();
+    let clock = Instant::now();
+    let answer = send(app, due, started_at.as_second()).await;
+    let duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (status_code, error, response_body, retry_after) = match answer {
+        Ok(a) => {
+            let error = (!(200..300).contains(&a.status)).then(|| failure(a.status));
+            (Some(a.status), error, Some(a.body), a.retry_after)
+        }
+        Err(error) => (None, Some(error), None, None),
+    };
+    Outcome {
+        attempt: Attempt {
+            number: 0, // numbered when recorded
+            started_at,
+            duration_ms,
+            status_code,
+            error,
+            response_body,
+        },
+        retry_after,
+    }
+}
+
+struct Answer {
+    status: u16,
+    body: String,
+    retry_after: Option<Duration>,
+}
+
+async fn send(app: &App, due: &Due, timestamp: i64) -> std::result::Result<Answer, String> {
+    // The client's resolver checks names; a literal address never reaches it.
+    let url = url_guard::check_url(&due.webhook.url, app.config.webhooks.allowed_hosts)
+        .map_err(|r| r.0)?;
+    let secrets = due.webhook.signing_secrets(app.clock.now());
+    let mut request = app
+        .webhook_client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(due.body.clone());
+    for (name, value) in signing::headers(
+        &due.delivery.id,
+        &due.delivery.event,
+        timestamp,
+        &due.body,
+        &secrets,
+    ) {
+        request = request.header(name, value);
+    }
+    let mut response = request.send().await.map_err(|e| describe(&e, app))?;
+    let status = response.status().as_u16();
+    let retry_after = matches!(status, 429 | 503)
+        .then(|| response.headers().get("retry-after"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let mut body = Vec::new();
+    while body.len() < LOGGED_BODY_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            // The status decided the attempt; a body cut short only shortens the log.
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body.truncate(LOGGED_BODY_BYTES);
+    Ok(Answer {
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        retry_after,
+    })
+}
+
+fn failure(status: u16) -> String {
+    match status {
+        300..=399 => format!("HTTP {status}: redirects are not followed"),
+        410 => "HTTP 410 Gone: the webhook is disabled".to_owned(),
+        _ => format!("HTTP {status}"),
+    }
+}
+
+/// The error with its causes ("connection refused", the guard's refusal), not just reqwest's
+/// outer "error sending request".
+fn describe(err: &reqwest::Error, app: &App) -> String {
+    if err.is_timeout() {
+        return format!(
+            "timed out after {}",
+            humantime::format_duration(app.config.webhooks.timeout)
+        );
+    }
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
