@@ -2,6 +2,7 @@
 //! Jobs read due work from SQLite, never only from memory, so a restart loses nothing.
 
 pub mod sweeper;
+pub mod url_guard;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
