@@ -1,9 +1,5 @@
 // A webhook receiver for Synaptiq that checks X-Synaptiq-Signature.
 //
-// NOTE: webhook delivery ships in a later release of Synaptiq. This build already records
-// the events it will deliver (GET /api/admin/events shows them, with the exact envelope);
-// this receiver is ready for when delivery arrives.
-//
 // Run it (Node 18 or newer, no dependencies):
 //
 //   SYNAPTIQ_WEBHOOK_SECRET='whsec_...' node examples/verify-webhook.mjs
