@@ -227,6 +227,29 @@ impl Api {
         Ok(status)
     }
 
+    /// Sends `method path` with a JSON body; answers the JSON reply of a 2xx, else an error.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base))
+            .header("Authorization", &self.auth);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let reply = request.send().await?;
+        let status = reply.status();
+        let text = reply.text().await?;
+        if !status.is_success() {
+            bail!("{method} {path} answered {status}: {text}");
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
     async fn send_get(&self, path: &str) -> Result<reqwest::Response> {
         let url = format!("{}{path}", self.base);
         Ok(self

@@ -27,6 +27,7 @@ mod report;
 mod server;
 mod stats;
 mod summary;
+mod webhooks;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -51,6 +52,7 @@ struct Budget {
     kb: kb::Sizes,
     /// The concurrent conversations: paced JSON and SSE runs, then saturated ones.
     conversations: conversations::Durations,
+    webhooks: webhooks::Sizes,
     quick: bool,
 }
 
@@ -93,6 +95,10 @@ fn parse_args() -> Result<Budget> {
             paced_sse: Duration::from_secs(if quick { 1 } else { 3 }),
             saturated_json: Duration::from_secs(if quick { 2 } else { 8 }),
             saturated_sse: Duration::from_secs(if quick { 1 } else { 3 }),
+        },
+        webhooks: webhooks::Sizes {
+            paced_for: Duration::from_secs(if quick { 2 } else { 6 }),
+            backlog: if quick { 3_000 } else { 20_000 },
         },
         quick,
     })
@@ -247,6 +253,7 @@ struct Ours {
     memory_after_kb: server::Memory,
     /// `None` when the server has no chat endpoint.
     conversations: Option<conversations::Conversations>,
+    webhooks: Measured<webhooks::Webhooks>,
     ready_in: Duration,
     leads_at_restart: u64,
 }
@@ -298,6 +305,7 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
     } else {
         None
     };
+    let webhooks = with_cpu(server.pid, webhooks::measure(&api, &seqs, &budget.webhooks)).await?;
     eprintln!("bench: restart…");
     server.stop().await?;
     let restarted = launcher.start(&http).await?;
@@ -313,6 +321,7 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
         kb,
         memory_after_kb,
         conversations,
+        webhooks,
         ready_in,
         leads_at_restart,
     })

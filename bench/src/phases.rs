@@ -31,7 +31,7 @@ pub const PHASE_LIMIT: Duration = Duration::from_secs(120);
 pub struct Seqs(Arc<AtomicU64>);
 
 impl Seqs {
-    fn next(&self) -> u64 {
+    pub fn next(&self) -> u64 {
         self.0.fetch_add(1, Ordering::Relaxed)
     }
 

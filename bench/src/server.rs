@@ -81,6 +81,8 @@ impl Launcher {
             .env("SYNAPTIQ_RATE_LIMIT_ENTERPRISE", RATE_LIMIT)
             .env("SYNAPTIQ_RATE_LIMIT_PUBLIC", RATE_LIMIT)
             .env("SYNAPTIQ_LOG", "warn")
+            // The webhook phase's receiver runs in the bench, on loopback.
+            .env("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "loopback")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(self.log_file()?)

@@ -9,6 +9,7 @@ use crate::load::Outcome;
 use crate::phases;
 use crate::report::{self, Row, Unit};
 use crate::stats::{self, CpuUse, ms};
+use crate::webhooks;
 use crate::{Baselines, Budget, Ours, RawIngest};
 
 pub fn render(budget: &Budget, ours: &Ours, base: &Baselines, corpus: &Corpus) -> String {
@@ -26,6 +27,7 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
     if let Some(conv) = &ours.conversations {
         rows.extend(conversation_rows(conv));
     }
+    rows.extend(webhook_rows(&ours.webhooks.value));
     rows.extend([
         Row::new("idle RSS", ours.memory.rss, Unit::MiB).target(40.0),
         Row::new("peak RSS (VmHWM)", ours.memory.peak, Unit::MiB),
@@ -80,6 +82,45 @@ fn conversation_rows(conv: &Conversations) -> Vec<Row> {
         )
         .target(1_500.0),
     ]
+}
+
+/// Issue #6: a fast receiver on loopback, run by the bench.
+fn webhook_rows(w: &webhooks::Webhooks) -> Vec<Row> {
+    let paced = format!("{} creates/s", report::thousands(webhooks::PACED_RATE));
+    vec![
+        Row::new(
+            &format!("webhook commit → receiver p50 ({paced})"),
+            ms(&w.latency, 0.5),
+            Unit::Ms,
+        ),
+        Row::new(
+            &format!("webhook commit → receiver p99 ({paced})"),
+            ms(&w.latency, 0.99),
+            Unit::Ms,
+        )
+        .target(200.0),
+        Row::new(
+            "webhook deliveries/s (backlog, fast loopback receiver)",
+            w.throughput,
+            Unit::PerSecond,
+        )
+        .target(1_000.0),
+    ]
+}
+
+fn webhook_note(v: &webhooks::Webhooks) -> String {
+    format!(
+        "Webhooks (issue #6): one webhook subscribed to `lead.created`, pointing at a receiver in the bench process on loopback that answers 204 at once. Latency: {} leads created at {} creates/s, timed from each create's 201 until the receiver had its event (0 when the event arrived before the 201 was read; the server commits before both): p50 {:.2} ms, p99 {:.2} ms. Throughput: {} leads created by 64 clients as fast as the server answers, so deliveries queue up behind the creates; {} deliveries from the first arrival to the last in {:.2} s. Events never received: {}; received twice: {}.",
+        v.paced_creates,
+        report::thousands(webhooks::PACED_RATE),
+        ms(&v.latency, 0.5),
+        ms(&v.latency, 0.99),
+        v.backlog,
+        v.backlog,
+        v.backlog_elapsed.as_secs_f64(),
+        v.missing,
+        v.duplicates,
+    )
 }
 
 fn conversation_note(conv: &Conversations) -> String {
@@ -368,6 +409,7 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
     ];
     notes.extend(kb_notes(&ours.kb, base, corpus));
     notes.extend(ours.conversations.as_ref().map(conversation_note));
+    notes.push(webhook_note(&ours.webhooks.value));
     notes.extend([
         format!(
             "CPU during the baselines (before the server starts): bench {:.0}%, other processes {:.0}% (of {}% on {} cores).",
@@ -411,6 +453,7 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
             ),
         ]);
     }
+    notes.push(cpu_note("the webhook phases", &ours.webhooks.cpu));
     notes.extend([
         format!(
             "Baselines: raw rusqlite inserts the lead row alone (the server also writes its search change-log and outbox rows) into a fresh database with the server's schema, WAL and synchronous=FULL, for {:.1} s each; raw tantivy indexes the same leads in one commit and answers the same searches with the server's query shape (every word prefix indexed in a `prefix` field; the last typed word one TermQuery on it, every word an exact TermQuery on name, email or company; tenant filter; best first, then newest), reading ids from stored fields, without HTTP or SQLite.",
