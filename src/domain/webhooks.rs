@@ -237,7 +237,7 @@ pub async fn deliveries(
     query: DeliveryQuery,
 ) -> Result<Page<Delivery>> {
     if let Some(event) = &query.event {
-        valid_event_name(event)?;
+        valid_event_filter(event)?;
     }
     let limit = pagination::limit(query.limit)?;
     let before = pagination::after(query.cursor.as_deref())?;
@@ -425,6 +425,7 @@ fn track_health(
         }
         return Ok(());
     }
+    let started = webhook.failing_since.is_none();
     let since = *webhook.failing_since.get_or_insert(now);
     let reason = if outcome.gone() {
         Some("the receiver answered 410 Gone")
@@ -433,11 +434,17 @@ fn track_health(
     } else {
         None
     };
-    match reason {
-        Some(reason) if webhook.enabled => disable(conn, webhook, reason, now)?,
-        _ => {}
+    let disabled = match reason {
+        Some(reason) if webhook.enabled => {
+            disable(conn, webhook, reason, now)?;
+            true
+        }
+        _ => false,
+    };
+    if started || disabled {
+        store::webhooks::update(conn, webhook)?;
     }
-    store::webhooks::update(conn, webhook)
+    Ok(())
 }
 
 /// Disables the webhook; its pending deliveries are dropped (kept in the log, replayable).
@@ -522,8 +529,8 @@ fn valid_events(events: Vec<String>) -> Result<Vec<String>> {
     let mut valid: Vec<String> = Vec::with_capacity(events.len());
     for event in events {
         let event = event.trim().to_owned();
-        if event != "*" {
-            valid_event_name(&event)?;
+        if event != "*" && !KINDS.contains(&event.as_str()) {
+            return Err(unknown_event(&event));
         }
         if !valid.contains(&event) {
             valid.push(event);
@@ -535,17 +542,25 @@ fn valid_events(events: Vec<String>) -> Result<Vec<String>> {
     Ok(valid)
 }
 
-fn valid_event_name(event: &str) -> Result<()> {
+/// The test button's `ping` is not subscribed to, but its deliveries can be listed.
+fn valid_event_filter(event: &str) -> Result<()> {
     if KINDS.contains(&event) || event == PING {
         return Ok(());
     }
     Err(Error::invalid(
+        "event",
+        format!("unknown event {event:?} (expected {} or {PING})", KINDS.join(", ")),
+    ))
+}
+
+fn unknown_event(event: &str) -> Error {
+    Error::invalid(
         "events",
         format!(
             "unknown event {event:?} (expected {}, or \"*\")",
             KINDS.join(", ")
         ),
-    ))
+    )
 }
 
 fn valid_description(description: Option<String>) -> Result<Option<String>> {
