@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use synaptiq::clock::SystemClock;
+use synaptiq::clock::{Clock, SystemClock};
 use synaptiq::config::{Config, Secret};
 use synaptiq::domain::auth;
 use synaptiq::domain::model::{TenantId, Tier};
@@ -68,14 +68,26 @@ impl TestServer {
         Self::start_in(DataDir::Borrowed(path.to_path_buf()), |_| {}).await
     }
 
+    /// Like `start_with`, reading time from `clock` (a `ManualClock` lets a test move it).
+    pub async fn start_with_clock(clock: Arc<dyn Clock>, adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self::start_in_clocked(DataDir::Owned(dir), clock, adjust).await
+    }
+
     async fn start_in(dir: DataDir, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in_clocked(dir, Arc::new(SystemClock), adjust).await
+    }
+
+    async fn start_in_clocked(
+        dir: DataDir,
+        clock: Arc<dyn Clock>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config::for_data_dir(dir.path());
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
         adjust(&mut config);
-        let server = synaptiq::server::start(config, Arc::new(SystemClock))
-            .await
-            .unwrap();
+        let server = synaptiq::server::start(config, clock).await.unwrap();
         let url = format!("http://{}", server.addr);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -102,6 +114,14 @@ impl TestServer {
         self.server.take().unwrap().stop().await.unwrap();
         let dir = std::mem::replace(&mut self.dir, DataDir::Borrowed(PathBuf::new()));
         Self::start_in(dir, |_| {}).await
+    }
+
+    /// Stops gracefully and starts again on the same data dir with the default test
+    /// configuration adjusted by `adjust` (e.g. a stricter webhook policy).
+    pub async fn restart_with(mut self, adjust: impl FnOnce(&mut Config)) -> Self {
+        self.server.take().unwrap().stop().await.unwrap();
+        let dir = std::mem::replace(&mut self.dir, DataDir::Borrowed(PathBuf::new()));
+        Self::start_in(dir, adjust).await
     }
 
     /// Stops gracefully; the data dir stays while the returned guard lives.
