@@ -1393,6 +1393,9 @@ async fn kill_9_with_deliveries_in_flight_loses_nothing_and_keeps_delivery_ids()
             Answer::ok().held(Duration::from_secs(2))
         }
     }));
+    // reqwest is built without a default TLS provider; the in-process servers of the other
+    // tests install ring, this test (alone) must do it itself.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let api = Remote {
         url: first.url.clone(),
         key,
@@ -1464,6 +1467,11 @@ async fn kill_9_with_deliveries_in_flight_loses_nothing_and_keeps_delivery_ids()
     }
 
     let received = receiver.received();
+    assert!(
+        received.len() > LEADS,
+        "the kill must catch deliveries in flight (sent again after the restart): {} requests",
+        received.len()
+    );
     let mut ids_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in &received {
         assert_eq!(r.event(), "lead.created");
