@@ -909,17 +909,27 @@ async fn retry_after_is_honoured_up_to_the_longest_delay() {
     let key = server.key().await;
     let api = server.as_key(&key);
     // Asks for 1 s: more than the planned 50 ms, capped at the schedule's longest (150 ms).
-    let receiver = Receiver::start(vec![Answer::status(503).retry_after(1)], Answer::ok()).await;
+    let receiver = Receiver::start(
+        vec![
+            Answer::status(503).retry_after(1),
+            Answer::status(429).retry_after(1),
+        ],
+        Answer::ok(),
+    )
+    .await;
     create_webhook(&api, &receiver.url, Some(&["lead.created"])).await;
     create_lead(&api, "Later Please", "later@example.com").await;
-    let received = receiver.wait_for(2).await;
-    let gap = ms(received[0].at, received[1].at);
+    let received = receiver.wait_for(3).await;
     let longest = u128::from(*DELAYS_MS.iter().max().unwrap());
-    assert!(
-        gap >= longest && gap < 900,
-        "a 1 s Retry-After waits the longest delay ({longest} ms), not 1 s: {gap} ms"
-    );
-    assert_eq!(received[0].delivery(), received[1].delivery());
+    for (status, pair) in [503, 429].iter().zip(received.windows(2)) {
+        let gap = ms(pair[0].at, pair[1].at);
+        assert!(
+            gap >= longest && gap < 900,
+            "after a {status} with Retry-After: 1, the wait is the longest delay ({longest} ms), \
+             not the planned one nor 1 s: {gap} ms"
+        );
+        assert_eq!(pair[0].delivery(), pair[1].delivery());
+    }
 }
 
 #[tokio::test]
@@ -1204,6 +1214,91 @@ async fn gone_disables_the_webhook_and_drops_the_delivery() {
     let received = gone.wait_for(2).await;
     assert_eq!(received[1].json()["data"]["id"], lead["id"]);
     let _ = witness_id;
+}
+
+#[tokio::test]
+async fn disabling_drops_pending_deliveries_and_sends_nothing_until_enabled() {
+    // A long retry schedule: after one failure the delivery stays pending.
+    let server = TestServer::start_with(|c| {
+        fast(c);
+        c.webhooks.retry_delays = vec![Duration::from_secs(3600)];
+    })
+    .await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let receiver = Receiver::start(vec![Answer::status(500)], Answer::ok()).await;
+    let (webhook, _) = create_webhook(&api, &receiver.url, Some(&["lead.created"])).await;
+    let since = Timestamp::now() - SignedDuration::from_secs(1);
+    create_lead(&api, "Pending Pat", "pat@example.com").await;
+    let id = only_delivery(&api, &webhook).await;
+    let d = wait_delivery(&api, &id, "a failed first attempt", |d| {
+        d["attemptCount"] == 1
+    })
+    .await;
+    assert_eq!(d["status"], "pending", "{d}");
+    let next: Timestamp = d["nextAttemptAt"].as_str().unwrap().parse().unwrap();
+    assert!(
+        next > Timestamp::now() + SignedDuration::from_secs(3000),
+        "{d}"
+    );
+
+    let reply = api
+        .patch(
+            &format!("/api/admin/webhooks/{webhook}"),
+            &json!({"enabled": false}),
+        )
+        .await;
+    let body = ok(reply, 200, "disable").await;
+    assert_eq!(body["webhook"]["enabled"], false);
+    assert!(body["webhook"]["disabledReason"].is_string(), "{body}");
+    let d = delivery(&api, &id).await;
+    assert_eq!(
+        d["status"], "dropped",
+        "disabling drops what was pending: {d}"
+    );
+    assert_eq!(d["nextAttemptAt"], Value::Null);
+    assert!(
+        d["lastError"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("disabled"),
+        "{d}"
+    );
+    // Disabled: nothing queued, retry and replay refused.
+    create_lead(&api, "While Off", "off@example.com").await;
+    let listed = ok(deliveries(&api, &webhook, "").await, 200, "list").await;
+    assert_eq!(
+        listed["deliveries"].as_array().unwrap().len(),
+        1,
+        "{listed}"
+    );
+    let reply = api
+        .post(
+            &format!("/api/admin/webhook-deliveries/{id}/retry"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.text);
+    let replay = json!({"since": since.to_string()});
+    let path = format!("/api/admin/webhooks/{webhook}/replay");
+    assert_eq!(api.post(&path, &replay).await.status, 409);
+    assert_eq!(receiver.received().len(), 1);
+
+    // Enabled again, a replay sends the dropped one under its own id.
+    let reply = api
+        .patch(
+            &format!("/api/admin/webhooks/{webhook}"),
+            &json!({"enabled": true}),
+        )
+        .await;
+    ok(reply, 200, "enable").await;
+    assert_eq!(
+        ok(api.post(&path, &replay).await, 202, "replay").await,
+        json!({"replayed": 1})
+    );
+    let received = receiver.wait_for(2).await;
+    assert_eq!(received[1].delivery(), id);
+    wait_status(&api, &id, "delivered").await;
 }
 
 // =============================================================================================
