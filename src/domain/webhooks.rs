@@ -549,7 +549,10 @@ fn valid_event_filter(event: &str) -> Result<()> {
     }
     Err(Error::invalid(
         "event",
-        format!("unknown event {event:?} (expected {} or {PING})", KINDS.join(", ")),
+        format!(
+            "unknown event {event:?} (expected {} or {PING})",
+            KINDS.join(", ")
+        ),
     ))
 }
 
@@ -648,6 +651,92 @@ mod tests {
         // Never earlier than planned.
         let d = retry_delay(&schedule, 1, Some(Duration::from_secs(1)));
         assert!(at_least(d, 1800), "{d:?}");
+    }
+
+    /// A database with one tenant, one subscribed webhook and one pending delivery.
+    fn failing_webhook() -> (Connection, Webhook, Delivery) {
+        let mut conn = Connection::open_in_memory().unwrap();
+        store::migrate::run(&mut conn).unwrap();
+        let tenant = TenantId::from_stored("t".to_owned());
+        let t0 = Timestamp::UNIX_EPOCH;
+        let record = super::super::model::Tenant {
+            id: tenant.clone(),
+            name: "T".into(),
+            created_at: t0,
+            updated_at: t0,
+        };
+        store::tenants::insert(&conn, &record).unwrap();
+        let webhook = Webhook {
+            id: "w".into(),
+            tenant: tenant.clone(),
+            url: "https://example.com/".into(),
+            events: vec!["*".into()],
+            description: None,
+            enabled: true,
+            disabled_reason: None,
+            secret: signing::new_secret(),
+            previous_secret: None,
+            failing_since: None,
+            created_at: t0,
+            updated_at: t0,
+        };
+        store::webhooks::insert(&conn, &webhook).unwrap();
+        let event = new_event(&tenant, "lead.created", &json!({}), t0);
+        store::events::insert(&conn, &event).unwrap();
+        enqueue(&conn, &event).unwrap();
+        let delivery = store::webhooks::list_deliveries(&conn, "w", None, None, None, 10)
+            .unwrap()
+            .remove(0);
+        (conn, webhook, delivery)
+    }
+
+    #[test]
+    fn five_days_of_failures_disable_the_webhook_and_keep_its_deliveries() {
+        let (conn, mut webhook, delivery) = failing_webhook();
+        let t0 = Timestamp::UNIX_EPOCH;
+        track_health(&conn, &mut webhook, &outcome(Some(500)), t0).unwrap();
+        let day = SignedDuration::from_hours(24);
+        let almost = t0
+            .saturating_add(day * 5 - SignedDuration::from_secs(1))
+            .unwrap();
+        track_health(&conn, &mut webhook, &outcome(None), almost).unwrap();
+        let stored = store::webhooks::get(&conn, &webhook.tenant, "w")
+            .unwrap()
+            .unwrap();
+        assert!(stored.enabled);
+        assert_eq!(stored.failing_since, Some(t0));
+
+        let five_days = t0.saturating_add(day * 5).unwrap();
+        track_health(&conn, &mut webhook, &outcome(Some(503)), five_days).unwrap();
+        let stored = store::webhooks::get(&conn, &webhook.tenant, "w")
+            .unwrap()
+            .unwrap();
+        assert!(!stored.enabled);
+        assert_eq!(
+            stored.disabled_reason.as_deref(),
+            Some("every delivery failed for 5 days")
+        );
+        let kept = store::webhooks::get_delivery(&conn, &webhook.tenant, &delivery.id)
+            .unwrap()
+            .expect("the delivery stays in the log");
+        assert_eq!(kept.status, DeliveryStatus::Dropped);
+        assert!(kept.last_error.unwrap().contains("5 days"));
+    }
+
+    #[test]
+    fn a_success_ends_the_failure_streak() {
+        let (conn, mut webhook, _) = failing_webhook();
+        let t0 = Timestamp::UNIX_EPOCH;
+        track_health(&conn, &mut webhook, &outcome(Some(500)), t0).unwrap();
+        let day4 = t0.saturating_add(SignedDuration::from_hours(96)).unwrap();
+        track_health(&conn, &mut webhook, &outcome(Some(200)), day4).unwrap();
+        let day6 = t0.saturating_add(SignedDuration::from_hours(144)).unwrap();
+        track_health(&conn, &mut webhook, &outcome(Some(500)), day6).unwrap();
+        let stored = store::webhooks::get(&conn, &webhook.tenant, "w")
+            .unwrap()
+            .unwrap();
+        assert!(stored.enabled);
+        assert_eq!(stored.failing_since, Some(day6));
     }
 
     #[test]
