@@ -155,8 +155,7 @@ async fn send(app: &App, due: &Due, timestamp: i64) -> std::result::Result<Answe
         .then(|| response.headers().get("retry-after"))
         .flatten()
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .and_then(|v| retry_after(v, app.clock.now()));
     let mut body = Vec::new();
     while body.len() < LOGGED_BODY_BYTES {
         match response.chunk().await {
@@ -171,6 +170,18 @@ async fn send(app: &App, due: &Due, timestamp: i64) -> std::result::Result<Answe
         body: String::from_utf8_lossy(&body).into_owned(),
         retry_after,
     })
+}
+
+/// `Retry-After` is seconds or an HTTP date (RFC 9110 §10.2.3).
+fn retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(value)
+        .ok()?;
+    Some(at.duration_since(now).unsigned_abs()).filter(|_| at > now)
 }
 
 fn failure(status: u16) -> String {
@@ -200,4 +211,21 @@ fn describe(err: &reqwest::Error, app: &App) -> String {
         source = cause.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now: jiff::Timestamp = "2026-11-25T12:00:00Z".parse().unwrap();
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Wed, 25 Nov 2026 12:05:00 GMT", now),
+            Some(Duration::from_secs(300))
+        );
+        assert_eq!(retry_after("Wed, 25 Nov 2026 11:00:00 GMT", now), None);
+        assert_eq!(retry_after("soon", now), None);
+    }
 }
