@@ -1488,9 +1488,6 @@ async fn kill_9_with_deliveries_in_flight_loses_nothing_and_keeps_delivery_ids()
             Answer::ok().held(Duration::from_secs(2))
         }
     }));
-    // reqwest is built without a default TLS provider; the in-process servers of the other
-    // tests install ring, this test (alone) must do it itself.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let api = Remote {
         url: first.url.clone(),
         key,

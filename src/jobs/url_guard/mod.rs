@@ -94,8 +94,6 @@ pub fn refusal(ip: IpAddr, allowed: AllowedHosts) -> Option<&'static str> {
 /// reqwest connects to IP-literal URLs without calling the resolver, so callers must also
 /// run [`check_url`] before each attempt.
 pub fn client(timeout: Duration, allowed: AllowedHosts) -> Result<reqwest::Client, Error> {
-    // reqwest is built with rustls-no-provider; this errs harmlessly when already installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
