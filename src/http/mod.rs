@@ -5,6 +5,7 @@
 //! unknown routes, wrong methods and panics, is therefore JSON with the right status.
 
 pub mod admin;
+pub mod analytics;
 pub mod assets;
 pub mod auth;
 pub mod body;
@@ -52,6 +53,8 @@ pub enum ApiTags {
     Meetings,
     /// Documents the agent answers from.
     KnowledgeBase,
+    /// Pipeline metrics: overview, funnel, daily activity, sources and scores.
+    Analytics,
     /// The tenant's agent, widget, qualification and availability settings.
     Settings,
     /// The event outbox that webhooks deliver from.
@@ -67,6 +70,7 @@ type Apis = (
     conversations::ConversationsApi,
     meetings::MeetingsApi,
     knowledge::KnowledgeApi,
+    analytics::AnalyticsApi,
     settings::SettingsApi,
     admin::AdminApi,
     events::EventsApi,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use synaptiq::clock::SystemClock;
+use synaptiq::clock::{Clock, ManualClock, SystemClock};
 use synaptiq::config::{Config, Secret};
 use synaptiq::domain::auth;
 use synaptiq::domain::model::{TenantId, Tier};
@@ -68,14 +68,28 @@ impl TestServer {
         Self::start_in(DataDir::Borrowed(path.to_path_buf()), |_| {}).await
     }
 
+    /// Starts with a clock that reads `now` until the test moves it (`clock.advance(..)`).
+    pub async fn start_with_clock(now: jiff::Timestamp) -> (Self, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(now));
+        let dir = DataDir::Owned(tempfile::tempdir().unwrap());
+        let server = Self::start_clocked(dir, |_| {}, clock.clone()).await;
+        (server, clock)
+    }
+
     async fn start_in(dir: DataDir, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_clocked(dir, adjust, Arc::new(SystemClock)).await
+    }
+
+    async fn start_clocked(
+        dir: DataDir,
+        adjust: impl FnOnce(&mut Config),
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let mut config = Config::for_data_dir(dir.path());
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
         adjust(&mut config);
-        let server = synaptiq::server::start(config, Arc::new(SystemClock))
-            .await
-            .unwrap();
+        let server = synaptiq::server::start(config, clock).await.unwrap();
         let url = format!("http://{}", server.addr);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
