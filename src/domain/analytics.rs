@@ -139,7 +139,10 @@ fn hundredths(part: u64, whole: u64, scale: u64) -> f64 {
     if whole == 0 {
         return 0.0;
     }
-    let (part, whole) = (u128::from(part) * u128::from(scale) * 100, u128::from(whole));
+    let (part, whole) = (
+        u128::from(part) * u128::from(scale) * 100,
+        u128::from(whole),
+    );
     let rounded = (2 * part + whole) / (2 * whole);
     // Counts are far below 2^53, so the conversion is exact.
     #[allow(clippy::cast_precision_loss)]
@@ -187,9 +190,16 @@ impl Window {
         let first = today
             .checked_sub(Span::new().days(i64::from(days) - 1))
             .map_err(Error::internal)?;
-        let dates: Vec<Date> = first.series(Span::new().days(1)).take(usize::from(days)).collect();
+        let dates: Vec<Date> = first
+            .series(Span::new().days(1))
+            .take(usize::from(days))
+            .collect();
         let mut starts = Vec::with_capacity(dates.len() + 1);
-        for date in dates.iter().copied().chain([today.tomorrow().map_err(Error::internal)?]) {
+        for date in dates
+            .iter()
+            .copied()
+            .chain([today.tomorrow().map_err(Error::internal)?])
+        {
             starts.push(slot_of(start_of_day(date, tz)?.as_millisecond()));
         }
         Ok(Self { dates, starts })
@@ -266,7 +276,12 @@ mod tests {
         assert_eq!(valid_days(Some(1)).unwrap(), 1);
         assert_eq!(valid_days(Some(365)).unwrap(), 365);
         for bad in [0, -1, 366, i64::MAX] {
-            assert!(valid_days(Some(bad)).unwrap_err().to_string().starts_with("days:"));
+            assert!(
+                valid_days(Some(bad))
+                    .unwrap_err()
+                    .to_string()
+                    .starts_with("days:")
+            );
         }
     }
 
@@ -275,7 +290,12 @@ mod tests {
         assert_eq!(valid_time_zone(None).unwrap(), TimeZone::UTC);
         assert!(valid_time_zone(Some("Asia/Kathmandu")).is_ok());
         for bad in ["Mars/Nowhere", "", "+05:00"] {
-            assert!(valid_time_zone(Some(bad)).unwrap_err().to_string().starts_with("tz:"));
+            assert!(
+                valid_time_zone(Some(bad))
+                    .unwrap_err()
+                    .to_string()
+                    .starts_with("tz:")
+            );
         }
     }
 
@@ -283,7 +303,10 @@ mod tests {
     fn a_window_is_the_last_days_ending_today_in_the_zone() {
         let now = at("2026-03-10T23:30:00Z");
         let utc = Window::ending_today(now, &TimeZone::UTC, 3).unwrap();
-        assert_eq!(utc.dates, vec![date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10)]);
+        assert_eq!(
+            utc.dates,
+            vec![date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10)]
+        );
         let amsterdam = Window::ending_today(now, &tz("Europe/Amsterdam"), 1).unwrap();
         assert_eq!(amsterdam.dates, vec![date(2026, 3, 11)]);
         assert_eq!(
@@ -338,8 +361,14 @@ mod tests {
         assert_eq!(
             counts,
             vec![
-                DayCount { date: date(2026, 3, 9), count: 3 },
-                DayCount { date: date(2026, 3, 10), count: 12 },
+                DayCount {
+                    date: date(2026, 3, 9),
+                    count: 3
+                },
+                DayCount {
+                    date: date(2026, 3, 10),
+                    count: 12
+                },
             ]
         );
         assert_eq!(day2 - day1, 24 * 3_600_000 / SLOT_MS);

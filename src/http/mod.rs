@@ -70,11 +70,11 @@ type Apis = (
     conversations::ConversationsApi,
     meetings::MeetingsApi,
     knowledge::KnowledgeApi,
-    analytics::AnalyticsApi,
     settings::SettingsApi,
     admin::AdminApi,
     events::EventsApi,
     health::HealthApi,
+    analytics::AnalyticsApi,
 );
 
 /// The OpenAPI service: the spec is generated from these types.

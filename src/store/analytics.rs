@@ -38,8 +38,8 @@ pub fn lead_counts(conn: &Connection, tenant: &TenantId) -> Result<Vec<LeadCount
         let status: String = row.get(0)?;
         let source: String = row.get(1)?;
         counts.push(LeadCount {
-            status: LeadStatus::parse("status", &status).map_err(corrupt)?,
-            source: LeadSource::parse("source", &source).map_err(corrupt)?,
+            status: LeadStatus::parse("status", &status).map_err(|e| corrupt(&e))?,
+            source: LeadSource::parse("source", &source).map_err(|e| corrupt(&e))?,
             score_bucket: row.get(2)?,
             n: count(row, 3)?,
         });
@@ -59,7 +59,11 @@ pub fn conversation_totals(conn: &Connection, tenant: &TenantId) -> Result<(u64,
 }
 
 /// Leads created per slot for the slots in `slots`, in slot order; empty slots are absent.
-pub fn creations(conn: &Connection, tenant: &TenantId, slots: Range<i64>) -> Result<Vec<(i64, u64)>> {
+pub fn creations(
+    conn: &Connection,
+    tenant: &TenantId,
+    slots: Range<i64>,
+) -> Result<Vec<(i64, u64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT slot, n FROM lead_creations
          WHERE tenant_id = ?1 AND slot >= ?2 AND slot < ?3 AND n > 0 ORDER BY slot",
@@ -80,7 +84,7 @@ pub fn slot_of(ms: i64) -> i64 {
     ms.div_euclid(SLOT_MS)
 }
 
-fn corrupt(err: Error) -> Error {
+fn corrupt(err: &Error) -> Error {
     Error::internal(format!("lead_counts holds an unknown value: {err}"))
 }
 
@@ -113,7 +117,15 @@ mod tests {
         .unwrap();
     }
 
-    fn add_lead(conn: &Connection, tenant: &str, id: &str, status: &str, source: &str, score: i64, at: i64) {
+    fn add_lead(
+        conn: &Connection,
+        tenant: &str,
+        id: &str,
+        status: &str,
+        source: &str,
+        score: i64,
+        at: i64,
+    ) {
         conn.execute(
             "INSERT INTO leads (id, tenant_id, name, email, email_key, status, qualification_score,
                metadata, source, created_at, updated_at)
@@ -123,7 +135,13 @@ mod tests {
         .unwrap();
     }
 
-    fn add_conversation(conn: &Connection, tenant: &str, id: &str, lead: Option<&str>, messages: i64) {
+    fn add_conversation(
+        conn: &Connection,
+        tenant: &str,
+        id: &str,
+        lead: Option<&str>,
+        messages: i64,
+    ) {
         conn.execute(
             "INSERT INTO conversations (id, tenant_id, visitor_id, lead_id, channel, status,
                message_count, state, created_at, updated_at)
@@ -133,8 +151,11 @@ mod tests {
         .unwrap();
     }
 
+    /// Lead cells, creation slots, and (conversations, messages).
+    type Counters = (Vec<LeadCount>, Vec<(i64, u64)>, (u64, u64));
+
     /// What the counters should say, by scanning the base tables.
-    fn recount(conn: &Connection, t: &TenantId) -> (Vec<LeadCount>, Vec<(i64, u64)>, (u64, u64)) {
+    fn recount(conn: &Connection, t: &TenantId) -> Counters {
         let mut stmt = conn
             .prepare(
                 "SELECT status, source, min(qualification_score / 10, 9), count(*) FROM leads
@@ -175,7 +196,7 @@ mod tests {
         (cells, slots, conversations)
     }
 
-    fn counted(conn: &Connection, t: &TenantId) -> (Vec<LeadCount>, Vec<(i64, u64)>, (u64, u64)) {
+    fn counted(conn: &Connection, t: &TenantId) -> Counters {
         let mut cells = lead_counts(conn, t).unwrap();
         cells.sort_by_key(|c| (c.status.as_str(), c.source.as_str(), c.score_bucket));
         let slots = creations(conn, t, i64::MIN..i64::MAX).unwrap();
@@ -243,7 +264,8 @@ mod tests {
         assert_eq!(conversation_totals(&conn, &a).unwrap(), (3, 8));
 
         // Erasing a lead erases its conversations by cascade; the counters follow both.
-        conn.execute("DELETE FROM leads WHERE id = 'l1'", []).unwrap();
+        conn.execute("DELETE FROM leads WHERE id = 'l1'", [])
+            .unwrap();
         assert_exact(&conn, &a);
         assert_eq!(conversation_totals(&conn, &a).unwrap(), (1, 4));
         let total: u64 = lead_counts(&conn, &a).unwrap().iter().map(|c| c.n).sum();
