@@ -113,13 +113,26 @@ pub async fn activity(
     let days = valid_days(days)?;
     let tz = valid_time_zone(tz)?;
     let window = Window::ending_today(app.clock.now(), &tz, days)?;
-    let slots = window.slots();
+    let runs = window.runs();
     let tenant = tenant.clone();
-    let created = app
+    let per_run = app
         .store
-        .read(move |conn| store::analytics::creations(conn, &tenant, slots))
+        .read(move |conn| {
+            runs.into_iter()
+                .map(|run| {
+                    let counts = store::analytics::creations_per_period(
+                        conn,
+                        &tenant,
+                        run.first_slot,
+                        run.slots_per_day,
+                        run.days,
+                    )?;
+                    Ok((run.first_day, counts))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
         .await?;
-    Ok(window.tally(&created))
+    Ok(window.tally(&per_run))
 }
 
 async fn lead_counts(app: &App, tenant: &TenantId) -> Result<Vec<LeadCount>> {
@@ -205,20 +218,34 @@ impl Window {
         Ok(Self { dates, starts })
     }
 
-    /// The slots to read: from the first day's start to the end of the last day.
-    fn slots(&self) -> std::ops::Range<i64> {
-        let first = self.starts.first().copied().unwrap_or_default();
-        let end = self.starts.last().copied().unwrap_or_default();
-        first..end
+    /// Consecutive days of equal length, so SQLite can group each run's slots into days
+    /// itself: one run between DST changes, at most five in a year.
+    fn runs(&self) -> Vec<Run> {
+        let mut runs: Vec<Run> = Vec::new();
+        for (day, bounds) in self.starts.windows(2).enumerate() {
+            let (start, length) = (bounds[0], bounds[1] - bounds[0]);
+            match runs.last_mut() {
+                Some(run) if run.slots_per_day == length => run.days += 1,
+                _ => runs.push(Run {
+                    first_day: day,
+                    first_slot: start,
+                    slots_per_day: length,
+                    days: 1,
+                }),
+            }
+        }
+        runs
     }
 
-    /// Adds each slot's count to the day it belongs to; days without leads stay 0.
-    fn tally(&self, created: &[(i64, u64)]) -> Vec<DayCount> {
+    /// Puts each run's per-day counts on its dates; days without leads stay 0.
+    fn tally(&self, per_run: &[(usize, Vec<(i64, u64)>)]) -> Vec<DayCount> {
         let mut counts = vec![0; self.dates.len()];
-        for &(slot, n) in created {
-            let after = self.starts.partition_point(|&start| start <= slot);
-            if let Some(count) = after.checked_sub(1).and_then(|day| counts.get_mut(day)) {
-                *count += n;
+        for (first_day, days) in per_run {
+            for &(offset, n) in days {
+                let day = usize::try_from(offset).ok().map(|o| first_day + o);
+                if let Some(count) = day.and_then(|d| counts.get_mut(d)) {
+                    *count += n;
+                }
             }
         }
         self.dates
@@ -227,6 +254,16 @@ impl Window {
             .map(|(&date, count)| DayCount { date, count })
             .collect()
     }
+}
+
+/// Days in a row that are equally long (in slots).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    /// Index of the run's first day in the window.
+    first_day: usize,
+    first_slot: i64,
+    slots_per_day: i64,
+    days: i64,
 }
 
 /// The instant a local day starts: midnight, or the end of the gap when a DST change skips
@@ -310,8 +347,8 @@ mod tests {
         let amsterdam = Window::ending_today(now, &tz("Europe/Amsterdam"), 1).unwrap();
         assert_eq!(amsterdam.dates, vec![date(2026, 3, 11)]);
         assert_eq!(
-            amsterdam.slots(),
-            slot("2026-03-10T23:00:00Z")..slot("2026-03-11T23:00:00Z")
+            amsterdam.starts,
+            vec![slot("2026-03-10T23:00:00Z"), slot("2026-03-11T23:00:00Z")]
         );
     }
 
@@ -345,32 +382,59 @@ mod tests {
         assert_eq!(start, at("2026-09-06T04:00:00Z"));
     }
 
+    /// Around the spring DST change: 24-hour days, the 23-hour day, 24-hour days again.
     #[test]
-    fn slots_are_tallied_into_their_days_and_others_ignored() {
-        let window = Window::ending_today(at("2026-03-10T12:00:00Z"), &TimeZone::UTC, 2).unwrap();
-        let day1 = slot("2026-03-09T00:00:00Z");
-        let day2 = slot("2026-03-10T00:00:00Z");
-        let counts = window.tally(&[
-            (day1 - 1, 100),
-            (day1, 1),
-            (day2 - 1, 2),
-            (day2, 4),
-            (day2 + 95, 8),
-            (day2 + 96, 100),
-        ]);
+    fn a_window_splits_into_runs_of_equal_days() {
+        let window =
+            Window::ending_today(at("2026-04-01T12:00:00Z"), &tz("Europe/Amsterdam"), 7).unwrap();
+        assert_eq!(
+            window.runs(),
+            vec![
+                Run {
+                    first_day: 0,
+                    first_slot: slot("2026-03-25T23:00:00Z"),
+                    slots_per_day: 96,
+                    days: 3
+                },
+                Run {
+                    first_day: 3,
+                    first_slot: slot("2026-03-28T23:00:00Z"),
+                    slots_per_day: 92,
+                    days: 1
+                },
+                Run {
+                    first_day: 4,
+                    first_slot: slot("2026-03-29T22:00:00Z"),
+                    slots_per_day: 96,
+                    days: 3
+                },
+            ]
+        );
+        let utc = Window::ending_today(at("2026-04-01T12:00:00Z"), &TimeZone::UTC, 365).unwrap();
+        assert_eq!(utc.runs().len(), 1);
+        assert_eq!(24 * 3_600_000 / SLOT_MS, 96);
+    }
+
+    #[test]
+    fn run_counts_land_on_their_dates() {
+        let window = Window::ending_today(at("2026-03-10T12:00:00Z"), &TimeZone::UTC, 3).unwrap();
+        let counts = window.tally(&[(0, vec![(0, 1), (2, 4)]), (2, vec![(1, 100)])]);
         assert_eq!(
             counts,
             vec![
                 DayCount {
+                    date: date(2026, 3, 8),
+                    count: 1
+                },
+                DayCount {
                     date: date(2026, 3, 9),
-                    count: 3
+                    count: 0
                 },
                 DayCount {
                     date: date(2026, 3, 10),
-                    count: 12
+                    count: 4
                 },
             ]
         );
-        assert_eq!(day2 - day1, 24 * 3_600_000 / SLOT_MS);
     }
 }

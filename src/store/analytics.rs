@@ -3,8 +3,6 @@
 //! Nothing here reads `leads` or `conversations`: every query touches at most a tenant's
 //! counter rows (≤ 180 lead cells, one conversation row, ≤ 96 creation slots a day).
 
-use std::ops::Range;
-
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::model::{LeadSource, LeadStatus, TenantId};
@@ -58,30 +56,37 @@ pub fn conversation_totals(conn: &Connection, tenant: &TenantId) -> Result<(u64,
     Ok(totals.unwrap_or((0, 0)))
 }
 
-/// Leads created per slot for the slots in `slots`, in slot order; empty slots are absent.
-pub fn creations(
+/// Leads created in each of `periods` consecutive periods of `period_slots` slots starting
+/// at `first_slot`, as (period index, count); empty periods are absent. SQLite sums the slots
+/// itself, so a year of quarter hours comes back as at most 366 rows.
+pub fn creations_per_period(
     conn: &Connection,
     tenant: &TenantId,
-    slots: Range<i64>,
+    first_slot: i64,
+    period_slots: i64,
+    periods: i64,
 ) -> Result<Vec<(i64, u64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT slot, n FROM lead_creations
-         WHERE tenant_id = ?1 AND slot >= ?2 AND slot < ?3 AND n > 0 ORDER BY slot",
+        "SELECT (slot - ?2) / ?3, sum(n) FROM lead_creations
+         WHERE tenant_id = ?1 AND slot >= ?2 AND slot < ?2 + ?3 * ?4
+         GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1",
     )?;
-    let rows = stmt.query_map(params![tenant.as_str(), slots.start, slots.end], |r| {
-        Ok((r.get(0)?, count(r, 1)?))
-    })?;
+    let rows = stmt.query_map(
+        params![tenant.as_str(), first_slot, period_slots, periods],
+        |r| Ok((r.get(0)?, count(r, 1)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The slot an instant (milliseconds since the epoch) falls in, as migration 004 computes it
+/// (SQLite's division truncates, so the two agree from 1970 on: no lead is older).
+pub fn slot_of(ms: i64) -> i64 {
+    ms.div_euclid(SLOT_MS)
 }
 
 /// A counter column; SQLite integers are signed, counters never go below zero.
 fn count(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(row.get::<_, i64>(index)?).unwrap_or(0))
-}
-
-/// The slot an instant (milliseconds since the epoch) falls in, as migration 004 computes it.
-pub fn slot_of(ms: i64) -> i64 {
-    ms.div_euclid(SLOT_MS)
 }
 
 fn corrupt(err: &Error) -> Error {
@@ -199,7 +204,16 @@ mod tests {
     fn counted(conn: &Connection, t: &TenantId) -> Counters {
         let mut cells = lead_counts(conn, t).unwrap();
         cells.sort_by_key(|c| (c.status.as_str(), c.source.as_str(), c.score_bucket));
-        let slots = creations(conn, t, i64::MIN..i64::MAX).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT slot, n FROM lead_creations WHERE tenant_id = ?1 AND n > 0 ORDER BY slot",
+            )
+            .unwrap();
+        let slots = stmt
+            .query_map([t.as_str()], |r| Ok((r.get(0)?, count(r, 1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
         (cells, slots, conversation_totals(conn, t).unwrap())
     }
 
@@ -271,6 +285,31 @@ mod tests {
         let total: u64 = lead_counts(&conn, &a).unwrap().iter().map(|c| c.n).sum();
         assert_eq!(total, 1);
         assert_exact(&conn, &tenant("b"));
+    }
+
+    #[test]
+    fn creations_are_summed_per_period_within_the_range_only() {
+        let mut conn = migrated(3);
+        super::super::migrate::run(&mut conn).unwrap();
+        add_tenant(&conn, "a");
+        add_tenant(&conn, "b");
+        let created = [
+            (3, "early"),
+            (4, "p0"),
+            (4, "p0b"),
+            (7, "p0c"),
+            (12, "p2"),
+            (16, "late"),
+        ];
+        for (slot, id) in created {
+            add_lead(&conn, "a", id, "new", "api", 0, slot * SLOT_MS + 7);
+        }
+        add_lead(&conn, "b", "other", "new", "api", 0, 7);
+        // Three periods of four slots: [4, 8), [8, 12), [12, 16).
+        assert_eq!(
+            creations_per_period(&conn, &tenant("a"), 4, 4, 3).unwrap(),
+            vec![(0, 3), (2, 1)]
+        );
     }
 
     #[test]
