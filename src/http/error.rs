@@ -153,6 +153,9 @@ pub async fn catch_all(err: poem::Error) -> Response {
             format!("invalid id in the path: {what}"),
         );
     }
+    if let Some(param) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        return respond(StatusCode::BAD_REQUEST, param_message(param));
+    }
     if err.is_from_response() {
         return err.into_response();
     }
@@ -178,6 +181,18 @@ fn payload_message(err: &poem::Error) -> String {
         None => reason,
     };
     format!("invalid JSON body: {}", reason.trim_end_matches('.'))
+}
+
+/// poem-openapi says "failed to parse \"integer_int64\": invalid digit found in string
+/// (occurred while parsing ...)"; name the parameter and keep only the why.
+fn param_message(param: &poem_openapi::error::ParseParamError) -> String {
+    let reason = param
+        .reason
+        .split(" (occurred while")
+        .next()
+        .unwrap_or_default();
+    let why = reason.rsplit_once("\": ").map_or(reason, |(_, why)| why);
+    format!("{}: invalid value ({why})", param.name)
 }
 
 /// A panic in a handler: a 500 with no internals; the server keeps serving.

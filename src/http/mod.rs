@@ -5,6 +5,7 @@
 //! unknown routes, wrong methods and panics, is therefore JSON with the right status.
 
 pub mod admin;
+pub mod analytics;
 pub mod assets;
 pub mod auth;
 pub mod body;
@@ -53,6 +54,8 @@ pub enum ApiTags {
     Meetings,
     /// Documents the agent answers from.
     KnowledgeBase,
+    /// Pipeline metrics: overview, funnel, daily activity, sources and scores.
+    Analytics,
     /// The tenant's agent, widget, qualification and availability settings.
     Settings,
     /// The event outbox that webhooks deliver from.
@@ -75,6 +78,7 @@ type Apis = (
     events::EventsApi,
     webhooks::WebhooksApi,
     health::HealthApi,
+    analytics::AnalyticsApi,
 );
 
 /// The OpenAPI service: the spec is generated from these types.

@@ -5,10 +5,11 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_foundation.sql"),
     include_str!("migrations/002_knowledge.sql"),
     include_str!("migrations/003_conversations.sql"),
+    include_str!("migrations/004_analytics.sql"),
     include_str!("migrations/005_webhooks.sql"),
 ];
 

@@ -5,6 +5,7 @@
 //! `synchronous=FULL` and only then is every caller answered. An acknowledged write therefore
 //! survives power loss, at a fraction of the cost of one fsync per request.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod conversations;
 pub mod documents;

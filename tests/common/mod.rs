@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
-use synaptiq::clock::{Clock, SystemClock};
+use synaptiq::clock::{Clock, ManualClock, SystemClock};
 use synaptiq::config::{Config, Secret};
 use synaptiq::domain::auth;
 use synaptiq::domain::model::{TenantId, Tier};
@@ -72,6 +72,13 @@ impl TestServer {
     pub async fn start_with_clock(clock: Arc<dyn Clock>, adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         Self::start_in_clocked(DataDir::Owned(dir), clock, adjust).await
+    }
+
+    /// Starts with a clock that reads `now` until the test moves it (`clock.advance(..)`).
+    pub async fn start_at_time(now: jiff::Timestamp) -> (Self, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(now));
+        let server = Self::start_with_clock(clock.clone(), |_| {}).await;
+        (server, clock)
     }
 
     async fn start_in(dir: DataDir, adjust: impl FnOnce(&mut Config)) -> Self {
