@@ -265,7 +265,20 @@ struct Reads {
     search: Measured<Vec<(&'static str, Outcome)>>,
     /// The same searches from `phases::UNDER_LOAD_CLIENTS` clients.
     search_under_load: Measured<Vec<(&'static str, Outcome)>>,
+    /// One outcome per path in `ANALYTICS`, in that order.
+    analytics: Measured<Vec<(&'static str, Outcome)>>,
 }
+
+/// Issue #6's analytics endpoints; the year of activity in a quarter-hour zone is the most
+/// counter rows one request reads.
+const ANALYTICS: [&str; 6] = [
+    "/api/analytics/overview",
+    "/api/analytics/funnel",
+    "/api/analytics/activity",
+    "/api/analytics/activity?days=365&tz=Asia%2FKathmandu",
+    "/api/analytics/sources",
+    "/api/analytics/scores",
+];
 
 async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpus) -> Result<Ours> {
     let http = client::http()?;
@@ -339,5 +352,15 @@ async fn measure_reads(api: &client::Api, pid: u32, ids: &[String], total: u64) 
         list: with_cpu(pid, phases::read_latency(api, list_path, total, clients)).await?,
         search: with_cpu(pid, search(clients)).await?,
         search_under_load: with_cpu(pid, search(phases::UNDER_LOAD_CLIENTS)).await?,
+        analytics: with_cpu(pid, async {
+            let mut outcomes = Vec::with_capacity(ANALYTICS.len());
+            for path in ANALYTICS {
+                let each = total / ANALYTICS.len() as u64;
+                let paths = vec![path.to_owned()];
+                outcomes.push((path, phases::read_latency(api, paths, each, clients).await?));
+            }
+            Ok(outcomes)
+        })
+        .await?,
     })
 }

@@ -231,6 +231,17 @@ fn read_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
         .target(15.0)
         .baseline(ms(&baseline, 0.99), "tantivy"),
         Row::new(
+            &format!("analytics p99, slowest endpoint ({n} clients)"),
+            reads
+                .analytics
+                .value
+                .iter()
+                .map(|(_, o)| ms(&o.latency, 0.99))
+                .fold(0.0, f64::max),
+            Unit::Ms,
+        )
+        .target(20.0),
+        Row::new(
             &format!("GET /api/leads?q= p99 under load ({under} clients)"),
             ms(&loaded, 0.99),
             Unit::Ms,
@@ -407,6 +418,21 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
             ours.memory_after_kb.peak
         ),
     ];
+    notes.push(format!(
+        "Analytics p50 / p99 by endpoint ({n} clients, {} leads): {}.",
+        budget.leads,
+        ours.reads
+            .analytics
+            .value
+            .iter()
+            .map(|(path, o)| format!(
+                "`{path}` {:.2} / {:.2} ms",
+                ms(&o.latency, 0.5),
+                ms(&o.latency, 0.99)
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     notes.extend(kb_notes(&ours.kb, base, corpus));
     notes.extend(ours.conversations.as_ref().map(conversation_note));
     notes.push(webhook_note(&ours.webhooks.value));
@@ -427,6 +453,7 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
             "GET /api/leads?q= under load",
             &ours.reads.search_under_load.cpu,
         ),
+        cpu_note("the analytics reads", &ours.reads.analytics.cpu),
         cpu_note("the knowledge-base build", &ours.kb.build.cpu),
         cpu_note("KB search", &ours.kb.search.cpu),
         cpu_note("the PDF upload (idle)", &ours.kb.pdf.cpu),
