@@ -101,8 +101,8 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .at("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/admin", assets::admin())
-        .at("/widget.js", poem::get(widget::loader))
-        .at("/widget/:file", poem::get(widget::panel))
+        .at("/widget.js", poem::get(widget::serve_loader))
+        .at("/widget/:file", poem::get(widget::serve_panel))
         .nest("/", service);
     harden(routes)
         .with(auth::Authenticate)

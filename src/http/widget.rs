@@ -212,14 +212,14 @@ fn brotli(data: &[u8]) -> Vec<u8> {
 
 /// `GET /widget.js`.
 #[handler]
-pub fn loader(req: &Request) -> Response {
+pub fn serve_loader(req: &Request) -> Response {
     widget().loader.respond(req, LOADER_CACHE)
 }
 
 /// `GET /widget/panel.{hash}.js`: only the current hash; an old one is gone (404), and the
 /// loader that named it expires within five minutes.
 #[handler]
-pub fn panel(req: &Request, Path(file): Path<String>) -> Response {
+pub fn serve_panel(req: &Request, Path(file): Path<String>) -> Response {
     let w = widget();
     if w.panel_path.strip_prefix("/widget/") == Some(file.as_str()) {
         w.panel.respond(req, PANEL_CACHE)
