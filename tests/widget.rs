@@ -411,7 +411,8 @@ async fn destroy_removes_every_node_listener_timer_and_global() {
     else {
         return;
     };
-    let globals = "Object.getOwnPropertyNames(window).filter(k => !__keys.includes(k) && !k.startsWith('__'))";
+    // New window properties, less the test's own (`__*`) and chromedriver's (`ret_nodes`, `cdc_*`).
+    let globals = "Object.getOwnPropertyNames(window).filter(k => !__keys.includes(k) && !k.startsWith('__') && k !== 'ret_nodes' && !k.startsWith('cdc_'))";
     assert_eq!(
         b.js(&format!("return {globals};")).await,
         json!(["SynaptiqWidget"])
@@ -508,6 +509,8 @@ async fn a_phone_sized_viewport_gets_a_full_screen_panel() {
     };
     b.js("SynaptiqWidget.open();").await;
     b.wait_for(PANEL_OPEN).await;
+    // Measured once the opening slide has ended.
+    b.wait_for("r.querySelector('.panel').getAnimations().length === 0").await;
     let fit = b
         .js("const x = r.querySelector('.panel').getBoundingClientRect();
              return {left: x.left, top: x.top, fullWidth: x.width === innerWidth, fullHeight: x.height === innerHeight,

@@ -95,10 +95,13 @@ impl Browser {
             &format!("--user-data-dir={}", profile.path().display()),
             &format!("--window-size={width},{height}"),
         ];
-        let caps = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": args},
-        });
+        let mut options = json!({"binary": chromium, "args": args});
+        if width < 500 {
+            // Headless windows do not get narrower than ~500 px: emulate the phone instead.
+            options["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+        }
+        let caps = json!({"browserName": "chrome", "goog:chromeOptions": options});
         let Value::Object(caps) = caps else {
             unreachable!()
         };
