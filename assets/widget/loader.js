@@ -51,7 +51,7 @@
     ':host{all:initial!important;display:block!important;position:fixed!important;' +
     'bottom:0!important;right:0!important;width:0!important;height:0!important;' +
     'visibility:visible!important;opacity:1!important;z-index:2147483000!important;' +
-    'font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
+    'font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif!important}' +
     '.launcher{position:fixed;bottom:20px;right:20px;width:56px;height:56px;border:0;' +
     'border-radius:50%;cursor:pointer;display:grid;place-items:center;color:#fff;' +
     'background:var(--sq-accent,var(--sq-tenant-accent,#4f46e5));' +

@@ -59,6 +59,8 @@ function createPanel(ctx) {
 
   function offer(text) {
     showQuickReplies(v, offeredSlots(text), function (slot) { send(slot.choice, slot.label); });
+    // The chips take room from the log: keep its newest line in view.
+    scrollDown(v);
   }
 
   // The error line and what its Retry button does; null clears both.
