@@ -4,6 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,9 +40,15 @@ pub fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
             )
         }
         _ => {
-            eprintln!(
-                "!!!!! WIDGET BROWSER TEST {test} DID NOT RUN: chromium/chromedriver not found (apt-get install chromium chromium-driver) !!!!!"
-            );
+            // One line for the whole run, not one per test, written past the test harness's
+            // output capture (which hides eprintln! of passing tests).
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "!!!!! THE WIDGET BROWSER TESTS DID NOT RUN: chromium/chromedriver not found (apt-get install chromium chromium-driver) !!!!!"
+                );
+            });
             None
         }
     }
