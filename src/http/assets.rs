@@ -1,4 +1,5 @@
-//! Static files embedded in the binary (assets/).
+//! Static files embedded in the binary (assets/). The widget's scripts are served by
+//! `widget.rs`: put together, compressed and content-hashed once, on first use.
 
 use poem::endpoint::EmbeddedFilesEndpoint;
 use rust_embed::RustEmbed;

@@ -72,6 +72,14 @@ fn limit(req: &Request) -> Option<Response> {
 
 fn allow(response: &mut Response, origin: Option<&HeaderValue>) {
     let headers = response.headers_mut();
+    // The widget reads Retry-After from a 429 to say when it retries; a cross-origin fetch
+    // only sees headers that are exposed.
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(
+            "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset",
+        ),
+    );
     match origin {
         Some(origin) => {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());

@@ -21,6 +21,7 @@ pub mod meetings;
 pub mod rate_limit;
 pub mod settings;
 pub mod webhooks;
+pub mod widget;
 
 use std::sync::Arc;
 
@@ -104,6 +105,8 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .at("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/admin", assets::admin())
+        .at("/widget.js", poem::get(widget::serve_loader))
+        .at("/widget/:file", poem::get(widget::serve_panel))
         .nest("/", service);
     harden(routes)
         .with(auth::Authenticate)
