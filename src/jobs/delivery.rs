@@ -21,11 +21,12 @@ use crate::store::webhooks::Due;
 const CONCURRENCY: usize = 64;
 /// How much of a receiver's answer the attempt log keeps.
 const LOGGED_BODY_BYTES: usize = 4096;
-/// The longest sleep with nothing due; commits and finished attempts wake the worker sooner.
+/// The longest sleep with nothing due; new deliveries and finished attempts wake the worker
+/// sooner.
 const IDLE: Duration = Duration::from_secs(60);
 
 pub async fn run(app: App, mut stopped: watch::Receiver<bool>) {
-    let mut commits = app.store.commits();
+    let mut queued = app.store.delivery_changes();
     let mut attempts: JoinSet<()> = JoinSet::new();
     let mut in_flight: HashMap<Id, String> = HashMap::new();
     loop {
@@ -39,7 +40,7 @@ pub async fn run(app: App, mut stopped: watch::Receiver<bool>) {
         tokio::select! {
             // Attempts cut short here are sent again after the restart.
             _ = stopped.changed() => return,
-            _ = commits.changed() => {}
+            _ = queued.changed() => {}
             Some(done) = attempts.join_next_with_id(), if !attempts.is_empty() => {
                 let id = match done {
                     Ok((id, ())) => id,

@@ -20,6 +20,8 @@ pub mod tenants;
 pub mod webhooks;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -92,8 +94,9 @@ pub struct Store {
     readers: r2d2::Pool<SqliteConnectionManager>,
     jobs: crossbeam_channel::Sender<Message>,
     writer: std::sync::Arc<WriterHandle>,
-    /// Counts durable commits, so background work (webhook delivery) wakes on new data.
-    commits: watch::Receiver<u64>,
+    /// Counts durable commits that queued or rescheduled webhook deliveries, so the delivery
+    /// worker wakes for new work and not for every commit.
+    deliveries: watch::Receiver<u64>,
 }
 
 struct WriterHandle {
@@ -113,23 +116,24 @@ impl Store {
             .connection_timeout(BUSY_TIMEOUT)
             .build(manager)?;
         let (jobs, queue) = crossbeam_channel::unbounded::<Message>();
-        let (committed, commits) = watch::channel(0u64);
+        let (queued, deliveries) = watch::channel(0u64);
+        let touched = watch_deliveries(&conn)?;
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(&conn, &queue, &committed))?;
+            .spawn(move || write_loop(&conn, &queue, &touched, &queued))?;
         Ok(Self {
             readers,
             jobs,
-            commits,
+            deliveries,
             writer: std::sync::Arc::new(WriterHandle {
                 thread: std::sync::Mutex::new(Some(thread)),
             }),
         })
     }
 
-    /// Changes after every durable commit of the writer.
-    pub fn commits(&self) -> watch::Receiver<u64> {
-        self.commits.clone()
+    /// Changes after every durable commit that inserted or updated a webhook delivery.
+    pub fn delivery_changes(&self) -> watch::Receiver<u64> {
+        self.deliveries.clone()
     }
 
     /// Runs `f` on a pooled read connection, off the async runtime.
@@ -211,10 +215,24 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The writer thread: take what is queued, run each job in a savepoint, commit once, answer.
+/// Raised by SQLite on the writer connection whenever a row of `webhook_deliveries` is
+/// inserted or updated; the writer lowers it at each commit.
+fn watch_deliveries(conn: &Connection) -> Result<Arc<AtomicBool>> {
+    let touched = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&touched);
+    conn.update_hook(Some(move |action, _: &str, table: &str, _| {
+        if table == "webhook_deliveries" && action != rusqlite::hooks::Action::SQLITE_DELETE {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }))?;
+    Ok(touched)
+}
+
 fn write_loop(
     conn: &Connection,
     queue: &crossbeam_channel::Receiver<Message>,
-    committed: &watch::Sender<u64>,
+    touched: &AtomicBool,
+    queued: &watch::Sender<u64>,
 ) {
     let mut closing = false;
     while !closing {
@@ -230,8 +248,9 @@ fn write_loop(
                 next = queue.try_recv().ok();
             }
         }
-        if !batch.is_empty() && run_batch(conn, batch) {
-            committed.send_modify(|n| *n = n.wrapping_add(1));
+        // A rolled-back batch may leave the flag up: the worker then looks once for nothing.
+        if !batch.is_empty() && run_batch(conn, batch) && touched.swap(false, Ordering::Relaxed) {
+            queued.send_modify(|n| *n = n.wrapping_add(1));
         }
     }
     if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
