@@ -85,7 +85,7 @@ pub async fn create(app: &App, tenant: &TenantId, input: NewWebhook) -> Result<W
     };
     let stored = webhook.clone();
     app.store
-        .write(move |conn| store::webhooks::insert(conn, &stored))
+        .write(move |conn| store::webhooks::save(conn, &stored))
         .await?;
     Ok(webhook)
 }
@@ -153,7 +153,7 @@ pub async fn update(
                 _ => {}
             }
             w.updated_at = now;
-            store::webhooks::update(conn, &w)?;
+            store::webhooks::save(conn, &w)?;
             Ok(w)
         })
         .await
@@ -182,7 +182,7 @@ pub async fn rotate_secret(app: &App, tenant: &TenantId, id: &str) -> Result<Web
             let old = std::mem::replace(&mut w.secret, signing::new_secret());
             w.previous_secret = Some((old, expires));
             w.updated_at = now;
-            store::webhooks::update(conn, &w)?;
+            store::webhooks::save(conn, &w)?;
             Ok(w)
         })
         .await
@@ -421,7 +421,7 @@ fn track_health(
 ) -> Result<()> {
     if outcome.succeeded() {
         if webhook.failing_since.take().is_some() {
-            store::webhooks::update(conn, webhook)?;
+            store::webhooks::save(conn, webhook)?;
         }
         return Ok(());
     }
@@ -442,7 +442,7 @@ fn track_health(
         _ => false,
     };
     if started || disabled {
-        store::webhooks::update(conn, webhook)?;
+        store::webhooks::save(conn, webhook)?;
     }
     Ok(())
 }
@@ -680,7 +680,7 @@ mod tests {
             created_at: t0,
             updated_at: t0,
         };
-        store::webhooks::insert(&conn, &webhook).unwrap();
+        store::webhooks::save(&conn, &webhook).unwrap();
         let event = new_event(&tenant, "lead.created", &json!({}), t0);
         store::events::insert(&conn, &event).unwrap();
         enqueue(&conn, &event).unwrap();

@@ -21,12 +21,20 @@ pub struct Due {
     pub body: String,
 }
 
-pub fn insert(conn: &Connection, w: &Webhook) -> Result<()> {
+/// Inserts the webhook, or updates every field of an existing one (its tenant never changes).
+pub fn save(conn: &Connection, w: &Webhook) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO webhooks (id, tenant_id, url, events, description, enabled, disabled_reason,
            secret, previous_secret, previous_secret_expires_at, failing_since, created_at,
            updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (id) DO UPDATE SET url = excluded.url, events = excluded.events,
+           description = excluded.description, enabled = excluded.enabled,
+           disabled_reason = excluded.disabled_reason, secret = excluded.secret,
+           previous_secret = excluded.previous_secret,
+           previous_secret_expires_at = excluded.previous_secret_expires_at,
+           failing_since = excluded.failing_since, updated_at = excluded.updated_at
+         WHERE tenant_id = excluded.tenant_id",
     )?
     .execute(params![
         w.id,
@@ -41,30 +49,6 @@ pub fn insert(conn: &Connection, w: &Webhook) -> Result<()> {
         w.previous_secret.as_ref().map(|(_, t)| t.as_millisecond()),
         w.failing_since.map(jiff::Timestamp::as_millisecond),
         w.created_at.as_millisecond(),
-        w.updated_at.as_millisecond(),
-    ])?;
-    Ok(())
-}
-
-pub fn update(conn: &Connection, w: &Webhook) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE webhooks SET url = ?3, events = ?4, description = ?5, enabled = ?6,
-           disabled_reason = ?7, secret = ?8, previous_secret = ?9,
-           previous_secret_expires_at = ?10, failing_since = ?11, updated_at = ?12
-         WHERE tenant_id = ?1 AND id = ?2",
-    )?
-    .execute(params![
-        w.tenant.as_str(),
-        w.id,
-        w.url,
-        serde_json::to_string(&w.events)?,
-        w.description,
-        w.enabled,
-        w.disabled_reason,
-        w.secret,
-        w.previous_secret.as_ref().map(|(s, _)| s),
-        w.previous_secret.as_ref().map(|(_, t)| t.as_millisecond()),
-        w.failing_since.map(jiff::Timestamp::as_millisecond),
         w.updated_at.as_millisecond(),
     ])?;
     Ok(())
