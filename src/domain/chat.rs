@@ -18,6 +18,7 @@ use crate::agent::{AgentState, ContactState};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::scheduling::{self, Slot};
+use crate::search;
 use crate::store;
 use crate::store::search_changes::Kind;
 
@@ -124,7 +125,7 @@ pub async fn finish(app: &App, started: Started) -> Result<ChatOutput> {
         .store
         .write(move |conn| apply(conn, opened, reply, &availability, now))
         .await?;
-    if applied.lead_changed {
+    if applied.reindex {
         app.leads_index.notify();
     }
     Ok(applied.output)
@@ -303,7 +304,8 @@ async fn free_slots(
 
 struct Applied {
     output: ChatOutput,
-    lead_changed: bool,
+    /// The lead changed in what its search index holds.
+    reindex: bool,
 }
 
 /// Applies the agent's decisions and stores its reply, all in one transaction.
@@ -387,8 +389,11 @@ fn apply(
         });
     }
     store::conversations::update(conn, &conversation)?;
-    let lead_changed = lead != lead_before;
-    if let Some(l) = lead.as_ref().filter(|_| lead_changed) {
+    let reindex = match (&lead, &lead_before) {
+        (Some(after), Some(before)) => search::leads::indexed_differently(before, after),
+        (after, _) => after.is_some(),
+    };
+    if let Some(l) = lead.as_ref().filter(|_| reindex) {
         store::search_changes::record(conn, Kind::Lead, &tenant, &l.id)?;
     }
     Ok(Applied {
@@ -398,7 +403,7 @@ fn apply(
             lead,
             events: widget,
         },
-        lead_changed,
+        reindex,
     })
 }
 

@@ -8,6 +8,7 @@ use super::model::{Conversation, Lead, LeadSource, LeadStatus, Meeting, Message,
 use super::pagination::{self, Cursor};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::search;
 use crate::search::leads::MAX_RESULTS;
 use crate::store;
 use crate::store::search_changes::Kind;
@@ -129,6 +130,9 @@ pub async fn update(
             events::record(conn, &tenant, "lead.updated", &lead, now)?;
             if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
                 events::record(conn, &tenant, "lead.qualified", &lead, now)?;
+            }
+            if !search::leads::indexed_differently(&before, &lead) {
+                return Ok((lead, None));
             }
             let seq = store::search_changes::record(conn, Kind::Lead, &tenant, &lead.id)?;
             Ok((lead, Some(seq)))

@@ -247,6 +247,18 @@ fn prefixes(lead: &Lead) -> std::collections::BTreeSet<String> {
     out
 }
 
+/// Whether the index holds anything different for these two versions of a lead: a change to
+/// only what is not indexed (score, phone, qualification, metadata) needs no re-indexing.
+pub fn indexed_differently(before: &Lead, after: &Lead) -> bool {
+    before.id != after.id
+        || before.tenant != after.tenant
+        || before.status != after.status
+        || before.name != after.name
+        || before.email != after.email
+        || before.company != after.company
+        || before.created_at != after.created_at
+}
+
 fn document(fields: Fields, lead: &Lead) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, &lead.id);
@@ -268,9 +280,8 @@ fn document(fields: Fields, lead: &Lead) -> TantivyDocument {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_word_prefix_is_indexed() {
-        let lead = Lead {
+    fn lead() -> Lead {
+        Lead {
             id: "x".into(),
             tenant: TenantId::default_tenant(),
             name: "Jo Ng".into(),
@@ -284,9 +295,29 @@ mod tests {
             source: crate::domain::model::LeadSource::Api,
             created_at: jiff::Timestamp::UNIX_EPOCH,
             updated_at: jiff::Timestamp::UNIX_EPOCH,
-        };
-        let all: Vec<String> = prefixes(&lead).into_iter().collect();
+        }
+    }
+
+    #[test]
+    fn every_word_prefix_is_indexed() {
+        let all: Vec<String> = prefixes(&lead()).into_iter().collect();
         assert_eq!(all, vec!["i", "io", "j", "jo", "n", "ng", "x"]);
+    }
+
+    #[test]
+    fn only_indexed_fields_call_for_reindexing() {
+        let before = lead();
+        let mut scored = before.clone();
+        scored.qualification_score = 80;
+        scored.phone = Some("+31 6 1234".into());
+        scored.updated_at = jiff::Timestamp::MAX;
+        assert!(!indexed_differently(&before, &scored));
+        let mut renamed = before.clone();
+        renamed.company = Some("Acme".into());
+        assert!(indexed_differently(&before, &renamed));
+        let mut qualified = before.clone();
+        qualified.status = LeadStatus::Qualified;
+        assert!(indexed_differently(&before, &qualified));
     }
 
     #[test]
