@@ -110,7 +110,11 @@ pub async fn finish(app: &App, started: Started) -> Result<ChatOutput> {
         now,
     } = started;
     let tenant = opened.conversation.tenant.clone();
-    let knowledge = knowledge_for(app, &tenant, &message).await;
+    let knowledge = if flow::consults_knowledge(&message) {
+        knowledge_for(app, &tenant, &message).await
+    } else {
+        Vec::new()
+    };
     let availability = opened.settings.scheduling_availability()?;
     let slots = free_slots(app, &tenant, &availability, now).await?;
     let reply = flow::respond(&Turn {

@@ -144,7 +144,7 @@ fn field_key(field: Field) -> &'static str {
 /// A visitor's question answered from the knowledge base, naming the source; or an honest
 /// "I don't know" with the offer of a person.
 fn answer_question(turn: &Turn<'_>, message: &str) -> Option<String> {
-    if !extract::is_question(message) || looks_like_slot_request(message) {
+    if !consults_knowledge(message) {
         return None;
     }
     Some(match turn.knowledge.first() {
@@ -154,6 +154,12 @@ fn answer_question(turn: &Turn<'_>, message: &str) -> Option<String> {
         }
         None => "I don't have an answer to that in my notes, but someone from the team can help — I can set up a call.".to_owned(),
     })
+}
+
+/// Whether the reply to `message` may quote the knowledge base: only a question that is not
+/// about booking is looked up, so other turns skip the search.
+pub fn consults_knowledge(message: &str) -> bool {
+    extract::is_question(message) && !looks_like_slot_request(message)
 }
 
 fn looks_like_slot_request(message: &str) -> bool {
