@@ -36,6 +36,8 @@ pub use rusqlite::Connection as Conn;
 /// Most writes queued behind one commit; bounds the latency a large batch adds.
 const MAX_BATCH: usize = 512;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often the WAL is copied into the database file, off the writer's thread.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// Pooled read connections; also bounds the blocking threads the runtime keeps.
 pub const READERS: u32 = 4;
 
@@ -101,6 +103,13 @@ pub struct Store {
 
 struct WriterHandle {
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+    checkpointer: std::sync::Mutex<Option<Checkpointer>>,
+}
+
+/// The thread that copies the WAL back into the database file, and the way to stop it.
+struct Checkpointer {
+    stop: crossbeam_channel::Sender<()>,
+    thread: JoinHandle<()>,
 }
 
 impl Store {
@@ -109,6 +118,10 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate::run(&mut conn)?;
+        // Checkpoints run on their own thread: inside a commit they held up every queued write
+        // for the time it takes to copy a thousand pages and fsync the database file.
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        let checkpointer = start_checkpointer(path)?;
         let manager = SqliteConnectionManager::file(path).with_init(|c| configure(c));
         let readers = r2d2::Pool::builder()
             .max_size(READERS)
@@ -127,6 +140,7 @@ impl Store {
             deliveries,
             writer: std::sync::Arc::new(WriterHandle {
                 thread: std::sync::Mutex::new(Some(thread)),
+                checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             }),
         })
     }
@@ -189,6 +203,16 @@ impl Store {
 
     /// Stops the writer after it has committed everything queued, and checkpoints the WAL.
     pub fn close(&self) {
+        let checkpointer = self
+            .writer
+            .checkpointer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(Checkpointer { stop, thread }) = checkpointer {
+            let _ = stop.send(());
+            let _ = thread.join();
+        }
         let _ = self.jobs.send(Message::Close);
         let handle = self
             .writer
@@ -215,6 +239,26 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA cache_size = -1024;
          PRAGMA temp_store = MEMORY;",
     )
+}
+
+/// Checkpoints the WAL every `CHECKPOINT_EVERY` on a connection of its own. PASSIVE never
+/// waits for the writer or readers: what it cannot copy now, it copies next time.
+fn start_checkpointer(path: &Path) -> Result<Checkpointer> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
+    let thread = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(CHECKPOINT_EVERY)
+            {
+                if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
+                    tracing::warn!(%err, "WAL checkpoint failed");
+                }
+            }
+        })?;
+    Ok(Checkpointer { stop, thread })
 }
 
 /// Raised by SQLite on the writer connection whenever a row of `webhook_deliveries` is
