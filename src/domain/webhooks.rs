@@ -387,6 +387,9 @@ fn advance(delivery: &mut Delivery, outcome: &Outcome, schedule: &[Duration], no
     delivery.last_status_code = outcome.attempt.status_code;
     delivery.last_error.clone_from(&outcome.attempt.error);
     delivery.updated_at = now;
+    if delivery.status != DeliveryStatus::Pending {
+        return; // dropped while the attempt was under way (its webhook was disabled)
+    }
     let step = delivery.step as usize;
     if outcome.succeeded() {
         delivery.status = DeliveryStatus::Delivered;
@@ -626,6 +629,21 @@ mod tests {
         assert_eq!(d.attempts, 3);
         assert_eq!(d.next_attempt_at, None);
         assert_eq!(d.last_status_code, Some(302));
+    }
+
+    #[test]
+    fn an_attempt_on_a_dropped_delivery_is_only_logged() {
+        let mut d = pending();
+        d.status = DeliveryStatus::Dropped;
+        d.next_attempt_at = None;
+        advance(
+            &mut d,
+            &outcome(Some(500)),
+            &[MINUTE],
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(d.status, DeliveryStatus::Dropped);
+        assert_eq!((d.attempts, d.step, d.next_attempt_at), (1, 0, None));
     }
 
     #[test]

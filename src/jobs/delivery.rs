@@ -22,15 +22,22 @@ const CONCURRENCY: usize = 64;
 /// How much of a receiver's answer the attempt log keeps.
 const LOGGED_BODY_BYTES: usize = 4096;
 /// The longest sleep with nothing due; new deliveries and finished attempts wake the worker
-/// sooner.
-const IDLE: Duration = Duration::from_secs(60);
+/// sooner. Deliveries queued by another process (a CLI command) wait at most this long.
+const IDLE: Duration = Duration::from_secs(1);
+/// How long a delivery whose attempt could not be recorded is held back: it is still due in
+/// the database, and resending it at once while writes fail would flood the receiver.
+const HOLD: Duration = Duration::from_secs(5);
 
 pub async fn run(app: App, mut stopped: watch::Receiver<bool>) {
     let mut queued = app.store.delivery_changes();
-    let mut attempts: JoinSet<()> = JoinSet::new();
-    let mut in_flight: HashMap<Id, String> = HashMap::new();
+    let mut worker = Worker {
+        app,
+        attempts: JoinSet::new(),
+        in_flight: HashMap::new(),
+        held: HashMap::new(),
+    };
     loop {
-        let wait = match dispatch(&app, &mut attempts, &mut in_flight).await {
+        let wait = match worker.dispatch().await {
             Ok(wait) => wait,
             Err(err) => {
                 tracing::warn!(%err, "could not read due webhook deliveries");
@@ -41,61 +48,86 @@ pub async fn run(app: App, mut stopped: watch::Receiver<bool>) {
             // Attempts cut short here are sent again after the restart.
             _ = stopped.changed() => return,
             _ = queued.changed() => {}
-            Some(done) = attempts.join_next_with_id(), if !attempts.is_empty() => {
-                let id = match done {
-                    Ok((id, ())) => id,
-                    Err(err) => err.id(),
-                };
-                in_flight.remove(&id);
+            Some(done) = worker.attempts.join_next_with_id(), if !worker.attempts.is_empty() => {
+                worker.finished(done);
             }
             () = tokio::time::sleep(wait) => {}
         }
     }
 }
 
-/// Starts an attempt for each due delivery not already under way, up to the concurrency
-/// bound; returns how long until the next one is due.
-async fn dispatch(
-    app: &App,
-    attempts: &mut JoinSet<()>,
-    in_flight: &mut HashMap<Id, String>,
-) -> Result<Duration> {
-    let free = CONCURRENCY.saturating_sub(in_flight.len());
-    if free == 0 {
-        return Ok(IDLE);
-    }
-    // Those under way are still pending in the database; read past them.
-    let (due, next) = webhooks::due(app, in_flight.len() + free).await?;
-    for due in due {
-        if in_flight.len() >= CONCURRENCY {
-            break;
+struct Worker {
+    app: App,
+    /// Each attempt answers whether its outcome was recorded.
+    attempts: JoinSet<bool>,
+    in_flight: HashMap<Id, String>,
+    /// Deliveries held back until the given time.
+    held: HashMap<String, Instant>,
+}
+
+impl Worker {
+    /// Starts an attempt for each due delivery not already under way or held back, up to the
+    /// concurrency bound; returns how long until the next one is due.
+    async fn dispatch(&mut self) -> Result<Duration> {
+        let free = CONCURRENCY.saturating_sub(self.in_flight.len());
+        if free == 0 {
+            return Ok(IDLE);
         }
-        if in_flight.values().any(|id| *id == due.delivery.id) {
-            continue;
-        }
-        let delivery_id = due.delivery.id.clone();
-        let app = app.clone();
-        let handle = attempts.spawn(async move {
-            if let Err(err) = deliver(&app, due).await {
-                tracing::warn!(%err, "could not record a webhook attempt");
+        let now = Instant::now();
+        self.held.retain(|_, until| *until > now);
+        // Those under way or held are still pending in the database; read past them.
+        let skip = self.in_flight.len() + self.held.len();
+        let (due, next) = webhooks::due(&self.app, skip + free).await?;
+        for due in due {
+            if self.in_flight.len() >= CONCURRENCY {
+                break;
             }
-        });
-        in_flight.insert(handle.id(), delivery_id);
+            let id = &due.delivery.id;
+            if self.held.contains_key(id) || self.in_flight.values().any(|d| d == id) {
+                continue;
+            }
+            let delivery_id = id.clone();
+            let app = self.app.clone();
+            let handle = self.attempts.spawn(async move {
+                deliver(&app, due)
+                    .await
+                    .inspect_err(|err| tracing::warn!(%err, "could not record a webhook attempt"))
+                    .is_ok()
+            });
+            self.in_flight.insert(handle.id(), delivery_id);
+        }
+        let now = self.app.clock.now();
+        Ok(next.map_or(IDLE, |at| {
+            at.duration_since(now)
+                .unsigned_abs()
+                .min(IDLE)
+                .max(Duration::from_millis(1))
+        }))
     }
-    let now = app.clock.now();
-    Ok(next.map_or(IDLE, |at| {
-        at.duration_since(now)
-            .unsigned_abs()
-            .min(IDLE)
-            .max(Duration::from_millis(1))
-    }))
+
+    fn finished(&mut self, done: std::result::Result<(Id, bool), tokio::task::JoinError>) {
+        let (id, recorded) = match done {
+            Ok((id, recorded)) => (id, recorded),
+            Err(err) => (err.id(), false),
+        };
+        if let Some(delivery) = self.in_flight.remove(&id)
+            && !recorded
+        {
+            self.held.insert(delivery, Instant::now() + HOLD);
+        }
+    }
 }
 
 /// One attempt, recorded with what follows from it.
 pub async fn deliver(app: &App, due: Due) -> Result<Delivery> {
     let outcome = attempt(app, &due).await;
     if let Some(error) = &outcome.attempt.error {
-        tracing::info!(delivery = %due.delivery.id, url = %due.webhook.url, %error, "webhook attempt failed");
+        // The host only: receivers' URLs often carry a token in the path or query.
+        let host = url::Url::parse(&due.webhook.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        tracing::info!(delivery = %due.delivery.id, webhook = %due.webhook.id, %host, %error, "webhook attempt failed");
     }
     webhooks::settle(app, due, outcome).await
 }

@@ -39,6 +39,8 @@ CREATE TABLE webhook_deliveries (
 ) STRICT;
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
+-- The log filtered by status (dropped deliveries to replay, pending ones to drop).
+CREATE INDEX webhook_deliveries_by_status ON webhook_deliveries (webhook_id, status, id);
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_id);
 
 -- Every attempt, with what the receiver answered (the body cut at 4 KiB).
