@@ -276,7 +276,7 @@ string_enum!(
 );
 
 /// An endpoint that receives the tenant's events, signed with its secret.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Webhook {
     pub id: String,
     pub tenant: TenantId,
@@ -292,6 +292,20 @@ pub struct Webhook {
     pub failing_since: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// Never prints the secrets, so a logged webhook cannot leak them.
+impl fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("id", &self.id)
+            .field("tenant", &self.tenant)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("enabled", &self.enabled)
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl Webhook {
