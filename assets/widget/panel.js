@@ -81,6 +81,8 @@ function createPanel(ctx) {
     ctx.store('outbox', text);
     var identity = ctx.store('identity');
     var extra = identity && !identity.sent ? identitySentence(identity.fields) : '';
+    // The server takes at most 4000 characters; the identity waits for a shorter message.
+    if (extra && text.length + extra.length + 2 > 4000) extra = '';
     var mine = bubble(v, 'user', label || text);
     if (v.input.value.trim() === text) v.input.value = '';
     v.typing.hidden = false;
