@@ -41,7 +41,7 @@ pub fn admin() -> impl Endpoint<Output = Response> {
 
 /// `/api/docs`: poem-openapi's Redoc page under our name, with a bar back to the admin UI
 /// and without the web-font request to Google (an appliance should not call out).
-pub fn docs(redoc_html: &str) -> impl Endpoint<Output = Response> {
+pub fn docs(redoc_html: &str) -> impl Endpoint<Output = Response> + use<> {
     let html = brand_docs(redoc_html);
     Route::new().at("/", make_sync(move |_| Html(html.clone()).into_response()))
 }
