@@ -136,7 +136,7 @@ function editForm(lead) {
     name: 'qualificationScore', id: 'lead-score-edit', type: 'number', min: 0, max: 100, value: String(lead.qualificationScore),
   });
   const save = h('button', { type: 'submit', class: 'primary', id: 'lead-save', text: 'Save' });
-  const form = h('form', { class: 'card form', id: 'lead-form' },
+  const form = h('form', { class: 'card form', id: 'lead-form', novalidate: true },
     h('h2', { text: 'Details' }),
     field('Name', input('name', lead.name)),
     field('Email', input('email', lead.email, 'email')),

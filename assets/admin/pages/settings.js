@@ -10,6 +10,7 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export async function render(main, params, ctx) {
   const { settings: s } = await get('/api/admin/settings');
   if (!ctx.current()) return;
+  let saved = s;
   const input = (id, value, type) => h('input', { id, type: type || 'text', value: value === undefined || value === null ? '' : String(value) });
 
   // Appearance
@@ -115,8 +116,17 @@ export async function render(main, params, ctx) {
         horizonDays: Number(horizon.value),
       },
     };
+    // Only what changed: an untouched field can never be the reason a save fails.
+    for (const key of Object.keys(body)) {
+      if (JSON.stringify(body[key]) === JSON.stringify(saved[key])) delete body[key];
+    }
+    if (!Object.keys(body).length) {
+      toast('Nothing changed', 'info');
+      return;
+    }
     const r = await attempt(() => patch('/api/admin/settings', body), save);
     if (!r) return;
+    saved = r.settings;
     toast('Settings saved', 'success');
     frame.src = previewUrl();
     await ctx.applyAccent(r.settings.accentColor);
