@@ -55,7 +55,10 @@ async fn the_admin_ui_is_served_with_a_strict_content_security_policy() {
     assert!(html.contains("/admin/app.js"));
     assert!(!html.contains(" style="), "no inline styles");
     for (at, _) in html.match_indices("<script") {
-        assert!(html[at..].split('>').next().unwrap().contains("src="), "no inline scripts");
+        assert!(
+            html[at..].split('>').next().unwrap().contains("src="),
+            "no inline scripts"
+        );
     }
 
     for file in ["app.js", "api.js", "ui.js", "pages/leads.js", "admin.css"] {
@@ -66,7 +69,11 @@ async fn the_admin_ui_is_served_with_a_strict_content_security_policy() {
             .unwrap();
         assert_eq!(response.status(), 200, "{file}");
         let kind = response.headers()["content-type"].to_str().unwrap();
-        let expected = if file.ends_with(".css") { "css" } else { "javascript" };
+        let expected = if file.ends_with(".css") {
+            "css"
+        } else {
+            "javascript"
+        };
         assert!(kind.contains(expected), "{file}: {kind}");
     }
     let missing = http
@@ -161,7 +168,8 @@ async fn visitor_qualifies(server: &TestServer) -> String {
         "around $5,000",
         "next quarter",
     ] {
-        let mut body = json!({"tenantId": "default", "visitorId": "visitor-jane", "message": message});
+        let mut body =
+            json!({"tenantId": "default", "visitorId": "visitor-jane", "message": message});
         if let Some(id) = &conversation {
             body["conversationId"] = id.as_str().into();
         }
@@ -248,7 +256,9 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     click(&b, "#login-form button[type=submit]").await;
     b.wait_for("!document.getElementById('login-error').hidden")
         .await;
-    let shown = b.js("return document.getElementById('login-error').textContent;").await;
+    let shown = b
+        .js("return document.getElementById('login-error').textContent;")
+        .await;
     let expected = server
         .anon()
         .post("/api/admin/auth", &json!({"token": "also-wrong"}))
@@ -270,12 +280,16 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
 
     // Its detail: the transcript and the score's reasons.
     click(&b, "#lead-results .lead-link").await;
-    b.wait_for("document.querySelector('#lead-reasons li')").await;
+    b.wait_for("document.querySelector('#lead-reasons li')")
+        .await;
     wait_text(&b, "#lead-reasons", "Company has 50 or more people").await;
     wait_text(&b, "#lead-reasons", "Described a concrete need").await;
     wait_text(&b, ".transcript", "about 120 people").await;
     wait_text(&b, ".transcript", "Jane").await;
-    assert_eq!(b.js(&format!("return {};", text_of("#lead-score"))).await, "80");
+    assert_eq!(
+        b.js(&format!("return {};", text_of("#lead-score"))).await,
+        "80"
+    );
     b.screenshot_in(SHOTS, "lead-detail-1280").await;
 
     // Edit its status; the API sees the change.
@@ -288,12 +302,23 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     // A failing action shows the server's error: an email that is not one.
     set_value(&b, "#lead-email", "not an email").await;
     click(&b, "#lead-save").await;
-    b.wait_for("document.querySelector('#toasts .toast.error')").await;
-    let error = b.js(&format!("return {};", text_of("#toasts .toast.error .toast-text"))).await;
+    b.wait_for("document.querySelector('#toasts .toast.error')")
+        .await;
+    let error = b
+        .js(&format!(
+            "return {};",
+            text_of("#toasts .toast.error .toast-text")
+        ))
+        .await;
     assert!(error.as_str().unwrap().contains("email"), "{error}");
 
     // Conversations: the list and the transcript viewer.
-    open(&b, "#/conversations", "#conversation-results .conversation-link").await;
+    open(
+        &b,
+        "#/conversations",
+        "#conversation-results .conversation-link",
+    )
+    .await;
     click(&b, "#conversation-results .conversation-link").await;
     wait_text(&b, ".transcript", "next quarter").await;
 
@@ -345,13 +370,22 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     click(&b, "#webhook-toggle").await;
     wait_text(&b, "#toasts", "Webhook disabled").await;
     let hooks = api.get("/api/admin/webhooks").await;
-    assert_eq!(hooks.body["webhooks"][0]["enabled"], false, "{}", hooks.text);
+    assert_eq!(
+        hooks.body["webhooks"][0]["enabled"], false,
+        "{}",
+        hooks.text
+    );
 
     // Settings: a new greeting shows in the real widget's preview and in /api/widget.
     open(&b, "#/settings", "#settings-form").await;
     let preview_greeting = "(() => { const f = document.querySelector('#widget-preview'); const d = f && f.contentDocument; const w = d && d.querySelector('synaptiq-widget'); const m = w && w.shadowRoot && w.shadowRoot.querySelector('.log .msg.assistant .text'); return m ? m.textContent : ''; })()";
     b.wait_for(preview_greeting).await;
-    set_value(&b, "#set-greeting", "Hello from the admin test! How can we help?").await;
+    set_value(
+        &b,
+        "#set-greeting",
+        "Hello from the admin test! How can we help?",
+    )
+    .await;
     click(&b, "#settings-save").await;
     wait_text(&b, "#toasts", "Settings saved").await;
     let widget = server.anon().get("/api/widget?tenant=default").await;
@@ -433,7 +467,11 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
 const PAGES: [(&str, &str, &str); 9] = [
     ("leads", "#/leads", "#lead-results table"),
     ("lead", "LEAD", "#lead-reasons"),
-    ("conversations", "#/conversations", "#conversation-results table"),
+    (
+        "conversations",
+        "#/conversations",
+        "#conversation-results table",
+    ),
     ("knowledge", "#/knowledge", "#kb-list table"),
     ("webhooks", "#/webhooks", "#webhook-list table"),
     ("analytics", "#/analytics", "#activity-chart rect"),
@@ -497,7 +535,9 @@ async fn every_page_renders_at_desktop_and_phone_widths() {
             };
             open(&b, &route, ready).await;
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let errors = b.js(&format!("return {};", text_of("#toasts .toast.error"))).await;
+            let errors = b
+                .js(&format!("return {};", text_of("#toasts .toast.error")))
+                .await;
             assert_eq!(errors, "", "{name} at {width}px shows an error");
             let overflow = b
                 .js("return document.documentElement.scrollWidth - window.innerWidth;")

@@ -48,8 +48,8 @@ function bars(data, id) {
 // Vertical columns (a time series or a histogram) with a few x labels and a max line.
 function columns(data, id, short) {
   const max = Math.max(1, ...data.map(([, v]) => v));
-  const width = 600;
-  const height = 180;
+  const width = 860;
+  const height = 200;
   const top = 14;
   const bottom = 24;
   const plot = height - top - bottom;
