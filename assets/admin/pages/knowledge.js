@@ -58,7 +58,7 @@ function uploader(done) {
         if (p >= 1) status.textContent = `Extracting and indexing ${picked.name}…`;
       });
       progress.value = 100;
-      status.textContent = `Added “${result.document.title}”: ${result.document.chunkCount} chunks indexed.`;
+      status.textContent = `Added “${result.document.title}”: ${result.document.chunkCount} chunk${result.document.chunkCount === 1 ? '' : 's'} indexed.`;
       title.value = '';
       await done();
     } catch (e) {
