@@ -82,8 +82,13 @@ async function route() {
   const { name, params } = parseHash();
   const page = ROUTES[name] || leads;
   document.querySelectorAll('.sidenav a').forEach((a) => {
-    if (a.dataset.route === name) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.route === name) {
+      a.setAttribute('aria-current', 'page');
+      // On phones the nav scrolls sideways: keep the current section in sight.
+      a.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    } else {
+      a.removeAttribute('aria-current');
+    }
   });
   const main = $('main');
   const mine = ++renderCount;
