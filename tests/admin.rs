@@ -367,6 +367,15 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     wait_text(&b, "#webhook-deliveries .delivery-body", "HTTP 200").await;
     wait_text(&b, "#webhook-deliveries .delivery-body", "received").await;
     b.screenshot_in(SHOTS, "webhook-1280").await;
+    click(&b, "#webhook-rotate").await;
+    click(&b, "dialog.confirm [data-answer=yes]").await;
+    b.wait_for("document.querySelector('#webhook-secret .secret-value')")
+        .await;
+    let rotated = b
+        .js("return document.querySelector('#webhook-secret .secret-value').value;")
+        .await;
+    assert!(rotated.as_str().unwrap().starts_with("whsec_"), "{rotated}");
+    assert_ne!(rotated, secret, "a new secret");
     click(&b, "#webhook-toggle").await;
     wait_text(&b, "#toasts", "Webhook disabled").await;
     let hooks = api.get("/api/admin/webhooks").await;
@@ -466,6 +475,20 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     wait_text(&b, "#lead-results", "Jane Smith").await;
     let listed = b.js(&format!("return {};", text_of("#lead-results"))).await;
     assert!(!listed.as_str().unwrap().contains("Bea Beta"), "{listed}");
+
+    // Delete a lead, after confirming; the API no longer has it.
+    let gus = api.get("/api/leads?q=Globex").await.body["leads"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    type_into(&b, "#lead-search", "Glob").await;
+    b.wait_for("document.querySelectorAll('#lead-results tbody tr').length === 1 && document.querySelector('#lead-results').innerText.includes('Gus Grant')").await;
+    click(&b, "#lead-results .lead-link").await;
+    click(&b, "#lead-delete").await;
+    click(&b, "dialog.confirm [data-answer=yes]").await;
+    wait_text(&b, "#toasts", "Lead deleted").await;
+    b.wait_for("location.hash === '#/leads'").await;
+    assert_eq!(api.get(&format!("/api/leads/{gus}")).await.status, 404);
 
     // Log out: the session is gone, also after a reload.
     click(&b, "#logout").await;
