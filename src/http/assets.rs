@@ -1,14 +1,91 @@
-//! Static files embedded in the binary (assets/). The widget's scripts are served by
-//! `widget.rs`: put together, compressed and content-hashed once, on first use.
+//! Static files embedded in the binary (assets/) and the branded API reference page. The
+//! widget's scripts are served by `widget.rs`: put together, compressed and content-hashed
+//! once, on first use.
 
-use poem::endpoint::EmbeddedFilesEndpoint;
+use poem::endpoint::{EmbeddedFilesEndpoint, make_sync};
+use poem::http::HeaderValue;
+use poem::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use poem::web::Html;
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
 #[folder = "assets/admin/"]
 pub struct AdminFiles;
 
-/// `/admin`: the admin UI's files.
-pub fn admin() -> EmbeddedFilesEndpoint<AdminFiles> {
-    EmbeddedFilesEndpoint::<AdminFiles>::new()
+/// The admin UI runs only our own files: no inline script or style, nothing from elsewhere,
+/// framed only by itself (the settings page frames the widget preview).
+const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; \
+     base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/// The widget preview hosts the real widget, which puts its stylesheet in `<style>`
+/// elements inside its shadow root (so it cannot be overridden by the customer's CSS).
+const PREVIEW_CSP: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     frame-ancestors 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/// `/admin`: the admin UI's files, with a Content-Security-Policy.
+pub fn admin() -> impl Endpoint<Output = Response> {
+    EmbeddedFilesEndpoint::<AdminFiles>::new().around(|files, req: Request| async move {
+        let preview = req.uri().path().ends_with("/preview.html");
+        let mut response = files.call(req).await?.into_response();
+        let headers = response.headers_mut();
+        let policy = if preview { PREVIEW_CSP } else { ADMIN_CSP };
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        Ok(response)
+    })
+}
+
+/// `/api/docs`: poem-openapi's Redoc page under our name, with a bar back to the admin UI
+/// and without the web-font request to Google (an appliance should not call out).
+pub fn docs(redoc_html: &str) -> impl Endpoint<Output = Response> + use<> {
+    let html = brand_docs(redoc_html);
+    Route::new().at("/", make_sync(move |_| Html(html.clone()).into_response()))
+}
+
+const DOCS_BAR: &str = r#"<header class="sq-bar"><a class="sq-brand" href="/admin/"><img src="/admin/logo.svg" alt="" width="24" height="24"> Synaptiq</a><span class="sq-title">API reference</span><a class="sq-back" href="/admin/">Back to admin</a></header>"#;
+
+const DOCS_STYLE: &str = "<style>.sq-bar{position:sticky;top:0;z-index:100;height:50px;\
+     display:flex;align-items:center;gap:16px;padding:0 20px;background:#fff;\
+     border-bottom:1px solid #e5e7eb;border-top:3px solid #4f46e5;box-sizing:border-box;\
+     font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}\
+     .sq-bar a{color:#4f46e5;text-decoration:none}.sq-brand{display:flex;align-items:center;\
+     gap:8px;font-weight:700;color:#111827!important}.sq-title{color:#6b7280}\
+     .sq-back{margin-left:auto}</style>";
+
+const FONTS_LINK: &str = r#"<link href="https://fonts.googleapis.com/css?family=Montserrat:300,400,700|Roboto:300,400,700" rel="stylesheet">"#;
+
+fn brand_docs(redoc_html: &str) -> String {
+    // Anchored on the template's own markup: the inlined Redoc script may hold any text.
+    redoc_html
+        .replacen(FONTS_LINK, "", 1)
+        .replacen(
+            "<title>Redoc</title>",
+            &format!(
+                "<title>Synaptiq API reference</title>\n<link rel=\"icon\" href=\"/admin/logo.svg\" type=\"image/svg+xml\">{DOCS_STYLE}"
+            ),
+            1,
+        )
+        .replacen(
+            "<div id=\"redoc-container\">",
+            &format!("{DOCS_BAR}\n<div id=\"redoc-container\">"),
+            1,
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_docs_page_carries_our_name_and_a_way_back() {
+        let html = brand_docs(&crate::http::api_service().redoc_html());
+        assert!(html.contains("<title>Synaptiq API reference</title>"));
+        assert!(html.contains("href=\"/admin/\""));
+        assert!(!html.contains(FONTS_LINK));
+        assert!(html.contains("Redoc.init"));
+    }
 }

@@ -97,7 +97,7 @@ pub fn spec_json() -> String {
 /// The whole HTTP surface, ready to serve.
 pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     let service = api_service();
-    let docs = service.redoc();
+    let docs = assets::docs(&service.redoc_html());
     let spec = service.spec_endpoint();
     let limiters = Arc::new(rate_limit::Limiters::new(&app.config.rate_limits));
     spawn_limiter_cleanup(&limiters);

@@ -192,7 +192,12 @@ impl Browser {
 
     /// Saves a PNG under the test output dir (`target/tmp/widget-screenshots/`).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("widget-screenshots");
+        self.screenshot_in("widget-screenshots", name).await
+    }
+
+    /// Saves a PNG under the test output dir (`target/tmp/{folder}/`).
+    pub async fn screenshot_in(&self, folder: &str, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(folder);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{name}.png"));
         let png = self.client.screenshot().await.unwrap();
