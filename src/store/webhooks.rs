@@ -100,11 +100,17 @@ pub fn subscribers(conn: &Connection, tenant: &TenantId, kind: &str) -> Result<V
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_delivery(conn: &Connection, d: &Delivery) -> Result<()> {
+/// Inserts the delivery, or updates where an existing one stands (what it carries never
+/// changes).
+pub fn save_delivery(conn: &Connection, d: &Delivery) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO webhook_deliveries (id, tenant_id, webhook_id, event_id, event, status,
            attempts, step, next_attempt_at, last_status_code, last_error, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+           step = excluded.step, next_attempt_at = excluded.next_attempt_at,
+           last_status_code = excluded.last_status_code, last_error = excluded.last_error,
+           updated_at = excluded.updated_at",
     )?
     .execute(params![
         d.id,
@@ -119,25 +125,6 @@ pub fn insert_delivery(conn: &Connection, d: &Delivery) -> Result<()> {
         d.last_status_code,
         d.last_error,
         d.created_at.as_millisecond(),
-        d.updated_at.as_millisecond(),
-    ])?;
-    Ok(())
-}
-
-pub fn update_delivery(conn: &Connection, d: &Delivery) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, step = ?4,
-           next_attempt_at = ?5, last_status_code = ?6, last_error = ?7, updated_at = ?8
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        d.id,
-        d.status.as_str(),
-        d.attempts,
-        d.step,
-        d.next_attempt_at.map(jiff::Timestamp::as_millisecond),
-        d.last_status_code,
-        d.last_error,
         d.updated_at.as_millisecond(),
     ])?;
     Ok(())

@@ -205,7 +205,7 @@ pub async fn test(app: &App, tenant: &TenantId, id: &str) -> Result<(Delivery, V
             store::events::insert(conn, &event)?;
             let mut delivery = new_delivery(&webhook.id, &event);
             delivery.next_attempt_at = Some(lease_end);
-            store::webhooks::insert_delivery(conn, &delivery)?;
+            store::webhooks::save_delivery(conn, &delivery)?;
             let body = event.payload.to_string();
             Ok(Due {
                 delivery,
@@ -294,7 +294,7 @@ pub async fn retry(app: &App, tenant: &TenantId, id: &str) -> Result<Delivery> {
             delivery.step = 0;
             delivery.next_attempt_at = Some(now);
             delivery.updated_at = now;
-            store::webhooks::update_delivery(conn, &delivery)?;
+            store::webhooks::save_delivery(conn, &delivery)?;
             Ok(delivery)
         })
         .await
@@ -335,7 +335,7 @@ pub async fn replay(
 /// enabled webhook subscribed to it.
 pub fn enqueue(conn: &Connection, event: &Event) -> Result<()> {
     for webhook_id in store::webhooks::subscribers(conn, &event.tenant, &event.kind)? {
-        store::webhooks::insert_delivery(conn, &new_delivery(&webhook_id, event))?;
+        store::webhooks::save_delivery(conn, &new_delivery(&webhook_id, event))?;
     }
     Ok(())
 }
@@ -374,7 +374,7 @@ pub async fn settle(app: &App, due: Due, outcome: Outcome) -> Result<Delivery> {
             store::webhooks::insert_attempt(conn, &delivery.id, &attempt)?;
             let schedule: &[Duration] = if delivery.event == PING { &[] } else { &delays };
             advance(&mut delivery, &outcome, schedule, now);
-            store::webhooks::update_delivery(conn, &delivery)?;
+            store::webhooks::save_delivery(conn, &delivery)?;
             track_health(conn, &mut webhook, &outcome, now)?;
             Ok(delivery)
         })
