@@ -75,6 +75,26 @@ impl Corpus {
     }
 }
 
+impl Corpus {
+    /// Writes the first copy of each uploaded file to `dir`; returns what was written.
+    pub fn write(&self, dir: &std::path::Path) -> Result<String> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let files = [
+            ("handbook.txt", self.text.first()),
+            ("handbook.docx", self.docx.first()),
+            ("handbook.pdf", self.pdf.first()),
+        ];
+        let mut written = Vec::new();
+        for (name, bytes) in files {
+            let Some(bytes) = bytes else { continue };
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            written.push(format!("{} ({} bytes)", path.display(), bytes.len()));
+        }
+        Ok(written.join("\n"))
+    }
+}
+
 /// One upload: the file's size, the time from sending it to its 201, and its chunks.
 pub struct Ingested {
     pub bytes: usize,

@@ -40,7 +40,7 @@ use crate::load::Outcome;
 use crate::phases::{Measured, Seqs, with_cpu};
 use crate::server::Launcher;
 
-const USAGE: &str = "usage: synaptiq-bench [--leads N] [--quick]";
+const USAGE: &str = "usage: synaptiq-bench [--leads N] [--quick] [--write-corpus DIR]";
 
 /// How long each phase runs: the full run, or a quick smoke run.
 struct Budget {
@@ -54,11 +54,14 @@ struct Budget {
     conversations: conversations::Durations,
     webhooks: webhooks::Sizes,
     quick: bool,
+    /// Only write the generated documents here (for profiling an upload by hand).
+    write_corpus: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Budget> {
     let mut leads = None;
     let mut quick = false;
+    let mut write_corpus = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -72,6 +75,13 @@ fn parse_args() -> Result<Budget> {
                     bail!("--leads must be at least 1");
                 }
                 leads = Some(n);
+            }
+            "--write-corpus" => {
+                write_corpus = Some(
+                    args.next()
+                        .context("--write-corpus needs a directory")?
+                        .into(),
+                );
             }
             "-h" | "--help" => bail!("{USAGE}"),
             other => bail!("unknown argument {other:?}\n{USAGE}"),
@@ -101,6 +111,7 @@ fn parse_args() -> Result<Budget> {
             backlog: if quick { 3_000 } else { 20_000 },
         },
         quick,
+        write_corpus,
     })
 }
 
@@ -131,9 +142,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(budget: &Budget) -> Result<String> {
-    let binary = tokio::task::block_in_place(server::build)?;
     eprintln!("bench: generating the knowledge-base documents…");
     let corpus = tokio::task::block_in_place(|| kb::Corpus::generate(&budget.kb))?;
+    if let Some(dir) = &budget.write_corpus {
+        return corpus.write(dir);
+    }
+    let binary = tokio::task::block_in_place(server::build)?;
     let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus))?;
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
     let launcher = Launcher {

@@ -8,6 +8,7 @@ use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Extracted, chunk};
+use crate::search::chunks::Indexed;
 use crate::store;
 use crate::store::search_changes::Kind;
 
@@ -75,24 +76,38 @@ async fn save(
     }
     let doc_type = upload.doc_type;
     let content = upload.content;
-    let prepared = tokio::task::spawn_blocking(move || prepare(title, doc_type, content))
-        .await
-        .map_err(Error::internal)??;
+    let is_new = id.is_none();
+    let id = id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let (index, tenant) = (app.chunks_index.clone(), tenant.clone());
+    let (id2, tenant2) = (id.clone(), tenant.clone());
+    // The index documents are built here too, so the indexer need not read them back.
+    let (prepared, indexed) = tokio::task::spawn_blocking(move || {
+        let prepared = prepare(title, doc_type, content)?;
+        let indexed = index.documents(prepared.chunks.iter().map(|c| Indexed {
+            tenant: &tenant2,
+            document_id: &id2,
+            title: &prepared.title,
+            position: c.position,
+            heading: &c.heading,
+            text: &c.text,
+        }));
+        Ok::<_, Error>((prepared, indexed))
+    })
+    .await
+    .map_err(Error::internal)??;
     let now = app.clock.now();
-    let tenant = tenant.clone();
     let (document, seq) = app
         .store
         .write(move |conn| {
-            let created_at = match &id {
-                Some(id) => {
-                    store::documents::get(conn, &tenant, id, false)?
-                        .ok_or(Error::NotFound("document"))?
-                        .created_at
-                }
-                None => now,
+            let created_at = if is_new {
+                now
+            } else {
+                store::documents::get(conn, &tenant, &id, false)?
+                    .ok_or(Error::NotFound("document"))?
+                    .created_at
             };
             let document = Document {
-                id: id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+                id,
                 tenant: tenant.clone(),
                 title: prepared.title,
                 doc_type: prepared.doc_type,
@@ -114,6 +129,7 @@ async fn save(
             Ok((document, seq))
         })
         .await?;
+    app.chunks_index.stage(seq, indexed);
     app.chunks_index.wait_for(seq).await?;
     Ok(document)
 }

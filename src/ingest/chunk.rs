@@ -2,6 +2,8 @@
 //! about 200–400 words with a small overlap, and — for FAQs — exactly one chunk per
 //! question and answer, so the agent can answer with the matching answer alone.
 
+use std::borrow::Cow;
+
 use super::Block;
 
 /// A chunk grows to about this many words before the next paragraph starts a new one.
@@ -173,24 +175,25 @@ impl Chunker {
 
     /// Packs paragraphs into chunks of about TARGET words, with overlap between them.
     fn prose(&mut self, path: &str, paragraphs: &mut Vec<&str>) {
-        let mut current: Vec<String> = Vec::new();
+        let mut current = String::new();
         let mut words = 0;
         for paragraph in paragraphs.drain(..) {
-            for piece in split_long(paragraph) {
-                let n = piece.split_whitespace().count();
+            for (piece, n) in split_long(paragraph) {
                 if words > 0 && (words >= TARGET_WORDS || words + n > MAX_WORDS) {
-                    let text = current.join("\n\n");
-                    let overlap = tail_words(&text, OVERLAP_WORDS);
-                    self.push(path.to_owned(), text, None);
+                    let overlap = tail_words(&current, OVERLAP_WORDS).to_owned();
                     words = overlap.split_whitespace().count();
-                    current = vec![overlap];
+                    let text = std::mem::replace(&mut current, overlap);
+                    self.push(path.to_owned(), text, None);
                 }
+                if !current.is_empty() {
+                    current.push_str("\n\n");
+                }
+                current.push_str(&piece);
                 words += n;
-                current.push(piece);
             }
         }
-        if words > 0 && current.iter().any(|p| !p.is_empty()) {
-            self.push(path.to_owned(), current.join("\n\n"), None);
+        if words > 0 {
+            self.push(path.to_owned(), current, None);
         }
     }
 }
@@ -224,10 +227,12 @@ fn qa_lines(paragraph: &str) -> Vec<Piece<'_>> {
         .collect()
 }
 
-/// A paragraph over MAX words is split between sentences (or, failing that, between words).
-fn split_long(paragraph: &str) -> Vec<String> {
-    if paragraph.split_whitespace().count() <= MAX_WORDS {
-        return vec![paragraph.to_owned()];
+/// The paragraph with its word count, or — over MAX words — its pieces split between
+/// sentences (or, failing that, between words), each with its count.
+fn split_long(paragraph: &str) -> Vec<(Cow<'_, str>, usize)> {
+    let words = paragraph.split_whitespace().count();
+    if words <= MAX_WORDS {
+        return vec![(Cow::Borrowed(paragraph), words)];
     }
     let mut pieces = Vec::new();
     let mut current: Vec<&str> = Vec::new();
@@ -235,19 +240,35 @@ fn split_long(paragraph: &str) -> Vec<String> {
         current.push(word);
         let sentence_end = word.ends_with(['.', '!', '?']);
         if (sentence_end && current.len() >= TARGET_WORDS) || current.len() >= MAX_WORDS {
-            pieces.push(current.join(" "));
+            pieces.push((Cow::Owned(current.join(" ")), current.len()));
             current.clear();
         }
     }
     if !current.is_empty() {
-        pieces.push(current.join(" "));
+        pieces.push((Cow::Owned(current.join(" ")), current.len()));
     }
     pieces
 }
 
-fn tail_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words[words.len().saturating_sub(n)..].join(" ")
+/// The last `n` words of `text`, as a slice of it (found from the end, without splitting
+/// the whole text).
+fn tail_words(text: &str, n: usize) -> &str {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in text.char_indices().rev() {
+        if !c.is_whitespace() {
+            in_word = true;
+            continue;
+        }
+        if in_word {
+            seen += 1;
+            if seen == n {
+                return &text[i + c.len_utf8()..];
+            }
+        }
+        in_word = false;
+    }
+    text.trim_start()
 }
 
 #[cfg(test)]
@@ -318,6 +339,13 @@ mod tests {
             1,
             "without the faq type it is prose"
         );
+    }
+
+    #[test]
+    fn tails_are_the_last_words() {
+        assert_eq!(tail_words("one two  three\n\nfour ", 2), "three\n\nfour ");
+        assert_eq!(tail_words("  one two", 5), "one two");
+        assert_eq!(tail_words("", 3), "");
     }
 
     #[test]

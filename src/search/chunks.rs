@@ -8,8 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
@@ -53,7 +52,7 @@ fn analyzer() -> TextAnalyzer {
         .filter(StopWordFilter::remove(
             STOP_WORDS.iter().map(|w| (*w).to_owned()),
         ))
-        .filter(Stemmer::new(Language::English))
+        .filter(super::stem::CachedStemmer)
         .build()
 }
 
@@ -61,6 +60,9 @@ pub struct Chunks;
 
 impl Source for Chunks {
     const KIND: Kind = Kind::Document;
+    /// A large upload is acknowledged only once indexed: two threads halve that wait, and
+    /// the writer (with its second term table) is closed again when uploads stop.
+    const INDEXING_THREADS: usize = 2;
     type Fields = Fields;
 
     fn schema() -> (Schema, Fields) {
@@ -99,7 +101,7 @@ impl Source for Chunks {
         id: &str,
     ) -> Result<()> {
         for chunk in documents::chunks_of(conn, tenant, id)? {
-            writer.add_document(document(fields, &chunk))?;
+            writer.add_document(stored(fields, &chunk))?;
         }
         Ok(())
     }
@@ -116,7 +118,7 @@ impl Source for Chunks {
     ) -> Result<u64> {
         let mut count = 0;
         documents::for_each_chunk(conn, |chunk| {
-            writer.add_document(document(fields, &chunk))?;
+            writer.add_document(stored(fields, &chunk))?;
             count += 1;
             added();
             Ok(())
@@ -125,15 +127,39 @@ impl Source for Chunks {
     }
 }
 
-fn document(fields: Fields, chunk: &StoredChunk) -> TantivyDocument {
+/// One chunk of a document, as the index holds it.
+pub struct Indexed<'a> {
+    pub tenant: &'a TenantId,
+    pub document_id: &'a str,
+    pub title: &'a str,
+    pub position: u32,
+    pub heading: &'a str,
+    pub text: &'a str,
+}
+
+fn document(fields: Fields, chunk: &Indexed<'_>) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.document, &chunk.document_id);
+    doc.add_text(fields.document, chunk.document_id);
     doc.add_text(fields.tenant, chunk.tenant.as_str());
     doc.add_u64(fields.position, u64::from(chunk.position));
-    doc.add_text(fields.title, &chunk.title);
-    doc.add_text(fields.heading, &chunk.heading);
-    doc.add_text(fields.body, &chunk.text);
+    doc.add_text(fields.title, chunk.title);
+    doc.add_text(fields.heading, chunk.heading);
+    doc.add_text(fields.body, chunk.text);
     doc
+}
+
+fn stored(fields: Fields, chunk: &StoredChunk) -> TantivyDocument {
+    document(
+        fields,
+        &Indexed {
+            tenant: &chunk.tenant,
+            document_id: &chunk.document_id,
+            title: &chunk.title,
+            position: chunk.position,
+            heading: &chunk.heading,
+            text: &chunk.text,
+        },
+    )
 }
 
 pub type ChunkSearch = LiveIndex<Chunks>;
@@ -147,6 +173,15 @@ pub struct Hit {
 }
 
 impl LiveIndex<Chunks> {
+    /// The index documents of one document's chunks, for `stage` once they are committed.
+    pub fn documents<'a>(
+        &self,
+        chunks: impl IntoIterator<Item = Indexed<'a>>,
+    ) -> Vec<TantivyDocument> {
+        let fields = self.fields();
+        chunks.into_iter().map(|c| document(fields, &c)).collect()
+    }
+
     /// The best `limit` chunks of the tenant for `q`, best first; empty when `q` has no terms.
     pub fn search(&self, tenant: &TenantId, q: &str, limit: usize) -> Result<Vec<Hit>> {
         let fields = self.fields();

@@ -7,6 +7,7 @@
 //! refresh interval and then reloads the reader. A change for the item `*` asks for a full
 //! rebuild (`synaptiq reindex`), so even that request travels through the log.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use tokio::sync::watch;
 
 use crate::domain::model::TenantId;
@@ -29,12 +30,12 @@ const CATCH_UP_BATCH: usize = 10_000;
 const POLL: Duration = Duration::from_secs(1);
 const WRITER_MEMORY: usize = 15_000_000;
 
-/// One indexing and one merge thread: the indexes are small next to the machine, and every
-/// extra thread keeps its own stack and allocator cache resident.
-fn writer_options() -> tantivy::indexer::IndexWriterOptions {
+/// `S::INDEXING_THREADS` indexing threads and one merge thread: every extra thread keeps
+/// its own stack, term table and allocator cache resident while the writer is open.
+fn writer_options<S: Source>() -> tantivy::indexer::IndexWriterOptions {
     tantivy::indexer::IndexWriterOptions::builder()
         .memory_budget_per_thread(WRITER_MEMORY)
-        .num_worker_threads(1)
+        .num_worker_threads(S::INDEXING_THREADS)
         .num_merge_threads(1)
         .build()
 }
@@ -49,6 +50,8 @@ pub const EVERYTHING: &str = "*";
 /// What an index holds and how to fill it from SQLite.
 pub trait Source: Send + Sync + 'static {
     const KIND: Kind;
+    /// Threads tokenizing and inverting documents while the writer is open.
+    const INDEXING_THREADS: usize;
     type Fields: Copy + Send + Sync + 'static;
 
     fn schema() -> (Schema, Self::Fields);
@@ -95,6 +98,9 @@ struct Inner<S: Source> {
     stop: AtomicBool,
     healthy: AtomicBool,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// Documents of committed changes, by change sequence, handed over by the writer of
+    /// the change so the indexer need not read them back from SQLite.
+    staged: Mutex<HashMap<u64, Vec<TantivyDocument>>>,
 }
 
 impl<S: Source> LiveIndex<S> {
@@ -107,7 +113,7 @@ impl<S: Source> LiveIndex<S> {
         if fresh {
             rebuild::<S>(
                 store,
-                &mut index.writer_with_options(writer_options())?,
+                &mut index.writer_with_options(writer_options::<S>())?,
                 fields,
             )?;
         }
@@ -128,6 +134,7 @@ impl<S: Source> LiveIndex<S> {
             stop: AtomicBool::new(false),
             healthy: AtomicBool::new(true),
             thread: Mutex::new(None),
+            staged: Mutex::new(HashMap::new()),
         });
         let worker = Indexer::<S> {
             inner: Arc::clone(&inner),
@@ -147,6 +154,16 @@ impl<S: Source> LiveIndex<S> {
     /// Tells the indexer a change is waiting; cheap, never blocks.
     pub fn notify(&self) {
         let _ = self.inner.wake.try_send(());
+    }
+
+    /// Hands over the documents the committed change `seq` left its item with, exactly as
+    /// `Source::add_item` would read them back; the indexer then uses these instead.
+    pub fn stage(&self, seq: u64, documents: Vec<TantivyDocument>) {
+        let mut staged = lock(&self.inner.staged);
+        // Already indexed (from SQLite): nothing to hand over, and nobody would clear it.
+        if seq > self.committed_seq() {
+            staged.insert(seq, documents);
+        }
     }
 
     /// Resolves once every change up to `seq` is searchable.
@@ -323,7 +340,11 @@ impl<S: Source> Indexer<S> {
                 return Ok(());
             };
             self.last_change = Instant::now();
-            let (fields, store) = (self.inner.fields, self.store.clone());
+            let (fields, store, inner) = (
+                self.inner.fields,
+                self.store.clone(),
+                Arc::clone(&self.inner),
+            );
             let writer = self.writer()?;
             let reached = if changes.iter().any(|c| c.item_id == EVERYTHING) {
                 rebuild::<S>(&store, writer, fields)?.max(last)
@@ -332,7 +353,16 @@ impl<S: Source> Indexer<S> {
                 store.read_blocking(|conn| {
                     for change in &changes {
                         shared.delete_term(S::item_term(fields, &change.item_id));
-                        S::add_item(conn, shared, fields, &change.tenant, &change.item_id)?;
+                        match lock(&inner.staged).remove(&change.seq) {
+                            Some(documents) => {
+                                for document in documents {
+                                    shared.add_document(document)?;
+                                }
+                            }
+                            None => {
+                                S::add_item(conn, shared, fields, &change.tenant, &change.item_id)?;
+                            }
+                        }
                     }
                     Ok(())
                 })?;
@@ -341,6 +371,8 @@ impl<S: Source> Indexer<S> {
             };
             self.inner.reader.reload()?;
             self.inner.committed.send_replace(reached);
+            // Staged by a writer that lost the race with this catch-up (or with a rebuild).
+            lock(&self.inner.staged).retain(|seq, _| *seq > reached);
             self.prune(reached);
             if changes.len() < CATCH_UP_BATCH {
                 return Ok(());
@@ -351,7 +383,11 @@ impl<S: Source> Indexer<S> {
     /// The writer, opened on demand.
     fn writer(&mut self) -> Result<&mut IndexWriter> {
         if self.writer.is_none() {
-            self.writer = Some(self.inner.index.writer_with_options(writer_options())?);
+            self.writer = Some(
+                self.inner
+                    .index
+                    .writer_with_options(writer_options::<S>())?,
+            );
             // Someone else (`synaptiq reindex`) may have committed while we held no writer.
             self.follow_other_writers()?;
         }
@@ -429,7 +465,7 @@ pub fn reindex<S: Source>(
     let (schema, fields) = S::schema();
     let (index, _) = open_or_create(dir, &schema)?;
     S::register_tokenizers(&index);
-    match index.writer_with_options::<tantivy::TantivyDocument>(writer_options()) {
+    match index.writer_with_options::<tantivy::TantivyDocument>(writer_options::<S>()) {
         Ok(mut writer) => {
             let total = store.read_blocking(|conn| S::count(conn))?;
             progress(Progress::Total(total));

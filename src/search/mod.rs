@@ -3,5 +3,6 @@
 pub mod chunks;
 pub mod index;
 pub mod leads;
+mod stem;
 
 pub use leads::LeadSearch;
