@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::Block;
+use super::text::words as words_in;
 
 /// A chunk grows to about this many words before the next paragraph starts a new one.
 const TARGET_WORDS: usize = 300;
@@ -181,7 +182,7 @@ impl Chunker {
             for (piece, n) in split_long(paragraph) {
                 if words > 0 && (words >= TARGET_WORDS || words + n > MAX_WORDS) {
                     let overlap = tail_words(&current, OVERLAP_WORDS).to_owned();
-                    words = overlap.split_whitespace().count();
+                    words = words_in(&overlap).count();
                     let text = std::mem::replace(&mut current, overlap);
                     self.push(path.to_owned(), text, None);
                 }
@@ -230,13 +231,13 @@ fn qa_lines(paragraph: &str) -> Vec<Piece<'_>> {
 /// The paragraph with its word count, or — over MAX words — its pieces split between
 /// sentences (or, failing that, between words), each with its count.
 fn split_long(paragraph: &str) -> Vec<(Cow<'_, str>, usize)> {
-    let words = paragraph.split_whitespace().count();
+    let words = words_in(paragraph).count();
     if words <= MAX_WORDS {
         return vec![(Cow::Borrowed(paragraph), words)];
     }
     let mut pieces = Vec::new();
     let mut current: Vec<&str> = Vec::new();
-    for word in paragraph.split_whitespace() {
+    for word in words_in(paragraph) {
         current.push(word);
         let sentence_end = word.ends_with(['.', '!', '?']);
         if (sentence_end && current.len() >= TARGET_WORDS) || current.len() >= MAX_WORDS {

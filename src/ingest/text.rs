@@ -64,7 +64,50 @@ fn flush(lines: &mut Vec<&str>, blocks: &mut Vec<Block>) {
 
 /// Collapses runs of whitespace into single spaces.
 pub fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The words of `text` exactly as `str::split_whitespace` finds them, several times faster
+/// on mostly-ASCII text: ASCII bytes are classified without decoding a `char`. Chunking and
+/// extraction walk every uploaded byte this way, so it showed in upload profiles.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < text.len() {
+            match char_at(text, at) {
+                (true, len) => at += len,
+                (false, _) => break,
+            }
+        }
+        let start = at;
+        while at < text.len() {
+            match char_at(text, at) {
+                (false, len) => at += len,
+                (true, _) => break,
+            }
+        }
+        (at > start).then(|| &text[start..at])
+    })
+}
+
+/// Whether the char starting at byte `at` (a char boundary) is whitespace, and its length.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        // char::is_whitespace on ASCII: tab, line feed, vertical tab, form feed, CR, space.
+        return (matches!(byte, b'\t'..=b'\r' | b' '), 1);
+    }
+    text[at..]
+        .chars()
+        .next()
+        .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
 }
 
 #[cfg(test)]
@@ -81,6 +124,39 @@ mod tests {
         assert_eq!(decode(&utf16).unwrap(), "hé");
         let latin1 = b"Caf\xE9 cr\xE8me \xE0 Z\xFCrich, prix sp\xE9cial pour les cr\xE8mes";
         assert!(decode(latin1).unwrap().contains("Café crème à Zürich"));
+    }
+
+    #[test]
+    fn words_are_split_whitespace() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " one  two\tthree\n\nfour\u{b}five\u{c}six\r\n",
+            "caf\u{e9}\u{a0}cr\u{e8}me\u{2003}\u{3000}\u{1f600} end\u{85}",
+            "\u{200b}zero-width is not whitespace\u{2028}",
+        ] {
+            assert_eq!(
+                words(text).collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+        assert_eq!(squash(" a \n\n b\u{a0}c "), "a b c");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_match_split_whitespace_on_any_text(
+            text in proptest::prelude::any::<String>(),
+            spaced in "[ \t\n\u{b}\u{85}\u{a0}\u{2002}\u{3000}a\u{e9}\u{1f600}]{0,40}",
+        ) {
+            for text in [&text, &spaced] {
+                let ours: Vec<&str> = words(text).collect();
+                let std: Vec<&str> = text.split_whitespace().collect();
+                proptest::prop_assert_eq!(ours, std);
+            }
+        }
     }
 
     #[test]
