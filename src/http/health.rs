@@ -9,7 +9,6 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
-use crate::agent;
 use crate::app::App;
 
 #[derive(Default)]
@@ -42,7 +41,7 @@ impl HealthApi {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             database: state(database.err()),
             search: state(search.err()),
-            llm: agent::status(&app.config.llm).await.as_str().to_owned(),
+            llm: app.agent.status().await.as_str().to_owned(),
         };
         if report.status == "ok" {
             HealthResponse::Ok(Json(report))
