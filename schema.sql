@@ -131,15 +131,14 @@ CREATE INDEX conversations_by_lead ON conversations (tenant_id, lead_id, id);
 CREATE INDEX conversations_by_visitor ON conversations (tenant_id, visitor_id, id);
 CREATE INDEX conversations_idle ON conversations (status, updated_at);
 
+-- `incomplete` (appended by migration 006): a reply cut off mid-stream, kept as far as it arrived.
 CREATE TABLE messages (
     id               TEXT PRIMARY KEY,
     conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     role             TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
     content          TEXT NOT NULL,
     created_at       INTEGER NOT NULL
-    -- added by migration 006: a reply cut off mid-stream, kept as far as it arrived
-    , incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1))
-) STRICT;
+    , incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1))) STRICT;
 CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
 
 CREATE TABLE meetings (

@@ -614,17 +614,26 @@ mod tests {
             &[("SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION", "25")],
         )
         .unwrap();
-        assert_eq!(c.llm.max_turns_per_conversation.map(NonZeroU32::get), Some(25));
+        assert_eq!(
+            c.llm.max_turns_per_conversation.map(NonZeroU32::get),
+            Some(25)
+        );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synaptiq.toml");
-        std::fs::write(&path, "llm_max_turns_per_conversation = 3\nllm_timeout = \"20s\"\n")
-            .unwrap();
+        std::fs::write(
+            &path,
+            "llm_max_turns_per_conversation = 3\nllm_timeout = \"20s\"\n",
+        )
+        .unwrap();
         let flags = Flags {
             config: Some(path),
             ..Flags::default()
         };
         let c = load(&flags, &[]).unwrap();
-        assert_eq!(c.llm.max_turns_per_conversation.map(NonZeroU32::get), Some(3));
+        assert_eq!(
+            c.llm.max_turns_per_conversation.map(NonZeroU32::get),
+            Some(3)
+        );
         assert_eq!(c.llm.timeout, Duration::from_secs(20));
     }
 }

@@ -277,7 +277,11 @@ impl Tools<'_> {
             ));
         }
         let name = details.name.as_deref().map(leads::valid_name).transpose()?;
-        let email = details.email.as_deref().map(leads::valid_email).transpose()?;
+        let email = details
+            .email
+            .as_deref()
+            .map(leads::valid_email)
+            .transpose()?;
         let phone = leads::optional_text("phone", details.phone, 50)?;
         let company = leads::optional_text("company", details.company, 200)?;
         for (slot, value) in [
@@ -410,9 +414,10 @@ impl Tools<'_> {
                 existing: None,
             });
         }
-        let starts_at: Timestamp = book.starts_at.trim().parse().map_err(|_| {
-            Error::invalid("starts_at", "must be a time like 2026-12-01T10:00:00Z")
-        })?;
+        let starts_at: Timestamp =
+            book.starts_at.trim().parse().map_err(|_| {
+                Error::invalid("starts_at", "must be a time like 2026-12-01T10:00:00Z")
+            })?;
         let slot = self.free_slot_at(starts_at).await?.ok_or_else(|| {
             Error::invalid(
                 "starts_at",

@@ -442,7 +442,11 @@ pub fn valid_email(email: &str) -> Result<String> {
 }
 
 /// Trims; an empty value means "none".
-pub fn optional_text(field: &'static str, value: Option<String>, max: usize) -> Result<Option<String>> {
+pub fn optional_text(
+    field: &'static str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>> {
     let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };

@@ -178,7 +178,7 @@ fn stream_turn(app: App, started: chat::Started) -> EventStream<BoxStream<'stati
             .chain(rest)
             .boxed(),
     )
-        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+    .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
 }
 
 /// `delta` events with the reply's words (unless they were streamed already), one event per

@@ -51,7 +51,9 @@ pub fn body(request: &Request<'_>) -> Value {
         .collect();
     let tools: Vec<Value> = SPECS
         .iter()
-        .map(|s| json!({"name": s.name, "description": s.description, "input_schema": s.parameters}))
+        .map(
+            |s| json!({"name": s.name, "description": s.description, "input_schema": s.parameters}),
+        )
         .collect();
     json!({
         "model": request.model,
@@ -220,7 +222,9 @@ impl Decoder {
         name: String,
     ) -> Result<(), String> {
         if index >= MAX_BLOCKS {
-            return Err(format!("the model sent more than {MAX_BLOCKS} content blocks"));
+            return Err(format!(
+                "the model sent more than {MAX_BLOCKS} content blocks"
+            ));
         }
         if self.calls.len() <= index {
             self.calls.resize(index + 1, None);

@@ -32,9 +32,11 @@ pub fn body(request: &Request<'_>) -> Value {
                 }
                 messages.push(message);
             }
-            Item::ToolResults(results) => messages.extend(results.iter().map(|r| {
-                json!({"role": "tool", "tool_call_id": r.id, "content": r.content})
-            })),
+            Item::ToolResults(results) => messages.extend(
+                results
+                    .iter()
+                    .map(|r| json!({"role": "tool", "tool_call_id": r.id, "content": r.content})),
+            ),
         }
     }
     let tools: Vec<Value> = SPECS

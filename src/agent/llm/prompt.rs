@@ -113,9 +113,19 @@ fn known(state: &AgentState, lead: Option<&Lead>) -> String {
     let mut lines = String::new();
     for (label, value) in [
         ("name", lead.map(|l| l.name.as_str()).or(c.name.as_deref())),
-        ("email", lead.map(|l| l.email.as_str()).or(c.email.as_deref())),
-        ("company", lead.and_then(|l| l.company.as_deref()).or(c.company.as_deref())),
-        ("phone", lead.and_then(|l| l.phone.as_deref()).or(c.phone.as_deref())),
+        (
+            "email",
+            lead.map(|l| l.email.as_str()).or(c.email.as_deref()),
+        ),
+        (
+            "company",
+            lead.and_then(|l| l.company.as_deref())
+                .or(c.company.as_deref()),
+        ),
+        (
+            "phone",
+            lead.and_then(|l| l.phone.as_deref()).or(c.phone.as_deref()),
+        ),
     ] {
         let _ = writeln!(lines, "- {label}: {}", value.unwrap_or("not given yet"));
     }
@@ -123,7 +133,12 @@ fn known(state: &AgentState, lead: Option<&Lead>) -> String {
         Some(l) => {
             let _ = writeln!(lines, "- lead status: {}", l.status.as_str());
             if let Some(q) = &l.qualification {
-                let _ = writeln!(lines, "- qualification: score {}, {}", q.score, q.reasons.join("; "));
+                let _ = writeln!(
+                    lines,
+                    "- qualification: score {}, {}",
+                    q.score,
+                    q.reasons.join("; ")
+                );
             }
         }
         None => lines.push_str("- no lead yet: it is created when an email is saved\n"),

@@ -177,18 +177,33 @@ mod tests {
         );
         let unknown = parse(UPDATE_LEAD, r#"{"lead_id": "x", "status": "booked"}"#).unwrap_err();
         assert!(unknown.contains("unknown field `lead_id`"), "{unknown}");
-        let mistyped = parse(QUALIFY_LEAD, r#"{"score": "high", "reasons": [], "status": "qualified"}"#)
-            .unwrap_err();
+        let mistyped = parse(
+            QUALIFY_LEAD,
+            r#"{"score": "high", "reasons": [], "status": "qualified"}"#,
+        )
+        .unwrap_err();
         assert!(mistyped.contains("invalid type"), "{mistyped}");
-        assert!(parse(BOOK_MEETING, r#"{"starts_at": "#).unwrap_err().contains("not valid JSON"));
-        assert!(parse("delete_lead", "{}").unwrap_err().contains("no tool named"));
+        assert!(
+            parse(BOOK_MEETING, r#"{"starts_at": "#)
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert!(
+            parse("delete_lead", "{}")
+                .unwrap_err()
+                .contains("no tool named")
+        );
     }
 
     #[test]
     fn every_schema_is_a_closed_object() {
         for spec in SPECS.iter() {
             assert_eq!(spec.parameters["type"], "object", "{}", spec.name);
-            assert_eq!(spec.parameters["additionalProperties"], false, "{}", spec.name);
+            assert_eq!(
+                spec.parameters["additionalProperties"], false,
+                "{}",
+                spec.name
+            );
         }
     }
 }
