@@ -417,7 +417,7 @@ enum Decoder {
 impl Decoder {
     fn new(provider: Provider) -> Self {
         match provider {
-            Provider::OpenAi => Self::OpenAi(openai::Decoder::default()),
+            Provider::OpenAi => Self::OpenAi(openai::Decoder),
             Provider::Anthropic => Self::Anthropic(anthropic::Decoder::default()),
         }
     }

@@ -108,8 +108,8 @@ struct ErrorBody {
     message: String,
 }
 
-/// Reads the chunks of one streamed response.
-#[derive(Debug, Default)]
+/// Reads the chunks of one streamed response (each chunk stands alone: no state).
+#[derive(Debug)]
 pub struct Decoder;
 
 impl Decoder {
