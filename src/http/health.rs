@@ -19,6 +19,8 @@ impl HealthApi {
     /// Check health
     ///
     /// Checks the database and the search index for real; 503 when either cannot be used.
+    /// `llm` never waits on a model: it is the outcome of the last real chat turn for a
+    /// minute after it, otherwise whether the provider's server accepts a connection.
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self, app: Data<&App>) -> HealthResponse {
         let database = app
@@ -70,7 +72,8 @@ pub struct Health {
     pub database: String,
     /// `ok` or `error`.
     pub search: String,
-    /// `builtin`, `ok`, `not_configured` or `unreachable`.
+    /// `builtin`, `ok`, `not_configured` (a provider is selected without its key) or
+    /// `unreachable` (the last turn failed, or the server refuses connections).
     pub llm: String,
 }
 

@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::config::{LlmConfig, LlmProvider, Secret};
 use crate::domain::model::LlmOutcome;
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 /// Model requests per turn: each tool-calling step is one.
 const MAX_STEPS: u32 = 8;
@@ -95,7 +95,7 @@ pub trait Toolbox {
         &mut self,
         name: &str,
         arguments: &str,
-    ) -> impl Future<Output = std::result::Result<Value, String>> + Send;
+    ) -> impl Future<Output = Result<Value, String>> + Send;
 }
 
 /// What a turn produced and cost.
@@ -140,7 +140,7 @@ impl Failure {
 
 impl LlmAgent {
     /// The agent for a configured provider; `Err` names the setting that is missing.
-    pub fn new(config: &LlmConfig) -> std::result::Result<Self, String> {
+    pub fn new(config: &LlmConfig) -> Result<Self, String> {
         let (provider, env_key, default_url, default_model) = match config.provider {
             LlmProvider::Builtin => return Err("the built-in agent needs no model".to_owned()),
             LlmProvider::OpenAi => (
@@ -303,7 +303,7 @@ impl LlmAgent {
         deadline: tokio::time::Instant,
         step: &mut Step,
         on_text: &mut (dyn FnMut(&str) + Send),
-    ) -> std::result::Result<(), Failure> {
+    ) -> Result<(), Failure> {
         let body = match self.provider {
             Provider::OpenAi => openai::body(request),
             Provider::Anthropic => anthropic::body(request),
@@ -358,7 +358,7 @@ impl LlmAgent {
         &self,
         body: Vec<u8>,
         deadline: tokio::time::Instant,
-    ) -> std::result::Result<reqwest::Response, Failure> {
+    ) -> Result<reqwest::Response, Failure> {
         let mut request = self
             .http
             .post(self.endpoint.clone())
@@ -428,7 +428,7 @@ impl Decoder {
         data: &str,
         step: &mut Step,
         on_text: &mut (dyn FnMut(&str) + Send),
-    ) -> std::result::Result<bool, String> {
+    ) -> Result<bool, String> {
         match self {
             Self::OpenAi(d) => d.feed(data, step, on_text),
             Self::Anthropic(d) => d.feed(data, step, on_text),
@@ -437,7 +437,7 @@ impl Decoder {
 }
 
 /// The URL requests go to: `{base}/chat/completions` or `{base}/v1/messages`.
-fn endpoint(provider: Provider, base: &Url) -> std::result::Result<Url, String> {
+fn endpoint(provider: Provider, base: &Url) -> Result<Url, String> {
     let root = base.as_str().trim_end_matches('/');
     let url = match provider {
         Provider::OpenAi => format!("{root}/chat/completions"),
@@ -470,12 +470,4 @@ pub fn unavailable(provider: Provider, reason: &str) -> Error {
         "the language model ({}) is unavailable: {reason}; the message is stored",
         provider.as_str()
     ))
-}
-
-/// Parses a tool call's arguments; providers send `""` for a call without any.
-pub fn arguments(raw: &str) -> Result<Value, String> {
-    if raw.trim().is_empty() {
-        return Ok(Value::Object(serde_json::Map::new()));
-    }
-    serde_json::from_str(raw).map_err(|e| format!("the arguments are not valid JSON: {e}"))
 }

@@ -138,7 +138,13 @@ pub struct Book {
 
 /// Reads a call; the error is written for the model, naming what is wrong.
 pub fn parse(name: &str, arguments: &str) -> Result<ToolRequest, String> {
-    let value = super::arguments(arguments)?;
+    let value = if arguments.trim().is_empty() {
+        // Providers send "" for a call without arguments.
+        Value::Object(serde_json::Map::new())
+    } else {
+        serde_json::from_str(arguments)
+            .map_err(|e| format!("the arguments are not valid JSON: {e}"))?
+    };
     Ok(match name {
         SEARCH_KNOWLEDGE_BASE => ToolRequest::SearchKnowledgeBase(from(value)?),
         UPDATE_LEAD => ToolRequest::UpdateLead(from(value)?),
