@@ -111,6 +111,29 @@ pub async fn activity(
     days: Option<i64>,
     tz: Option<&str>,
 ) -> Result<Vec<DayCount>> {
+    let (window, per_run) = per_day(
+        app,
+        tenant,
+        days,
+        tz,
+        store::analytics::creations_per_period,
+    )
+    .await?;
+    Ok(window.tally(&per_run))
+}
+
+/// A store query: (tenant, first slot, slots per period, periods) → (period, value) rows.
+type PerPeriod<T> = fn(&rusqlite::Connection, &TenantId, i64, i64, i64) -> Result<Vec<(i64, T)>>;
+
+/// Rows of a per-quarter-hour counter table summed per day: the window of `days` local days
+/// in `tz` ending today, and for each of its runs, `per_period`'s (day in the run, value).
+async fn per_day<T: Send + 'static>(
+    app: &App,
+    tenant: &TenantId,
+    days: Option<i64>,
+    tz: Option<&str>,
+    per_period: PerPeriod<T>,
+) -> Result<(Window, Vec<(usize, Vec<(i64, T)>)>)> {
     let days = valid_days(days)?;
     let tz = valid_time_zone(tz)?;
     let window = Window::ending_today(app.clock.now(), &tz, days)?;
@@ -121,19 +144,14 @@ pub async fn activity(
         .read(move |conn| {
             runs.into_iter()
                 .map(|run| {
-                    let counts = store::analytics::creations_per_period(
-                        conn,
-                        &tenant,
-                        run.first_slot,
-                        run.slots_per_day,
-                        run.days,
-                    )?;
-                    Ok((run.first_day, counts))
+                    let rows =
+                        per_period(conn, &tenant, run.first_slot, run.slots_per_day, run.days)?;
+                    Ok((run.first_day, rows))
                 })
                 .collect::<Result<Vec<_>>>()
         })
         .await?;
-    Ok(window.tally(&per_run))
+    Ok((window, per_run))
 }
 
 /// Model usage per local day in `tz`, per model: exactly `days` days ending today, oldest
@@ -144,29 +162,7 @@ pub async fn llm_usage(
     days: Option<i64>,
     tz: Option<&str>,
 ) -> Result<Vec<DayUsage>> {
-    let days = valid_days(days)?;
-    let tz = valid_time_zone(tz)?;
-    let window = Window::ending_today(app.clock.now(), &tz, days)?;
-    let runs = window.runs();
-    let tenant = tenant.clone();
-    let per_run = app
-        .store
-        .read(move |conn| {
-            runs.into_iter()
-                .map(|run| {
-                    let usage = store::llm::usage_per_period(
-                        conn,
-                        &tenant,
-                        run.first_slot,
-                        run.slots_per_day,
-                        run.days,
-                    )?;
-                    let usage = usage.into_iter().map(|(day, model, u)| (day, (model, u)));
-                    Ok((run.first_day, usage.collect()))
-                })
-                .collect::<Result<Vec<_>>>()
-        })
-        .await?;
+    let (window, per_run) = per_day(app, tenant, days, tz, store::llm::usage_per_period).await?;
     let mut usage: Vec<DayUsage> = window
         .dates
         .iter()

@@ -35,14 +35,14 @@ pub fn turns_in_conversation(conn: &Connection, conversation_id: &str) -> Result
 }
 
 /// Usage in each of `periods` consecutive periods of `period_slots` slots from `first_slot`,
-/// as (period index, model, usage); periods without turns are absent.
+/// as (period index, (model, usage)); periods without turns are absent.
 pub fn usage_per_period(
     conn: &Connection,
     tenant: &TenantId,
     first_slot: i64,
     period_slots: i64,
     periods: i64,
-) -> Result<Vec<(i64, String, LlmUsage)>> {
+) -> Result<Vec<(i64, (String, LlmUsage))>> {
     let mut stmt = conn.prepare_cached(
         "SELECT (slot - ?2) / ?3, model, sum(turns), sum(failed_turns), sum(tokens_in),
                 sum(tokens_out)
@@ -56,16 +56,13 @@ pub fn usage_per_period(
     let rows = stmt.query_map(
         params![tenant.as_str(), first_slot, period_slots, periods],
         |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                LlmUsage {
-                    turns: count(r, 2)?,
-                    failed_turns: count(r, 3)?,
-                    tokens_in: count(r, 4)?,
-                    tokens_out: count(r, 5)?,
-                },
-            ))
+            let usage = LlmUsage {
+                turns: count(r, 2)?,
+                failed_turns: count(r, 3)?,
+                tokens_in: count(r, 4)?,
+                tokens_out: count(r, 5)?,
+            };
+            Ok((r.get(0)?, (r.get(1)?, usage)))
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
