@@ -1,4 +1,4 @@
--- The whole current schema of synaptiq.db (schema version 4).
+-- The whole current schema of synaptiq.db (schema version 6).
 -- Migrations in src/store/migrations/ produce exactly this; a test checks it.
 
 CREATE TABLE tenants (
@@ -131,13 +131,14 @@ CREATE INDEX conversations_by_lead ON conversations (tenant_id, lead_id, id);
 CREATE INDEX conversations_by_visitor ON conversations (tenant_id, visitor_id, id);
 CREATE INDEX conversations_idle ON conversations (status, updated_at);
 
+-- `incomplete` (appended by migration 006): a reply cut off mid-stream, kept as far as it arrived.
 CREATE TABLE messages (
     id               TEXT PRIMARY KEY,
     conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     role             TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
     content          TEXT NOT NULL,
     created_at       INTEGER NOT NULL
-) STRICT;
+    , incomplete INTEGER NOT NULL DEFAULT 0 CHECK (incomplete IN (0, 1))) STRICT;
 CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
 
 CREATE TABLE meetings (
@@ -312,3 +313,43 @@ CREATE TABLE webhook_attempts (
     response_body  TEXT,
     PRIMARY KEY (delivery_id, number)
 ) STRICT, WITHOUT ROWID;
+
+-- One row per chat turn the model was asked to answer.
+CREATE TABLE llm_turns (
+    id               TEXT PRIMARY KEY,
+    tenant_id        TEXT NOT NULL REFERENCES tenants (id),
+    -- usage is not personal data: it outlives a conversation erased with its lead
+    conversation_id  TEXT REFERENCES conversations (id) ON DELETE SET NULL,
+    provider         TEXT NOT NULL CHECK (provider IN ('openai', 'anthropic')),
+    model            TEXT NOT NULL,
+    tokens_in        INTEGER NOT NULL,
+    tokens_out       INTEGER NOT NULL,
+    -- requests sent to the model: one per step of the tool loop
+    requests         INTEGER NOT NULL,
+    outcome          TEXT NOT NULL CHECK (outcome IN ('complete', 'incomplete', 'failed')),
+    created_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX llm_turns_by_conversation ON llm_turns (conversation_id);
+
+-- Turns and tokens per UTC quarter hour (slot = created_at / 900000, as lead_creations) and
+-- model, kept by a trigger: a day of analytics reads at most 96 rows per model.
+CREATE TABLE llm_usage (
+    tenant_id     TEXT NOT NULL,
+    slot          INTEGER NOT NULL,
+    model         TEXT NOT NULL,
+    turns         INTEGER NOT NULL,
+    failed_turns  INTEGER NOT NULL,
+    tokens_in     INTEGER NOT NULL,
+    tokens_out    INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, slot, model)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER llm_usage_insert AFTER INSERT ON llm_turns BEGIN
+    INSERT INTO llm_usage (tenant_id, slot, model, turns, failed_turns, tokens_in, tokens_out)
+    VALUES (new.tenant_id, new.created_at / 900000, new.model, 1, new.outcome <> 'complete',
+            new.tokens_in, new.tokens_out)
+    ON CONFLICT DO UPDATE SET turns = turns + 1,
+                              failed_turns = failed_turns + excluded.failed_turns,
+                              tokens_in = tokens_in + excluded.tokens_in,
+                              tokens_out = tokens_out + excluded.tokens_out;
+END;

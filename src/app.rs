@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::agent::Agent;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::{auth, tenants};
@@ -32,6 +33,8 @@ pub struct Inner {
     pub leads_index: LeadSearch,
     pub chunks_index: ChunkSearch,
     pub clock: Arc<dyn Clock>,
+    /// Who answers the visitor: the built-in agent or a model, from the configuration.
+    pub agent: Agent,
     /// Sends webhook deliveries: guarded against internal addresses, never redirected.
     pub webhook_client: reqwest::Client,
     key_touches: Mutex<HashMap<String, Instant>>,
@@ -62,7 +65,9 @@ impl App {
         .map_err(Error::internal)??;
         let webhook_client =
             url_guard::client(config.webhooks.timeout, config.webhooks.allowed_hosts)?;
+        let agent = Agent::from_config(&config.llm);
         Ok(Self(Arc::new(Inner {
+            agent,
             config,
             public_url,
             store,

@@ -47,6 +47,10 @@ pub struct LlmConfig {
     pub base_url: Option<Url>,
     pub api_key: Option<Secret>,
     pub model: Option<String>,
+    /// The wall-clock budget of one chat turn with the model, tool calls included.
+    pub timeout: Duration,
+    /// Model-answered turns one conversation may have; `None`: no limit.
+    pub max_turns_per_conversation: Option<NonZeroU32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +126,8 @@ pub const KEYS: &[&str] = &[
     "llm_base_url",
     "llm_api_key",
     "llm_model",
+    "llm_timeout",
+    "llm_max_turns_per_conversation",
     "webhook_retry_delays",
     "webhook_timeout",
     "webhook_allowed_hosts",
@@ -311,6 +317,12 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 base_url: self.optional("llm_base_url", None, parse_http_url)?,
                 api_key,
                 model: self.optional("llm_model", None, |s| Ok(s.to_owned()))?,
+                timeout: self.get("llm_timeout", None, "60s", parse_positive_duration)?,
+                max_turns_per_conversation: self.optional(
+                    "llm_max_turns_per_conversation",
+                    None,
+                    parse_turn_limit,
+                )?,
             },
             webhooks: WebhookConfig {
                 retry_delays: self.get(
@@ -392,6 +404,11 @@ fn parse_positive_duration(s: &str) -> Result<Duration, String> {
         return Err("must be longer than zero".to_owned());
     }
     Ok(d)
+}
+
+fn parse_turn_limit(s: &str) -> Result<NonZeroU32, String> {
+    s.parse::<NonZeroU32>()
+        .map_err(|_| "must be a whole number of turns, at least 1".to_owned())
 }
 
 fn parse_delays(s: &str) -> Result<Vec<Duration>, String> {
@@ -485,6 +502,8 @@ mod tests {
         assert_eq!(c.rate_limits.free.get(), 60);
         assert_eq!(c.rate_limits.public.get(), 30);
         assert_eq!(c.search_refresh, Duration::from_millis(50));
+        assert_eq!(c.llm.timeout, Duration::from_secs(60));
+        assert_eq!(c.llm.max_turns_per_conversation, None);
     }
 
     #[test]
@@ -537,6 +556,17 @@ mod tests {
             ),
             ("SYNAPTIQ_PUBLIC_URL", "ftp://x", "SYNAPTIQ_PUBLIC_URL"),
             ("SYNAPTIQ_LOG_FORMAT", "xml", "SYNAPTIQ_LOG_FORMAT"),
+            ("SYNAPTIQ_LLM_TIMEOUT", "0s", "SYNAPTIQ_LLM_TIMEOUT"),
+            (
+                "SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION",
+                "0",
+                "SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION",
+            ),
+            (
+                "SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION",
+                "many",
+                "SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION",
+            ),
         ];
         for (key, value, expected) in cases {
             let err = load(&Flags::default(), &[(key, value)])
@@ -575,5 +605,35 @@ mod tests {
         .unwrap();
         assert_eq!(c.llm.api_key.as_ref().map(Secret::expose), Some("k"));
         assert!(!format!("{c:?}").contains("\"k\""));
+    }
+
+    #[test]
+    fn llm_turn_limit_is_read_from_env_and_file() {
+        let c = load(
+            &Flags::default(),
+            &[("SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION", "25")],
+        )
+        .unwrap();
+        assert_eq!(
+            c.llm.max_turns_per_conversation.map(NonZeroU32::get),
+            Some(25)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synaptiq.toml");
+        std::fs::write(
+            &path,
+            "llm_max_turns_per_conversation = 3\nllm_timeout = \"20s\"\n",
+        )
+        .unwrap();
+        let flags = Flags {
+            config: Some(path),
+            ..Flags::default()
+        };
+        let c = load(&flags, &[]).unwrap();
+        assert_eq!(
+            c.llm.max_turns_per_conversation.map(NonZeroU32::get),
+            Some(3)
+        );
+        assert_eq!(c.llm.timeout, Duration::from_secs(20));
     }
 }

@@ -1,8 +1,11 @@
-//! The sales agent. For now: which model provider is configured and whether it answers.
+//! The sales agent: the built-in one, or a language model acting through tools, chosen
+//! from the configuration at start-up.
 
 pub mod builtin;
+pub mod llm;
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use url::Url;
 
@@ -10,6 +13,9 @@ use crate::config::{LlmConfig, LlmProvider};
 
 /// How long a health probe may wait for the provider's server.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a probe's answer is reused, so a monitor polling `/api/health` costs the provider
+/// one connection per interval, and a down provider does not make every health check slow.
+const PROBE_FRESH_FOR: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LlmStatus {
@@ -32,30 +38,71 @@ impl LlmStatus {
     }
 }
 
-/// The provider's API root: the configured base URL or the provider's public one.
-pub fn base_url(config: &LlmConfig) -> Option<Url> {
-    let default = match config.provider {
-        LlmProvider::Builtin => return None,
-        LlmProvider::OpenAi => "https://api.openai.com/v1",
-        LlmProvider::Anthropic => "https://api.anthropic.com",
-    };
-    config.base_url.clone().or_else(|| Url::parse(default).ok())
+/// Who answers the visitor.
+pub enum Agent {
+    Builtin,
+    /// A provider is selected but cannot be used; the message names the missing setting.
+    NotConfigured(String),
+    Llm(Box<Model>),
 }
 
-/// Configuration first, then whether the provider's server accepts a connection.
-pub async fn status(config: &LlmConfig) -> LlmStatus {
-    let configured = match config.provider {
-        LlmProvider::Builtin => return LlmStatus::Builtin,
-        // Local OpenAI-compatible servers (Ollama, llama.cpp) need no key, only a base URL.
-        LlmProvider::OpenAi => config.api_key.is_some() || config.base_url.is_some(),
-        LlmProvider::Anthropic => config.api_key.is_some(),
-    };
-    if !configured {
-        return LlmStatus::NotConfigured;
+/// A model provider and what is known of its health.
+pub struct Model {
+    pub agent: llm::LlmAgent,
+    /// The last probe: when, and whether the server accepted a connection.
+    probed: Mutex<Option<(Instant, bool)>>,
+}
+
+impl Agent {
+    pub fn from_config(config: &LlmConfig) -> Self {
+        if config.provider == LlmProvider::Builtin {
+            return Self::Builtin;
+        }
+        match llm::LlmAgent::new(config) {
+            Ok(agent) => Self::Llm(Box::new(Model {
+                agent,
+                probed: Mutex::new(None),
+            })),
+            Err(missing) => Self::NotConfigured(missing),
+        }
     }
-    match base_url(config) {
-        Some(url) if reachable(&url).await => LlmStatus::Ok,
-        _ => LlmStatus::Unreachable,
+
+    /// What `/api/health` reports. A model's health is the outcome of the last real turn
+    /// while it is recent; otherwise whether its server accepts a connection (probed at most
+    /// every few seconds).
+    pub async fn status(&self) -> LlmStatus {
+        let model = match self {
+            Self::Builtin => return LlmStatus::Builtin,
+            Self::NotConfigured(_) => return LlmStatus::NotConfigured,
+            Self::Llm(model) => model,
+        };
+        let ok = match model.agent.recent_outcome() {
+            Some(ok) => ok,
+            None => model.probe().await,
+        };
+        if ok {
+            LlmStatus::Ok
+        } else {
+            LlmStatus::Unreachable
+        }
+    }
+}
+
+impl Model {
+    async fn probe(&self) -> bool {
+        let cached = *self
+            .probed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, ok)) = cached.filter(|(at, _)| at.elapsed() < PROBE_FRESH_FOR) {
+            return ok;
+        }
+        let ok = reachable(&self.agent.base_url).await;
+        *self
+            .probed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), ok));
+        ok
     }
 }
 

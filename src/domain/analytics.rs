@@ -1,4 +1,5 @@
-//! Pipeline analytics: overview, funnel, sources, score histogram and daily lead creations.
+//! Pipeline analytics: overview, funnel, sources, score histogram, daily lead creations, and
+//! the language model's daily usage.
 //!
 //! Every figure comes from counter tables that SQLite triggers keep exact (see
 //! `store::analytics`), so a request costs O(buckets) or O(days), never O(leads).
@@ -7,7 +8,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
-use super::model::{LeadSource, LeadStatus, TenantId};
+use super::model::{LeadSource, LeadStatus, LlmUsage, TenantId};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store;
@@ -110,6 +111,29 @@ pub async fn activity(
     days: Option<i64>,
     tz: Option<&str>,
 ) -> Result<Vec<DayCount>> {
+    let (window, per_run) = per_day(
+        app,
+        tenant,
+        days,
+        tz,
+        store::analytics::creations_per_period,
+    )
+    .await?;
+    Ok(window.tally(&per_run))
+}
+
+/// A store query: (tenant, first slot, slots per period, periods) → (period, value) rows.
+type PerPeriod<T> = fn(&rusqlite::Connection, &TenantId, i64, i64, i64) -> Result<Vec<(i64, T)>>;
+
+/// Rows of a per-quarter-hour counter table summed per day: the window of `days` local days
+/// in `tz` ending today, and for each of its runs, `per_period`'s (day in the run, value).
+async fn per_day<T: Send + 'static>(
+    app: &App,
+    tenant: &TenantId,
+    days: Option<i64>,
+    tz: Option<&str>,
+    per_period: PerPeriod<T>,
+) -> Result<(Window, Vec<(usize, Vec<(i64, T)>)>)> {
     let days = valid_days(days)?;
     let tz = valid_time_zone(tz)?;
     let window = Window::ending_today(app.clock.now(), &tz, days)?;
@@ -120,19 +144,59 @@ pub async fn activity(
         .read(move |conn| {
             runs.into_iter()
                 .map(|run| {
-                    let counts = store::analytics::creations_per_period(
-                        conn,
-                        &tenant,
-                        run.first_slot,
-                        run.slots_per_day,
-                        run.days,
-                    )?;
-                    Ok((run.first_day, counts))
+                    let rows =
+                        per_period(conn, &tenant, run.first_slot, run.slots_per_day, run.days)?;
+                    Ok((run.first_day, rows))
                 })
                 .collect::<Result<Vec<_>>>()
         })
         .await?;
-    Ok(window.tally(&per_run))
+    Ok((window, per_run))
+}
+
+/// Model usage per local day in `tz`, per model: exactly `days` days ending today, oldest
+/// first, days without turns empty.
+pub async fn llm_usage(
+    app: &App,
+    tenant: &TenantId,
+    days: Option<i64>,
+    tz: Option<&str>,
+) -> Result<Vec<DayUsage>> {
+    let (window, per_run) = per_day(app, tenant, days, tz, store::llm::usage_per_period).await?;
+    let mut usage: Vec<DayUsage> = window
+        .dates
+        .iter()
+        .map(|&date| DayUsage {
+            date,
+            models: Vec::new(),
+        })
+        .collect();
+    // A day lies in one run, and the query groups by day and model: each model comes once.
+    window.place(&per_run, |day, (model, u): &(String, LlmUsage)| {
+        usage[day].models.push((model.clone(), u.clone()));
+    });
+    Ok(usage)
+}
+
+/// Model usage on one local day, per model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayUsage {
+    pub date: Date,
+    /// By model name, each model once.
+    pub models: Vec<(String, LlmUsage)>,
+}
+
+impl DayUsage {
+    pub fn total(&self) -> LlmUsage {
+        let mut total = LlmUsage::default();
+        for (_, u) in &self.models {
+            total.turns += u.turns;
+            total.failed_turns += u.failed_turns;
+            total.tokens_in += u.tokens_in;
+            total.tokens_out += u.tokens_out;
+        }
+        total
+    }
 }
 
 async fn lead_counts(app: &App, tenant: &TenantId) -> Result<Vec<LeadCount>> {
@@ -240,19 +304,24 @@ impl Window {
     /// Puts each run's per-day counts on its dates; days without leads stay 0.
     fn tally(&self, per_run: &[(usize, Vec<(i64, u64)>)]) -> Vec<DayCount> {
         let mut counts = vec![0; self.dates.len()];
-        for (first_day, days) in per_run {
-            for &(offset, n) in days {
-                let day = usize::try_from(offset).ok().map(|o| first_day + o);
-                if let Some(count) = day.and_then(|d| counts.get_mut(d)) {
-                    *count += n;
-                }
-            }
-        }
+        self.place(per_run, |day, n| counts[day] += *n);
         self.dates
             .iter()
             .zip(counts)
             .map(|(&date, count)| DayCount { date, count })
             .collect()
+    }
+
+    /// Hands each run's per-day values to `put` with the index of their day in the window.
+    fn place<T>(&self, per_run: &[(usize, Vec<(i64, T)>)], mut put: impl FnMut(usize, &T)) {
+        for (first_day, days) in per_run {
+            for (offset, value) in days {
+                let day = usize::try_from(*offset).ok().map(|o| first_day + o);
+                if let Some(day) = day.filter(|d| *d < self.dates.len()) {
+                    put(day, value);
+                }
+            }
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use super::model::{
 };
 use super::settings::{self, TenantSettings};
 use crate::agent::builtin::flow::{self, Reply, Turn};
-use crate::agent::{AgentState, ContactState};
+use crate::agent::llm::Deltas;
+use crate::agent::{Agent, AgentState, ContactState};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::scheduling::{self, Slot};
@@ -43,25 +44,27 @@ pub struct ChatOutput {
     pub reply: Message,
     pub lead: Option<Lead>,
     pub events: Vec<WidgetEvent>,
+    /// The reply's text already went out as deltas while it was produced.
+    pub streamed: bool,
 }
 
 /// What the first transaction of a turn established.
-struct Opened {
-    conversation: Conversation,
-    settings: TenantSettings,
-    lead: Option<Lead>,
+pub(super) struct Opened {
+    pub conversation: Conversation,
+    pub settings: TenantSettings,
+    pub lead: Option<Lead>,
 }
 
 pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
     let started = begin(app, input).await?;
-    finish(app, started).await
+    finish(app, started, None).await
 }
 
 /// A turn whose visitor message is stored; the agent has not answered yet.
 pub struct Started {
-    opened: Opened,
-    message: String,
-    now: Timestamp,
+    pub(super) opened: Opened,
+    pub(super) message: String,
+    pub(super) now: Timestamp,
 }
 
 impl Started {
@@ -102,8 +105,18 @@ pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
     })
 }
 
-/// Lets the agent answer a started turn and applies what it decided, with its reply.
-pub async fn finish(app: &App, started: Started) -> Result<ChatOutput> {
+/// Lets the agent answer a started turn. A model streams its reply's text to `deltas` as
+/// it arrives; the built-in agent answers at once.
+pub async fn finish(app: &App, started: Started, deltas: Option<&Deltas>) -> Result<ChatOutput> {
+    match &app.agent {
+        Agent::Builtin => finish_builtin(app, started).await,
+        Agent::NotConfigured(missing) => Err(Error::Unavailable(missing.clone())),
+        Agent::Llm(model) => super::assistant::finish(app, &model.agent, started, deltas).await,
+    }
+}
+
+/// The built-in agent answers and what it decided is applied, with its reply.
+async fn finish_builtin(app: &App, started: Started) -> Result<ChatOutput> {
     let Started {
         opened,
         message,
@@ -179,7 +192,7 @@ fn valid_uuid(field: &'static str, raw: &str) -> Result<String> {
         .map_err(|_| Error::invalid(field, "must be a UUID"))
 }
 
-fn state_of(conversation: &Conversation) -> AgentState {
+pub(super) fn state_of(conversation: &Conversation) -> AgentState {
     serde_json::from_value(conversation.state.clone()).unwrap_or_default()
 }
 
@@ -213,6 +226,7 @@ fn open(
             role: Role::User,
             content: message.to_owned(),
             created_at: now,
+            incomplete: false,
         },
     )?;
     conversation.message_count += 1;
@@ -267,6 +281,7 @@ fn start(
         role: Role::Assistant,
         content: settings.greeting.clone(),
         created_at: now,
+        incomplete: false,
     };
     store::conversations::add_message(conn, &conversation.id, &greeting)?;
     events::record(
@@ -279,14 +294,14 @@ fn start(
     Ok(conversation)
 }
 
-async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
+pub(super) async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
     // A failed search only means the agent answers without the knowledge base.
     super::knowledge::search(app, tenant, message, Some(3))
         .await
         .unwrap_or_default()
 }
 
-async fn free_slots(
+pub(super) async fn free_slots(
     app: &App,
     tenant: &TenantId,
     availability: &scheduling::Availability,
@@ -381,6 +396,7 @@ fn apply(
         role: Role::Assistant,
         content: reply.text,
         created_at: now,
+        incomplete: false,
     };
     store::conversations::add_message(conn, &conversation.id, &message)?;
     conversation.message_count += 1;
@@ -406,6 +422,7 @@ fn apply(
             reply: message,
             lead,
             events: widget,
+            streamed: false,
         },
         reindex,
     })
@@ -413,7 +430,7 @@ fn apply(
 
 /// Creates the lead once an email is known (or matches an existing one by email), and keeps
 /// its contact fields current.
-fn upsert_lead(
+pub(super) fn upsert_lead(
     conn: &Connection,
     tenant: &TenantId,
     lead: Option<Lead>,
@@ -519,13 +536,13 @@ fn name_from_email(email: &str) -> String {
 }
 
 /// Writes a changed lead with its `lead.updated` event.
-fn save_lead(conn: &Connection, lead: &mut Lead, now: Timestamp) -> Result<()> {
+pub(super) fn save_lead(conn: &Connection, lead: &mut Lead, now: Timestamp) -> Result<()> {
     lead.updated_at = now;
     store::leads::update(conn, lead)?;
     events::record(conn, &lead.tenant, "lead.updated", &*lead, now)
 }
 
-fn book(
+pub(super) fn book(
     conn: &Connection,
     tenant: &TenantId,
     lead: &mut Lead,

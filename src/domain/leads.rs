@@ -424,7 +424,7 @@ fn validate_patch(patch: LeadPatch) -> Result<Changes> {
     }))
 }
 
-fn valid_name(name: &str) -> Result<String> {
+pub fn valid_name(name: &str) -> Result<String> {
     let name = name.trim();
     let chars = name.chars().count();
     if chars == 0 || chars > 200 {
@@ -442,7 +442,11 @@ pub fn valid_email(email: &str) -> Result<String> {
 }
 
 /// Trims; an empty value means "none".
-fn optional_text(field: &'static str, value: Option<String>, max: usize) -> Result<Option<String>> {
+pub fn optional_text(
+    field: &'static str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>> {
     let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };

@@ -242,6 +242,45 @@ pub struct Message {
     pub content: String,
     #[serde(with = "crate::clock::wire")]
     pub created_at: Timestamp,
+    /// The model's stream was cut: this is the reply as far as it arrived.
+    pub incomplete: bool,
+}
+
+string_enum!(
+    /// How a model-answered turn ended: complete; incomplete (the stream was cut, the reply
+    /// is stored as far as it arrived); failed (no reply: the provider failed or was out of
+    /// reach).
+    LlmOutcome {
+        Complete = "complete",
+        Incomplete = "incomplete",
+        Failed = "failed",
+    }
+);
+
+/// What one model-answered turn cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LlmTurn {
+    pub tenant: TenantId,
+    pub conversation_id: String,
+    /// `openai` or `anthropic`.
+    pub provider: &'static str,
+    pub model: String,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    /// Requests sent to the model: one per step of the tool loop.
+    pub requests: u32,
+    pub outcome: LlmOutcome,
+    pub created_at: Timestamp,
+}
+
+/// Model usage summed over a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LlmUsage {
+    pub turns: u64,
+    /// Turns whose reply was cut off or never came.
+    pub failed_turns: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
 }
 
 string_enum!(

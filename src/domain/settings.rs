@@ -16,6 +16,10 @@ pub struct TenantSettings {
     pub agent_name: String,
     pub company_name: String,
     pub greeting: String,
+    /// How the model-backed agent writes ("friendly and professional"); settings stored before
+    /// it existed get the default.
+    #[serde(default = "default_tone")]
+    pub tone: String,
     pub accent_color: String,
     pub position: WidgetPosition,
     /// Origins allowed to embed the widget; empty means any.
@@ -101,6 +105,10 @@ pub struct Availability {
     pub horizon_days: u32,
 }
 
+fn default_tone() -> String {
+    "friendly, concise and professional".to_owned()
+}
+
 impl TenantSettings {
     /// What a fresh tenant starts with: useful without any configuration.
     pub fn defaults(company: &str) -> Self {
@@ -119,6 +127,7 @@ impl TenantSettings {
             agent_name: "Ava".into(),
             company_name: company.to_owned(),
             greeting: format!("Hi! I'm Ava from {company}. What brings you here today?"),
+            tone: default_tone(),
             accent_color: "#4f46e5".into(),
             position: WidgetPosition::BottomRight,
             allowed_origins: Vec::new(),
@@ -210,6 +219,7 @@ impl TenantSettings {
         text("agentName", &self.agent_name, 60)?;
         text("companyName", &self.company_name, 200)?;
         text("greeting", &self.greeting, 500)?;
+        text("tone", &self.tone, 200)?;
         let hex = self
             .accent_color
             .strip_prefix('#')

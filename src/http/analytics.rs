@@ -7,6 +7,7 @@
 //! | GET    | /api/analytics/activity   | analyticsActivity  |
 //! | GET    | /api/analytics/sources    | analyticsSources   |
 //! | GET    | /api/analytics/scores     | analyticsScores    |
+//! | GET    | /api/analytics/llm        | analyticsLlm       |
 
 use poem::web::Data;
 use poem_openapi::param::Query;
@@ -17,8 +18,8 @@ use super::ApiTags;
 use super::auth::Caller;
 use super::error::ApiError;
 use crate::app::App;
-use crate::domain::analytics::{self as domain, DayCount, Overview, ScoreBucket};
-use crate::domain::model::{LeadSource, LeadStatus};
+use crate::domain::analytics::{self as domain, DayCount, DayUsage, Overview, ScoreBucket};
+use crate::domain::model::{LeadSource, LeadStatus, LlmUsage};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -92,6 +93,92 @@ impl AnalyticsApi {
         Ok(Json(ScoresEnvelope {
             scores: buckets.into_iter().map(ScoreBucketBody::from).collect(),
         }))
+    }
+
+    /// Language-model usage
+    ///
+    /// Chat turns the language model was asked to answer, and their tokens as the provider
+    /// counted them, per local day in `tz`: exactly `days` days ending today, oldest first,
+    /// zero-filled, each day also split by model. `failedTurns` counts turns whose answer was
+    /// cut off or never came. All zeros with the built-in agent.
+    #[oai(path = "/llm", method = "get", operation_id = "analyticsLlm")]
+    async fn llm(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        /// How many days, 1-365 (default 30).
+        days: Query<Option<i64>>,
+        /// IANA time zone name, e.g. `Europe/Amsterdam` (default `UTC`).
+        tz: Query<Option<String>>,
+    ) -> Result<Json<LlmEnvelope>> {
+        let days = domain::llm_usage(&app, caller.tenant(), days.0, tz.0.as_deref()).await?;
+        Ok(Json(LlmEnvelope {
+            llm: days.into_iter().map(LlmDay::from).collect(),
+        }))
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "AnalyticsLlmEnvelope")]
+pub struct LlmEnvelope {
+    /// One entry per day, oldest first.
+    pub llm: Vec<LlmDay>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "AnalyticsLlmDay", rename_all = "camelCase")]
+pub struct LlmDay {
+    /// The local date in `tz`, `YYYY-MM-DD`.
+    pub date: String,
+    /// Turns the model was asked to answer.
+    pub turns: u64,
+    /// Turns whose answer was cut off or never came.
+    pub failed_turns: u64,
+    /// Input (prompt) tokens, as the provider reported them.
+    pub tokens_in: u64,
+    /// Output (completion) tokens, as the provider reported them.
+    pub tokens_out: u64,
+    /// The same figures per model, by model name.
+    pub models: Vec<LlmModelUsage>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "AnalyticsLlmModel", rename_all = "camelCase")]
+pub struct LlmModelUsage {
+    pub model: String,
+    pub turns: u64,
+    pub failed_turns: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+}
+
+impl From<DayUsage> for LlmDay {
+    fn from(day: DayUsage) -> Self {
+        let total = day.total();
+        Self {
+            date: day.date.to_string(),
+            turns: total.turns,
+            failed_turns: total.failed_turns,
+            tokens_in: total.tokens_in,
+            tokens_out: total.tokens_out,
+            models: day
+                .models
+                .into_iter()
+                .map(|(model, u)| LlmModelUsage::new(model, &u))
+                .collect(),
+        }
+    }
+}
+
+impl LlmModelUsage {
+    fn new(model: String, u: &LlmUsage) -> Self {
+        Self {
+            model,
+            turns: u.turns,
+            failed_turns: u.failed_turns,
+            tokens_in: u.tokens_in,
+            tokens_out: u.tokens_out,
+        }
     }
 }
 

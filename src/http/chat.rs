@@ -145,34 +145,54 @@ async fn check_origin(
 }
 
 /// The stream opens as soon as the visitor's message is stored: `start` tells the widget the
-/// conversation id at once, then the agent's answer follows. The turn runs in its own task so
-/// a visitor who closes the page mid-answer still gets a complete, stored turn.
+/// conversation id at once, then the agent's answer follows: a model's text as each piece
+/// arrives, the built-in agent's in a few deltas at the end. The turn runs in its own task
+/// so a visitor who closes the page mid-answer still gets a complete, stored turn.
 fn stream_turn(app: App, started: chat::Started) -> EventStream<BoxStream<'static, StreamEvent>> {
     let start = StreamEvent {
         event: "start".into(),
         data: json!({ "conversationId": started.conversation_id() }),
     };
-    let turn = tokio::spawn(async move { chat::finish(&app, started).await });
+    let (deltas, mut pieces) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let turn = tokio::spawn(async move { chat::finish(&app, started, Some(&deltas)).await });
+    // Ends when the turn drops its sender, that is when the turn is over.
+    let live = stream::poll_fn(move |cx| pieces.poll_recv(cx)).map(|content| StreamEvent {
+        event: "delta".into(),
+        data: json!({ "content": content }),
+    });
     let rest = stream::once(async move {
         let events = match turn.await {
-            Ok(Ok(output)) => answer_events(&ChatResponse::from(output)),
+            Ok(Ok(output)) => {
+                let streamed = output.streamed;
+                answer_events(&ChatResponse::from(output), streamed)
+            }
             Ok(Err(err)) => vec![error_event(err)],
             Err(join) => vec![error_event(crate::error::Error::Internal(join.to_string()))],
         };
         stream::iter(events)
     })
     .flatten();
-    EventStream::new(stream::once(async { start }).chain(rest).boxed())
-        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+    EventStream::new(
+        stream::once(async { start })
+            .chain(live)
+            .chain(rest)
+            .boxed(),
+    )
+    .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
 }
 
-/// `delta` events with the reply's words, one event per widget event, then `done`.
-fn answer_events(response: &ChatResponse) -> Vec<StreamEvent> {
-    let words: Vec<&str> = response
-        .reply
-        .content
-        .split_inclusive(char::is_whitespace)
-        .collect();
+/// `delta` events with the reply's words (unless they were streamed already), one event per
+/// widget event, then `done`.
+fn answer_events(response: &ChatResponse, streamed: bool) -> Vec<StreamEvent> {
+    let words: Vec<&str> = if streamed {
+        Vec::new()
+    } else {
+        response
+            .reply
+            .content
+            .split_inclusive(char::is_whitespace)
+            .collect()
+    };
     let mut events: Vec<StreamEvent> = words
         .chunks(WORDS_PER_DELTA)
         .map(|chunk| StreamEvent {

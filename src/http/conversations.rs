@@ -173,6 +173,8 @@ pub struct MessageBody {
     pub role: String,
     pub content: String,
     pub created_at: String,
+    /// True when the model's answer was cut off: the content is what arrived.
+    pub incomplete: bool,
 }
 
 impl From<Message> for MessageBody {
@@ -181,6 +183,7 @@ impl From<Message> for MessageBody {
             role: m.role.as_str().to_owned(),
             content: m.content,
             created_at: crate::clock::format(m.created_at),
+            incomplete: m.incomplete,
         }
     }
 }

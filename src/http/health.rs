@@ -9,7 +9,6 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
-use crate::agent;
 use crate::app::App;
 
 #[derive(Default)]
@@ -20,6 +19,8 @@ impl HealthApi {
     /// Check health
     ///
     /// Checks the database and the search index for real; 503 when either cannot be used.
+    /// `llm` never waits on a model: it is the outcome of the last real chat turn for a
+    /// minute after it, otherwise whether the provider's server accepts a connection.
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self, app: Data<&App>) -> HealthResponse {
         let database = app
@@ -42,7 +43,7 @@ impl HealthApi {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             database: state(database.err()),
             search: state(search.err()),
-            llm: agent::status(&app.config.llm).await.as_str().to_owned(),
+            llm: app.agent.status().await.as_str().to_owned(),
         };
         if report.status == "ok" {
             HealthResponse::Ok(Json(report))
@@ -71,7 +72,8 @@ pub struct Health {
     pub database: String,
     /// `ok` or `error`.
     pub search: String,
-    /// `builtin`, `ok`, `not_configured` or `unreachable`.
+    /// `builtin`, `ok`, `not_configured` (a provider is selected without its key) or
+    /// `unreachable` (the last turn failed, or the server refuses connections).
     pub llm: String,
 }
 

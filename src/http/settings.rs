@@ -73,6 +73,9 @@ pub struct Settings {
     pub company_name: String,
     /// The first message of every conversation.
     pub greeting: String,
+    /// How the model-backed agent writes, e.g. `friendly, concise and professional`
+    /// (1-200 characters). The built-in agent's wording is fixed.
+    pub tone: String,
     /// `#rrggbb`.
     pub accent_color: String,
     /// `bottom-right` or `bottom-left`.
@@ -158,6 +161,8 @@ pub struct SettingsPatch {
     pub company_name: MaybeUndefined<String>,
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub greeting: MaybeUndefined<String>,
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub tone: MaybeUndefined<String>,
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub accent_color: MaybeUndefined<String>,
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]

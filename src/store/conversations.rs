@@ -104,13 +104,14 @@ pub fn idle(conn: &Connection, idle_before_ms: i64, limit: usize) -> Result<Vec<
 }
 
 pub fn add_message(conn: &Connection, conversation_id: &str, message: &Message) -> Result<()> {
-    conn.prepare_cached("INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+    conn.prepare_cached("INSERT INTO messages (id, conversation_id, role, content, created_at, incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![
             uuid::Uuid::now_v7().to_string(),
             conversation_id,
             message.role.as_str(),
             message.content,
             message.created_at.as_millisecond(),
+            message.incomplete,
         ])?;
     Ok(())
 }
@@ -118,7 +119,7 @@ pub fn add_message(conn: &Connection, conversation_id: &str, message: &Message) 
 /// The conversation's messages, oldest first.
 pub fn messages(conn: &Connection, conversation_id: &str) -> Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT role, content, created_at FROM messages WHERE conversation_id = ?1 ORDER BY id",
+        "SELECT role, content, created_at, incomplete FROM messages WHERE conversation_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([conversation_id], |r| {
         let role: String = r.get(0)?;
@@ -126,6 +127,7 @@ pub fn messages(conn: &Connection, conversation_id: &str) -> Result<Vec<Message>
             role: Role::parse("role", &role).unwrap_or(Role::Assistant),
             content: r.get(1)?,
             created_at: from_millis(r.get(2)?),
+            incomplete: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod documents;
 pub mod events;
 pub mod leads;
+pub mod llm;
 pub mod meetings;
 pub mod migrate;
 pub mod search_changes;
