@@ -14,12 +14,14 @@ pub mod conversations;
 pub mod cors;
 pub mod error;
 pub mod events;
+pub mod formats;
 pub mod health;
 pub mod knowledge;
 pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
 pub mod settings;
+pub mod spec;
 pub mod webhooks;
 pub mod widget;
 
@@ -89,16 +91,32 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
         .server("http://127.0.0.1:8080")
 }
 
-/// The spec as JSON, exactly what `synaptiq openapi` prints and `openapi.json` holds.
+/// The spec as JSON, exactly what `synaptiq openapi` prints, `/api/openapi.json` serves and
+/// `openapi.json` holds.
 pub fn spec_json() -> String {
-    api_service().spec()
+    let derived = api_service().spec();
+    match serde_json::from_str::<serde_json::Value>(&derived) {
+        Ok(mut spec) => {
+            spec::close_request_bodies(&mut spec);
+            serde_json::to_string_pretty(&spec).unwrap_or(derived)
+        }
+        Err(_) => derived,
+    }
 }
 
 /// The whole HTTP surface, ready to serve.
 pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     let service = api_service();
     let docs = assets::docs(&service.redoc_html());
-    let spec = service.spec_endpoint();
+    let spec_text = spec_json();
+    let allowed = Arc::new(spec::AllowedMethods::from_spec(
+        &serde_json::from_str(&spec_text).unwrap_or_default(),
+    ));
+    let spec = poem::get(poem::endpoint::make_sync(move |_| {
+        Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec_text.clone())
+    }));
     let limiters = Arc::new(rate_limit::Limiters::new(&app.config.rate_limits));
     spawn_limiter_cleanup(&limiters);
     let routes = Route::new()
@@ -109,6 +127,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .at("/widget/:file", poem::get(widget::serve_panel))
         .nest("/", service);
     harden(routes)
+        .around(move |next, req| spec::allow_header(next, req, allowed.clone()))
         .with(auth::Authenticate)
         .around(cors::public_api)
         .around(limit_body)

@@ -316,3 +316,26 @@ pub async fn create_lead(
     assert_eq!(reply.status, 201, "create lead: {}", reply.text);
     reply.body["lead"].clone()
 }
+
+/// The path of an external program the test needs, or None after saying loudly that the
+/// test did not run. In CI (`CI=true`) a missing program fails the test instead: there,
+/// skipping would hide it (`.ci/run` installs every program the tests use).
+pub fn tool(name: &str, install: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "`{name}` is required in CI ({install})"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "!!!!! A TEST DID NOT RUN: `{name}` not found ({install}) !!!!!"
+        );
+    }
+    found
+}
