@@ -459,9 +459,11 @@ pub struct CreateLead {
 #[oai(rename = "UpdateLead", rename_all = "camelCase", deny_unknown_fields)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateLead {
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    /// 1-200 characters (`null`, like an absent field, leaves it unchanged).
+    #[oai(nullable, validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: Option<String>,
-    #[oai(validator(max_length = 254))]
+    /// `null` leaves it unchanged.
+    #[oai(nullable, validator(max_length = 254))]
     pub email: Option<Email>,
     /// `null` clears it.
     #[oai(nullable, validator(max_length = 50))]
@@ -471,9 +473,11 @@ pub struct UpdateLead {
     #[oai(nullable, validator(max_length = 200))]
     #[serde(default)]
     pub company: MaybeUndefined<String>,
+    /// `null` leaves it unchanged.
+    #[oai(nullable)]
     pub status: Option<StatusName>,
-    /// Integer 0-100.
-    #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
+    /// Integer 0-100 (`null` leaves it unchanged).
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "100")))]
     pub qualification_score: Option<i64>,
     /// Replaces the metadata object; `null` clears it.
     #[oai(nullable)]

@@ -53,15 +53,21 @@ impl AllowedMethods {
         )
     }
 
-    /// The `Allow` value for a request path: what the matching templates answer (two
-    /// templates may match one path, e.g. `/api/meetings/{file}` and `/api/meetings/{id}`);
-    /// everything outside the API (widget, admin UI, docs) is static and answers GET.
+    /// The `Allow` value for a request path: what the most literal matching template
+    /// answers (the router prefers `/api/leads/export.csv` to `/api/leads/{id}`, and so does
+    /// this); everything outside the API (widget, admin UI, docs) is static and answers GET.
     pub fn for_path(&self, path: &str) -> String {
         let segments: Vec<&str> = path.split('/').collect();
-        let mut methods: Vec<&str> = self
+        let matching: Vec<_> = self
             .0
             .iter()
             .filter(|(template, _)| matches(template, &segments))
+            .map(|(template, methods)| (template.iter().filter(|t| is_param(t)).count(), methods))
+            .collect();
+        let fewest = matching.iter().map(|(params, _)| *params).min();
+        let mut methods: Vec<&str> = matching
+            .iter()
+            .filter(|(params, _)| Some(*params) == fewest)
             .flat_map(|(_, methods)| methods.iter().map(String::as_str))
             .collect();
         if methods.is_empty() {
@@ -73,12 +79,16 @@ impl AllowedMethods {
     }
 }
 
+fn is_param(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
 fn matches(template: &[String], segments: &[&str]) -> bool {
     template.len() == segments.len()
         && template
             .iter()
             .zip(segments)
-            .all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty()))
+            .all(|(t, s)| t == s || (is_param(t) && !s.is_empty()))
 }
 
 /// A 405 names the methods the path does answer (RFC 9110 §15.5.6).
@@ -105,15 +115,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn allow_lists_the_methods_of_every_matching_template() {
+    fn allow_lists_the_methods_of_the_most_literal_matching_templates() {
         let spec = json!({"paths": {
             "/api/leads": {"get": {}, "post": {}},
-            "/api/meetings/{file}": {"get": {}},
-            "/api/meetings/{id}": {"delete": {}},
+            "/api/leads/export.csv": {"get": {}},
+            "/api/leads/{id}": {"get": {}, "patch": {}},
+            "/api/leads/{id}/notes": {"get": {}},
+            "/api/leads/{lead}/notes": {"post": {}},
         }});
         let allowed = AllowedMethods::from_spec(&spec);
         assert_eq!(allowed.for_path("/api/leads"), "GET, POST");
-        assert_eq!(allowed.for_path("/api/meetings/x.ics"), "DELETE, GET");
+        assert_eq!(allowed.for_path("/api/leads/export.csv"), "GET");
+        assert_eq!(allowed.for_path("/api/leads/x"), "GET, PATCH");
+        assert_eq!(allowed.for_path("/api/leads/x/notes"), "GET, POST");
         assert_eq!(allowed.for_path("/widget.js"), "GET, HEAD");
     }
 
