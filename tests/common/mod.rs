@@ -339,3 +339,58 @@ pub fn tool(name: &str, install: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// Opens every day, all day, so the agent has slots to offer whenever the test runs.
+pub async fn open_calendar(api: &Client<'_>) {
+    let reply = api
+        .patch(
+            "/api/admin/settings",
+            &serde_json::json!({"availability": {
+                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "startTime": "00:00",
+                "endTime": "23:30",
+                "minimumNoticeMinutes": 0
+            }}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "open the calendar: {}", reply.text);
+}
+
+/// A visitor of `tenant` chats through qualification to a booked meeting (the tenant's
+/// calendar must be open); returns (conversation id, lead id, meeting id).
+pub async fn book_meeting(
+    server: &TestServer,
+    tenant: &str,
+    visitor: &str,
+    email: &str,
+) -> (String, String, String) {
+    let mut conversation: Option<String> = None;
+    let mut last = Value::Null;
+    for message in [
+        "Hi, I'm Jane Smith from Acme Corp",
+        email,
+        "We need to qualify inbound leads faster",
+        "about 120 people",
+        "I'm the Head of Marketing",
+        "around $5,000",
+        "next quarter",
+        "2",
+    ] {
+        let mut body = serde_json::json!({"tenantId": tenant, "visitorId": visitor, "message": message});
+        if let Some(id) = &conversation {
+            body["conversationId"] = id.as_str().into();
+        }
+        let reply = server.anon().post("/api/chat", &body).await;
+        assert_eq!(reply.status, 200, "{message}: {}", reply.text);
+        conversation = Some(reply.body["conversationId"].as_str().unwrap().to_owned());
+        last = reply.body;
+    }
+    assert_eq!(last["lead"]["status"], "booked", "{last}");
+    let meeting = last["events"]
+        .as_array()
+        .and_then(|events| events.iter().find(|e| e["type"] == "meeting.booked"))
+        .map(|e| e["detail"]["meeting"]["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no meeting.booked event: {last}"));
+    let lead = last["lead"]["id"].as_str().unwrap().to_owned();
+    (conversation.unwrap(), lead, meeting)
+}
