@@ -39,6 +39,9 @@ pub struct Config {
     pub search_refresh: Duration,
     /// An active conversation with no message for this long is completed and summarised.
     pub conversation_idle_timeout: Duration,
+    /// A request body must arrive within this (uploads: ten times it), so a client that
+    /// trickles one in (slowloris) cannot hold a connection for long.
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -134,6 +137,7 @@ pub const KEYS: &[&str] = &[
     "log_format",
     "search_refresh_interval",
     "conversation_idle_timeout",
+    "request_timeout",
 ];
 
 impl Config {
@@ -348,6 +352,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 "30m",
                 parse_positive_duration,
             )?,
+            request_timeout: self.get("request_timeout", None, "30s", parse_positive_duration)?,
         })
     }
 }

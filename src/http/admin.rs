@@ -57,7 +57,7 @@ impl AdminApi {
         body: JsonBody<LoginRequest>,
     ) -> Result<LoggedIn> {
         let ip = client_ip(req, &app.config.trusted_proxies);
-        if let Some(wait) = ip.and_then(|ip| limiters.login_blocked(ip)) {
+        if let Some(wait) = ip.and_then(|ip| limiters.logins.blocked(ip)) {
             return Err(Error::RateLimited {
                 retry_after_secs: seconds_up(wait),
             }
@@ -74,7 +74,7 @@ impl AdminApi {
                     cookie,
                 ))
             }
-            Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.login_failed(ip)) {
+            Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.logins.failed(ip)) {
                 Some(wait) => Err(Error::RateLimited {
                     retry_after_secs: seconds_up(wait),
                 }
