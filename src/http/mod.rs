@@ -101,6 +101,7 @@ pub fn spec_json() -> String {
     match serde_json::from_str::<serde_json::Value>(&derived) {
         Ok(mut spec) => {
             spec::close_request_bodies(&mut spec);
+            spec::flatten_nullable_refs(&mut spec);
             serde_json::to_string_pretty(&spec).unwrap_or(derived)
         }
         Err(_) => derived,

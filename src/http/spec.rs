@@ -31,6 +31,36 @@ pub fn close_request_bodies(spec: &mut Value) {
     }
 }
 
+/// A nullable reference comes out of poem-openapi as `allOf: [{$ref}, {description,
+/// nullable}]`, which SDK generators read as a union with an empty member (and then drop
+/// the whole schema); this says the same as `allOf: [{$ref}]` with the description and
+/// `nullable` beside it.
+pub fn flatten_nullable_refs(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let lifted = match object.get_mut("allOf") {
+                Some(Value::Array(all)) if is_nullable_ref(all) => all.pop(),
+                _ => None,
+            };
+            if let Some(Value::Object(extra)) = lifted {
+                object.extend(extra);
+            }
+            object.values_mut().for_each(flatten_nullable_refs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(flatten_nullable_refs),
+        _ => {}
+    }
+}
+
+fn is_nullable_ref(all: &[Value]) -> bool {
+    matches!(all, [reference, extra]
+        if reference.get("$ref").is_some()
+            && extra.get("nullable") == Some(&Value::Bool(true))
+            && extra.as_object().is_some_and(|e| {
+                e.keys().all(|k| k == "nullable" || k == "description")
+            }))
+}
+
 /// For each path template of the spec, the methods it answers.
 pub struct AllowedMethods(Vec<(Vec<String>, Vec<String>)>);
 
@@ -129,6 +159,19 @@ mod tests {
         assert_eq!(allowed.for_path("/api/leads/x"), "GET, PATCH");
         assert_eq!(allowed.for_path("/api/leads/x/notes"), "GET, POST");
         assert_eq!(allowed.for_path("/widget.js"), "GET, HEAD");
+    }
+
+    #[test]
+    fn nullable_references_are_flattened() {
+        let mut schema = json!({"properties": {"status": {"allOf": [
+            {"$ref": "#/components/schemas/LeadStatus"},
+            {"description": "Why.", "nullable": true}
+        ]}}});
+        flatten_nullable_refs(&mut schema);
+        assert_eq!(
+            schema["properties"]["status"],
+            json!({"allOf": [{"$ref": "#/components/schemas/LeadStatus"}], "description": "Why.", "nullable": true})
+        );
     }
 
     #[test]
