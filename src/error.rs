@@ -61,8 +61,7 @@ impl Error {
 
 /// What a client is told when the data directory's disk is full: a 503, since reads still
 /// work and writes will once space is freed (SQLite rolls the write back whole).
-const DISK_FULL: &str =
-    "the server's disk is full: nothing was written; retry once space is freed";
+const DISK_FULL: &str = "the server's disk is full: nothing was written; retry once space is freed";
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {

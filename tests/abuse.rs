@@ -4,6 +4,8 @@
 //! (Admin-login brute force, expired and revoked credentials, and oversized bodies have their
 //! tests in auth.rs and errors.rs.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};
@@ -40,7 +42,10 @@ async fn guessing_api_keys_locks_the_address_out() {
     let key = server.key().await;
     let mut refused = None;
     for i in 0..40 {
-        let reply = server.as_key(&format!("sq_guess{i:040}")).get("/api/leads").await;
+        let reply = server
+            .as_key(&format!("sq_guess{i:040}"))
+            .get("/api/leads")
+            .await;
         if reply.status == 429 {
             refused = Some((i, reply));
             break;
@@ -49,7 +54,11 @@ async fn guessing_api_keys_locks_the_address_out() {
     }
     let (attempt, reply) = refused.expect("guessing is rate limited");
     assert_eq!(attempt, 20, "the 21st wrong key in a minute is refused");
-    assert!(reply.error().contains("too many invalid API keys"), "{}", reply.text);
+    assert!(
+        reply.error().contains("too many invalid API keys"),
+        "{}",
+        reply.text
+    );
     let wait: u64 = reply.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     // While locked out, even a real key from that address waits: guesses learn nothing.
@@ -65,10 +74,17 @@ async fn json_nested_ten_thousand_deep_is_refused_clearly() {
     let key = server.key().await;
     let depth = 10_000;
     let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    let body = format!(r#"{{"name": "Deep", "email": "deep@example.com", "metadata": {{"x": {nested}}}}}"#);
+    let body = format!(
+        r#"{{"name": "Deep", "email": "deep@example.com", "metadata": {{"x": {nested}}}}}"#
+    );
     let reply = server
         .as_key(&key)
-        .raw(reqwest::Method::POST, "/api/leads", "application/json", body.into_bytes())
+        .raw(
+            reqwest::Method::POST,
+            "/api/leads",
+            "application/json",
+            body.into_bytes(),
+        )
         .await;
     assert_eq!(reply.status, 400, "{}", reply.text);
     assert!(reply.error().contains("recursion limit"), "{}", reply.text);
@@ -129,7 +145,10 @@ async fn a_body_trickled_in_times_out_with_408() {
     }
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
     assert_up(&server).await;
 }
 
@@ -145,7 +164,10 @@ async fn huge_limits_and_forged_cursors_are_clear_400s() {
         ("/api/admin/knowledge-base/search?q=x&limit=51", "limit"),
         ("/api/leads?cursor=AAAA", "cursor"),
         ("/api/leads?cursor=%00%FF", "cursor"),
-        ("/api/leads?q=jane&cursor=azpmZmZmZmZmZi1mZmZmLTdmZmYtYmZmZi1mZmZmZmZmZmZmZmY", "cursor"),
+        (
+            "/api/leads?q=jane&cursor=azpmZmZmZmZmZi1mZmZmLTdmZmYtYmZmZi1mZmZmZmZmZmZmZmY",
+            "cursor",
+        ),
         ("/api/meetings?cursor=bzoxMA", "cursor"),
         ("/api/admin/events?cursor=", "cursor"),
     ] {
@@ -180,8 +202,14 @@ async fn ten_thousand_event_streams_at_once_are_bounded_and_the_server_stays_res
     for _ in 0..CONNECTIONS {
         streams.push(TcpStream::connect(&address).await.unwrap());
     }
-    let health = reqwest::get(format!("{}/api/health", server.url)).await.unwrap();
-    assert_eq!(health.status(), 200, "answers with {CONNECTIONS} idle connections open");
+    let health = reqwest::get(format!("{}/api/health", server.url))
+        .await
+        .unwrap();
+    assert_eq!(
+        health.status(),
+        200,
+        "answers with {CONNECTIONS} idle connections open"
+    );
     let sending = Instant::now();
     let tasks: Vec<_> = streams
         .into_iter()
@@ -210,9 +238,12 @@ async fn ten_thousand_event_streams_at_once_are_bounded_and_the_server_stays_res
     let refilled = usize::try_from(sending.elapsed().as_secs() * 100 / 60).unwrap() + 2;
     let streamed = statuses.get("200").copied().unwrap_or(0);
     assert!((1..=100 + refilled).contains(&streamed), "{statuses:?}");
-    let refused = statuses.get("429").copied().unwrap_or(0) + statuses.get("503").copied().unwrap_or(0);
+    let refused =
+        statuses.get("429").copied().unwrap_or(0) + statuses.get("503").copied().unwrap_or(0);
     assert_eq!(streamed + refused, CONNECTIONS, "{statuses:?}");
-    let health = reqwest::get(format!("{}/api/health", server.url)).await.unwrap();
+    let health = reqwest::get(format!("{}/api/health", server.url))
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     let rss_after = server.rss_kib();
     assert!(

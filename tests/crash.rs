@@ -5,6 +5,8 @@
 //! pending, no lead is doubled and no document is half stored. Then: a full disk, a
 //! read-only data dir and a missing index directory.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -21,7 +23,10 @@ const KILLS: usize = 20;
 
 const ENV: [(&str, &str); 3] = [
     ("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "loopback"),
-    ("SYNAPTIQ_WEBHOOK_RETRY_DELAYS", "100ms,200ms,400ms,800ms,1s"),
+    (
+        "SYNAPTIQ_WEBHOOK_RETRY_DELAYS",
+        "100ms,200ms,400ms,800ms,1s",
+    ),
     ("SYNAPTIQ_RATE_LIMIT_PUBLIC", "100000"),
 ];
 
@@ -41,7 +46,12 @@ struct Api {
 
 impl Api {
     /// The answer, or None when the server is gone (killed mid-request).
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Option<(u16, Value)> {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Option<(u16, Value)> {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.url))
@@ -97,7 +107,11 @@ fn complete(request: &[u8]) -> bool {
     };
     let length = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
         .unwrap_or(0);
     body.len() >= length
 }
@@ -110,7 +124,10 @@ async fn load(api: Arc<Api>, run: usize, acked: Arc<Mutex<Acknowledged>>) {
             for i in 0.. {
                 let email = format!("lead-{run}-{i}@crash.example");
                 let body = json!({"name": format!("Crash {run} {i}"), "email": email, "company": "Crashco"});
-                let Some((status, reply)) = api.send(reqwest::Method::POST, "/api/leads", Some(&body)).await else {
+                let Some((status, reply)) = api
+                    .send(reqwest::Method::POST, "/api/leads", Some(&body))
+                    .await
+                else {
                     return;
                 };
                 assert_eq!(status, 201, "{reply}");
@@ -129,7 +146,10 @@ async fn load(api: Arc<Api>, run: usize, acked: Arc<Mutex<Acknowledged>>) {
                 if let Some(id) = &conversation {
                     body["conversationId"] = id.as_str().into();
                 }
-                let Some((status, reply)) = api.send(reqwest::Method::POST, "/api/chat", Some(&body)).await else {
+                let Some((status, reply)) = api
+                    .send(reqwest::Method::POST, "/api/chat", Some(&body))
+                    .await
+                else {
                     return;
                 };
                 assert_eq!(status, 200, "{reply}");
@@ -141,15 +161,29 @@ async fn load(api: Arc<Api>, run: usize, acked: Arc<Mutex<Acknowledged>>) {
     };
     let documents = tokio::spawn(async move {
         for i in 0.. {
-            let content = format!("# Guide {run}-{i}\n\nSection one of guide {run}-{i}.\n\n## Details\n\n{}", "Detail text. ".repeat(200));
+            let content = format!(
+                "# Guide {run}-{i}\n\nSection one of guide {run}-{i}.\n\n## Details\n\n{}",
+                "Detail text. ".repeat(200)
+            );
             let body = json!({"title": format!("Guide {run}-{i}"), "content": content});
-            let Some((status, reply)) = api.send(reqwest::Method::POST, "/api/admin/knowledge-base", Some(&body)).await else {
+            let Some((status, reply)) = api
+                .send(
+                    reqwest::Method::POST,
+                    "/api/admin/knowledge-base",
+                    Some(&body),
+                )
+                .await
+            else {
                 return;
             };
             assert_eq!(status, 201, "{reply}");
             let doc = &reply["document"];
             let id = doc["id"].as_str().unwrap().to_owned();
-            acked.lock().unwrap().documents.push((id, doc["chunkCount"].as_u64().unwrap()));
+            acked
+                .lock()
+                .unwrap()
+                .documents
+                .push((id, doc["chunkCount"].as_u64().unwrap()));
         }
     });
     for task in [leads, chat, documents] {
@@ -187,7 +221,9 @@ async fn searchable_leads(api: &Api) -> BTreeSet<String> {
 
 async fn check_after_restart(dir: &Path, api: &Api, acked: &Acknowledged, run: usize) {
     let db = database(dir);
-    let integrity: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok", "run {run}");
     for (id, email) in &acked.leads {
         let lead = api.get(&format!("/api/leads/{id}")).await;
@@ -196,19 +232,32 @@ async fn check_after_restart(dir: &Path, api: &Api, acked: &Acknowledged, run: u
     for (conversation, message) in &acked.messages {
         let body = api.get(&format!("/api/conversations/{conversation}")).await;
         let said = body["conversation"]["messages"].as_array().unwrap();
-        assert!(said.iter().any(|m| m["content"] == message.as_str()), "run {run}: {message} lost");
+        assert!(
+            said.iter().any(|m| m["content"] == message.as_str()),
+            "run {run}: {message} lost"
+        );
     }
     for (id, chunks) in &acked.documents {
         let doc = api.get(&format!("/api/admin/knowledge-base/{id}")).await;
-        assert_eq!(doc["document"]["chunkCount"].as_u64(), Some(*chunks), "run {run}");
+        assert_eq!(
+            doc["document"]["chunkCount"].as_u64(),
+            Some(*chunks),
+            "run {run}"
+        );
     }
     assert_eq!(
-        count(&db, "SELECT count(*) FROM (SELECT 1 FROM leads GROUP BY tenant_id, email_key HAVING count(*) > 1)"),
+        count(
+            &db,
+            "SELECT count(*) FROM (SELECT 1 FROM leads GROUP BY tenant_id, email_key HAVING count(*) > 1)"
+        ),
         0,
         "run {run}: a lead is doubled"
     );
     assert_eq!(
-        count(&db, "SELECT count(*) FROM documents d WHERE chunk_count = 0 OR chunk_count != (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)"),
+        count(
+            &db,
+            "SELECT count(*) FROM documents d WHERE chunk_count = 0 OR chunk_count != (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)"
+        ),
         0,
         "run {run}: a document is half stored"
     );
@@ -253,21 +302,37 @@ async fn kill_9_during_writes_loses_nothing_acknowledged_and_corrupts_nothing() 
     let mut server = Serving::start(dir.path(), &ENV);
     let key = create_key(dir.path());
     let http = reqwest::Client::new();
-    let api = Api { url: server.url.clone(), key: key.clone(), http: http.clone() };
+    let api = Api {
+        url: server.url.clone(),
+        key: key.clone(),
+        http: http.clone(),
+    };
     let (status, body) = api
-        .send(reqwest::Method::POST, "/api/admin/webhooks", Some(&json!({"url": hook})))
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/webhooks",
+            Some(&json!({"url": hook})),
+        )
         .await
         .unwrap();
     assert_eq!(status, 201, "{body}");
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
     for run in 0..KILLS {
-        let api = Arc::new(Api { url: server.url.clone(), key: key.clone(), http: http.clone() });
+        let api = Arc::new(Api {
+            url: server.url.clone(),
+            key: key.clone(),
+            http: http.clone(),
+        });
         let writing = tokio::spawn(load(api, run, acked.clone()));
         tokio::time::sleep(Duration::from_millis(rand::random_range(50..600))).await;
         server.kill();
         writing.await.unwrap();
         server = Serving::start(dir.path(), &ENV);
-        let api = Api { url: server.url.clone(), key: key.clone(), http: http.clone() };
+        let api = Api {
+            url: server.url.clone(),
+            key: key.clone(),
+            http: http.clone(),
+        };
         let acknowledged = std::mem::take(&mut *acked.lock().unwrap());
         check_after_restart(dir.path(), &api, &acknowledged, run).await;
         let mut all = acked.lock().unwrap();
@@ -275,18 +340,33 @@ async fn kill_9_during_writes_loses_nothing_acknowledged_and_corrupts_nothing() 
         all.messages.extend(acknowledged.messages);
         all.documents.extend(acknowledged.documents);
     }
-    let api = Api { url: server.url.clone(), key, http };
+    let api = Api {
+        url: server.url.clone(),
+        key,
+        http,
+    };
     {
         let all = acked.lock().unwrap();
-        assert!(all.leads.len() > KILLS && all.messages.len() > KILLS && !all.documents.is_empty(),
+        assert!(
+            all.leads.len() > KILLS && all.messages.len() > KILLS && !all.documents.is_empty(),
             "the load wrote too little to prove anything: {} leads, {} messages, {} documents",
-            all.leads.len(), all.messages.len(), all.documents.len());
+            all.leads.len(),
+            all.messages.len(),
+            all.documents.len()
+        );
     }
     // And every delivery that was pending at a kill goes out after the restart.
     let deadline = Instant::now() + Duration::from_secs(60);
     let db = database(dir.path());
-    while count(&db, "SELECT count(*) FROM webhook_deliveries WHERE status != 'delivered'") > 0 {
-        assert!(Instant::now() < deadline, "deliveries still pending after a minute");
+    while count(
+        &db,
+        "SELECT count(*) FROM webhook_deliveries WHERE status != 'delivered'",
+    ) > 0
+    {
+        assert!(
+            Instant::now() < deadline,
+            "deliveries still pending after a minute"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let final_check = std::mem::take(&mut *acked.lock().unwrap());
@@ -313,7 +393,9 @@ impl Tmpfs {
                     !std::env::var("CI").is_ok_and(|v| v == "true"),
                     "CI runs as root and can mount a tmpfs: {other:?}"
                 );
-                eprintln!("!!!!! A TEST DID NOT RUN: cannot mount a tmpfs (not root?): {other:?} !!!!!");
+                eprintln!(
+                    "!!!!! A TEST DID NOT RUN: cannot mount a tmpfs (not root?): {other:?} !!!!!"
+                );
                 None
             }
         }
@@ -329,13 +411,19 @@ impl Tmpfs {
             .arg(self.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -359,10 +447,21 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
     };
     let data = disk.path().join("data");
     let mut server = Serving::start(&data, &ENV);
-    let api = Api { url: server.url.clone(), key: create_key(&data), http: reqwest::Client::new() };
+    let api = Api {
+        url: server.url.clone(),
+        key: create_key(&data),
+        http: reqwest::Client::new(),
+    };
     for i in 0..5 {
         let body = json!({"name": format!("Before {i}"), "email": format!("before{i}@full.example"), "company": "Crashco"});
-        let (status, reply) = api.send(reqwest::Method::POST, "/api/leads?refresh=wait_for", Some(&body)).await.unwrap();
+        let (status, reply) = api
+            .send(
+                reqwest::Method::POST,
+                "/api/leads?refresh=wait_for",
+                Some(&body),
+            )
+            .await
+            .unwrap();
         assert_eq!(status, 201, "{reply}");
     }
     let filler = fill(disk.path());
@@ -372,7 +471,10 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
     let mut refused = None;
     for i in 0..500 {
         let body = json!({"name": format!("Full {i}"), "email": format!("full{i}@full.example"), "company": "Crashco"});
-        let (status, reply) = api.send(reqwest::Method::POST, "/api/leads", Some(&body)).await.unwrap();
+        let (status, reply) = api
+            .send(reqwest::Method::POST, "/api/leads", Some(&body))
+            .await
+            .unwrap();
         match status {
             201 => {}
             503 => {
@@ -383,12 +485,25 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
         }
     }
     let refused = refused.expect("writes are refused once the disk is full");
-    assert!(refused["error"].as_str().unwrap().contains("disk is full"), "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("disk is full"),
+        "{refused}"
+    );
     let upload = json!({"title": "Full", "content": "A document written to a full disk."});
-    let (status, reply) = api.send(reqwest::Method::POST, "/api/admin/knowledge-base", Some(&upload)).await.unwrap();
+    let (status, reply) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/knowledge-base",
+            Some(&upload),
+        )
+        .await
+        .unwrap();
     assert_eq!(status, 503, "{reply}");
     let chat = json!({"tenantId": "default", "visitorId": "full", "message": "Hello?"});
-    let (status, reply) = api.send(reqwest::Method::POST, "/api/chat", Some(&chat)).await.unwrap();
+    let (status, reply) = api
+        .send(reqwest::Method::POST, "/api/chat", Some(&chat))
+        .await
+        .unwrap();
     assert_eq!(status, 503, "{reply}");
 
     // Reads go on.
@@ -398,16 +513,33 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
 
     // Space returns: so do writes, searchable again.
     std::fs::remove_file(filler).unwrap();
-    let body = json!({"name": "After Recovery", "email": "after@full.example", "company": "Crashco"});
-    let (status, reply) = api.send(reqwest::Method::POST, "/api/leads?refresh=wait_for", Some(&body)).await.unwrap();
+    let body =
+        json!({"name": "After Recovery", "email": "after@full.example", "company": "Crashco"});
+    let (status, reply) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/leads?refresh=wait_for",
+            Some(&body),
+        )
+        .await
+        .unwrap();
     assert_eq!(status, 201, "{reply}");
     let found = api.get("/api/leads?q=recovery").await;
     assert_eq!(found["leads"].as_array().unwrap().len(), 1, "{found}");
-    let (status, reply) = api.send(reqwest::Method::POST, "/api/admin/knowledge-base", Some(&upload)).await.unwrap();
+    let (status, reply) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/knowledge-base",
+            Some(&upload),
+        )
+        .await
+        .unwrap();
     assert_eq!(status, 201, "{reply}");
 
     server.kill();
-    let integrity: String = database(&data).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = database(&data)
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
 }
 
@@ -418,16 +550,31 @@ async fn a_read_only_data_dir_or_a_missing_index_is_a_clear_error_or_a_rebuild()
     };
     let data = disk.path().join("data");
     let mut server = Serving::start(&data, &ENV);
-    let api = Api { url: server.url.clone(), key: create_key(&data), http: reqwest::Client::new() };
+    let api = Api {
+        url: server.url.clone(),
+        key: create_key(&data),
+        http: reqwest::Client::new(),
+    };
     let body = json!({"name": "Indexed Lead", "email": "indexed@ro.example", "company": "Crashco"});
-    let (status, reply) = api.send(reqwest::Method::POST, "/api/leads?refresh=wait_for", Some(&body)).await.unwrap();
+    let (status, reply) = api
+        .send(
+            reqwest::Method::POST,
+            "/api/leads?refresh=wait_for",
+            Some(&body),
+        )
+        .await
+        .unwrap();
     assert_eq!(status, 201, "{reply}");
     server.kill();
 
     // The index is derived data: gone at start-up, it is rebuilt from SQLite.
     std::fs::remove_dir_all(data.join("index")).unwrap();
     let mut server = Serving::start(&data, &ENV);
-    let api = Api { url: server.url.clone(), key: api.key, http: api.http };
+    let api = Api {
+        url: server.url.clone(),
+        key: api.key,
+        http: api.http,
+    };
     let found = api.get("/api/leads?q=indexed").await;
     assert_eq!(found["leads"].as_array().unwrap().len(), 1, "{found}");
     server.kill();
@@ -436,10 +583,12 @@ async fn a_read_only_data_dir_or_a_missing_index_is_a_clear_error_or_a_rebuild()
     disk.remount("ro");
     let refused = Serving::try_start(&data, &ENV);
     disk.remount("rw");
-    let stderr = match refused {
-        Ok(_) => panic!("the server started on a read-only data dir"),
-        Err(stderr) => stderr,
+    let Err(stderr) = refused else {
+        panic!("the server started on a read-only data dir")
     };
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.to_lowercase().contains("read-only"), "say why: {stderr}");
+    assert!(
+        stderr.to_lowercase().contains("read-only"),
+        "say why: {stderr}"
+    );
 }

@@ -7,6 +7,8 @@
 //! A new operation with an id in its path fails this test until the sweep knows which
 //! resource the id names.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -98,7 +100,8 @@ async fn populate(server: &TestServer, tenant: &str, key: &str) -> Resources {
     common::open_calendar(&api).await;
     let visitor = format!("visitor-{tenant}");
     let email = format!("jane.{tenant}@acme.com");
-    let (conversation, lead, meeting) = common::book_meeting(server, tenant, &visitor, &email).await;
+    let (conversation, lead, meeting) =
+        common::book_meeting(server, tenant, &visitor, &email).await;
     let reply = api
         .post(
             "/api/admin/knowledge-base",
@@ -209,7 +212,9 @@ async fn another_tenants_ids_are_not_found_by_any_operation() {
                     path.push_str("?visitorId=visitor-intruder");
                 }
                 let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                let reply = client.send(method.clone(), &path, valid_body(id).as_ref()).await;
+                let reply = client
+                    .send(method.clone(), &path, valid_body(id).as_ref())
+                    .await;
                 let what = format!("{who}: {method} {path} ({id})");
                 let expected = if admin_only && !is_admin { 403 } else { 404 };
                 assert_eq!(reply.status, expected, "{what}: {}", reply.text);
@@ -230,13 +235,18 @@ async fn another_tenants_ids_are_not_found_by_any_operation() {
             .get(&format!("/api/admin/knowledge-base/{}", own.document))
             .await;
         assert!(doc.text.contains("49 euros"), "{}", doc.text);
-        let hook = api.get(&format!("/api/admin/webhooks/{}", own.webhook)).await;
+        let hook = api
+            .get(&format!("/api/admin/webhooks/{}", own.webhook))
+            .await;
         assert_eq!(hook.body["webhook"]["enabled"], true, "{}", hook.text);
         let meeting = api.get(&format!("/api/meetings/{}.ics", own.meeting)).await;
         assert_eq!(meeting.status, 200, "{}", meeting.text);
         let history = server
             .anon()
-            .get(&format!("/api/chat/{}?visitorId={}", own.conversation, own.visitor))
+            .get(&format!(
+                "/api/chat/{}?visitorId={}",
+                own.conversation, own.visitor
+            ))
             .await;
         assert_eq!(history.status, 200, "{}", history.text);
     }
@@ -302,10 +312,18 @@ async fn lists_search_analytics_and_exports_show_only_the_callers_tenant() {
         let deliveries = client
             .get(&format!("/api/admin/webhooks/{}/deliveries", own.webhook))
             .await;
-        assert!(deliveries.text.contains(&own.delivery), "{who}: {}", deliveries.text);
+        assert!(
+            deliveries.text.contains(&own.delivery),
+            "{who}: {}",
+            deliveries.text
+        );
         let chunks = client
             .get("/api/admin/knowledge-base/search?q=plans%20euros")
             .await;
-        assert!(chunks.text.contains(&own.document), "{who}: {}", chunks.text);
+        assert!(
+            chunks.text.contains(&own.document),
+            "{who}: {}",
+            chunks.text
+        );
     }
 }

@@ -7,6 +7,8 @@
 //! A few operations take values whose validity no schema can state; for those alone the
 //! "valid data accepted" check also accepts a 400 (or a 415), each with its reason below.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::num::NonZeroU32;
@@ -36,8 +38,13 @@ async fn the_api_behaves_as_its_spec_says() {
     let api = server.as_key(&key);
     // Some data to find, and a real cursor (a cursor is valid only when the API made it).
     for i in 0..3 {
-        common::create_lead(&api, &format!("Lead {i}"), &format!("lead{i}@example.com"), None)
-            .await;
+        common::create_lead(
+            &api,
+            &format!("Lead {i}"),
+            &format!("lead{i}@example.com"),
+            None,
+        )
+        .await;
     }
     let page = api.get("/api/leads?limit=1").await;
     let cursor = page.body["nextCursor"].as_str().unwrap().to_owned();
@@ -51,14 +58,26 @@ async fn the_api_behaves_as_its_spec_says() {
 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("schemathesis.toml");
-    std::fs::write(&config, config_text(&server, &key, &session(&server).await, &cursor)).unwrap();
+    std::fs::write(
+        &config,
+        config_text(&server, &key, &session(&server).await, &cursor),
+    )
+    .unwrap();
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
     let run = tokio::process::Command::new(schemathesis)
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .arg("--config-file")
         .arg(&config)
-        .args(["run", spec, "--checks", "all", "--no-shrink", "--workers", "2"])
+        .args([
+            "run",
+            spec,
+            "--checks",
+            "all",
+            "--no-shrink",
+            "--workers",
+            "2",
+        ])
         .kill_on_drop(true)
         .output();
     let out = tokio::time::timeout(Duration::from_secs(900), run)

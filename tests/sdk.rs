@@ -4,6 +4,8 @@
 //! lead, upload and list a document, read the analytics, and a 409 and a 404 as typed errors.
 //! `.ci/run` installs the generators; the generated code lives in temp or ignored dirs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;
@@ -17,10 +19,13 @@ const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
 const SDK_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk");
 
 async fn run(what: &str, command: &mut Command) -> Output {
-    let out = tokio::time::timeout(Duration::from_secs(300), command.kill_on_drop(true).output())
-        .await
-        .unwrap_or_else(|_| panic!("{what} took over 5 minutes"))
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let out = tokio::time::timeout(
+        Duration::from_secs(300),
+        command.kill_on_drop(true).output(),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{what} took over 5 minutes"))
+    .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
         out.status.success(),
         "{what} failed ({}):\n{}\n{}",
@@ -46,7 +51,14 @@ async fn the_generated_python_sdk_works() {
     run(
         "openapi-python-client generate",
         Command::new(generator)
-            .args(["generate", "--meta", "none", "--path", SPEC, "--output-path"])
+            .args([
+                "generate",
+                "--meta",
+                "none",
+                "--path",
+                SPEC,
+                "--output-path",
+            ])
             .arg(&package),
     )
     .await;

@@ -7,9 +7,9 @@
 //! | GET    | /api/widget                 | getWidgetSettings  |
 
 use futures_util::stream::{self, BoxStream, StreamExt};
-use poem::{IntoResponse, Request};
 use poem::web::Data;
 use poem::web::sse::Event;
+use poem::{IntoResponse, Request};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::registry::{MetaResponses, Registry};
@@ -85,7 +85,10 @@ impl ChatApi {
         &self,
         app: Data<&App>,
         #[oai(name = "conversationId")] conversation_id: Path<Uuid>,
-        #[oai(name = "visitorId", validator(min_length = 1, max_length = 128, pattern = r"\S"))]
+        #[oai(
+            name = "visitorId",
+            validator(min_length = 1, max_length = 128, pattern = r"\S")
+        )]
         visitor_id: Query<String>,
     ) -> Result<Json<ChatHistory>> {
         let (conversation, messages) =
@@ -212,7 +215,12 @@ pub struct ChatRequest {
     #[oai(validator(min_length = 1, max_length = 128, pattern = r"\S"))]
     pub visitor_id: String,
     /// Continue this conversation; omit to start one.
-    #[oai(nullable, validator(pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"))]
+    #[oai(
+        nullable,
+        validator(
+            pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        )
+    )]
     pub conversation_id: Option<String>,
     /// 1-4000 characters.
     #[oai(validator(min_length = 1, max_length = 4000, pattern = r"\S"))]

@@ -29,7 +29,12 @@ impl EventsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        #[oai(name = "type", validator(pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed)$"))]
+        #[oai(
+            name = "type",
+            validator(
+                pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed)$"
+            )
+        )]
         kind: Query<Option<String>>,
         #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,

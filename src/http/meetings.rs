@@ -72,11 +72,10 @@ impl MeetingsApi {
         caller: Caller,
         #[oai(validator(pattern = r"^[0-9a-fA-F-]{36}\.ics$"))] id: Path<String>,
     ) -> Result<Calendar> {
-        let id = id
-            .0
-            .strip_suffix(".ics")
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .ok_or(Error::NotFound("meeting"))?;
+        let id =
+            id.0.strip_suffix(".ics")
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .ok_or(Error::NotFound("meeting"))?;
         let ics = meetings::calendar(&app, caller.tenant(), &id.to_string()).await?;
         Ok(Calendar::Ok(
             PlainText(ics),

@@ -248,7 +248,10 @@ async fn bound_streams<E: Endpoint<Output = Response>>(
         let _held = &permit;
         chunk
     });
-    Ok(Response::from_parts(parts, poem::Body::from_bytes_stream(held)))
+    Ok(Response::from_parts(
+        parts,
+        poem::Body::from_bytes_stream(held),
+    ))
 }
 
 /// Keeps the per-key limiter tables bounded by the callers seen recently.
@@ -286,9 +289,9 @@ mod tests {
         let slow = poem::endpoint::make_sync(move |_| {
             let rx = rx.lock().unwrap().take();
             match rx {
-                Some(rx) => Response::builder().body(poem::Body::from_bytes_stream(
-                    tokio_stream_of(rx),
-                )),
+                Some(rx) => {
+                    Response::builder().body(poem::Body::from_bytes_stream(tokio_stream_of(rx)))
+                }
                 None => Response::builder().body("quick"),
             }
         });
@@ -308,7 +311,11 @@ mod tests {
         tx.send(Ok(b"done".to_vec())).await.unwrap();
         drop(tx);
         assert_eq!(first.0.into_body().into_string().await.unwrap(), "done");
-        assert_eq!(permits.available_permits(), 1, "released with the last byte");
+        assert_eq!(
+            permits.available_permits(),
+            1,
+            "released with the last byte"
+        );
         sse().send().await.assert_status_is_ok();
     }
 

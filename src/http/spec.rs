@@ -54,11 +54,11 @@ pub fn flatten_nullable_refs(value: &mut Value) {
 
 fn is_nullable_ref(all: &[Value]) -> bool {
     matches!(all, [reference, extra]
-        if reference.get("$ref").is_some()
-            && extra.get("nullable") == Some(&Value::Bool(true))
-            && extra.as_object().is_some_and(|e| {
-                e.keys().all(|k| k == "nullable" || k == "description")
-            }))
+    if reference.get("$ref").is_some()
+        && extra.get("nullable") == Some(&Value::Bool(true))
+        && extra.as_object().is_some_and(|e| {
+            e.keys().all(|k| k == "nullable" || k == "description")
+        }))
 }
 
 /// For each path template of the spec, the methods it answers.

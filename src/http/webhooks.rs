@@ -26,8 +26,8 @@ use uuid::Uuid;
 use super::ApiTags;
 use super::auth::Caller;
 use super::body::JsonBody;
-use super::formats::{DateTime, Uri};
 use super::error::ApiError;
+use super::formats::{DateTime, Uri};
 use crate::app::App;
 use crate::clock::format;
 use crate::domain::leads::Patch;
@@ -200,7 +200,10 @@ impl WebhooksApi {
         caller: Caller,
         id: Path<Uuid>,
         status: Query<Option<DeliveryStatusName>>,
-        #[oai(validator(pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed|ping)$"))] event: Query<Option<String>>,
+        #[oai(validator(
+            pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed|ping)$"
+        ))]
+        event: Query<Option<String>>,
         #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<DeliveryList>> {

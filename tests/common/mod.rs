@@ -378,7 +378,8 @@ pub async fn book_meeting(
         "next quarter",
         "2",
     ] {
-        let mut body = serde_json::json!({"tenantId": tenant, "visitorId": visitor, "message": message});
+        let mut body =
+            serde_json::json!({"tenantId": tenant, "visitorId": visitor, "message": message});
         if let Some(id) = &conversation {
             body["conversationId"] = id.as_str().into();
         }

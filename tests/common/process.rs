@@ -58,7 +58,8 @@ pub struct Serving {
 
 impl Serving {
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
-        Self::try_start(dir, env).unwrap_or_else(|stderr| panic!("no \"listening on\" banner; stderr: {stderr}"))
+        Self::try_start(dir, env)
+            .unwrap_or_else(|stderr| panic!("no \"listening on\" banner; stderr: {stderr}"))
     }
 
     /// The server, or what it wrote to stderr when it did not come up.
