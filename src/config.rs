@@ -82,6 +82,8 @@ pub struct RateLimitConfig {
     pub pro: NonZeroU32,
     pub enterprise: NonZeroU32,
     pub public: NonZeroU32,
+    /// Invalid API keys per client IP and minute before the IP is locked out (brute force).
+    pub invalid_keys: NonZeroU32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +134,7 @@ pub const KEYS: &[&str] = &[
     "rate_limit_pro",
     "rate_limit_enterprise",
     "rate_limit_public",
+    "rate_limit_invalid_keys",
     "trusted_proxies",
     "log",
     "log_format",
@@ -336,6 +339,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 pro: self.get("rate_limit_pro", None, "600", parse_rate)?,
                 enterprise: self.get("rate_limit_enterprise", None, "6000", parse_rate)?,
                 public: self.get("rate_limit_public", None, "30", parse_rate)?,
+                invalid_keys: self.get("rate_limit_invalid_keys", None, "20", parse_rate)?,
             },
             trusted_proxies: self.get("trusted_proxies", None, "", parse_cidrs)?,
             log: self.get("log", None, "info", parse_log_filter)?,

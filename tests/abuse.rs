@@ -252,3 +252,20 @@ async fn ten_thousand_event_streams_at_once_are_bounded_and_the_server_stays_res
     );
     drop(open);
 }
+
+#[tokio::test]
+async fn a_session_is_refused_the_moment_it_expires() {
+    let now: jiff::Timestamp = "2026-04-01T12:00:00Z".parse().unwrap();
+    let (server, clock) = TestServer::start_at_time(now).await;
+    let admin = server.as_admin().await;
+    clock.advance(jiff::SignedDuration::from_hours(7 * 24) - jiff::SignedDuration::from_secs(1));
+    assert_eq!(
+        admin.get("/api/leads").await.status,
+        200,
+        "valid for 7 days"
+    );
+    clock.advance(jiff::SignedDuration::from_secs(1));
+    let refused = admin.get("/api/leads").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert!(refused.error().contains("expired"), "{}", refused.text);
+}

@@ -32,6 +32,8 @@ async fn the_api_behaves_as_its_spec_says() {
         config.rate_limits.pro = plenty;
         config.rate_limits.enterprise = plenty;
         config.rate_limits.public = plenty;
+        // schemathesis checks that invalid keys are refused, many times over.
+        config.rate_limits.invalid_keys = plenty;
     })
     .await;
     let key = server.key().await;

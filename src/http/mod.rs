@@ -1,8 +1,9 @@
 //! The HTTP transport: the route table, and the middleware every request passes through.
 //!
-//! Order, outermost first: app state → tracing → body limit → authentication and rate
-//! limits → panic guard → JSON errors → routes. Everything the server answers, including
-//! unknown routes, wrong methods and panics, is therefore JSON with the right status.
+//! Order, outermost first: app state → tracing → CORS and chat limits → authentication and
+//! rate limits → body limit and read deadline → bound on streamed replies → `Allow` on 405
+//! → panic guard → JSON errors → routes. Everything the server answers, including unknown
+//! routes, wrong methods and panics, is therefore JSON with the right status.
 
 pub mod admin;
 pub mod analytics;
@@ -134,9 +135,9 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     harden(routes)
         .around(move |next, req| spec::allow_header(next, req, allowed.clone()))
         .around(move |next, req| bound_streams(next, req, streams.clone()))
+        .around(limit_body)
         .with(auth::Authenticate)
         .around(cors::public_api)
-        .around(limit_body)
         .with(Tracing)
         .data(limiters)
         .data(app)
@@ -184,6 +185,11 @@ async fn limit_body<E: Endpoint<Output = Response>>(
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit) {
         return Ok(too_large());
+    }
+    // Uploads need credentials, and their operations refuse a caller without them before
+    // reading a byte: no 25 MiB is buffered for an anonymous client.
+    if limit == UPLOAD_BODY_LIMIT && req.extensions().get::<auth::Caller>().is_none() {
+        return next.call(req).await;
     }
     let timeout = req
         .data::<App>()

@@ -21,9 +21,6 @@ type Keyed<K> = DefaultKeyedRateLimiter<K, StateInformationMiddleware>;
 
 /// Failed admin logins allowed per IP and minute before further attempts get a 429.
 const LOGIN_FAILURES_PER_MINUTE: u32 = 10;
-/// Invalid or revoked API keys allowed per IP and minute before every bearer request from
-/// that IP gets a 429 (an integration retrying with a revoked key stays well below).
-const KEY_FAILURES_PER_MINUTE: u32 = 20;
 
 pub struct Limiters {
     tiers: [(NonZeroU32, Keyed<String>); 3],
@@ -31,7 +28,8 @@ pub struct Limiters {
     public: (NonZeroU32, Keyed<String>),
     /// Failed admin logins per client IP.
     pub logins: Lockout,
-    /// Invalid API keys per client IP.
+    /// Invalid API keys per client IP: past the allowance, every bearer request from the IP
+    /// gets a 429, so guessing learns nothing.
     pub keys: Lockout,
     clock: DefaultClock,
 }
@@ -70,7 +68,7 @@ impl Limiters {
             ],
             public: (config.public, per_minute(config.public)),
             logins: Lockout::new(LOGIN_FAILURES_PER_MINUTE),
-            keys: Lockout::new(KEY_FAILURES_PER_MINUTE),
+            keys: Lockout::new(config.invalid_keys.get()),
             clock: DefaultClock::default(),
         }
     }
@@ -201,6 +199,7 @@ mod tests {
             pro: n,
             enterprise: n,
             public: n,
+            invalid_keys: n,
         }
     }
 
