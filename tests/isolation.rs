@@ -151,6 +151,25 @@ async fn populate(server: &TestServer, tenant: &str, key: &str) -> Resources {
     }
 }
 
+/// Tenant A (`default`) and tenant B (`b`), each with a key and one of everything.
+struct Tenants {
+    key_a: String,
+    key_b: String,
+    a: Resources,
+    b: Resources,
+}
+
+impl Tenants {
+    async fn populate(server: &TestServer) -> Self {
+        server.tenant("b").await;
+        let key_a = server.key_for("default", Tier::Enterprise).await;
+        let key_b = server.key_for("b", Tier::Enterprise).await;
+        let a = populate(server, "default", &key_a).await;
+        let b = populate(server, "b", &key_b).await;
+        Self { key_a, key_b, a, b }
+    }
+}
+
 fn assert_shows_nothing(reply: &Reply, of: &Resources, what: &str) {
     for secret in of.secrets() {
         assert!(
@@ -164,13 +183,7 @@ fn assert_shows_nothing(reply: &Reply, of: &Resources, what: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_tenants_ids_are_not_found_by_any_operation() {
     let server = start().await;
-    server.tenant("b").await;
-    let (key_a, key_b) = (
-        server.key_for("default", Tier::Enterprise).await,
-        server.key_for("b", Tier::Enterprise).await,
-    );
-    let a = populate(&server, "default", &key_a).await;
-    let b = populate(&server, "b", &key_b).await;
+    let Tenants { key_a, key_b, a, b } = Tenants::populate(&server).await;
     let admin_b = server
         .as_admin()
         .await
@@ -262,13 +275,7 @@ fn param_name(template: &str) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_search_analytics_and_exports_show_only_the_callers_tenant() {
     let server = start().await;
-    server.tenant("b").await;
-    let (key_a, key_b) = (
-        server.key_for("default", Tier::Enterprise).await,
-        server.key_for("b", Tier::Enterprise).await,
-    );
-    let a = populate(&server, "default", &key_a).await;
-    let b = populate(&server, "b", &key_b).await;
+    let Tenants { key_a, key_b, a, b } = Tenants::populate(&server).await;
     let admin_b = server
         .as_admin()
         .await

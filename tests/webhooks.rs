@@ -596,22 +596,6 @@ async fn say(server: &TestServer, conversation: &mut Option<String>, message: &s
     body
 }
 
-/// Opens every day, all day, so the agent has slots to offer whenever the test runs.
-async fn open_calendar(api: &Client<'_>) {
-    let reply = api
-        .patch(
-            "/api/admin/settings",
-            &json!({"availability": {
-                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                "startTime": "00:00",
-                "endTime": "23:30",
-                "minimumNoticeMinutes": 0
-            }}),
-        )
-        .await;
-    ok(reply, 200, "open the calendar").await;
-}
-
 /// Drives a conversation to a booked meeting; returns (conversation id, lead id).
 async fn book_a_meeting(server: &TestServer) -> (String, String) {
     let mut conversation = None;
@@ -641,7 +625,7 @@ async fn every_event_arrives_in_the_seed_envelope_with_its_event_header() {
     let server = start().await;
     let key = server.key().await;
     let api = server.as_key(&key);
-    open_calendar(&api).await;
+    common::open_calendar(&api).await;
     let all = Receiver::ok().await;
     let only_created = Receiver::ok().await;
     let (all_id, _) = create_webhook(&api, &all.url, None).await;
