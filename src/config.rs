@@ -39,6 +39,9 @@ pub struct Config {
     pub search_refresh: Duration,
     /// An active conversation with no message for this long is completed and summarised.
     pub conversation_idle_timeout: Duration,
+    /// A request body must arrive within this (uploads: ten times it), so a client that
+    /// trickles one in (slowloris) cannot hold a connection for long.
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +86,8 @@ pub struct RateLimitConfig {
     pub pro: NonZeroU32,
     pub enterprise: NonZeroU32,
     pub public: NonZeroU32,
+    /// Invalid API keys per client IP and minute before the IP is locked out (brute force).
+    pub invalid_keys: NonZeroU32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,11 +140,13 @@ pub const KEYS: &[&str] = &[
     "rate_limit_pro",
     "rate_limit_enterprise",
     "rate_limit_public",
+    "rate_limit_invalid_keys",
     "trusted_proxies",
     "log",
     "log_format",
     "search_refresh_interval",
     "conversation_idle_timeout",
+    "request_timeout",
 ];
 
 impl Config {
@@ -344,6 +351,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 pro: self.get("rate_limit_pro", None, "600", parse_rate)?,
                 enterprise: self.get("rate_limit_enterprise", None, "6000", parse_rate)?,
                 public: self.get("rate_limit_public", None, "30", parse_rate)?,
+                invalid_keys: self.get("rate_limit_invalid_keys", None, "20", parse_rate)?,
             },
             trusted_proxies: self.get("trusted_proxies", None, "", parse_cidrs)?,
             log: self.get("log", None, "info", parse_log_filter)?,
@@ -360,6 +368,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 "30m",
                 parse_positive_duration,
             )?,
+            request_timeout: self.get("request_timeout", None, "30s", parse_positive_duration)?,
         })
     }
 }

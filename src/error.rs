@@ -59,9 +59,19 @@ impl Error {
     }
 }
 
+/// What a client is told when the data directory's disk is full: a 503, since reads still
+/// work and writes will once space is freed (SQLite rolls the write back whole).
+const DISK_FULL: &str = "the server's disk is full: nothing was written; retry once space is freed";
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
-        Self::internal(format!("database: {err}"))
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Self::Unavailable(DISK_FULL.to_owned()),
+            Some(rusqlite::ErrorCode::ReadOnly) => {
+                Self::Unavailable("the database is read-only: nothing was written".to_owned())
+            }
+            _ => Self::internal(format!("database: {err}")),
+        }
     }
 }
 
@@ -73,6 +83,11 @@ impl From<r2d2::Error> for Error {
 
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
+        if let tantivy::TantivyError::IoError(io) = &err
+            && io.kind() == std::io::ErrorKind::StorageFull
+        {
+            return Self::Unavailable(DISK_FULL.to_owned());
+        }
         Self::internal(format!("search index: {err}"))
     }
 }
@@ -85,6 +100,9 @@ impl From<serde_json::Error> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
+        if err.kind() == std::io::ErrorKind::StorageFull {
+            return Self::Unavailable(DISK_FULL.to_owned());
+        }
         Self::internal(format!("io: {err}"))
     }
 }

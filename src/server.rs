@@ -18,6 +18,9 @@ use crate::jobs::Jobs;
 
 /// How long in-flight requests may take to finish once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(30);
+/// A connection with nothing read or written for this long is closed: idle keep-alives and
+/// vanished clients. Longer than any reply takes to start (an LLM can be slow).
+const IDLE: Duration = Duration::from_secs(300);
 
 pub struct RunningServer {
     pub addr: SocketAddr,
@@ -53,6 +56,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         poem::Server::new_with_acceptor(acceptor)
+            .idle_timeout(IDLE)
             .run_with_graceful_shutdown(
                 endpoint,
                 async {

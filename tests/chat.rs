@@ -340,22 +340,6 @@ async fn qualify(v: &mut Visitor<'_>, name: &str, company: &str, email: &str) ->
     body
 }
 
-/// Opens every day, all day, with no notice, so slots exist whenever the test runs.
-async fn open_calendar(api: &Client<'_>) {
-    let reply = api
-        .patch(
-            "/api/admin/settings",
-            &json!({"availability": {
-                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                "startTime": "00:00",
-                "endTime": "23:30",
-                "minimumNoticeMinutes": 0
-            }}),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The happy path
 
@@ -1050,7 +1034,7 @@ async fn a_cancelled_meeting_frees_its_slot() {
     let server = start().await;
     let key = server.key().await;
     let api = server.as_key(&key);
-    open_calendar(&api).await;
+    common::open_calendar(&api).await;
     let mut first = Visitor::new(&server, "default", "visitor-first");
     let offer = qualify(
         &mut first,

@@ -13,15 +13,15 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use common::process::Serving;
 use common::{Client, Reply, TestServer};
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
@@ -596,22 +596,6 @@ async fn say(server: &TestServer, conversation: &mut Option<String>, message: &s
     body
 }
 
-/// Opens every day, all day, so the agent has slots to offer whenever the test runs.
-async fn open_calendar(api: &Client<'_>) {
-    let reply = api
-        .patch(
-            "/api/admin/settings",
-            &json!({"availability": {
-                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                "startTime": "00:00",
-                "endTime": "23:30",
-                "minimumNoticeMinutes": 0
-            }}),
-        )
-        .await;
-    ok(reply, 200, "open the calendar").await;
-}
-
 /// Drives a conversation to a booked meeting; returns (conversation id, lead id).
 async fn book_a_meeting(server: &TestServer) -> (String, String) {
     let mut conversation = None;
@@ -641,7 +625,7 @@ async fn every_event_arrives_in_the_seed_envelope_with_its_event_header() {
     let server = start().await;
     let key = server.key().await;
     let api = server.as_key(&key);
-    open_calendar(&api).await;
+    common::open_calendar(&api).await;
     let all = Receiver::ok().await;
     let only_created = Receiver::ok().await;
     let (all_id, _) = create_webhook(&api, &all.url, None).await;
@@ -1351,78 +1335,11 @@ async fn a_redirect_is_a_failure_and_a_timeout_is_logged_as_one() {
 // =============================================================================================
 // 7. kill -9 with deliveries pending and in flight
 
-const BIN: &str = env!("CARGO_BIN_EXE_synaptiq");
-const BIN_ADMIN_TOKEN: &str = "webhook-test-admin-token-0123456789";
-
-fn binary(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command
-        .env_clear()
-        .env("SYNAPTIQ_LOG", "warn")
-        .env("SYNAPTIQ_ADMIN_TOKEN", BIN_ADMIN_TOKEN)
-        .env("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "loopback")
-        .env("SYNAPTIQ_WEBHOOK_RETRY_DELAYS", "100ms,200ms")
-        .args(args);
-    command
-}
-
-/// `synaptiq serve` on a data dir; SIGKILLed when dropped.
-struct Serving {
-    child: Child,
-    url: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Serving {
-    fn start(dir: &Path) -> Self {
-        let mut child = binary(&[
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-            dir.to_str().unwrap(),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (banner, url) = mpsc::channel();
-        let lines = BufReader::new(child.stderr.take().unwrap());
-        let log = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in lines.lines().map_while(Result::ok) {
-                if let Some((_, rest)) = line.split_once("listening on ") {
-                    let _ = banner.send(rest.trim().to_owned());
-                }
-                log.lock().unwrap().push_str(&format!("{line}\n"));
-            }
-        });
-        let url = url
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| {
-                panic!(
-                    "no \"listening on\" banner; stderr: {}",
-                    stderr.lock().unwrap()
-                )
-            });
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Self { child, url, stderr }
-    }
-
-    fn kill(&mut self) {
-        self.child.kill().unwrap(); // SIGKILL
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// What these tests need of the real binary: loopback receivers, quick retries.
+const BIN_ENV: [(&str, &str); 2] = [
+    ("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "loopback"),
+    ("SYNAPTIQ_WEBHOOK_RETRY_DELAYS", "100ms,200ms"),
+];
 
 /// The API of a `Serving` process, with an API key.
 struct Remote {
@@ -1448,26 +1365,8 @@ impl Remote {
 async fn kill_9_with_deliveries_in_flight_loses_nothing_and_keeps_delivery_ids() {
     const LEADS: usize = 50;
     let dir = tempfile::tempdir().unwrap();
-    let mut first = Serving::start(dir.path());
-    let out = binary(&[
-        "keys",
-        "create",
-        "--name",
-        "x",
-        "--tier",
-        "enterprise",
-        "--data-dir",
-        dir.path().to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "keys create: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    assert!(key.starts_with("sq_"), "{key}");
+    let mut first = Serving::start(dir.path(), &BIN_ENV);
+    let key = common::process::create_key(dir.path());
 
     // Even-numbered leads are held 2 s (in flight at the kill); odd-numbered ones fail once
     // fast (pending a retry at the kill), then are held too.
@@ -1530,7 +1429,7 @@ async fn kill_9_with_deliveries_in_flight_loses_nothing_and_keeps_delivery_ids()
 
     // The receiver is fast now; the restarted server must finish every delivery.
     receiver.answer(Vec::new(), Answer::ok());
-    let second = Serving::start(dir.path());
+    let second = Serving::start(dir.path(), &BIN_ENV);
     let api = Remote {
         url: second.url.clone(),
         ..api

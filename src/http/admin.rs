@@ -57,7 +57,7 @@ impl AdminApi {
         body: JsonBody<LoginRequest>,
     ) -> Result<LoggedIn> {
         let ip = client_ip(req, &app.config.trusted_proxies);
-        if let Some(wait) = ip.and_then(|ip| limiters.login_blocked(ip)) {
+        if let Some(wait) = ip.and_then(|ip| limiters.logins.blocked(ip)) {
             return Err(Error::RateLimited {
                 retry_after_secs: seconds_up(wait),
             }
@@ -74,7 +74,7 @@ impl AdminApi {
                     cookie,
                 ))
             }
-            Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.login_failed(ip)) {
+            Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.logins.failed(ip)) {
                 Some(wait) => Err(Error::RateLimited {
                     retry_after_secs: seconds_up(wait),
                 }
@@ -266,6 +266,7 @@ fn session_set_cookie(app: &App, value: &str, max_age: i64) -> String {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The admin token printed at first start (or set with SYNAPTIQ_ADMIN_TOKEN).
+    #[oai(validator(max_length = 1024))]
     pub token: String,
 }
 
@@ -323,9 +324,10 @@ impl TierName {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateApiKey {
     /// What the key is for (1-100 chars).
-    #[oai(validator(min_length = 1, max_length = 100))]
+    #[oai(validator(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub name: String,
     /// Sets the rate limit; default free.
+    #[oai(nullable)]
     pub tier: Option<TierName>,
 }
 
@@ -339,7 +341,9 @@ pub struct ApiKeyBody {
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
     pub created_at: String,
+    #[oai(nullable)]
     pub last_used_at: Option<String>,
+    #[oai(nullable)]
     pub revoked_at: Option<String>,
 }
 
@@ -411,8 +415,10 @@ impl From<Tenant> for TenantBody {
 #[serde(deny_unknown_fields)]
 pub struct CreateTenant {
     /// `[a-z0-9-]{1,64}`; what `data-tenant` names.
+    #[oai(validator(pattern = "^[a-z0-9-]{1,64}$"))]
     pub id: String,
     /// Display name (1-200 chars); defaults to the id.
+    #[oai(nullable, validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: Option<String>,
 }
 
@@ -421,6 +427,7 @@ pub struct CreateTenant {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenant {
     /// Display name (1-200 chars).
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: String,
 }
 

@@ -73,9 +73,20 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         ) else {
             return Err(Error::internal("app state missing").into());
         };
+        let bearer = req.headers().contains_key(header::AUTHORIZATION);
+        let ip = client_ip(&req, &app.config.trusted_proxies);
+        if bearer && let Some(wait) = ip.and_then(|ip| limiters.keys.blocked(ip)) {
+            return Ok(locked_out(wait));
+        }
         let caller = match resolve(&app, &req).await {
             None => return self.inner.call(req).await,
             Some(Err(err)) => {
+                if bearer
+                    && matches!(err, Error::Unauthorized(_))
+                    && let Some(wait) = ip.and_then(|ip| limiters.keys.failed(ip))
+                {
+                    return Ok(locked_out(wait));
+                }
                 req.extensions_mut().insert(Refused(err));
                 return self.inner.call(req).await;
             }
@@ -113,6 +124,19 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         verdict.apply(&mut response);
         Ok(response)
     }
+}
+
+/// Too many invalid API keys from this address (brute force): refused before any lookup.
+fn locked_out(wait: std::time::Duration) -> Response {
+    let secs = seconds_up(wait);
+    let mut response = respond(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many invalid API keys from this address; retry in {secs}s"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, secs.into());
+    response
 }
 
 /// `None` when no credential was presented at all.

@@ -47,7 +47,9 @@ impl_apirequest_for_payload!(JsonBody<T>, T: Type + DeserializeOwned + Send);
 
 /// Deserializes, naming the path of the offending field in the error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    // serde reads a struct from an array too (`[null, null]` fills the first two fields);
+    // every body here is an object, so anything else is refused before it gets that far.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(Error::invalid("body", "a JSON object is required"));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
@@ -104,5 +106,6 @@ mod tests {
         assert!(message(r#"{"name": "a", "x": 1}"#).contains("unknown field `x`"));
         assert!(message(r#"{"name": "a"} trailing"#).contains("trailing"));
         assert!(message("").contains("JSON object is required"));
+        assert!(message(r#"["a", null]"#).contains("JSON object is required"));
     }
 }

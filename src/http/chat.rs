@@ -7,11 +7,12 @@
 //! | GET    | /api/widget                 | getWidgetSettings  |
 
 use futures_util::stream::{self, BoxStream, StreamExt};
-use poem::Request;
 use poem::web::Data;
 use poem::web::sse::Event;
+use poem::{IntoResponse, Request};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::registry::{MetaResponses, Registry};
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -76,7 +77,7 @@ impl ChatApi {
     /// The visible history of the visitor's conversation, so the widget can restore it after
     /// a page reload. 404 unless `visitorId` is the conversation's visitor.
     #[oai(
-        path = "/chat/:conversation_id",
+        path = "/chat/:conversationId",
         method = "get",
         operation_id = "getChatHistory"
     )]
@@ -84,7 +85,11 @@ impl ChatApi {
         &self,
         app: Data<&App>,
         #[oai(name = "conversationId")] conversation_id: Path<Uuid>,
-        #[oai(name = "visitorId")] visitor_id: Query<String>,
+        #[oai(
+            name = "visitorId",
+            validator(min_length = 1, max_length = 128, pattern = r"\S")
+        )]
+        visitor_id: Query<String>,
     ) -> Result<Json<ChatHistory>> {
         let (conversation, messages) =
             chat::history(&app, &conversation_id.0.to_string(), &visitor_id.0).await?;
@@ -103,7 +108,7 @@ impl ChatApi {
         &self,
         app: Data<&App>,
         req: &Request,
-        tenant: Query<String>,
+        #[oai(validator(pattern = "^[a-z0-9-]{1,64}$"))] tenant: Query<String>,
     ) -> Result<Json<WidgetSettings>> {
         check_origin(&app, &tenant.0, req.header("origin")).await?;
         let id = TenantId::parse("tenant", tenant.0.trim())?;
@@ -224,13 +229,21 @@ fn error_event(err: crate::error::Error) -> StreamEvent {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatRequest {
     /// The tenant named by the widget's `data-tenant`.
+    #[oai(validator(pattern = "^[a-z0-9-]{1,64}$"))]
     pub tenant_id: String,
     /// A stable id for the browser (the widget keeps it in localStorage), 1-128 characters.
+    #[oai(validator(min_length = 1, max_length = 128, pattern = r"\S"))]
     pub visitor_id: String,
     /// Continue this conversation; omit to start one.
+    #[oai(
+        nullable,
+        validator(
+            pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        )
+    )]
     pub conversation_id: Option<String>,
     /// 1-4000 characters.
-    #[oai(validator(min_length = 1, max_length = 4000))]
+    #[oai(validator(min_length = 1, max_length = 4000, pattern = r"\S"))]
     pub message: String,
 }
 
@@ -271,6 +284,7 @@ pub struct ChatResponse {
     pub conversation_id: String,
     pub reply: ChatReply,
     /// Null until the visitor has given an email.
+    #[oai(nullable)]
     pub lead: Option<LeadSummary>,
     pub events: Vec<ChatEvent>,
 }
@@ -309,14 +323,42 @@ pub struct StreamEvent {
     pub data: Value,
 }
 
-#[derive(ApiResponse)]
+type Events = EventStream<BoxStream<'static, StreamEvent>>;
+
+/// The agent's reply: JSON, or Server-Sent Events with `Accept: text/event-stream`.
 pub enum ChatAnswer {
-    /// The agent's reply (JSON, or Server-Sent Events with `Accept: text/event-stream`).
-    #[oai(status = 200)]
     Json(Json<ChatResponse>),
-    /// The reply as Server-Sent Events.
-    #[oai(status = 200)]
-    Stream(EventStream<BoxStream<'static, StreamEvent>>),
+    Stream(Events),
+}
+
+/// One 200 with both content types: the derive documents only the last of two variants
+/// that share a status.
+impl ApiResponse for ChatAnswer {
+    fn meta() -> MetaResponses {
+        let mut responses = <Json<ChatResponse> as ApiResponse>::meta().responses;
+        let streamed = <Events as ApiResponse>::meta().responses;
+        if let Some(ok) = responses.first_mut() {
+            ok.description =
+                "The agent's reply: JSON, or Server-Sent Events with `Accept: text/event-stream`.";
+            ok.content
+                .extend(streamed.into_iter().flat_map(|r| r.content));
+        }
+        MetaResponses { responses }
+    }
+
+    fn register(registry: &mut Registry) {
+        <Json<ChatResponse> as ApiResponse>::register(registry);
+        <Events as ApiResponse>::register(registry);
+    }
+}
+
+impl IntoResponse for ChatAnswer {
+    fn into_response(self) -> poem::Response {
+        match self {
+            Self::Json(json) => json.into_response(),
+            Self::Stream(events) => events.into_response(),
+        }
+    }
 }
 
 #[derive(Object)]

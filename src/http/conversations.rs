@@ -40,8 +40,8 @@ impl ConversationsApi {
         caller: Caller,
         status: Query<Option<StatusName>>,
         #[oai(name = "leadId")] lead_id: Query<Option<Uuid>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<ConversationList>> {
         let status = status.0.map(StatusName::into_domain);
         let page = conversations::list(
@@ -90,8 +90,8 @@ impl ConversationsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<ConversationList>> {
         let page = conversations::for_lead(
             &app,
@@ -126,12 +126,14 @@ impl StatusName {
 pub struct ConversationBody {
     pub id: String,
     /// Null until the visitor is identified.
+    #[oai(nullable)]
     pub lead_id: Option<String>,
     /// Always `web_chat`.
     pub channel: String,
     /// `active` or `completed`.
     pub status: String,
     /// Written when the conversation completes.
+    #[oai(nullable)]
     pub summary: Option<String>,
     pub message_count: u32,
     /// Only when one conversation is fetched: oldest first.
@@ -197,6 +199,7 @@ pub struct ConversationEnvelope {
 #[oai(rename_all = "camelCase")]
 pub struct ConversationList {
     pub conversations: Vec<ConversationBody>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

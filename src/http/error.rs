@@ -146,7 +146,7 @@ pub async fn catch_all(err: poem::Error) -> Response {
         let what = if path.reason.contains("uuid") {
             "not a valid UUID".to_owned()
         } else {
-            path.reason.clone()
+            broken_rule(&path.reason).unwrap_or_else(|| path.reason.clone())
         };
         return respond(
             StatusCode::BAD_REQUEST,
@@ -191,8 +191,27 @@ fn param_message(param: &poem_openapi::error::ParseParamError) -> String {
         .split(" (occurred while")
         .next()
         .unwrap_or_default();
+    if let Some(rule) = broken_rule(reason) {
+        return format!("{}: {rule}", param.name);
+    }
     let why = reason.rsplit_once("\": ").map_or(reason, |(_, why)| why);
     format!("{}: invalid value ({why})", param.name)
+}
+
+/// A parameter's validator (the bounds the spec declares) says "verification failed.
+/// maximum(500, exclusive: false)"; say it in words.
+fn broken_rule(reason: &str) -> Option<String> {
+    let rule = reason.strip_prefix("verification failed. ")?;
+    let (name, args) = rule.strip_suffix(')')?.split_once('(')?;
+    let bound = args.split(", exclusive").next().unwrap_or(args);
+    Some(match name {
+        "minimum" => format!("must be at least {bound}"),
+        "maximum" => format!("must be at most {bound}"),
+        "minLength" => format!("must be at least {bound} characters long"),
+        "maxLength" => format!("must be at most {bound} characters long"),
+        "pattern" => format!("must match {bound}"),
+        _ => return None,
+    })
 }
 
 /// A panic in a handler: a 500 with no internals; the server keeps serving.

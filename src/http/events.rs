@@ -29,9 +29,15 @@ impl EventsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        #[oai(name = "type")] kind: Query<Option<String>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(
+            name = "type",
+            validator(
+                pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed)$"
+            )
+        )]
+        kind: Query<Option<String>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<EventList>, ApiError> {
         let page =
             events::list(&app, caller.tenant(), kind.0, cursor.0.as_deref(), limit.0).await?;
@@ -67,5 +73,6 @@ pub struct EventBody {
 #[oai(rename_all = "camelCase")]
 pub struct EventList {
     pub events: Vec<EventBody>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }

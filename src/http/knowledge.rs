@@ -67,8 +67,8 @@ impl KnowledgeApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<DocumentList>> {
         let page = knowledge::list(&app, caller.tenant(), cursor.0.as_deref(), limit.0).await?;
         Ok(Json(DocumentList {
@@ -89,8 +89,8 @@ impl KnowledgeApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        q: Query<String>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1, max_length = 500, pattern = r"\S"))] q: Query<String>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "50")))] limit: Query<Option<i64>>,
     ) -> Result<Json<SearchResults>> {
         let hits = knowledge::search(&app, caller.tenant(), &q.0, limit.0).await?;
         Ok(Json(SearchResults {
@@ -202,12 +202,13 @@ impl DocumentUpload {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewDocument {
     /// 1-200 characters.
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub title: String,
     /// The text; Markdown headings and `Q:`/`A:` pairs are understood.
+    #[oai(validator(min_length = 1))]
     pub content: String,
     /// Default `other`; `faq` chunks one question per chunk.
-    #[oai(rename = "type")]
+    #[oai(nullable, rename = "type")]
     #[serde(rename = "type")]
     pub doc_type: Option<DocTypeName>,
 }
@@ -294,6 +295,7 @@ pub struct DocumentEnvelope {
 #[oai(rename_all = "camelCase")]
 pub struct DocumentList {
     pub documents: Vec<DocumentBody>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -308,6 +310,7 @@ pub struct ChunkBody {
     pub heading: String,
     pub text: String,
     /// For a question/answer chunk: the answer alone.
+    #[oai(nullable)]
     pub answer: Option<String>,
     /// BM25 relevance; higher is better.
     pub score: f32,

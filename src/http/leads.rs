@@ -28,6 +28,7 @@ use super::auth::Caller;
 use super::body::JsonBody;
 use super::conversations::ConversationBody;
 use super::error::ApiError;
+use super::formats::Email;
 use super::meetings::MeetingBody;
 use crate::app::App;
 use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
@@ -49,10 +50,10 @@ impl LeadsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        q: Query<Option<String>>,
+        #[oai(validator(max_length = 200))] q: Query<Option<String>>,
         status: Query<Option<StatusName>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<LeadList>> {
         list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
     }
@@ -151,10 +152,10 @@ impl AdminLeadsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        q: Query<Option<String>>,
+        #[oai(validator(max_length = 200))] q: Query<Option<String>>,
         status: Query<Option<StatusName>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<LeadList>> {
         list(&app, &caller, q.0, status.0, cursor.0, limit.0).await
     }
@@ -270,7 +271,7 @@ async fn create(
 ) -> Result<Created> {
     let input = NewLead {
         name: body.name,
-        email: body.email,
+        email: body.email.0,
         phone: body.phone,
         company: body.company,
         metadata: body
@@ -302,7 +303,7 @@ async fn update(
 ) -> Result<Json<LeadEnvelope>> {
     let patch = LeadPatch {
         name: body.name,
-        email: body.email,
+        email: body.email.map(|email| email.0),
         phone: patch(body.phone),
         company: patch(body.company),
         status: body.status.map(StatusName::into_domain),
@@ -438,17 +439,19 @@ impl RefreshMode {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateLead {
     /// Contact name (1-200 chars).
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: String,
     /// A valid email address; unique per tenant (case-insensitive).
-    pub email: String,
+    #[oai(validator(max_length = 254))]
+    pub email: Email,
     /// Phone number (max 50 chars).
-    #[oai(validator(max_length = 50))]
+    #[oai(nullable, validator(max_length = 50))]
     pub phone: Option<String>,
     /// Company name (max 200 chars).
-    #[oai(validator(max_length = 200))]
+    #[oai(nullable, validator(max_length = 200))]
     pub company: Option<String>,
     /// Arbitrary JSON object (at most 16 KiB).
+    #[oai(nullable)]
     pub metadata: Option<BTreeMap<String, Value>>,
 }
 
@@ -456,22 +459,28 @@ pub struct CreateLead {
 #[oai(rename = "UpdateLead", rename_all = "camelCase", deny_unknown_fields)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateLead {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    /// 1-200 characters (`null`, like an absent field, leaves it unchanged).
+    #[oai(nullable, validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: Option<String>,
-    pub email: Option<String>,
+    /// `null` leaves it unchanged.
+    #[oai(nullable, validator(max_length = 254))]
+    pub email: Option<Email>,
     /// `null` clears it.
-    #[oai(validator(max_length = 50))]
+    #[oai(nullable, validator(max_length = 50))]
     #[serde(default)]
     pub phone: MaybeUndefined<String>,
     /// `null` clears it.
-    #[oai(validator(max_length = 200))]
+    #[oai(nullable, validator(max_length = 200))]
     #[serde(default)]
     pub company: MaybeUndefined<String>,
+    /// `null` leaves it unchanged.
+    #[oai(nullable)]
     pub status: Option<StatusName>,
-    /// Integer 0-100.
-    #[oai(validator(minimum(value = "0"), maximum(value = "100")))]
+    /// Integer 0-100 (`null` leaves it unchanged).
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "100")))]
     pub qualification_score: Option<i64>,
     /// Replaces the metadata object; `null` clears it.
+    #[oai(nullable)]
     #[serde(default)]
     pub metadata: MaybeUndefined<BTreeMap<String, Value>>,
 }
@@ -482,12 +491,15 @@ pub struct LeadBody {
     pub id: String,
     pub name: String,
     pub email: String,
+    #[oai(nullable)]
     pub phone: Option<String>,
+    #[oai(nullable)]
     pub company: Option<String>,
     pub status: StatusName,
     /// 0-100.
     pub qualification_score: u8,
     /// The agent's assessment, once it has made one.
+    #[oai(nullable)]
     pub qualification: Option<QualificationBody>,
     pub metadata: BTreeMap<String, Value>,
     pub source: SourceName,
@@ -547,6 +559,7 @@ pub struct LeadEnvelope {
 pub struct LeadList {
     pub leads: Vec<LeadBody>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::ApiTags;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::meetings;
 use crate::domain::model::{Meeting, Page};
@@ -36,14 +37,14 @@ impl MeetingsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        from: Query<Option<DateTime>>,
+        to: Query<Option<DateTime>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<MeetingList>> {
         let range = (
-            instant("from", from.0.as_deref())?,
-            instant("to", to.0.as_deref())?,
+            instant("from", from.0.as_ref().map(AsRef::as_ref))?,
+            instant("to", to.0.as_ref().map(AsRef::as_ref))?,
         );
         let page = meetings::list(
             &app,
@@ -59,9 +60,9 @@ impl MeetingsApi {
 
     /// Download a meeting as iCalendar
     ///
-    /// A `.ics` file calendar apps import (`{id}.ics`).
+    /// A `.ics` file calendar apps import: `id` is the meeting's id followed by `.ics`.
     #[oai(
-        path = "/meetings/:file",
+        path = "/meetings/:id",
         method = "get",
         operation_id = "getMeetingCalendar"
     )]
@@ -69,13 +70,12 @@ impl MeetingsApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        file: Path<String>,
+        #[oai(validator(pattern = r"^[0-9a-fA-F-]{36}\.ics$"))] id: Path<String>,
     ) -> Result<Calendar> {
-        let id = file
-            .0
-            .strip_suffix(".ics")
-            .and_then(|id| Uuid::parse_str(id).ok())
-            .ok_or(Error::NotFound("meeting"))?;
+        let id =
+            id.0.strip_suffix(".ics")
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .ok_or(Error::NotFound("meeting"))?;
         let ics = meetings::calendar(&app, caller.tenant(), &id.to_string()).await?;
         Ok(Calendar::Ok(
             PlainText(ics),
@@ -107,8 +107,8 @@ impl MeetingsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<MeetingList>> {
         let page = meetings::for_lead(
             &app,
@@ -139,6 +139,7 @@ fn instant(
 pub struct MeetingBody {
     pub id: String,
     pub lead_id: String,
+    #[oai(nullable)]
     pub conversation_id: Option<String>,
     pub starts_at: String,
     pub ends_at: String,
@@ -165,6 +166,7 @@ impl From<Meeting> for MeetingBody {
 #[oai(rename_all = "camelCase")]
 pub struct MeetingList {
     pub meetings: Vec<MeetingBody>,
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

@@ -1,8 +1,9 @@
 //! The HTTP transport: the route table, and the middleware every request passes through.
 //!
-//! Order, outermost first: app state → tracing → body limit → authentication and rate
-//! limits → panic guard → JSON errors → routes. Everything the server answers, including
-//! unknown routes, wrong methods and panics, is therefore JSON with the right status.
+//! Order, outermost first: app state → tracing → CORS and chat limits → authentication and
+//! rate limits → body limit and read deadline → bound on streamed replies → `Allow` on 405
+//! → panic guard → JSON errors → routes. Everything the server answers, including unknown
+//! routes, wrong methods and panics, is therefore JSON with the right status.
 
 pub mod admin;
 pub mod analytics;
@@ -14,12 +15,14 @@ pub mod conversations;
 pub mod cors;
 pub mod error;
 pub mod events;
+pub mod formats;
 pub mod health;
 pub mod knowledge;
 pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
 pub mod settings;
+pub mod spec;
 pub mod webhooks;
 pub mod widget;
 
@@ -36,6 +39,9 @@ use crate::app::App;
 pub const JSON_BODY_LIMIT: u64 = 1024 * 1024;
 /// Knowledge-base uploads: 25 MiB of file plus room for the multipart framing.
 pub const UPLOAD_BODY_LIMIT: u64 = 25 * 1024 * 1024 + 64 * 1024;
+/// Chat replies streamed at once (each may hold an LLM stream open); past it, a 503. The
+/// per-IP chat rate limit keeps one client far below it; this bounds all of them together.
+pub const MAX_CHAT_STREAMS: usize = 1024;
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -89,17 +95,35 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
         .server("http://127.0.0.1:8080")
 }
 
-/// The spec as JSON, exactly what `synaptiq openapi` prints and `openapi.json` holds.
+/// The spec as JSON, exactly what `synaptiq openapi` prints, `/api/openapi.json` serves and
+/// `openapi.json` holds.
 pub fn spec_json() -> String {
-    api_service().spec()
+    let derived = api_service().spec();
+    match serde_json::from_str::<serde_json::Value>(&derived) {
+        Ok(mut spec) => {
+            spec::close_request_bodies(&mut spec);
+            spec::flatten_nullable_refs(&mut spec);
+            serde_json::to_string_pretty(&spec).unwrap_or(derived)
+        }
+        Err(_) => derived,
+    }
 }
 
 /// The whole HTTP surface, ready to serve.
 pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     let service = api_service();
     let docs = assets::docs(&service.redoc_html());
-    let spec = service.spec_endpoint();
+    let spec_text = spec_json();
+    let allowed = Arc::new(spec::AllowedMethods::from_spec(
+        &serde_json::from_str(&spec_text).unwrap_or_default(),
+    ));
+    let spec = poem::get(poem::endpoint::make_sync(move |_| {
+        Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec_text.clone())
+    }));
     let limiters = Arc::new(rate_limit::Limiters::new(&app.config.rate_limits));
+    let streams = Arc::new(tokio::sync::Semaphore::new(MAX_CHAT_STREAMS));
     spawn_limiter_cleanup(&limiters);
     let routes = Route::new()
         .at("/api/openapi.json", spec)
@@ -109,9 +133,11 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .at("/widget/:file", poem::get(widget::serve_panel))
         .nest("/", service);
     harden(routes)
+        .around(move |next, req| spec::allow_header(next, req, allowed.clone()))
+        .around(move |next, req| bound_streams(next, req, streams.clone()))
+        .around(limit_body)
         .with(auth::Authenticate)
         .around(cors::public_api)
-        .around(limit_body)
         .with(Tracing)
         .data(limiters)
         .data(app)
@@ -137,8 +163,10 @@ fn body_limit(req: &Request) -> u64 {
     }
 }
 
-/// Refuses bodies over the limit: by Content-Length up front; a body without one (chunked)
-/// is read here, up to the limit, so an oversized one is a 413 too rather than a parse error.
+/// Refuses bodies over the limit (by Content-Length up front, else once the limit is
+/// read, so a chunked one is a 413 too rather than a parse error) and bodies that do not
+/// arrive in time: the body is read here, whole, within `request_timeout` (uploads: ten
+/// times it), so a client trickling one in holds a connection no longer than that.
 async fn limit_body<E: Endpoint<Output = Response>>(
     next: Arc<E>,
     mut req: Request,
@@ -155,29 +183,81 @@ async fn limit_body<E: Endpoint<Output = Response>>(
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    match declared {
-        Some(len) if len > limit => return Ok(too_large()),
-        Some(_) => {}
-        None => {
-            let mut buffered = Vec::new();
-            let reader =
-                tokio::io::AsyncReadExt::take(req.take_body().into_async_read(), limit + 1);
-            tokio::pin!(reader);
-            tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut buffered)
-                .await
-                .map_err(|e| {
-                    poem::Error::from_string(
-                        format!("cannot read request body: {e}"),
-                        StatusCode::BAD_REQUEST,
-                    )
-                })?;
-            if buffered.len() as u64 > limit {
-                return Ok(too_large());
-            }
-            req.set_body(buffered);
+    if declared.is_some_and(|len| len > limit) {
+        return Ok(too_large());
+    }
+    // Uploads need credentials, and their operations refuse a caller without them before
+    // reading a byte: no 25 MiB is buffered for an anonymous client.
+    if limit == UPLOAD_BODY_LIMIT && req.extensions().get::<auth::Caller>().is_none() {
+        return next.call(req).await;
+    }
+    let timeout = req
+        .data::<App>()
+        .map(|app| app.config.request_timeout)
+        .ok_or_else(|| crate::error::Error::internal("app state missing"))?;
+    let timeout = if limit == UPLOAD_BODY_LIMIT {
+        timeout * 10
+    } else {
+        timeout
+    };
+    let mut buffered = Vec::new();
+    let reader = tokio::io::AsyncReadExt::take(req.take_body().into_async_read(), limit + 1);
+    tokio::pin!(reader);
+    let read = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut buffered);
+    match tokio::time::timeout(timeout, read).await {
+        Err(_) => {
+            let mut response = error::respond(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "request body not received within {}s",
+                    timeout.as_secs_f64()
+                ),
+            );
+            response.headers_mut().insert(
+                poem::http::header::CONNECTION,
+                poem::http::HeaderValue::from_static("close"),
+            );
+            return Ok(response);
         }
+        Ok(Err(e)) => {
+            return Err(poem::Error::from_string(
+                format!("cannot read request body: {e}"),
+                StatusCode::BAD_REQUEST,
+            ));
+        }
+        Ok(Ok(_)) if buffered.len() as u64 > limit => return Ok(too_large()),
+        Ok(Ok(_)) => req.set_body(buffered),
     }
     next.call(req).await
+}
+
+/// Holds one of `permits` while a Server-Sent Events reply streams; none left is a 503.
+async fn bound_streams<E: Endpoint<Output = Response>>(
+    next: Arc<E>,
+    req: Request,
+    permits: Arc<tokio::sync::Semaphore>,
+) -> poem::Result<Response> {
+    let wants_stream = req
+        .header(poem::http::header::ACCEPT)
+        .is_some_and(|accept| accept.contains("text/event-stream"));
+    if !wants_stream {
+        return next.call(req).await;
+    }
+    let Ok(permit) = permits.try_acquire_owned() else {
+        return Ok(error::respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{MAX_CHAT_STREAMS} replies are streaming already; retry in a moment"),
+        ));
+    };
+    let (parts, body) = next.call(req).await?.into_parts();
+    let held = futures_util::StreamExt::map(body.into_bytes_stream(), move |chunk| {
+        let _held = &permit;
+        chunk
+    });
+    Ok(Response::from_parts(
+        parts,
+        poem::Body::from_bytes_stream(held),
+    ))
 }
 
 /// Keeps the per-key limiter tables bounded by the callers seen recently.
@@ -205,6 +285,50 @@ mod tests {
     #[handler]
     fn explode() -> &'static str {
         panic!("secret internals")
+    }
+
+    /// A stream holds its permit until its last byte is sent; with none left, a 503.
+    #[tokio::test]
+    async fn streamed_replies_are_bounded() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(1);
+        let rx = std::sync::Mutex::new(Some(rx));
+        let slow = poem::endpoint::make_sync(move |_| {
+            let rx = rx.lock().unwrap().take();
+            match rx {
+                Some(rx) => {
+                    Response::builder().body(poem::Body::from_bytes_stream(tokio_stream_of(rx)))
+                }
+                None => Response::builder().body("quick"),
+            }
+        });
+        let permits = Arc::new(tokio::sync::Semaphore::new(1));
+        let held = permits.clone();
+        let ep = Route::new()
+            .at("/chat", slow)
+            .around(move |next, req| bound_streams(next, req, held.clone()));
+        let client = TestClient::new(ep);
+        let sse = || client.get("/chat").header("accept", "text/event-stream");
+        let first = sse().send().await;
+        first.assert_status_is_ok();
+        sse()
+            .send()
+            .await
+            .assert_status(StatusCode::SERVICE_UNAVAILABLE);
+        tx.send(Ok(b"done".to_vec())).await.unwrap();
+        drop(tx);
+        assert_eq!(first.0.into_body().into_string().await.unwrap(), "done");
+        assert_eq!(
+            permits.available_permits(),
+            1,
+            "released with the last byte"
+        );
+        sse().send().await.assert_status_is_ok();
+    }
+
+    fn tokio_stream_of(
+        mut rx: tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    ) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+        futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
     }
 
     /// A panicking handler answers 500 in JSON without internals, and the server stays up.

@@ -1,5 +1,6 @@
 //! Rate limits (governor's GCRA): per API key by tier, per admin session, and failed admin
-//! logins per client IP. Headers follow the seed: X-RateLimit-Limit / -Remaining / -Reset.
+//! logins and API keys per client IP (brute force). Headers follow the seed:
+//! X-RateLimit-Limit / -Remaining / -Reset.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -25,8 +26,19 @@ pub struct Limiters {
     tiers: [(NonZeroU32, Keyed<String>); 3],
     /// Chat messages per client IP (the widget is public).
     public: (NonZeroU32, Keyed<String>),
-    login_failures: DefaultKeyedRateLimiter<IpAddr>,
-    login_blocked: Mutex<HashMap<IpAddr, Instant>>,
+    /// Failed admin logins per client IP.
+    pub logins: Lockout,
+    /// Invalid API keys per client IP: past the allowance, every bearer request from the IP
+    /// gets a 429, so guessing learns nothing.
+    pub keys: Lockout,
+    clock: DefaultClock,
+}
+
+/// Failed credentials per client IP: past the allowance, the IP is locked out until the
+/// allowance has refilled by one.
+pub struct Lockout {
+    failures: DefaultKeyedRateLimiter<IpAddr>,
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
     clock: DefaultClock,
 }
 
@@ -48,7 +60,6 @@ fn per_minute(n: NonZeroU32) -> Keyed<String> {
 
 impl Limiters {
     pub fn new(config: &RateLimitConfig) -> Self {
-        let ten = NonZeroU32::new(LOGIN_FAILURES_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
         Self {
             tiers: [
                 (config.free, per_minute(config.free)),
@@ -56,8 +67,8 @@ impl Limiters {
                 (config.enterprise, per_minute(config.enterprise)),
             ],
             public: (config.public, per_minute(config.public)),
-            login_failures: DefaultKeyedRateLimiter::keyed(Quota::per_minute(ten)),
-            login_blocked: Mutex::new(HashMap::new()),
+            logins: Lockout::new(LOGIN_FAILURES_PER_MINUTE),
+            keys: Lockout::new(config.invalid_keys.get()),
             clock: DefaultClock::default(),
         }
     }
@@ -99,10 +110,30 @@ impl Limiters {
         }
     }
 
-    /// `Some(wait)` while this IP is locked out after too many failed logins.
-    pub fn login_blocked(&self, ip: IpAddr) -> Option<Duration> {
+    /// Forgets idle keys so memory stays bounded by active callers.
+    pub fn forget_idle(&self) {
+        for (_, limiter) in self.tiers.iter().chain([&self.public]) {
+            limiter.retain_recent();
+        }
+        self.logins.forget_idle();
+        self.keys.forget_idle();
+    }
+}
+
+impl Lockout {
+    fn new(per_minute: u32) -> Self {
+        let allowance = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            failures: DefaultKeyedRateLimiter::keyed(Quota::per_minute(allowance)),
+            blocked: Mutex::new(HashMap::new()),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// `Some(wait)` while this IP is locked out.
+    pub fn blocked(&self, ip: IpAddr) -> Option<Duration> {
         let blocked = self
-            .login_blocked
+            .blocked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked
@@ -110,16 +141,16 @@ impl Limiters {
             .and_then(|until| until.checked_duration_since(Instant::now()))
     }
 
-    /// Records a failed login; returns the lock-out when this failure exceeds the allowance.
-    pub fn login_failed(&self, ip: IpAddr) -> Option<Duration> {
-        let Err(not_until) = self.login_failures.check_key(&ip) else {
+    /// Records a failure; returns the lock-out when this failure exceeds the allowance.
+    pub fn failed(&self, ip: IpAddr) -> Option<Duration> {
+        let Err(not_until) = self.failures.check_key(&ip) else {
             return None;
         };
         let wait = not_until
             .wait_time_from(self.clock.now())
             .max(Duration::from_secs(1));
         let mut blocked = self
-            .login_blocked
+            .blocked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked.retain(|_, until| *until > Instant::now());
@@ -127,12 +158,12 @@ impl Limiters {
         Some(wait)
     }
 
-    /// Forgets idle keys so memory stays bounded by active callers.
-    pub fn forget_idle(&self) {
-        for (_, limiter) in self.tiers.iter().chain([&self.public]) {
-            limiter.retain_recent();
-        }
-        self.login_failures.retain_recent();
+    fn forget_idle(&self) {
+        self.failures.retain_recent();
+        self.blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|_, until| *until > Instant::now());
     }
 }
 
@@ -168,6 +199,7 @@ mod tests {
             pro: n,
             enterprise: n,
             public: n,
+            invalid_keys: n,
         }
     }
 
@@ -191,14 +223,16 @@ mod tests {
         let limiters = Limiters::new(&config(3));
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         for _ in 0..10 {
-            assert!(limiters.login_failed(ip).is_none());
+            assert!(limiters.logins.failed(ip).is_none());
         }
-        assert!(limiters.login_failed(ip).is_some());
-        assert!(limiters.login_blocked(ip).is_some());
+        assert!(limiters.logins.failed(ip).is_some());
+        assert!(limiters.logins.blocked(ip).is_some());
         assert!(
             limiters
-                .login_blocked("192.0.2.2".parse().unwrap())
+                .logins
+                .blocked("192.0.2.2".parse().unwrap())
                 .is_none()
         );
+        assert!(limiters.keys.blocked(ip).is_none(), "separate lock-outs");
     }
 }

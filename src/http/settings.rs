@@ -92,8 +92,10 @@ pub struct Settings {
 #[oai(rename = "QualificationQuestion")]
 pub struct QuestionBody {
     /// `need`, `companySize`, `role`, `budget` or `timeline`.
+    #[oai(validator(pattern = "^(need|companySize|role|budget|timeline)$"))]
     pub field: String,
-    /// `{company}` and `{name}` are filled in when known.
+    /// `{company}` and `{name}` are filled in when known (1-300 characters).
+    #[oai(validator(min_length = 1, max_length = 300, pattern = r"\S"))]
     pub question: String,
 }
 
@@ -155,26 +157,42 @@ pub struct SettingsEnvelope {
 #[oai(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SettingsPatch {
+    /// 1-60 characters.
+    #[oai(nullable, validator(min_length = 1, max_length = 60, pattern = r"\S"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub agent_name: MaybeUndefined<String>,
+    /// 1-200 characters.
+    #[oai(nullable, validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub company_name: MaybeUndefined<String>,
+    /// 1-500 characters.
+    #[oai(nullable, validator(min_length = 1, max_length = 500, pattern = r"\S"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub greeting: MaybeUndefined<String>,
+    /// `#rrggbb`.
+    #[oai(nullable, validator(pattern = "^#[0-9a-fA-F]{6}$"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub tone: MaybeUndefined<String>,
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub accent_color: MaybeUndefined<String>,
+    /// `bottom-right` or `bottom-left`.
+    #[oai(nullable, validator(pattern = "^(bottom-right|bottom-left)$"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub position: MaybeUndefined<String>,
+    /// Origins like `https://www.example.com`; empty allows any.
+    #[oai(nullable)]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub allowed_origins: MaybeUndefined<Vec<String>>,
+    /// At most 10.
+    #[oai(nullable, validator(max_items = 10))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub qualification_questions: MaybeUndefined<Vec<QuestionBody>>,
-    /// Merged into the current scoring.
+    /// Merged into the current scoring (see `Scoring`).
+    #[oai(nullable)]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub scoring: MaybeUndefined<Value>,
-    /// Merged into the current availability.
+    /// Merged into the current availability (see `Availability`).
+    #[oai(nullable)]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub availability: MaybeUndefined<Value>,
 }

@@ -27,6 +27,7 @@ use super::ApiTags;
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::ApiError;
+use super::formats::{DateTime, Uri};
 use crate::app::App;
 use crate::clock::format;
 use crate::domain::leads::Patch;
@@ -55,7 +56,7 @@ impl WebhooksApi {
     ) -> Result<CreatedWebhook> {
         let body = body.0;
         let input = NewWebhook {
-            url: body.url,
+            url: body.url.0,
             events: body.events,
             description: body.description,
             enabled: body.enabled,
@@ -74,8 +75,8 @@ impl WebhooksApi {
         &self,
         app: Data<&App>,
         caller: Caller,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<WebhookList>> {
         let page = domain::list(&app, caller.tenant(), cursor.0.as_deref(), limit.0).await?;
         Ok(Json(WebhookList {
@@ -114,7 +115,7 @@ impl WebhooksApi {
     ) -> Result<Json<WebhookEnvelope>> {
         let body = body.0;
         let patch = WebhookPatch {
-            url: body.url,
+            url: body.url.map(|url| url.0),
             events: body.events,
             description: match body.description {
                 MaybeUndefined::Undefined => Patch::Keep,
@@ -199,9 +200,12 @@ impl WebhooksApi {
         caller: Caller,
         id: Path<Uuid>,
         status: Query<Option<DeliveryStatusName>>,
+        #[oai(validator(
+            pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|lead\.deleted|conversation\.started|conversation\.completed|ping)$"
+        ))]
         event: Query<Option<String>>,
-        cursor: Query<Option<String>>,
-        limit: Query<Option<i64>>,
+        #[oai(validator(min_length = 1))] cursor: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))] limit: Query<Option<i64>>,
     ) -> Result<Json<DeliveryList>> {
         let query = DeliveryQuery {
             status: status.0.map(DeliveryStatusName::into_domain),
@@ -236,6 +240,7 @@ impl WebhooksApi {
         let body = body.0;
         let since: jiff::Timestamp = body
             .since
+            .0
             .trim()
             .parse()
             .map_err(|_| Error::invalid("since", "must be an RFC 3339 time"))?;
@@ -302,13 +307,17 @@ fn envelope(webhook: Webhook) -> Json<WebhookEnvelope> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateWebhook {
     /// http(s) URL, at most 2048 characters.
-    pub url: String,
+    #[oai(validator(max_length = 2048))]
+    pub url: Uri,
     /// Event names (`lead.created`, `lead.updated`, `lead.qualified`, `meeting.booked`,
     /// `lead.deleted`, `conversation.started`, `conversation.completed`) or `*` (default).
+    #[oai(nullable)]
     pub events: Option<Vec<String>>,
     /// At most 500 characters.
+    #[oai(nullable, validator(max_length = 500))]
     pub description: Option<String>,
     /// Default true.
+    #[oai(nullable)]
     pub enabled: Option<bool>,
 }
 
@@ -316,11 +325,15 @@ pub struct CreateWebhook {
 #[oai(rename_all = "camelCase", deny_unknown_fields)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateWebhook {
-    pub url: Option<String>,
+    #[oai(nullable, validator(max_length = 2048))]
+    pub url: Option<Uri>,
+    #[oai(nullable)]
     pub events: Option<Vec<String>>,
     /// `null` clears it.
     #[serde(default)]
+    #[oai(nullable, validator(max_length = 500))]
     pub description: MaybeUndefined<String>,
+    #[oai(nullable)]
     pub enabled: Option<bool>,
 }
 
@@ -330,14 +343,17 @@ pub struct WebhookBody {
     pub id: String,
     pub url: String,
     pub events: Vec<String>,
+    #[oai(nullable)]
     pub description: Option<String>,
     pub enabled: bool,
     /// Why it was disabled: by a user, a 410 Gone, or five days of failures.
+    #[oai(nullable)]
     pub disabled_reason: Option<String>,
     /// `whsec_…`: only in the answers to creation and rotation.
     #[oai(skip_serializing_if_is_none)]
     pub secret: Option<String>,
     /// Until when the secret before the last rotation also signs.
+    #[oai(nullable)]
     pub previous_secret_expires_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -381,6 +397,7 @@ pub struct WebhookEnvelope {
 pub struct WebhookList {
     pub webhooks: Vec<WebhookBody>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -419,8 +436,11 @@ pub struct DeliveryBody {
     /// `pending`, `delivered` or `dropped`.
     pub status: String,
     pub attempt_count: u32,
+    #[oai(nullable)]
     pub next_attempt_at: Option<String>,
+    #[oai(nullable)]
     pub last_status_code: Option<u16>,
+    #[oai(nullable)]
     pub last_error: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -452,9 +472,12 @@ pub struct AttemptBody {
     pub started_at: String,
     pub duration_ms: u64,
     /// The receiver's status; null when no answer came (connection error, timeout).
+    #[oai(nullable)]
     pub status_code: Option<u16>,
+    #[oai(nullable)]
     pub error: Option<String>,
     /// The first 4 KiB of the receiver's answer.
+    #[oai(nullable)]
     pub response_body: Option<String>,
 }
 
@@ -510,6 +533,7 @@ pub struct DeliverySummaryEnvelope {
 pub struct DeliveryList {
     pub deliveries: Vec<DeliveryBody>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -529,8 +553,9 @@ pub enum StatusOrAll {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Replay {
     /// RFC 3339: deliveries created at or after this time.
-    pub since: String,
+    pub since: DateTime,
     /// Default `dropped`.
+    #[oai(nullable)]
     pub status: Option<StatusOrAll>,
 }
 

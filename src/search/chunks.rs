@@ -252,7 +252,7 @@ fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
 }
 
 /// The query's terms, analyzed as indexed text is (stop words dropped, stemmed).
-fn tokens(q: &str) -> Vec<String> {
+pub fn tokens(q: &str) -> Vec<String> {
     super::index::terms(&mut analyzer(), q, 32)
 }
 

@@ -319,6 +319,10 @@ impl<S: Source> Indexer<S> {
                 Err(err) => {
                     self.inner.healthy.store(false, Ordering::Relaxed);
                     tracing::error!(%err, index = S::KIND.as_str(), "indexing failed; retrying");
+                    // A writer whose commit failed (a full disk) may have lost what it held:
+                    // the next cycle starts a fresh one from the last commit, and SQLite's
+                    // change log brings everything since.
+                    self.writer = None;
                 }
             }
             if stopping {

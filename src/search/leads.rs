@@ -185,7 +185,7 @@ fn query(
 }
 
 /// The query's terms, analyzed exactly as indexed text is.
-fn tokens(q: &str) -> Vec<String> {
+pub fn tokens(q: &str) -> Vec<String> {
     super::index::terms(&mut analyzer(), q, 16)
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod process;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -315,4 +317,83 @@ pub async fn create_lead(
     let reply = client.post("/api/leads?refresh=wait_for", &body).await;
     assert_eq!(reply.status, 201, "create lead: {}", reply.text);
     reply.body["lead"].clone()
+}
+
+/// The path of an external program the test needs, or None after saying loudly that the
+/// test did not run. In CI (`CI=true`) a missing program fails the test instead: there,
+/// skipping would hide it (`.ci/run` installs every program the tests use).
+pub fn tool(name: &str, install: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "`{name}` is required in CI ({install})"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "!!!!! A TEST DID NOT RUN: `{name}` not found ({install}) !!!!!"
+        );
+    }
+    found
+}
+
+/// Opens every day, all day, so the agent has slots to offer whenever the test runs.
+pub async fn open_calendar(api: &Client<'_>) {
+    let reply = api
+        .patch(
+            "/api/admin/settings",
+            &serde_json::json!({"availability": {
+                "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                "startTime": "00:00",
+                "endTime": "23:30",
+                "minimumNoticeMinutes": 0
+            }}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "open the calendar: {}", reply.text);
+}
+
+/// A visitor of `tenant` chats through qualification to a booked meeting (the tenant's
+/// calendar must be open); returns (conversation id, lead id, meeting id).
+pub async fn book_meeting(
+    server: &TestServer,
+    tenant: &str,
+    visitor: &str,
+    email: &str,
+) -> (String, String, String) {
+    let mut conversation: Option<String> = None;
+    let mut last = Value::Null;
+    for message in [
+        "Hi, I'm Jane Smith from Acme Corp",
+        email,
+        "We need to qualify inbound leads faster",
+        "about 120 people",
+        "I'm the Head of Marketing",
+        "around $5,000",
+        "next quarter",
+        "2",
+    ] {
+        let mut body =
+            serde_json::json!({"tenantId": tenant, "visitorId": visitor, "message": message});
+        if let Some(id) = &conversation {
+            body["conversationId"] = id.as_str().into();
+        }
+        let reply = server.anon().post("/api/chat", &body).await;
+        assert_eq!(reply.status, 200, "{message}: {}", reply.text);
+        conversation = Some(reply.body["conversationId"].as_str().unwrap().to_owned());
+        last = reply.body;
+    }
+    assert_eq!(last["lead"]["status"], "booked", "{last}");
+    let meeting = last["events"]
+        .as_array()
+        .and_then(|events| events.iter().find(|e| e["type"] == "meeting.booked"))
+        .map(|e| e["detail"]["meeting"]["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no meeting.booked event: {last}"));
+    let lead = last["lead"]["id"].as_str().unwrap().to_owned();
+    (conversation.unwrap(), lead, meeting)
 }
