@@ -1,4 +1,4 @@
--- The whole current schema of synaptiq.db (schema version 4).
+-- The whole current schema of synaptiq.db (schema version 6).
 -- Migrations in src/store/migrations/ produce exactly this; a test checks it.
 
 CREATE TABLE tenants (
@@ -65,15 +65,17 @@ CREATE TABLE search_changes (
 ) STRICT;
 CREATE INDEX search_changes_by_kind ON search_changes (kind, seq);
 
--- The outbox: one row per event, written with the change that caused it.
+-- The outbox: one row per event, written with the change that caused it. lead_id names the
+-- lead the event is about (its data export and erasure find the lead's events by it).
 CREATE TABLE events (
     id          TEXT PRIMARY KEY,
     tenant_id   TEXT NOT NULL REFERENCES tenants (id),
     type        TEXT NOT NULL,
     payload     TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
+    created_at  INTEGER NOT NULL, lead_id TEXT
 ) STRICT;
 CREATE INDEX events_by_tenant ON events (tenant_id, id);
+CREATE INDEX events_by_lead ON events (tenant_id, lead_id) WHERE lead_id IS NOT NULL;
 
 CREATE TABLE documents (
     id            TEXT PRIMARY KEY,

@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::dns::Resolver;
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
 use crate::jobs::url_guard;
@@ -32,6 +33,8 @@ pub struct Inner {
     pub leads_index: LeadSearch,
     pub chunks_index: ChunkSearch,
     pub clock: Arc<dyn Clock>,
+    /// Resolves outbound host names (webhooks, LLM providers) without glibc's NSS.
+    pub resolver: Resolver,
     /// Sends webhook deliveries: guarded against internal addresses, never redirected.
     pub webhook_client: reqwest::Client,
     key_touches: Mutex<HashMap<String, Instant>>,
@@ -60,8 +63,12 @@ impl App {
         })
         .await
         .map_err(Error::internal)??;
-        let webhook_client =
-            url_guard::client(config.webhooks.timeout, config.webhooks.allowed_hosts)?;
+        let resolver = Resolver::from_system()?;
+        let webhook_client = url_guard::client(
+            config.webhooks.timeout,
+            config.webhooks.allowed_hosts,
+            resolver.clone(),
+        )?;
         Ok(Self(Arc::new(Inner {
             config,
             public_url,
@@ -69,6 +76,7 @@ impl App {
             leads_index,
             chunks_index,
             clock,
+            resolver,
             webhook_client,
             key_touches: Mutex::new(HashMap::new()),
         })))
@@ -114,7 +122,7 @@ pub fn open_store(data_dir: &Path) -> Result<Store> {
     Store::open(&data_dir.join("synaptiq.db"))
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if dir.is_dir() {
         return Ok(());

@@ -7,6 +7,8 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod data_dir;
+pub mod dns;
 pub mod domain;
 pub mod error;
 pub mod http;

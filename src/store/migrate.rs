@@ -11,6 +11,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_conversations.sql"),
     include_str!("migrations/004_analytics.sql"),
     include_str!("migrations/005_webhooks.sql"),
+    include_str!("migrations/007_lead_events.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod api_keys;
+pub mod backup;
 pub mod conversations;
 pub mod documents;
 pub mod events;
