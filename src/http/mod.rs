@@ -1,6 +1,6 @@
 //! The HTTP transport: the route table, and the middleware every request passes through.
 //!
-//! Order, outermost first: app state → tracing → body limit → authentication and rate
+//! Order, outermost first: app state → request log → body limit → authentication and rate
 //! limits → panic guard → JSON errors → routes. Everything the server answers, including
 //! unknown routes, wrong methods and panics, is therefore JSON with the right status.
 
@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
+pub mod request_log;
 pub mod settings;
 pub mod webhooks;
 pub mod widget;
@@ -26,7 +27,7 @@ pub mod widget;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
-use poem::middleware::{CatchPanic, Tracing};
+use poem::middleware::CatchPanic;
 use poem::{Endpoint, EndpointExt, Request, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
 
@@ -112,7 +113,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .with(auth::Authenticate)
         .around(cors::public_api)
         .around(limit_body)
-        .with(Tracing)
+        .around(request_log::log_request)
         .data(limiters)
         .data(app)
 }
