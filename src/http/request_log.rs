@@ -40,7 +40,7 @@ pub async fn log_request<E: Endpoint<Output = Response>>(
         .data::<App>()
         .and_then(|app| client_ip(&req, &app.config.trusted_proxies));
     let answered = REQUEST_ID.scope(id.clone(), next.call(req)).await;
-    let mut response = answered.unwrap_or_else(|err| err.into_response());
+    let mut response = answered.unwrap_or_else(poem::Error::into_response);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

@@ -335,7 +335,7 @@ fn upsert(
         return Ok(Outcome::Skipped);
     }
     let mut lead = before.clone();
-    merge(&mut lead, row.lead, columns);
+    merge(&mut lead, &row.lead, columns);
     if lead == before {
         return Ok(Outcome::Unchanged);
     }
@@ -347,7 +347,7 @@ fn upsert(
 }
 
 /// Copies the file's columns onto the stored lead (its id, source and creation stay).
-fn merge(lead: &mut Lead, from: Lead, columns: &[Column]) {
+fn merge(lead: &mut Lead, from: &Lead, columns: &[Column]) {
     for column in columns {
         match column {
             Column::Name => lead.name.clone_from(&from.name),
