@@ -15,8 +15,8 @@ use crate::app::App;
 use crate::clock::Clock;
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
 use crate::error::{Error, Result};
-use crate::store::Store;
 use crate::store::leads::{self as rows, Filter};
+use crate::store::{QueuedWrite, Store};
 
 /// The export's columns, in order; the import also accepts them in any order, in any case,
 /// with or without separators (`qualification_score`), and `score` for the score.
@@ -181,6 +181,8 @@ pub fn import(
     let columns = columns(reader.headers().map_err(|e| bad_file(&e))?)?;
     let mut report = ImportReport::default();
     let mut pending: Vec<Row> = Vec::new();
+    // One batch commits while the next is read and validated.
+    let mut committing: Option<QueuedWrite<Vec<Outcome>>> = None;
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -189,7 +191,11 @@ pub fn import(
             Ok(true) => {
                 let line = record.position().map_or(line, csv::Position::line);
                 match parse(&record, &columns, &options.tenant, clock) {
-                    Ok(lead) => pending.push(Row { line, lead }),
+                    Ok((lead, given_id)) => pending.push(Row {
+                        line,
+                        lead,
+                        given_id,
+                    }),
                     Err(err) => report.rejected.push(Rejected {
                         line,
                         reason: err.to_string(),
@@ -203,14 +209,19 @@ pub fn import(
             }),
         }
         if !options.atomic && pending.len() >= BATCH {
-            write_batch(store, clock, &columns, options, &mut pending, &mut report)?;
+            tally(committing.take(), &mut report)?;
+            committing = Some(write_batch(store, clock, &columns, options, &mut pending)?);
             progress(reader.position().byte());
         }
     }
+    tally(committing.take(), &mut report)?;
     if options.atomic && !report.rejected.is_empty() {
         return Ok(report);
     }
-    write_batch(store, clock, &columns, options, &mut pending, &mut report)?;
+    if !pending.is_empty() {
+        let last = write_batch(store, clock, &columns, options, &mut pending)?;
+        tally(Some(last), &mut report)?;
+    }
     progress(reader.position().byte());
     Ok(report)
 }
@@ -219,6 +230,8 @@ pub fn import(
 struct Row {
     line: u64,
     lead: Lead,
+    /// The file named the id (an export); otherwise it is new and cannot clash.
+    given_id: bool,
 }
 
 /// What a row became.
@@ -230,20 +243,17 @@ enum Outcome {
     Rejected(Rejected),
 }
 
+/// Hands the pending rows to the writer as one transaction.
 fn write_batch(
     store: &Store,
     clock: &dyn Clock,
     columns: &[Column],
     options: &ImportOptions,
     pending: &mut Vec<Row>,
-    report: &mut ImportReport,
-) -> Result<()> {
-    if pending.is_empty() {
-        return Ok(());
-    }
+) -> Result<QueuedWrite<Vec<Outcome>>> {
     let rows = std::mem::take(pending);
     let (columns, options, now) = (columns.to_vec(), options.clone(), clock.now());
-    let outcomes = store.write_blocking(move |conn| {
+    store.write_queued(move |conn| {
         ensure_tenant(conn, &options.tenant)?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
@@ -257,8 +267,15 @@ fn write_batch(
             outcomes.push(outcome);
         }
         Ok(outcomes)
-    })?;
-    for outcome in outcomes {
+    })
+}
+
+/// Waits for a batch's commit and counts what its rows became.
+fn tally(batch: Option<QueuedWrite<Vec<Outcome>>>, report: &mut ImportReport) -> Result<()> {
+    let Some(batch) = batch else {
+        return Ok(());
+    };
+    for outcome in batch.wait()? {
         match outcome {
             Outcome::Created => report.created += 1,
             Outcome::Updated => report.updated += 1,
@@ -312,7 +329,12 @@ fn upsert(
 ) -> Result<Outcome> {
     let tenant = row.lead.tenant.clone();
     // An id from another tenant (a file exported elsewhere on this server) cannot be reused.
-    let same_id = match rows::tenant_of(conn, &row.lead.id)? {
+    let owner = if row.given_id {
+        rows::tenant_of(conn, &row.lead.id)?
+    } else {
+        None
+    };
+    let same_id = match owner {
         Some(owner) if owner == tenant => rows::get(conn, &tenant, &row.lead.id)?,
         Some(_) => {
             row.lead.id = uuid::Uuid::now_v7().to_string();
@@ -436,13 +458,14 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
     Ok(columns)
 }
 
-/// Validates one record into the lead it describes, as a create through the API would.
+/// Validates one record into the lead it describes, as a create through the API would, and
+/// says whether the record named the lead's id.
 fn parse(
     record: &csv::StringRecord,
     columns: &[Column],
     tenant: &TenantId,
     clock: &dyn Clock,
-) -> Result<Lead> {
+) -> Result<(Lead, bool)> {
     let cell = |wanted: Column| {
         columns
             .iter()
@@ -457,7 +480,7 @@ fn parse(
         .map(|v| timestamp("createdAt", v))
         .transpose()?
         .unwrap_or(now);
-    Ok(Lead {
+    let lead = Lead {
         id: match cell(Column::Id) {
             Some(id) => uuid::Uuid::parse_str(id)
                 .map_err(|_| Error::invalid("id", format!("{id:?} is not a UUID")))?
@@ -486,7 +509,8 @@ fn parse(
             .map(|v| timestamp("updatedAt", v))
             .transpose()?
             .unwrap_or(created_at),
-    })
+    };
+    Ok((lead, cell(Column::Id).is_some()))
 }
 
 fn score(raw: &str) -> Result<u8> {
