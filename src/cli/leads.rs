@@ -10,7 +10,8 @@ use clap::{Args, ValueEnum};
 use super::{StatusArg, close, open};
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::leads::csv::{self, ImportOptions, ImportReport, OnDuplicate};
+use crate::domain::leads::csv;
+use crate::domain::leads::import::{self, ImportOptions, ImportReport, OnDuplicate};
 use crate::domain::leads::parse_since;
 use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
@@ -66,7 +67,7 @@ pub(super) async fn import(config: &Config, args: ImportLeads) -> Result<()> {
     let for_task = store.clone();
     let report = tokio::task::spawn_blocking(move || {
         let bar = progress_bar(size);
-        let report = csv::import(&for_task, &SystemClock, input, &options, &mut |bytes| {
+        let report = import::import(&for_task, &SystemClock, input, &options, &mut |bytes| {
             bar.set_position(bytes);
         });
         bar.finish_and_clear();

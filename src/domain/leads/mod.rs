@@ -1,6 +1,7 @@
 //! Leads: validation, the status rules, and the events each change emits.
 
 pub mod csv;
+pub mod import;
 
 use email_address::EmailAddress;
 use serde_json::{Map, Value};
