@@ -67,7 +67,7 @@ impl App {
         let webhook_client = url_guard::client(
             config.webhooks.timeout,
             config.webhooks.allowed_hosts,
-            resolver.clone(),
+            &resolver,
         )?;
         Ok(Self(Arc::new(Inner {
             config,

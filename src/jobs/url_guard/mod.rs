@@ -100,16 +100,19 @@ pub fn refusal(ip: IpAddr, allowed: AllowedHosts) -> Option<&'static str> {
 pub fn client(
     timeout: Duration,
     allowed: AllowedHosts,
-    resolver: Resolver,
+    resolver: &Resolver,
 ) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .user_agent(concat!("Synaptiq-Webhooks/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(GuardedResolver { allowed, resolver })
-        .build()
-        .map_err(|err| Error::internal(format!("webhook HTTP client: {err}")))
+    crate::outbound::client("webhook", |builder| {
+        builder
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .user_agent(concat!("Synaptiq-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(GuardedResolver {
+                allowed,
+                resolver: resolver.clone(),
+            })
+    })
 }
 
 /// What a policy must allow for an address class to be reachable.

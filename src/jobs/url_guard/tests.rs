@@ -381,7 +381,7 @@ async fn client_resolver_refuses_names_that_resolve_to_refused_addresses() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let receiver = answer_once(listener, NO_CONTENT.to_owned());
-    let client = client(Duration::from_secs(5), EXTERNAL, resolver()).unwrap();
+    let client = client(Duration::from_secs(5), EXTERNAL, &resolver()).unwrap();
 
     let err = client
         .post(format!("http://localhost:{port}/hook"))
@@ -405,7 +405,7 @@ async fn client_reaches_allowed_names_as_synaptiq_without_following_redirects() 
          Content-Length: 0\r\nConnection: close\r\n\r\n"
     );
     let receiver = answer_once(listener, redirect);
-    let client = client(Duration::from_secs(5), LOOPBACK_OK, resolver()).unwrap();
+    let client = client(Duration::from_secs(5), LOOPBACK_OK, &resolver()).unwrap();
 
     let response = client
         .post(format!("http://localhost:{port}/hook"))
@@ -429,7 +429,7 @@ async fn client_delivers_to_an_allowed_loopback_receiver() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let receiver = answer_once(listener, NO_CONTENT.to_owned());
-    let client = client(Duration::from_secs(5), LOOPBACK_OK, resolver()).unwrap();
+    let client = client(Duration::from_secs(5), LOOPBACK_OK, &resolver()).unwrap();
 
     let response = client
         .post(format!("http://localhost:{port}/hook"))
