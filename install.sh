@@ -40,7 +40,7 @@ Environment:
 
 Run it as root (sudo) to install on this machine. Without --binary, building as root needs
 cargo on root's PATH; otherwise build first as yourself:
-  cargo build --release && sudo ./install.sh --binary target/release/synaptiq
+  cargo build --release && sudo ./install.sh --binary target/x86_64-unknown-linux-gnu/release/synaptiq
 EOF
 }
 
@@ -148,7 +148,7 @@ build_binary() {
     repo=$(checkout_dir)
     [ -n "$repo" ] || die "not in a Synaptiq checkout: pass --binary PATH"
     command -v cargo >/dev/null 2>&1 ||
-        die "cargo not found (as $(id -un)); build first: cargo build --release && sudo ./install.sh --binary target/release/synaptiq"
+        die "cargo not found (as $(id -un)); build first: cargo build --release && sudo ./install.sh --binary target/x86_64-unknown-linux-gnu/release/synaptiq"
     note "Building: cargo build --release (in $repo)"
     (cd -- "$repo" && cargo build --release) >&2
     target=${CARGO_TARGET_DIR:-$repo/target}
@@ -156,7 +156,8 @@ build_binary() {
         /*) ;;
         *) target=$repo/$target ;;
     esac
-    BINARY=$target/release/synaptiq
+    # .cargo/config.toml names the target (static linking), so the build lands under it.
+    BINARY=$target/x86_64-unknown-linux-gnu/release/synaptiq
 }
 
 ensure_user() {

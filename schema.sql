@@ -65,15 +65,18 @@ CREATE TABLE search_changes (
 ) STRICT;
 CREATE INDEX search_changes_by_kind ON search_changes (kind, seq);
 
--- The outbox: one row per event, written with the change that caused it.
+-- The outbox: one row per event, written with the change that caused it. lead_id names the
+-- lead the event is about (its data export and erasure find the lead's events by it); it was
+-- added by ALTER TABLE, which is why SQLite stores it on that odd last line.
 CREATE TABLE events (
     id          TEXT PRIMARY KEY,
     tenant_id   TEXT NOT NULL REFERENCES tenants (id),
     type        TEXT NOT NULL,
     payload     TEXT NOT NULL,
     created_at  INTEGER NOT NULL
-) STRICT;
+, lead_id TEXT) STRICT;
 CREATE INDEX events_by_tenant ON events (tenant_id, id);
+CREATE INDEX events_by_lead ON events (tenant_id, lead_id) WHERE lead_id IS NOT NULL;
 
 CREATE TABLE documents (
     id            TEXT PRIMARY KEY,

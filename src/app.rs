@@ -11,6 +11,7 @@ use url::Url;
 use crate::agent::Agent;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::dns::Resolver;
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
 use crate::jobs::url_guard;
@@ -35,6 +36,8 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     /// Who answers the visitor: the built-in agent or a model, from the configuration.
     pub agent: Agent,
+    /// Resolves outbound host names (webhooks, LLM providers) without glibc's NSS.
+    pub resolver: Resolver,
     /// Sends webhook deliveries: guarded against internal addresses, never redirected.
     pub webhook_client: reqwest::Client,
     key_touches: Mutex<HashMap<String, Instant>>,
@@ -63,9 +66,13 @@ impl App {
         })
         .await
         .map_err(Error::internal)??;
-        let webhook_client =
-            url_guard::client(config.webhooks.timeout, config.webhooks.allowed_hosts)?;
-        let agent = Agent::from_config(&config.llm);
+        let resolver = Resolver::from_system()?;
+        let webhook_client = url_guard::client(
+            config.webhooks.timeout,
+            config.webhooks.allowed_hosts,
+            &resolver,
+        )?;
+        let agent = Agent::from_config(&config.llm, &resolver);
         Ok(Self(Arc::new(Inner {
             agent,
             config,
@@ -74,6 +81,7 @@ impl App {
             leads_index,
             chunks_index,
             clock,
+            resolver,
             webhook_client,
             key_touches: Mutex::new(HashMap::new()),
         })))
@@ -119,7 +127,7 @@ pub fn open_store(data_dir: &Path) -> Result<Store> {
     Store::open(&data_dir.join("synaptiq.db"))
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     if dir.is_dir() {
         return Ok(());

@@ -42,6 +42,8 @@ pub struct Config {
     /// A request body must arrive within this (uploads: ten times it), so a client that
     /// trickles one in (slowloris) cannot hold a connection for long.
     pub request_timeout: Duration,
+    /// Conversations with no message for this many days are deleted, daily; `None` keeps them.
+    pub retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +149,7 @@ pub const KEYS: &[&str] = &[
     "search_refresh_interval",
     "conversation_idle_timeout",
     "request_timeout",
+    "retention_days",
 ];
 
 impl Config {
@@ -369,6 +372,9 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
                 parse_positive_duration,
             )?,
             request_timeout: self.get("request_timeout", None, "30s", parse_positive_duration)?,
+            retention_days: self
+                .optional("retention_days", None, parse_retention_days)?
+                .flatten(),
         })
     }
 }
@@ -455,6 +461,18 @@ fn parse_allowed_hosts(s: &str) -> Result<AllowedHosts, String> {
     Ok(hosts)
 }
 
+/// Up to 100 years; `off` (or unset) keeps conversations forever.
+fn parse_retention_days(s: &str) -> Result<Option<u32>, String> {
+    if s.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    s.parse::<u32>()
+        .ok()
+        .filter(|d| (1..=36_500).contains(d))
+        .map(Some)
+        .ok_or_else(|| "must be a whole number of days from 1 to 36500, or off".to_owned())
+}
+
 fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
     s.parse::<NonZeroU32>()
         .map_err(|_| "must be a whole number of requests per minute, at least 1".to_owned())
@@ -513,6 +531,19 @@ mod tests {
         assert_eq!(c.search_refresh, Duration::from_millis(50));
         assert_eq!(c.llm.timeout, Duration::from_secs(60));
         assert_eq!(c.llm.max_turns_per_conversation, None);
+        assert_eq!(c.retention_days, None);
+    }
+
+    #[test]
+    fn retention_is_off_or_a_number_of_days() {
+        let days = |v: &str| load(&Flags::default(), &[("SYNAPTIQ_RETENTION_DAYS", v)]);
+        assert_eq!(days("90").unwrap().retention_days, Some(90));
+        assert_eq!(days("off").unwrap().retention_days, None);
+        for bad in ["0", "-3", "1.5", "forever", "36501"] {
+            let err = days(bad).unwrap_err().to_string();
+            assert!(err.contains("SYNAPTIQ_RETENTION_DAYS"), "{bad}: {err}");
+            assert!(err.contains("from 1 to 36500"), "{bad}: {err}");
+        }
     }
 
     #[test]

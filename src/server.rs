@@ -11,6 +11,7 @@ use url::Url;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::data_dir::ServerLock;
 use crate::domain::auth;
 use crate::error::{Error, Result};
 use crate::http;
@@ -30,10 +31,13 @@ pub struct RunningServer {
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     jobs: Jobs,
+    /// Released once the database is closed, so `restore` can take over.
+    lock: ServerLock,
 }
 
 /// Opens the data directory and starts serving on `config.bind`.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
+    let lock = ServerLock::acquire(&config.data_dir, "starting another")?;
     let acceptor = TcpListener::bind(config.bind)
         .into_acceptor()
         .await
@@ -73,6 +77,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
         stop,
         task,
         jobs,
+        lock,
     })
 }
 
@@ -86,6 +91,7 @@ impl RunningServer {
         tokio::task::spawn_blocking(move || app.close())
             .await
             .map_err(Error::internal)?;
+        drop(self.lock);
         served.map_err(Error::from)
     }
 

@@ -22,8 +22,11 @@ const HEALTH_POLL: Duration = Duration::from_millis(5);
 pub fn build() -> Result<PathBuf> {
     let exe = std::env::current_exe().context("locating the bench executable")?;
     let release_dir = exe.parent().context("bench executable has no directory")?;
+    // The target dir's root holds CACHEDIR.TAG; the release dir sits in it directly, or under
+    // the target triple that .cargo/config.toml names.
     let target_dir = release_dir
-        .parent()
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
         .context("bench executable is not in a target dir")?;
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
+use crate::dns::Resolver;
+
 use crate::config::{LlmConfig, LlmProvider};
 
 /// How long a health probe may wait for the provider's server.
@@ -49,18 +51,20 @@ pub enum Agent {
 /// A model provider and what is known of its health.
 pub struct Model {
     pub agent: llm::LlmAgent,
+    resolver: Resolver,
     /// The last probe: when, and whether the server accepted a connection.
     probed: Mutex<Option<(Instant, bool)>>,
 }
 
 impl Agent {
-    pub fn from_config(config: &LlmConfig) -> Self {
+    pub fn from_config(config: &LlmConfig, resolver: &Resolver) -> Self {
         if config.provider == LlmProvider::Builtin {
             return Self::Builtin;
         }
-        match llm::LlmAgent::new(config) {
+        match llm::LlmAgent::new(config, resolver) {
             Ok(agent) => Self::Llm(Box::new(Model {
                 agent,
+                resolver: resolver.clone(),
                 probed: Mutex::new(None),
             })),
             Err(missing) => Self::NotConfigured(missing),
@@ -97,7 +101,7 @@ impl Model {
         if let Some((_, ok)) = cached.filter(|(at, _)| at.elapsed() < PROBE_FRESH_FOR) {
             return ok;
         }
-        let ok = reachable(&self.agent.base_url).await;
+        let ok = reachable(&self.agent.base_url, &self.resolver).await;
         *self
             .probed
             .lock()
@@ -106,15 +110,20 @@ impl Model {
     }
 }
 
-async fn reachable(url: &Url) -> bool {
+/// Whether the provider's server accepts a connection (names resolved as requests resolve
+/// them, never through `getaddrinfo`).
+async fn reachable(url: &Url, resolver: &Resolver) -> bool {
     let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
         return false;
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    let connect = tokio::net::TcpStream::connect((host, port));
+    let connect = async {
+        let addresses = resolver.lookup(host).await.ok()?;
+        let address = addresses.first()?;
+        tokio::net::TcpStream::connect((*address, port)).await.ok()
+    };
     matches!(
         tokio::time::timeout(PROBE_TIMEOUT, connect).await,
-        Ok(Ok(_))
+        Ok(Some(_))
     )
 }
 

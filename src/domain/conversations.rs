@@ -51,3 +51,17 @@ pub async fn get(app: &App, tenant: &TenantId, id: &str) -> Result<(Conversation
         })
         .await
 }
+
+/// Retention: deletes the conversations (with their messages) of every tenant that have had
+/// no message for `days` days; returns how many.
+pub async fn delete_older_than(app: &App, days: u32) -> Result<usize> {
+    let cutoff = app
+        .clock
+        .now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+        .map_err(Error::internal)?
+        .as_millisecond();
+    app.store
+        .write(move |conn| store::conversations::delete_idle_since(conn, cutoff))
+        .await
+}

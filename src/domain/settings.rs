@@ -397,6 +397,13 @@ pub async fn get(app: &App, tenant: &TenantId) -> Result<TenantSettings> {
     app.store.read(move |conn| load(conn, &tenant)).await
 }
 
+/// Whether a page on `origin` may use the tenant's widget: any origin unless the tenant lists
+/// allowed origins (compared as the browser sends them, case-insensitively).
+pub async fn origin_allowed(app: &App, tenant: &TenantId, origin: &str) -> Result<bool> {
+    let allowed = get(app, tenant).await?.allowed_origins;
+    Ok(allowed.is_empty() || allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)))
+}
+
 /// Reads settings inside any connection (the chat turn reads them with the conversation).
 pub fn load(conn: &rusqlite::Connection, tenant: &TenantId) -> Result<TenantSettings> {
     match store::settings::get(conn, tenant)? {

@@ -4,7 +4,9 @@
 
 use poem::endpoint::{EmbeddedFilesEndpoint, make_sync};
 use poem::http::HeaderValue;
-use poem::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use poem::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use poem::web::Html;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use rust_embed::RustEmbed;
@@ -14,9 +16,9 @@ use rust_embed::RustEmbed;
 pub struct AdminFiles;
 
 /// The admin UI runs only our own files: no inline script or style, nothing from elsewhere,
-/// framed only by itself (the settings page frames the widget preview).
+/// and no site may frame it (clickjacking); it frames only its own widget preview.
 const ADMIN_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; \
+     img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; \
      base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /// The widget preview hosts the real widget, which puts its stylesheet in `<style>`
@@ -31,8 +33,14 @@ pub fn admin() -> impl Endpoint<Output = Response> {
         let preview = req.uri().path().ends_with("/preview.html");
         let mut response = files.call(req).await?.into_response();
         let headers = response.headers_mut();
-        let policy = if preview { PREVIEW_CSP } else { ADMIN_CSP };
+        let (policy, framing) = if preview {
+            (PREVIEW_CSP, "SAMEORIGIN")
+        } else {
+            (ADMIN_CSP, "DENY")
+        };
         headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+        // For browsers that predate frame-ancestors.
+        headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static(framing));
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
         Ok(response)

@@ -1,6 +1,10 @@
 //! The public widget API (`/api/chat*`, `/api/widget`): answerable from any site (CORS;
-//! tenants that list allowed origins are checked by the operations) and rate-limited per
-//! client IP. Every other endpoint sends no CORS headers.
+//! tenants that list allowed origins are checked here for preflights and by the operations
+//! for requests) and rate-limited per client IP. Every other endpoint sends no CORS headers.
+//!
+//! A preflight names the tenant in its query (`?tenant=ID`, as the widget sends it): an
+//! origin the tenant does not allow gets a 403 without `Access-Control-Allow-Origin`, so the
+//! browser never sends the request. A refused request (403) carries no CORS headers either.
 
 use std::sync::Arc;
 
@@ -11,6 +15,8 @@ use super::auth::client_ip;
 use super::error::respond;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
+use crate::domain::model::TenantId;
+use crate::domain::settings;
 
 fn is_public(path: &str) -> bool {
     path == "/api/chat" || path.starts_with("/api/chat/") || path == "/api/widget"
@@ -25,6 +31,9 @@ pub async fn public_api<E: Endpoint<Output = Response>>(
     }
     let origin = req.headers().get(header::ORIGIN).cloned();
     if req.method() == Method::OPTIONS {
+        if let Some(refused) = refuse_preflight(&req, origin.as_ref()).await {
+            return Ok(refused);
+        }
         let mut response = Response::builder().status(StatusCode::NO_CONTENT).finish();
         allow(&mut response, origin.as_ref());
         let headers = response.headers_mut();
@@ -46,8 +55,29 @@ pub async fn public_api<E: Endpoint<Output = Response>>(
         Some(refused) => refused,
         None => next.call(req).await?,
     };
-    allow(&mut response, origin.as_ref());
+    if response.status() != StatusCode::FORBIDDEN {
+        allow(&mut response, origin.as_ref());
+    }
     Ok(response)
+}
+
+/// A 403 for a preflight from an origin the named tenant does not allow.
+async fn refuse_preflight(req: &Request, origin: Option<&HeaderValue>) -> Option<Response> {
+    let origin = origin?.to_str().ok()?;
+    let tenant = req
+        .uri()
+        .query()
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "tenant"))
+        .and_then(|(_, v)| TenantId::parse("tenant", v.trim()).ok())?;
+    let app = req.data::<App>()?;
+    // An unknown tenant is for the request itself to report.
+    match settings::origin_allowed(app, &tenant, origin).await {
+        Ok(false) => Some(respond(
+            StatusCode::FORBIDDEN,
+            format!("origin {origin} is not allowed to use this tenant's widget"),
+        )),
+        _ => None,
+    }
 }
 
 /// Counts a chat message against its client IP's allowance (reads are not limited).

@@ -121,9 +121,9 @@ impl From<Error> for poem::Error {
     }
 }
 
-/// Logs an internal failure under a fresh request id and returns what the client may see.
+/// Logs an internal failure under the request's id and returns what the client may see.
 pub fn internal(detail: &str) -> String {
-    let id = uuid::Uuid::now_v7();
+    let id = super::request_log::current_id();
     tracing::error!(request_id = %id, "{detail}");
     format!("internal error (request id {id})")
 }

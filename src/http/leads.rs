@@ -30,9 +30,11 @@ use super::conversations::ConversationBody;
 use super::error::ApiError;
 use super::formats::Email;
 use super::meetings::MeetingBody;
+use super::webhooks::DeliveryBody;
 use crate::app::App;
 use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification};
+use crate::store::leads::Filter;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -72,14 +74,23 @@ impl LeadsApi {
 
     /// Export leads as CSV
     ///
-    /// Every lead of the tenant, newest first.
+    /// The tenant's leads, newest first, one RFC 4180 row each with every field (cells that
+    /// would start a spreadsheet formula, or a quote, get a leading `'`);
+    /// `synaptiq import leads` reads the file back. `status` keeps one status, `since`
+    /// (RFC 3339 time or `YYYY-MM-DD`, UTC) the leads created then or later.
     #[oai(
         path = "/leads/export.csv",
         method = "get",
         operation_id = "exportLeadsCsv"
     )]
-    async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
-        export_csv(&app, &caller).await
+    async fn export_csv(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        status: Query<Option<StatusName>>,
+        since: Query<Option<String>>,
+    ) -> Result<Csv> {
+        export_csv(&app, &caller, status.0, since.0).await
     }
 
     /// Get a lead
@@ -178,8 +189,14 @@ impl AdminLeadsApi {
         method = "get",
         operation_id = "adminExportLeadsCsv"
     )]
-    async fn export_csv(&self, app: Data<&App>, caller: Caller) -> Result<Csv> {
-        export_csv(&app, &caller).await
+    async fn export_csv(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        status: Query<Option<StatusName>>,
+        since: Query<Option<String>>,
+    ) -> Result<Csv> {
+        export_csv(&app, &caller, status.0, since.0).await
     }
 
     /// Get a lead (admin path)
@@ -348,12 +365,26 @@ async fn export(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadExport>
             .collect(),
         meetings: export.meetings.into_iter().map(MeetingBody::from).collect(),
         events: export.events,
+        webhook_deliveries: export
+            .deliveries
+            .into_iter()
+            .map(DeliveryBody::from)
+            .collect(),
         exported_at: crate::clock::format(export.exported_at),
     }))
 }
 
-async fn export_csv(app: &App, caller: &Caller) -> Result<Csv> {
-    let bytes = domain::export_csv(app, caller.tenant()).await?;
+async fn export_csv(
+    app: &App,
+    caller: &Caller,
+    status: Option<StatusName>,
+    since: Option<String>,
+) -> Result<Csv> {
+    let filter = Filter {
+        status: status.map(StatusName::into_domain),
+        created_since: since.as_deref().map(domain::parse_since).transpose()?,
+    };
+    let bytes = domain::csv::export(app, caller.tenant(), filter).await?;
     Ok(Csv::Ok(
         Binary(bytes),
         "attachment; filename=\"leads.csv\"".to_owned(),
@@ -570,8 +601,11 @@ pub struct LeadExport {
     /// Its conversations with their messages, oldest first.
     pub conversations: Vec<ConversationBody>,
     pub meetings: Vec<MeetingBody>,
-    /// Every event about the lead, as delivered to webhooks, oldest first.
+    /// Every event about the lead (the lead, its conversations, its meetings), as delivered
+    /// to webhooks, oldest first.
     pub events: Vec<Value>,
+    /// Every webhook delivery that carried one of those events, oldest first.
+    pub webhook_deliveries: Vec<DeliveryBody>,
     pub exported_at: String,
 }
 

@@ -1,6 +1,6 @@
 //! The HTTP transport: the route table, and the middleware every request passes through.
 //!
-//! Order, outermost first: app state → tracing → CORS and chat limits → authentication and
+//! Order, outermost first: app state → request log → CORS and chat limits → authentication and
 //! rate limits → body limit and read deadline → bound on streamed replies → `Allow` on 405
 //! → panic guard → JSON errors → routes. Everything the server answers, including unknown
 //! routes, wrong methods and panics, is therefore JSON with the right status.
@@ -21,6 +21,7 @@ pub mod knowledge;
 pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
+pub mod request_log;
 pub mod settings;
 pub mod spec;
 pub mod webhooks;
@@ -29,7 +30,7 @@ pub mod widget;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
-use poem::middleware::{CatchPanic, Tracing};
+use poem::middleware::CatchPanic;
 use poem::{Endpoint, EndpointExt, Request, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
 
@@ -138,7 +139,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .around(limit_body)
         .with(auth::Authenticate)
         .around(cors::public_api)
-        .with(Tracing)
+        .around(request_log::log_request)
         .data(limiters)
         .data(app)
 }

@@ -425,7 +425,7 @@ impl DeliveryStatusName {
     }
 }
 
-#[derive(Object)]
+#[derive(Object, Debug)]
 #[oai(rename = "WebhookDelivery", rename_all = "camelCase")]
 pub struct DeliveryBody {
     /// Also `X-Synaptiq-Delivery` and `webhook-id`: the same on every attempt.

@@ -2,6 +2,7 @@
 //! Jobs read due work from SQLite, never only from memory, so a restart loses nothing.
 
 pub mod delivery;
+pub mod retention;
 pub mod signing;
 pub mod sweeper;
 pub mod url_guard;
@@ -21,7 +22,8 @@ impl Jobs {
         let (stop, stopped) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(sweeper::run(app.clone(), stopped.clone())),
-            tokio::spawn(delivery::run(app.clone(), stopped)),
+            tokio::spawn(delivery::run(app.clone(), stopped.clone())),
+            tokio::spawn(retention::run(app.clone(), stopped)),
         ];
         Self { stop, tasks }
     }

@@ -170,3 +170,11 @@ pub fn visitor_lead(conn: &Connection, tenant: &TenantId, visitor: &str) -> Resu
         .query_row(params![tenant.as_str(), visitor], |r| r.get(0))
         .optional()?)
 }
+
+/// Deletes every conversation (of every tenant) with no message since `before_ms`, with its
+/// messages; returns how many.
+pub fn delete_idle_since(conn: &Connection, before_ms: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("DELETE FROM conversations WHERE updated_at < ?1")?
+        .execute(rusqlite::params![before_ms])?)
+}

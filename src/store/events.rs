@@ -8,7 +8,8 @@ use crate::error::Result;
 
 pub fn insert(conn: &Connection, event: &Event) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO events (id, tenant_id, type, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO events (id, tenant_id, type, payload, created_at, lead_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         event.id,
@@ -16,8 +17,25 @@ pub fn insert(conn: &Connection, event: &Event) -> Result<()> {
         event.kind,
         serde_json::to_string(&event.payload)?,
         event.created_at.as_millisecond(),
+        lead_of(event),
     ])?;
     Ok(())
+}
+
+/// The lead an event is about: its data is the lead, a conversation of the lead, or a
+/// meeting with the lead beside it.
+fn lead_of(event: &Event) -> Option<&str> {
+    let data = &event.payload["data"];
+    data["lead"]["id"]
+        .as_str()
+        .or_else(|| data["leadId"].as_str())
+        .or_else(|| {
+            event
+                .kind
+                .starts_with("lead.")
+                .then(|| data["id"].as_str())
+                .flatten()
+        })
 }
 
 /// Newest first, keyset-paginated on the time-ordered id.
@@ -52,12 +70,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-/// Every event whose data is the given lead, oldest first.
+/// Every event about the given lead, oldest first.
 pub fn for_lead(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<Vec<Event>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT id, tenant_id, type, payload, created_at FROM events
-         WHERE tenant_id = ?1 AND json_extract(payload, '$.data.id') = ?2 ORDER BY id",
+         WHERE tenant_id = ?1 AND lead_id = ?2 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![tenant.as_str(), lead_id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Erases every event about the lead, with their webhook deliveries (cascade).
+pub fn delete_for_lead(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("DELETE FROM events WHERE tenant_id = ?1 AND lead_id = ?2")?
+        .execute(params![tenant.as_str(), lead_id])?)
 }

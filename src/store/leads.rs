@@ -96,6 +96,14 @@ pub fn find_by_email(conn: &Connection, tenant: &TenantId, email: &str) -> Resul
         .optional()?)
 }
 
+/// The tenant a lead id belongs to, whichever tenant that is (ids are unique across all).
+pub fn tenant_of(conn: &Connection, id: &str) -> Result<Option<TenantId>> {
+    Ok(conn
+        .prepare_cached("SELECT tenant_id FROM leads WHERE id = ?1")?
+        .query_row(params![id], |r| r.get(0).map(TenantId::from_stored))
+        .optional()?)
+}
+
 pub fn get(conn: &Connection, tenant: &TenantId, id: &str) -> Result<Option<Lead>> {
     Ok(conn
         .prepare_cached(&format!(
@@ -129,25 +137,35 @@ pub fn delete(conn: &Connection, tenant: &TenantId, id: &str) -> Result<bool> {
     Ok(deleted > 0)
 }
 
+/// Which leads a list holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub status: Option<LeadStatus>,
+    /// Created at or after this instant.
+    pub created_since: Option<jiff::Timestamp>,
+}
+
 /// Newest first, keyset-paginated on the time-ordered id: `before` is the last id seen.
 pub fn list(
     conn: &Connection,
     tenant: &TenantId,
-    status: Option<LeadStatus>,
+    filter: Filter,
     before: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Lead>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM leads
          WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR id < ?3)
+           AND (?5 IS NULL OR created_at >= ?5)
          ORDER BY id DESC LIMIT ?4"
     ))?;
     let rows = stmt.query_map(
         params![
             tenant.as_str(),
-            status.map(LeadStatus::as_str),
+            filter.status.map(LeadStatus::as_str),
             before,
-            limit as i64
+            limit as i64,
+            filter.created_since.map(jiff::Timestamp::as_millisecond),
         ],
         from_row,
     )?;

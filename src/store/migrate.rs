@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_analytics.sql"),
     include_str!("migrations/005_webhooks.sql"),
     include_str!("migrations/006_llm.sql"),
+    include_str!("migrations/007_lead_events.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

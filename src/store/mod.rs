@@ -7,6 +7,7 @@
 
 pub mod analytics;
 pub mod api_keys;
+pub mod backup;
 pub mod conversations;
 pub mod documents;
 pub mod events;
@@ -186,10 +187,19 @@ impl Store {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
+        self.write_queued(f)?.wait()
+    }
+
+    /// Queues `f` for the writer's next group commit and returns at once, so a blocking
+    /// caller can prepare its next write while this one commits.
+    pub fn write_queued<T, F>(&self, f: F) -> Result<QueuedWrite<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel::<Result<T>>();
         self.submit(f, tx)?;
-        rx.blocking_recv()
-            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
+        Ok(QueuedWrite(rx))
     }
 
     fn submit<T, F>(&self, f: F, tx: oneshot::Sender<Result<T>>) -> Result<()>
@@ -224,6 +234,17 @@ impl Store {
         if let Some(handle) = handle {
             let _ = handle.join();
         }
+    }
+}
+
+/// A write handed to the writer; [`QueuedWrite::wait`] blocks until its commit is durable.
+pub struct QueuedWrite<T>(oneshot::Receiver<Result<T>>);
+
+impl<T> QueuedWrite<T> {
+    pub fn wait(self) -> Result<T> {
+        self.0
+            .blocking_recv()
+            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
     }
 }
 

@@ -168,6 +168,21 @@ pub fn list_deliveries(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every delivery of an event about the lead, oldest first (its data export).
+pub fn deliveries_for_lead(
+    conn: &Connection,
+    tenant: &TenantId,
+    lead_id: &str,
+) -> Result<Vec<Delivery>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM events e
+         JOIN webhook_deliveries d ON d.event_id = e.id
+         WHERE e.tenant_id = ?1 AND e.lead_id = ?2 ORDER BY d.id"
+    ))?;
+    let rows = stmt.query_map(params![tenant.as_str(), lead_id], |r| delivery(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The exact JSON body a delivery sends: the event as the outbox stored it.
 pub fn body(conn: &Connection, event_id: &str) -> Result<Option<String>> {
     Ok(conn

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod binary;
 pub mod process;
 
 use std::path::{Path, PathBuf};

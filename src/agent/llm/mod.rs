@@ -17,6 +17,8 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
+use crate::dns::Resolver;
+
 use crate::config::{LlmConfig, LlmProvider, Secret};
 use crate::domain::model::LlmOutcome;
 use crate::error::Error;
@@ -140,7 +142,7 @@ impl Failure {
 
 impl LlmAgent {
     /// The agent for a configured provider; `Err` names the setting that is missing.
-    pub fn new(config: &LlmConfig) -> Result<Self, String> {
+    pub fn new(config: &LlmConfig, resolver: &Resolver) -> Result<Self, String> {
         let (provider, env_key, default_url, default_model) = match config.provider {
             LlmProvider::Builtin => return Err("the built-in agent needs no model".to_owned()),
             LlmProvider::OpenAi => (
@@ -176,10 +178,12 @@ impl LlmAgent {
         let endpoint = endpoint(provider, &base_url)?;
         // The base URL is the operator's own setting, so it is trusted (no webhook URL guard);
         // every request is still bounded by the connect timeout and the turn's deadline.
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let http = crate::outbound::client("LLM provider", |builder| {
+            builder
+                .connect_timeout(CONNECT_TIMEOUT)
+                .dns_resolver(resolver.clone())
+        })
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Self {
             provider,
             model: config

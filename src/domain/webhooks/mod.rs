@@ -516,7 +516,7 @@ async fn valid_url(app: &App, raw: &str) -> Result<String> {
     }
     let allowed = app.config.webhooks.allowed_hosts;
     let url = url_guard::check_url(raw, allowed).map_err(|r| Error::invalid("url", r.0))?;
-    url_guard::check_destination(&url, allowed)
+    url_guard::check_destination(&url, allowed, &app.resolver)
         .await
         .map_err(|r| Error::invalid("url", r.0))?;
     Ok(url.to_string())

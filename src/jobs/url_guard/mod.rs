@@ -15,6 +15,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
 use crate::config::AllowedHosts;
+use crate::dns::Resolver;
 use crate::error::Error;
 
 const SETTING: &str = "SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS";
@@ -56,19 +57,22 @@ pub fn check_url(raw: &str, allowed: AllowedHosts) -> Result<Url, Refused> {
 /// A name that does not resolve at all is accepted, so that a webhook can be configured
 /// before its DNS exists; every delivery resolves again through [`client`]'s resolver,
 /// which refuses then and the failure is logged. IP literal hosts need no DNS.
-pub async fn check_destination(url: &Url, allowed: AllowedHosts) -> Result<(), Refused> {
+pub async fn check_destination(
+    url: &Url,
+    allowed: AllowedHosts,
+    resolver: &Resolver,
+) -> Result<(), Refused> {
     // Re-run the syntax checks: the caller may hold a Url that never went through them.
     let url = check_url(url.as_str(), allowed)?;
     let Some(Host::Domain(host)) = url.host() else {
         // An IP literal, already judged by check_url.
         return Ok(());
     };
-    let port = url.port_or_known_default().unwrap_or(443);
-    let Ok(resolved) = tokio::net::lookup_host((host, port)).await else {
+    let Ok(resolved) = resolver.lookup(host).await else {
         return Ok(());
     };
-    for addr in resolved {
-        check_resolved(host, addr.ip(), allowed)?;
+    for ip in resolved {
+        check_resolved(host, ip, allowed)?;
     }
     Ok(())
 }
@@ -93,15 +97,22 @@ pub fn refusal(ip: IpAddr, allowed: AllowedHosts) -> Option<&'static str> {
 ///
 /// reqwest connects to IP-literal URLs without calling the resolver, so callers must also
 /// run [`check_url`] before each attempt.
-pub fn client(timeout: Duration, allowed: AllowedHosts) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .user_agent(concat!("Synaptiq-Webhooks/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(GuardedResolver { allowed })
-        .build()
-        .map_err(|err| Error::internal(format!("webhook HTTP client: {err}")))
+pub fn client(
+    timeout: Duration,
+    allowed: AllowedHosts,
+    resolver: &Resolver,
+) -> Result<reqwest::Client, Error> {
+    crate::outbound::client("webhook", |builder| {
+        builder
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(timeout)
+            .user_agent(concat!("Synaptiq-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(GuardedResolver {
+                allowed,
+                resolver: resolver.clone(),
+            })
+    })
 }
 
 /// What a policy must allow for an address class to be reachable.
@@ -359,29 +370,37 @@ fn setting_allowing(needs: Needs, allowed: AllowedHosts) -> String {
 /// Resolves names for deliveries, keeping only the addresses the policy allows.
 struct GuardedResolver {
     allowed: AllowedHosts,
+    resolver: Resolver,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        Box::pin(resolve_allowed(name.as_str().to_owned(), self.allowed))
+        Box::pin(resolve_allowed(
+            name.as_str().to_owned(),
+            self.allowed,
+            self.resolver.clone(),
+        ))
     }
 }
 
 async fn resolve_allowed(
     host: String,
     allowed: AllowedHosts,
+    resolver: Resolver,
 ) -> Result<Addrs, Box<dyn std::error::Error + Send + Sync>> {
-    // Port 0: reqwest puts in the URL's port or the scheme's default.
-    let resolved = tokio::net::lookup_host((host.as_str(), 0)).await?;
+    let resolved = resolver.lookup(&host).await?;
     let mut first_refusal = None;
+    // Port 0: reqwest puts in the URL's port or the scheme's default.
     let kept: Vec<SocketAddr> = resolved
-        .filter(|addr| match check_resolved(&host, addr.ip(), allowed) {
+        .into_iter()
+        .filter(|ip| match check_resolved(&host, *ip, allowed) {
             Ok(()) => true,
             Err(refusal) => {
                 first_refusal.get_or_insert(refusal);
                 false
             }
         })
+        .map(|ip| SocketAddr::new(ip, 0))
         .collect();
     if kept.is_empty() {
         return Err(match first_refusal {

@@ -28,6 +28,10 @@ const ANY: AllowedHosts = AllowedHosts {
     any: true,
 };
 
+fn resolver() -> Resolver {
+    Resolver::from_system().unwrap()
+}
+
 fn refused_text(raw: &str, allowed: AllowedHosts) -> String {
     match check_url(raw, allowed) {
         Err(Refused(text)) => text,
@@ -306,26 +310,39 @@ fn only_absolute_http_urls_without_credentials_are_accepted() {
 #[tokio::test]
 async fn check_destination_judges_every_address_a_name_resolves_to() {
     let url = check_url("http://localhost:8080/", EXTERNAL).unwrap();
-    let Err(Refused(text)) = check_destination(&url, EXTERNAL).await else {
+    let Err(Refused(text)) = check_destination(&url, EXTERNAL, &resolver()).await else {
         panic!("localhost was allowed");
     };
     assert!(text.starts_with("localhost resolves to "), "{text}");
     assert!(text.contains("a loopback address"), "{text}");
     assert!(text.contains("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS=external,loopback"));
-    assert_eq!(check_destination(&url, LOOPBACK_OK).await, Ok(()));
+    assert_eq!(
+        check_destination(&url, LOOPBACK_OK, &resolver()).await,
+        Ok(())
+    );
 }
 
 #[tokio::test]
 async fn check_destination_judges_literals_without_dns_and_accepts_unresolved_names() {
     let literal = Url::parse("http://[::1]/").unwrap();
-    assert!(check_destination(&literal, EXTERNAL).await.is_err());
-    assert_eq!(check_destination(&literal, LOOPBACK_OK).await, Ok(()));
+    assert!(
+        check_destination(&literal, EXTERNAL, &resolver())
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        check_destination(&literal, LOOPBACK_OK, &resolver()).await,
+        Ok(())
+    );
     // RFC 6761: .invalid never resolves; such a webhook may be set up before its DNS.
     let unresolved = Url::parse("https://hooks.does-not-exist.invalid/").unwrap();
-    assert_eq!(check_destination(&unresolved, EXTERNAL).await, Ok(()));
+    assert_eq!(
+        check_destination(&unresolved, EXTERNAL, &resolver()).await,
+        Ok(())
+    );
     // A Url that skipped check_url is still held to it.
     let ftp = Url::parse("ftp://example.com/").unwrap();
-    assert!(check_destination(&ftp, ANY).await.is_err());
+    assert!(check_destination(&ftp, ANY, &resolver()).await.is_err());
 }
 
 /// Answers one HTTP/1.1 request with `response` and hands back the request head.
@@ -364,7 +381,7 @@ async fn client_resolver_refuses_names_that_resolve_to_refused_addresses() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let receiver = answer_once(listener, NO_CONTENT.to_owned());
-    let client = client(Duration::from_secs(5), EXTERNAL).unwrap();
+    let client = client(Duration::from_secs(5), EXTERNAL, &resolver()).unwrap();
 
     let err = client
         .post(format!("http://localhost:{port}/hook"))
@@ -388,7 +405,7 @@ async fn client_reaches_allowed_names_as_synaptiq_without_following_redirects() 
          Content-Length: 0\r\nConnection: close\r\n\r\n"
     );
     let receiver = answer_once(listener, redirect);
-    let client = client(Duration::from_secs(5), LOOPBACK_OK).unwrap();
+    let client = client(Duration::from_secs(5), LOOPBACK_OK, &resolver()).unwrap();
 
     let response = client
         .post(format!("http://localhost:{port}/hook"))
@@ -412,7 +429,7 @@ async fn client_delivers_to_an_allowed_loopback_receiver() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let receiver = answer_once(listener, NO_CONTENT.to_owned());
-    let client = client(Duration::from_secs(5), LOOPBACK_OK).unwrap();
+    let client = client(Duration::from_secs(5), LOOPBACK_OK, &resolver()).unwrap();
 
     let response = client
         .post(format!("http://localhost:{port}/hook"))

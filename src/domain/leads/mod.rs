@@ -1,10 +1,15 @@
 //! Leads: validation, the status rules, and the events each change emits.
 
+pub mod csv;
+pub mod import;
+
 use email_address::EmailAddress;
 use serde_json::{Map, Value};
 
 use super::events;
-use super::model::{Conversation, Lead, LeadSource, LeadStatus, Meeting, Message, Page, TenantId};
+use super::model::{
+    Conversation, Delivery, Lead, LeadSource, LeadStatus, Meeting, Message, Page, TenantId,
+};
 use super::pagination::{self, Cursor};
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -88,9 +93,7 @@ pub async fn create(
         .store
         .write(move |conn| {
             ensure_tenant(conn, &lead.tenant)?;
-            store::leads::insert(conn, &lead)?;
-            events::record(conn, &lead.tenant, "lead.created", &lead, now)?;
-            let seq = store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)?;
+            let seq = insert(conn, &lead, now)?;
             Ok((lead, seq))
         })
         .await?;
@@ -126,16 +129,8 @@ pub async fn update(
                 return Ok((lead, None));
             }
             lead.updated_at = now;
-            store::leads::update(conn, &lead)?;
-            events::record(conn, &tenant, "lead.updated", &lead, now)?;
-            if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
-                events::record(conn, &tenant, "lead.qualified", &lead, now)?;
-            }
-            if !search::leads::indexed_differently(&before, &lead) {
-                return Ok((lead, None));
-            }
-            let seq = store::search_changes::record(conn, Kind::Lead, &tenant, &lead.id)?;
-            Ok((lead, Some(seq)))
+            let seq = save(conn, &before, &lead, now)?;
+            Ok((lead, seq))
         })
         .await?;
     if let Some(seq) = seq {
@@ -153,6 +148,9 @@ pub async fn delete(app: &App, tenant: &TenantId, id: &str, refresh: Refresh) ->
         .write(move |conn| {
             let lead = store::leads::get(conn, &tenant, &id)?.ok_or(Error::NotFound("lead"))?;
             store::leads::delete(conn, &tenant, &id)?;
+            // Earlier events carry copies of the lead; with them go their deliveries, pending
+            // or not. Its `lead.deleted` event is what tells the receivers to erase it too.
+            store::events::delete_for_lead(conn, &tenant, &id)?;
             events::record(conn, &tenant, "lead.deleted", &lead, now)?;
             store::search_changes::record(conn, Kind::Lead, &tenant, &id)
         })
@@ -166,11 +164,15 @@ pub async fn list(app: &App, tenant: &TenantId, query: ListQuery) -> Result<Page
         Some(q) => search(app, tenant, q, query.status, query.cursor.as_deref(), limit).await,
         None => {
             let before = pagination::after(query.cursor.as_deref())?;
-            let (tenant, status) = (tenant.clone(), query.status);
+            let tenant = tenant.clone();
+            let filter = store::leads::Filter {
+                status: query.status,
+                created_since: None,
+            };
             let leads = app
                 .store
                 .read(move |conn| {
-                    store::leads::list(conn, &tenant, status, before.as_deref(), limit + 1)
+                    store::leads::list(conn, &tenant, filter, before.as_deref(), limit + 1)
                 })
                 .await?;
             Ok(pagination::keyset_page(leads, limit, |l| &l.id))
@@ -226,13 +228,15 @@ pub struct LeadExport {
     pub meetings: Vec<Meeting>,
     /// Every event about the lead, as delivered, oldest first.
     pub events: Vec<Value>,
+    /// Every webhook delivery that carried one of those events, oldest first.
+    pub deliveries: Vec<Delivery>,
     pub exported_at: jiff::Timestamp,
 }
 
 pub async fn export(app: &App, tenant: &TenantId, id: &str) -> Result<LeadExport> {
     let lead = get(app, tenant, id).await?;
     let (tenant, id) = (tenant.clone(), id.to_owned());
-    let (conversations, meetings, events) = app
+    let (conversations, meetings, events, deliveries) = app
         .store
         .read(move |conn| {
             let filter = store::conversations::Filter {
@@ -257,7 +261,8 @@ pub async fn export(app: &App, tenant: &TenantId, id: &str) -> Result<LeadExport
                 usize::MAX >> 1,
             )?;
             let events = store::events::for_lead(conn, &tenant, &id)?;
-            Ok((conversations, meetings, events))
+            let deliveries = store::webhooks::deliveries_for_lead(conn, &tenant, &id)?;
+            Ok((conversations, meetings, events, deliveries))
         })
         .await?;
     Ok(LeadExport {
@@ -265,78 +270,51 @@ pub async fn export(app: &App, tenant: &TenantId, id: &str) -> Result<LeadExport
         conversations,
         meetings,
         events: events.into_iter().map(|e| e.payload).collect(),
+        deliveries,
         exported_at: app.clock.now(),
     })
 }
 
-/// The tenant's leads as CSV, newest first.
-pub async fn export_csv(app: &App, tenant: &TenantId) -> Result<Vec<u8>> {
-    let tenant = tenant.clone();
-    app.store
-        .read(move |conn| {
-            let mut out = csv::Writer::from_writer(Vec::new());
-            out.write_record(CSV_HEADER).map_err(Error::internal)?;
-            let mut before: Option<String> = None;
-            loop {
-                let page = store::leads::list(conn, &tenant, None, before.as_deref(), 1000)?;
-                for lead in &page {
-                    out.write_record(csv_row(lead)?).map_err(Error::internal)?;
-                }
-                match page.last() {
-                    Some(last) if page.len() == 1000 => before = Some(last.id.clone()),
-                    _ => break,
-                }
-            }
-            out.into_inner().map_err(Error::internal)
+/// An export's `since`: an RFC 3339 time, or a date (its start, UTC).
+pub fn parse_since(raw: &str) -> Result<jiff::Timestamp> {
+    let raw = raw.trim();
+    raw.parse::<jiff::Timestamp>()
+        .or_else(|_| {
+            raw.parse::<jiff::civil::Date>().and_then(|d| {
+                jiff::tz::TimeZone::UTC.to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            })
         })
-        .await
+        .map_err(|_| {
+            Error::invalid(
+                "since",
+                format!("{raw:?} is not a date (2026-04-01) or an RFC 3339 time"),
+            )
+        })
 }
 
-pub const CSV_HEADER: [&str; 11] = [
-    "id",
-    "name",
-    "email",
-    "phone",
-    "company",
-    "status",
-    "qualificationScore",
-    "source",
-    "metadata",
-    "createdAt",
-    "updatedAt",
-];
+/// Inserts a validated lead with its `lead.created` event; returns the search change.
+fn insert(conn: &rusqlite::Connection, lead: &Lead, now: jiff::Timestamp) -> Result<u64> {
+    store::leads::insert(conn, lead)?;
+    events::record(conn, &lead.tenant, "lead.created", lead, now)?;
+    store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)
+}
 
-/// Spreadsheets run cells that start like a formula; a leading quote makes them text
-/// (OWASP "CSV injection"). Phone-like values (`+1 (555) 010-2030`) are left as they are:
-/// they cannot call anything, and CRMs importing the file need them intact.
-fn csv_cell(value: &str) -> String {
-    let phone_like = |v: &str| {
-        v.chars()
-            .all(|c| c.is_ascii_digit() || " ()+-./".contains(c))
-    };
-    let formula = value.starts_with(['=', '@', '\t', '\r'])
-        || (value.starts_with(['+', '-']) && !phone_like(value));
-    if formula {
-        format!("'{value}")
-    } else {
-        value.to_owned()
+/// Stores a changed lead with its events; the search change when the index must follow.
+fn save(
+    conn: &rusqlite::Connection,
+    before: &Lead,
+    lead: &Lead,
+    now: jiff::Timestamp,
+) -> Result<Option<u64>> {
+    store::leads::update(conn, lead)?;
+    events::record(conn, &lead.tenant, "lead.updated", lead, now)?;
+    if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
+        events::record(conn, &lead.tenant, "lead.qualified", lead, now)?;
     }
-}
-
-fn csv_row(lead: &Lead) -> Result<[String; 11]> {
-    Ok([
-        lead.id.clone(),
-        csv_cell(&lead.name),
-        csv_cell(&lead.email),
-        csv_cell(lead.phone.as_deref().unwrap_or_default()),
-        csv_cell(lead.company.as_deref().unwrap_or_default()),
-        lead.status.as_str().to_owned(),
-        lead.qualification_score.to_string(),
-        lead.source.as_str().to_owned(),
-        serde_json::to_string(&lead.metadata)?,
-        crate::clock::format(lead.created_at),
-        crate::clock::format(lead.updated_at),
-    ])
+    if !search::leads::indexed_differently(before, lead) {
+        return Ok(None);
+    }
+    store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id).map(Some)
 }
 
 async fn searchable(app: &App, seq: u64, refresh: Refresh) -> Result<()> {
@@ -499,14 +477,6 @@ mod tests {
         assert!(valid_name("   ").is_err());
         assert!(valid_name(&"é".repeat(200)).is_ok());
         assert!(valid_name(&"é".repeat(201)).is_err());
-    }
-
-    #[test]
-    fn csv_cells_cannot_start_a_formula() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_cell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
-        assert_eq!(csv_cell("+1 (555) 010-2030"), "+1 (555) 010-2030");
-        assert_eq!(csv_cell("Acme"), "Acme");
     }
 
     #[test]

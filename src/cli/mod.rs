@@ -2,7 +2,10 @@
 //! (safe while a server runs: SQLite WAL lets both write).
 //!
 //! Scripting output goes to stdout, human notes to stderr. Exit codes: 0 ok, 1 runtime
-//! failure, 2 usage or configuration error.
+//! failure, 2 usage or configuration error (invalid input rows included).
+
+mod backup;
+mod leads;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Flags, LogFormat};
-use crate::domain::model::{TenantId, Tier};
+use crate::domain::model::{LeadStatus, TenantId, Tier};
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -51,6 +54,37 @@ pub enum Command {
     Openapi,
     /// Rebuild the search indexes from the database (safe while a server runs)
     Reindex,
+    /// Write a consistent copy of the database to PATH (safe while a server runs)
+    Backup {
+        /// Where to write the copy (a single SQLite file; replaced if it exists)
+        path: PathBuf,
+    },
+    /// Replace the database with a backup and rebuild the search indexes (stop the server
+    /// first; the replaced database is kept as synaptiq.db.before-restore)
+    Restore {
+        /// A file written by `synaptiq backup`
+        path: PathBuf,
+    },
+    /// Import leads from CSV (safe while a server runs)
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export leads as CSV on stdout (safe while a server runs)
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Create (or update) leads from a CSV file, validated as the API validates them; rows
+    /// that fail are reported by line
+    Leads(leads::ImportLeads),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Every lead of a tenant as RFC 4180 CSV on stdout, newest first (what
+    /// `import leads` reads back)
+    Leads(leads::ExportLeads),
 }
 
 #[derive(Args, Debug)]
@@ -106,6 +140,29 @@ pub enum TierArg {
     Free,
     Pro,
     Enterprise,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum StatusArg {
+    New,
+    Qualifying,
+    Qualified,
+    Booked,
+    Disqualified,
+    Nurturing,
+}
+
+impl From<StatusArg> for LeadStatus {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::New => LeadStatus::New,
+            StatusArg::Qualifying => LeadStatus::Qualifying,
+            StatusArg::Qualified => LeadStatus::Qualified,
+            StatusArg::Booked => LeadStatus::Booked,
+            StatusArg::Disqualified => LeadStatus::Disqualified,
+            StatusArg::Nurturing => LeadStatus::Nurturing,
+        }
+    }
 }
 
 impl From<TierArg> for Tier {
@@ -171,8 +228,10 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::builder().parse_lossy(&config.log);
+    // Colours only for a person at a terminal: journald and log files get plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
@@ -211,6 +270,10 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
             .map_err(Error::internal)??;
             close(store).await
         }
+        Command::Backup { path } => backup::backup(&config, path).await,
+        Command::Restore { path } => backup::restore(&config, path).await,
+        Command::Import(ImportCommand::Leads(args)) => leads::import(&config, args).await,
+        Command::Export(ExportCommand::Leads(args)) => leads::export(&config, args).await,
         Command::AdminToken(AdminTokenCommand::Reset) => {
             let store = open(&config, clock.as_ref()).await?;
             let token = auth::reset_admin_token(&store, clock.as_ref()).await?;

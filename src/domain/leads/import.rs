@@ -1,0 +1,506 @@
+//! `synaptiq import leads`: CSV rows validated as the API validates a create and written
+//! with the same events and search change, in transactions of `BATCH` rows: one group commit
+//! (one fsync) each, not one per row, and the next batch is read while one commits.
+
+use std::io::Read;
+
+use serde_json::Value;
+
+use super::csv::{BATCH, HEADER, csv_error, unescape};
+use super::{ensure_tenant, insert, optional_text, save, valid_email, valid_metadata, valid_name};
+use crate::clock::Clock;
+use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
+use crate::error::{Error, Result};
+use crate::store::leads as rows;
+use crate::store::{QueuedWrite, Store};
+
+/// What an import does with a row whose lead exists (same email, or same id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDuplicate {
+    #[default]
+    Skip,
+    /// The file's columns replace the stored values.
+    Update,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub tenant: TenantId,
+    pub on_duplicate: OnDuplicate,
+    /// All rows or none: any rejected row stops the import before anything is written.
+    pub atomic: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub created: u64,
+    pub updated: u64,
+    /// Duplicates whose stored lead already had the file's values.
+    pub unchanged: u64,
+    /// Duplicates left alone (`OnDuplicate::Skip`).
+    pub skipped: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+/// A row that was not imported, by the line it starts on (the header is line 1).
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub line: u64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+/// Imports the CSV from `input` into the tenant. `progress` is told how many bytes of the
+/// input have been read, after each batch. Blocking: call it off the async runtime.
+pub fn import(
+    store: &Store,
+    clock: &dyn Clock,
+    input: impl Read,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ImportReport> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(input);
+    let columns = columns(reader.headers().map_err(|e| bad_file(&e))?)?;
+    let mut report = ImportReport::default();
+    let mut pending: Vec<Row> = Vec::new();
+    // One batch commits while the next is read and validated.
+    let mut committing: Option<QueuedWrite<Vec<Outcome>>> = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, csv::Position::line);
+                match parse(&record, &columns, &options.tenant, clock) {
+                    Ok((lead, given_id)) => pending.push(Row {
+                        line,
+                        lead,
+                        given_id,
+                    }),
+                    Err(err) => report.rejected.push(Rejected {
+                        line,
+                        reason: err.to_string(),
+                    }),
+                }
+            }
+            Err(err) if err.is_io_error() => return Err(csv_error(err)),
+            Err(err) => report.rejected.push(Rejected {
+                line: err.position().map_or(line, csv::Position::line),
+                reason: format!("not valid CSV: {}", describe(&err)),
+            }),
+        }
+        if !options.atomic && pending.len() >= BATCH {
+            tally(committing.take(), &mut report)?;
+            committing = Some(write_batch(store, clock, &columns, options, &mut pending)?);
+            progress(reader.position().byte());
+        }
+    }
+    tally(committing.take(), &mut report)?;
+    if options.atomic && !report.rejected.is_empty() {
+        return Ok(report);
+    }
+    if !pending.is_empty() {
+        let last = write_batch(store, clock, &columns, options, &mut pending)?;
+        tally(Some(last), &mut report)?;
+    }
+    progress(reader.position().byte());
+    Ok(report)
+}
+
+/// A validated row, ready to write.
+struct Row {
+    line: u64,
+    lead: Lead,
+    /// The file named the id (an export); otherwise it is new and cannot clash.
+    given_id: bool,
+}
+
+/// What a row became.
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    Skipped,
+    Rejected(Rejected),
+}
+
+/// Hands the pending rows to the writer as one transaction.
+fn write_batch(
+    store: &Store,
+    clock: &dyn Clock,
+    columns: &[Column],
+    options: &ImportOptions,
+    pending: &mut Vec<Row>,
+) -> Result<QueuedWrite<Vec<Outcome>>> {
+    let rows = std::mem::take(pending);
+    let (columns, options, now) = (columns.to_vec(), options.clone(), clock.now());
+    store.write_queued(move |conn| {
+        ensure_tenant(conn, &options.tenant)?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let outcome = write_row(conn, row, &columns, options.on_duplicate, now);
+            if let (true, Outcome::Rejected(rejected)) = (options.atomic, &outcome) {
+                return Err(Error::invalid(
+                    "CSV",
+                    format!("{rejected}; nothing was imported (--atomic)"),
+                ));
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    })
+}
+
+/// Waits for a batch's commit and counts what its rows became.
+fn tally(batch: Option<QueuedWrite<Vec<Outcome>>>, report: &mut ImportReport) -> Result<()> {
+    let Some(batch) = batch else {
+        return Ok(());
+    };
+    for outcome in batch.wait()? {
+        match outcome {
+            Outcome::Created => report.created += 1,
+            Outcome::Updated => report.updated += 1,
+            Outcome::Unchanged => report.unchanged += 1,
+            Outcome::Skipped => report.skipped += 1,
+            Outcome::Rejected(rejected) => report.rejected.push(rejected),
+        }
+    }
+    Ok(())
+}
+
+/// Writes one row in its own savepoint, so a row that clashes is rejected alone.
+fn write_row(
+    conn: &rusqlite::Connection,
+    row: Row,
+    columns: &[Column],
+    on_duplicate: OnDuplicate,
+    now: jiff::Timestamp,
+) -> Outcome {
+    let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
+    if let Err(err) = run("SAVEPOINT import_row") {
+        return rejected(row.line, &err.into());
+    }
+    let line = row.line;
+    match upsert(conn, row, columns, on_duplicate, now) {
+        Ok(outcome) => match run("RELEASE import_row") {
+            Ok(_) => outcome,
+            Err(err) => rejected(line, &err.into()),
+        },
+        Err(err) => {
+            let _ = run("ROLLBACK TO import_row");
+            let _ = run("RELEASE import_row");
+            rejected(line, &err)
+        }
+    }
+}
+
+fn rejected(line: u64, err: &Error) -> Outcome {
+    Outcome::Rejected(Rejected {
+        line,
+        reason: err.to_string(),
+    })
+}
+
+fn upsert(
+    conn: &rusqlite::Connection,
+    mut row: Row,
+    columns: &[Column],
+    on_duplicate: OnDuplicate,
+    now: jiff::Timestamp,
+) -> Result<Outcome> {
+    let tenant = row.lead.tenant.clone();
+    // An id from another tenant (a file exported elsewhere on this server) cannot be reused.
+    let owner = if row.given_id {
+        rows::tenant_of(conn, &row.lead.id)?
+    } else {
+        None
+    };
+    let same_id = match owner {
+        Some(owner) if owner == tenant => rows::get(conn, &tenant, &row.lead.id)?,
+        Some(_) => {
+            row.lead.id = uuid::Uuid::now_v7().to_string();
+            None
+        }
+        None => None,
+    };
+    let existing = match same_id {
+        Some(lead) => Some(lead),
+        None => match rows::find_by_email(conn, &tenant, &row.lead.email)? {
+            Some(id) => rows::get(conn, &tenant, &id)?,
+            None => None,
+        },
+    };
+    let Some(before) = existing else {
+        insert(conn, &row.lead, now)?;
+        return Ok(Outcome::Created);
+    };
+    if on_duplicate == OnDuplicate::Skip {
+        return Ok(Outcome::Skipped);
+    }
+    let mut lead = before.clone();
+    merge(&mut lead, &row.lead, columns);
+    if lead == before {
+        return Ok(Outcome::Unchanged);
+    }
+    if !columns.contains(&Column::UpdatedAt) {
+        lead.updated_at = now;
+    }
+    save(conn, &before, &lead, now)?;
+    Ok(Outcome::Updated)
+}
+
+/// Copies the file's columns onto the stored lead (its id, source and creation stay).
+fn merge(lead: &mut Lead, from: &Lead, columns: &[Column]) {
+    for column in columns {
+        match column {
+            Column::Name => lead.name.clone_from(&from.name),
+            Column::Email => lead.email.clone_from(&from.email),
+            Column::Phone => lead.phone.clone_from(&from.phone),
+            Column::Company => lead.company.clone_from(&from.company),
+            Column::Status => lead.status = from.status,
+            Column::Score => lead.qualification_score = from.qualification_score,
+            Column::Qualification => lead.qualification.clone_from(&from.qualification),
+            Column::Metadata => lead.metadata.clone_from(&from.metadata),
+            Column::UpdatedAt => lead.updated_at = from.updated_at,
+            Column::Id | Column::Source | Column::CreatedAt => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Id,
+    Name,
+    Email,
+    Phone,
+    Company,
+    Status,
+    Score,
+    Qualification,
+    Metadata,
+    Source,
+    CreatedAt,
+    UpdatedAt,
+}
+
+fn column(header: &str) -> Option<Column> {
+    let key: String = header
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(match key.as_str() {
+        "id" => Column::Id,
+        "name" => Column::Name,
+        "email" => Column::Email,
+        "phone" => Column::Phone,
+        "company" => Column::Company,
+        "status" => Column::Status,
+        "score" | "qualificationscore" => Column::Score,
+        "qualification" => Column::Qualification,
+        "metadata" => Column::Metadata,
+        "source" => Column::Source,
+        "createdat" => Column::CreatedAt,
+        "updatedat" => Column::UpdatedAt,
+        _ => return None,
+    })
+}
+
+/// Maps the header row; every column must be known, once, and name and email are required.
+fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
+    let mut columns = Vec::with_capacity(header.len());
+    for name in header {
+        let name = name.trim_start_matches('\u{feff}').trim();
+        let Some(column) = column(name) else {
+            return Err(Error::invalid(
+                "CSV header",
+                format!(
+                    "unknown column {name:?} (known: {}; `score` for qualificationScore)",
+                    HEADER.join(", ")
+                ),
+            ));
+        };
+        if columns.contains(&column) {
+            return Err(Error::invalid(
+                "CSV header",
+                format!("column {name:?} appears twice"),
+            ));
+        }
+        columns.push(column);
+    }
+    for (required, name) in [(Column::Name, "name"), (Column::Email, "email")] {
+        if !columns.contains(&required) {
+            return Err(Error::invalid(
+                "CSV header",
+                format!("a {name} column is required"),
+            ));
+        }
+    }
+    Ok(columns)
+}
+
+/// Validates one record into the lead it describes, as a create through the API would, and
+/// says whether the record named the lead's id.
+fn parse(
+    record: &csv::StringRecord,
+    columns: &[Column],
+    tenant: &TenantId,
+    clock: &dyn Clock,
+) -> Result<(Lead, bool)> {
+    let cell = |wanted: Column| {
+        columns
+            .iter()
+            .position(|c| *c == wanted)
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let text = |wanted| cell(wanted).map(|v| unescape(v).to_owned());
+    let now = clock.now();
+    let created_at = cell(Column::CreatedAt)
+        .map(|v| timestamp("createdAt", v))
+        .transpose()?
+        .unwrap_or(now);
+    let lead = Lead {
+        id: match cell(Column::Id) {
+            Some(id) => uuid::Uuid::parse_str(id)
+                .map_err(|_| Error::invalid("id", format!("{id:?} is not a UUID")))?
+                .hyphenated()
+                .to_string(),
+            None => uuid::Uuid::now_v7().to_string(),
+        },
+        tenant: tenant.clone(),
+        name: valid_name(&text(Column::Name).unwrap_or_default())?,
+        email: valid_email(&text(Column::Email).unwrap_or_default())?,
+        phone: optional_text("phone", text(Column::Phone), 50)?,
+        company: optional_text("company", text(Column::Company), 200)?,
+        status: cell(Column::Status)
+            .map(|v| LeadStatus::parse("status", v))
+            .transpose()?
+            .unwrap_or(LeadStatus::New),
+        qualification_score: cell(Column::Score).map(score).transpose()?.unwrap_or(0),
+        qualification: cell(Column::Qualification).map(qualification).transpose()?,
+        metadata: valid_metadata(cell(Column::Metadata).map(json("metadata")).transpose()?)?,
+        source: cell(Column::Source)
+            .map(|v| LeadSource::parse("source", v))
+            .transpose()?
+            .unwrap_or(LeadSource::Import),
+        created_at,
+        updated_at: cell(Column::UpdatedAt)
+            .map(|v| timestamp("updatedAt", v))
+            .transpose()?
+            .unwrap_or(created_at),
+    };
+    Ok((lead, cell(Column::Id).is_some()))
+}
+
+fn score(raw: &str) -> Result<u8> {
+    raw.parse::<u8>().ok().filter(|s| *s <= 100).ok_or_else(|| {
+        Error::invalid(
+            "qualificationScore",
+            format!("{raw:?} is not an integer from 0 to 100"),
+        )
+    })
+}
+
+fn qualification(raw: &str) -> Result<Qualification> {
+    serde_json::from_str::<Qualification>(raw)
+        .ok()
+        .filter(|q| q.score <= 100)
+        .ok_or_else(|| {
+            Error::invalid(
+                "qualification",
+                "must be a JSON object like {\"score\": 80, \"reasons\": [\"...\"]}",
+            )
+        })
+}
+
+fn json(field: &'static str) -> impl Fn(&str) -> Result<Value> {
+    move |raw| {
+        serde_json::from_str(raw)
+            .map_err(|e| Error::invalid(field, format!("not valid JSON ({e})")))
+    }
+}
+
+fn timestamp(field: &'static str, raw: &str) -> Result<jiff::Timestamp> {
+    let ts: jiff::Timestamp = raw.parse().map_err(|_| {
+        Error::invalid(
+            field,
+            format!("{raw:?} is not an RFC 3339 time like 2026-04-01T14:30:00.000Z"),
+        )
+    })?;
+    Ok(crate::clock::from_millis(ts.as_millisecond()))
+}
+
+fn bad_file(err: &csv::Error) -> Error {
+    Error::invalid(
+        "CSV",
+        format!("cannot read the header row: {}", describe(err)),
+    )
+}
+
+/// The csv crate's message without its position (the caller names the line).
+fn describe(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+        _ => err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_map_in_any_case_and_spelling() {
+        let header = csv::StringRecord::from(vec![
+            "\u{feff}Email",
+            "NAME",
+            "qualification_score",
+            "Created At",
+        ]);
+        assert_eq!(
+            columns(&header).unwrap(),
+            vec![
+                Column::Email,
+                Column::Name,
+                Column::Score,
+                Column::CreatedAt
+            ]
+        );
+        let unknown = csv::StringRecord::from(vec!["name", "email", "fax"]);
+        assert!(
+            columns(&unknown)
+                .unwrap_err()
+                .to_string()
+                .contains("\"fax\"")
+        );
+        let twice = csv::StringRecord::from(vec!["name", "email", "Name"]);
+        assert!(columns(&twice).unwrap_err().to_string().contains("twice"));
+        let no_email = csv::StringRecord::from(vec!["name"]);
+        assert!(
+            columns(&no_email)
+                .unwrap_err()
+                .to_string()
+                .contains("email column is required")
+        );
+    }
+
+    #[test]
+    fn scores_are_integers_from_0_to_100() {
+        assert_eq!(score("0").unwrap(), 0);
+        assert_eq!(score("100").unwrap(), 100);
+        for bad in ["101", "-1", "5.5", "high"] {
+            assert!(score(bad).is_err(), "{bad}");
+        }
+    }
+}

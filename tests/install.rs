@@ -1,0 +1,152 @@
+//! install.sh in a throwaway root (DESTDIR): the binary, a private data directory, a
+//! hardened unit and the settings file; idempotent; `--uninstall` keeps the data. No user is
+//! created and no service touched outside the root (the script says so and prints how).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_synaptiq");
+
+struct Ran {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn install(root: &Path, args: &[&str]) -> Ran {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .env("DESTDIR", root)
+        .output()
+        .unwrap();
+    Ran {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Every file under `root` with its mode and content, for comparing two runs.
+fn snapshot(root: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.strip_prefix(root).unwrap().display().to_string();
+            if path.is_dir() {
+                files.push((name, mode(&path), Vec::new()));
+                dirs.push(path);
+            } else {
+                files.push((name, mode(&path), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn install_sh_stages_a_hardened_service_idempotently_and_uninstall_keeps_the_data() {
+    let root = tempfile::tempdir().unwrap();
+    let first = install(root.path(), &["--binary", BIN]);
+    assert!(first.ok, "{}", first.stderr);
+
+    let bin = root.path().join("usr/local/bin/synaptiq");
+    assert_eq!(mode(&bin), 0o755);
+    assert_eq!(std::fs::read(&bin).unwrap(), std::fs::read(BIN).unwrap());
+    let data = root.path().join("var/lib/synaptiq");
+    assert_eq!(mode(&data), 0o700);
+    let env_file = root.path().join("etc/synaptiq/synaptiq.env");
+    assert_eq!(mode(&env_file), 0o600);
+    let unit =
+        std::fs::read_to_string(root.path().join("etc/systemd/system/synaptiq.service")).unwrap();
+    for line in [
+        "User=synaptiq",
+        "ExecStart=/usr/local/bin/synaptiq serve --data-dir /var/lib/synaptiq",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "PrivateTmp=yes",
+        "ReadWritePaths=/var/lib/synaptiq",
+        "CapabilityBoundingSet=",
+        "EnvironmentFile=-/etc/synaptiq/synaptiq.env",
+    ] {
+        assert!(
+            unit.lines().any(|l| l == line),
+            "unit lacks {line}:\n{unit}"
+        );
+    }
+    assert!(
+        first.stdout.contains("systemctl enable --now synaptiq"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stderr
+            .contains("Skipped: creating the 'synaptiq' user")
+            && first.stderr.contains("useradd --system"),
+        "{}",
+        first.stderr
+    );
+
+    // The settings file is the operator's once written; a second run changes nothing else.
+    std::fs::write(&env_file, "SYNAPTIQ_LOG=debug\n").unwrap();
+    std::fs::write(data.join("synaptiq.db"), "data").unwrap();
+    let before = snapshot(root.path());
+    let second = install(root.path(), &["--binary", BIN]);
+    assert!(second.ok, "{}", second.stderr);
+    assert_eq!(snapshot(root.path()), before);
+
+    let removed = install(root.path(), &["--uninstall"]);
+    assert!(removed.ok, "{}", removed.stderr);
+    assert!(!bin.exists());
+    assert!(
+        !root
+            .path()
+            .join("etc/systemd/system/synaptiq.service")
+            .exists()
+    );
+    assert_eq!(std::fs::read(data.join("synaptiq.db")).unwrap(), b"data");
+    assert_eq!(
+        std::fs::read_to_string(&env_file).unwrap(),
+        "SYNAPTIQ_LOG=debug\n"
+    );
+    assert!(
+        removed.stderr.contains("Kept: the data"),
+        "{}",
+        removed.stderr
+    );
+}
+
+#[test]
+fn install_sh_refuses_relative_paths_and_unknown_options() {
+    let root = tempfile::tempdir().unwrap();
+    let relative = install(root.path(), &["--binary", BIN, "--data-dir", "data"]);
+    assert!(!relative.ok);
+    assert!(
+        relative.stderr.contains("paths must be absolute"),
+        "{}",
+        relative.stderr
+    );
+    let unknown = install(root.path(), &["--frobnicate"]);
+    assert!(!unknown.ok);
+    assert!(unknown.stderr.contains("unknown argument: --frobnicate"));
+    let missing = install(root.path(), &["--binary", "/nonexistent/synaptiq"]);
+    assert!(!missing.ok);
+    assert!(
+        missing.stderr.contains("no such file"),
+        "{}",
+        missing.stderr
+    );
+}
