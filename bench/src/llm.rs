@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::stream;
 use hdrhistogram::Histogram;
-use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::web::{Data, Json};
+use poem::http::uri::Scheme;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::web::{Data, Json, LocalAddr, RemoteAddr};
 use poem::{Body, EndpointExt, Response, Route, Server, handler, post};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -299,7 +300,7 @@ impl Fake {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .context("the fake provider has no address")?;
-        tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
+        tokio::spawn(Server::new_with_acceptor(NoDelay(acceptor)).run(app));
         Ok(Self {
             base_url: format!("http://{addr}/v1"),
             served,
@@ -336,6 +337,24 @@ impl Fake {
     }
 }
 
+/// The fake's connections with Nagle's algorithm off, as a provider streaming tokens has
+/// them; otherwise each chunk after the first would wait for the server's delayed ACK.
+struct NoDelay(TcpAcceptor);
+
+impl Acceptor for NoDelay {
+    type Io = tokio::net::TcpStream;
+
+    fn local_addr(&self) -> Vec<LocalAddr> {
+        self.0.local_addr()
+    }
+
+    async fn accept(&mut self) -> std::io::Result<(Self::Io, LocalAddr, RemoteAddr, Scheme)> {
+        let (io, local, remote, scheme) = self.0.accept().await?;
+        io.set_nodelay(true)?;
+        Ok((io, local, remote, scheme))
+    }
+}
+
 /// `POST /v1/chat/completions`: a tool call to `update_lead` when the visitor's latest
 /// message holds an email and no tool result has come back yet, else the text reply; both
 /// streamed at once in OpenAI's chunk format.
@@ -368,15 +387,17 @@ fn complete(
         turn,
         arrived,
     };
+    // The provider's time ends as its last chunk goes out, not when the stream is next
+    // polled, so no server time is counted as the provider's.
     let body = stream::unfold(
-        (chunks.into_iter(), record),
+        (chunks.into_iter().peekable(), record),
         |(mut chunks, record)| async move {
-            let Some((bytes, text)) = chunks.next() else {
-                record.finished();
-                return None;
-            };
+            let (bytes, text) = chunks.next()?;
             if text {
                 record.first_delta();
+            }
+            if chunks.peek().is_none() {
+                record.finished();
             }
             Some((Ok::<_, std::io::Error>(bytes), (chunks, record)))
         },
