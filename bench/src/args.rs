@@ -98,7 +98,8 @@ pub fn parse() -> Result<Budget> {
         conversations_seeded: pick(2_000, 20_000),
         creates_for: secs(1.5, 10.0),
         baseline_for: secs(0.5, 3.0),
-        reads: pick(500, 2_000),
+        // Per read phase, split over its queries: enough for a p99.9 of GET by id and list.
+        reads: pick(2_000, 20_000),
         probes: pick(50, 200),
         kb: kb::Sizes {
             text: if quick { 2_000_000 } else { 8_000_000 },

@@ -112,7 +112,7 @@ fn seed_rows(ours: &Ours) -> Vec<Row> {
         .clients(seed_clients())
         .outcome(&ours.preload),
         Row::new(&format!(
-            "seed: conversations of 2 POST /api/chat turns, 3 tenants ({})",
+            "seed: conversations of 2 POST /api/chat turns, 3 tenants ({} in all)",
             thousands(ours.seeded_conversations.ok)
         ))
         .clients(seed_clients())
