@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::http::uri::Scheme;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::web::{LocalAddr, RemoteAddr};
 use tokio::sync::oneshot;
 use url::Url;
 
@@ -41,6 +43,7 @@ pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServe
     let acceptor = TcpListener::bind(config.bind)
         .into_acceptor()
         .await
+        .map(NoDelay)
         .map_err(|e| Error::Unavailable(format!("cannot listen on {}: {e}", config.bind)))?;
     let addr = acceptor
         .local_addr()
@@ -119,5 +122,51 @@ impl RunningServer {
         ));
         lines.push(format!("  API docs:     {url}/api/docs"));
         lines.join("\n")
+    }
+}
+
+/// Accepts connections with Nagle's algorithm off. A streamed chat answer is many small
+/// writes (an SSE event per delta); with Nagle on, each one after the first waited for the
+/// client's delayed ACK, up to 40 ms on Linux, which the bench measured as the first model
+/// delta reaching the visitor 40 ms after the provider sent it.
+struct NoDelay(TcpAcceptor);
+
+impl Acceptor for NoDelay {
+    type Io = tokio::net::TcpStream;
+
+    fn local_addr(&self) -> Vec<LocalAddr> {
+        self.0.local_addr()
+    }
+
+    async fn accept(&mut self) -> std::io::Result<(Self::Io, LocalAddr, RemoteAddr, Scheme)> {
+        let (io, local, remote, scheme) = self.0.accept().await?;
+        // A connection that cannot take the option (already reset) still gets served, or
+        // fails on its own; it must not end the accept loop.
+        if let Err(err) = io.set_nodelay(true) {
+            tracing::debug!(%err, "TCP_NODELAY not set on an accepted connection");
+        }
+        Ok((io, local, remote, scheme))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_connections_have_nagle_off() {
+        let mut acceptor = NoDelay(
+            TcpListener::bind("127.0.0.1:0")
+                .into_acceptor()
+                .await
+                .expect("bind"),
+        );
+        let addr = acceptor.local_addr()[0]
+            .as_socket_addr()
+            .copied()
+            .expect("address");
+        let _client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let (io, ..) = acceptor.accept().await.expect("accept");
+        assert!(io.nodelay().expect("read TCP_NODELAY"));
     }
 }

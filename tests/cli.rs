@@ -244,6 +244,21 @@ async fn sigterm_stops_cleanly_and_a_restart_sees_the_data() {
     );
 }
 
+#[tokio::test]
+async fn sigterm_as_soon_as_the_url_is_printed_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Serving::on(dir.path(), &[]);
+
+    let status = server.terminate().await;
+
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "a signal before the handler would kill it; stderr: {}",
+        server.stderr()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_in_flight_request_completes_during_shutdown() {
     let dir = tempfile::tempdir().unwrap();

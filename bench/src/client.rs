@@ -12,6 +12,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// A 25 MiB upload is extracted, chunked and indexed before its answer.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 const POLL: Duration = Duration::from_millis(5);
+/// The tenant every install has, which the bench's main key belongs to.
+pub const DEFAULT_TENANT: &str = "default";
 
 /// A created knowledge-base document.
 pub struct Uploaded {
@@ -43,6 +45,15 @@ impl Api {
             http,
             base: base.to_owned(),
             auth: format!("Bearer {key}"),
+        }
+    }
+
+    /// The same key at another address (the server restarted on another port).
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: base.to_owned(),
+            auth: self.auth.clone(),
         }
     }
 
@@ -193,28 +204,60 @@ impl Api {
 
     /// A visitor's chat message to the default tenant's widget endpoint (public: no key).
     pub async fn chat(&self, visitor: &str, message: &str) -> Result<()> {
-        let status = self.send_chat(visitor, message).await?;
+        let (status, _) = self
+            .send_chat(DEFAULT_TENANT, visitor, message, None)
+            .await?;
         if status != StatusCode::OK {
             bail!("POST /api/chat answered {status}");
         }
         Ok(())
     }
 
+    /// One turn of a conversation in `tenant` (a new one without `conversation`); answers
+    /// the conversation's id.
+    pub async fn chat_turn(
+        &self,
+        tenant: &str,
+        visitor: &str,
+        message: &str,
+        conversation: Option<&str>,
+    ) -> Result<String> {
+        let (status, text) = self
+            .send_chat(tenant, visitor, message, conversation)
+            .await?;
+        if status != StatusCode::OK {
+            bail!("POST /api/chat answered {status}: {text}");
+        }
+        crate::conversations::conversation_id(&text).context("chat answer has no conversationId")
+    }
+
     /// Whether the server has a chat endpoint: one turn answers 200, or 404 without one.
     pub async fn chat_available(&self) -> Result<bool> {
-        match self.send_chat("bench-probe", "Hello").await? {
+        let (status, _) = self
+            .send_chat(DEFAULT_TENANT, "bench-probe", "Hello", None)
+            .await?;
+        match status {
             StatusCode::OK => Ok(true),
             StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => Ok(false),
             status => bail!("POST /api/chat answered {status}"),
         }
     }
 
-    async fn send_chat(&self, visitor: &str, message: &str) -> Result<StatusCode> {
-        let body = serde_json::json!({
-            "tenantId": "default",
+    async fn send_chat(
+        &self,
+        tenant: &str,
+        visitor: &str,
+        message: &str,
+        conversation: Option<&str>,
+    ) -> Result<(StatusCode, String)> {
+        let mut body = serde_json::json!({
+            "tenantId": tenant,
             "visitorId": visitor,
             "message": message,
         });
+        if let Some(id) = conversation {
+            body["conversationId"] = Value::from(id);
+        }
         let reply = self
             .http
             .post(format!("{}/api/chat", self.base))
@@ -223,8 +266,7 @@ impl Api {
             .await?;
         let status = reply.status();
         // Read the answer whole, as the widget does, without parsing it.
-        reply.bytes().await?;
-        Ok(status)
+        Ok((status, reply.text().await?))
     }
 
     /// Sends `method path` with a JSON body; answers the JSON reply of a 2xx, else an error.

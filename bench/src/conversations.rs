@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use reqwest::StatusCode;
 
 use crate::load::{self, Outcome};
-use crate::phases::{self, Measured, with_cpu};
+use crate::phases::{self, Measured, observe};
 use crate::stats;
 
 /// Concurrent conversations, as issue #5 states its figures for.
@@ -105,11 +105,22 @@ async fn timed(
         mode.label()
     );
     let before = started.load(Ordering::Relaxed);
-    let turns = with_cpu(pid, run(http, base, mode, rate, duration, started)).await?;
+    let turns = observe(pid, run(http, base, mode, rate, duration, started)).await?;
     Ok(Run {
         turns,
         conversations: started.load(Ordering::Relaxed) - before,
     })
+}
+
+/// The paced JSON turns alone, for `duration` at `rate` (the mixed load's chat class).
+pub async fn paced_turns(
+    http: &reqwest::Client,
+    base: &str,
+    rate: f64,
+    duration: Duration,
+    started: &Arc<AtomicU64>,
+) -> Result<Outcome> {
+    run(http, base, Mode::Json, Some(rate), duration, started).await
 }
 
 #[derive(Clone, Copy)]
@@ -266,7 +277,7 @@ impl Visitor {
 
 /// The `conversationId` in a JSON answer or in an SSE stream's `done` event, found without
 /// parsing the whole answer.
-fn conversation_id(text: &str) -> Option<String> {
+pub fn conversation_id(text: &str) -> Option<String> {
     const KEY: &str = "\"conversationId\":\"";
     let start = text.find(KEY)? + KEY.len();
     let end = text[start..].find('"')?;

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use crate::client::{self, Api};
 use crate::docs;
 use crate::load::{self, Outcome, Plan};
-use crate::phases::{self, Measured, with_cpu};
+use crate::phases::{self, Measured, observe};
 
 /// JSON FAQ uploads in flight at once while the corpus is built.
 pub const BUILD_CLIENTS: usize = 4;
@@ -156,7 +156,7 @@ pub async fn measure(
     );
     let chunks = Arc::new(AtomicU64::new(0));
     let build = build_corpus(api, corpus, &chunks);
-    let build = with_cpu(pid, build).await?;
+    let build = observe(pid, build).await?;
     let corpus_chunks = chunks.load(Ordering::Relaxed);
     eprintln!("bench: knowledge-base searches…");
     let clients = phases::read_clients();
@@ -171,7 +171,7 @@ pub async fn measure(
         searches,
         clients,
     );
-    let search = with_cpu(pid, search).await?;
+    let search = observe(pid, search).await?;
     eprintln!("bench: knowledge-base uploads…");
     let text = ingest(api, "handbook.txt", "text/plain", &corpus.text).await?;
     let docx = ingest(
@@ -181,7 +181,7 @@ pub async fn measure(
         &corpus.docx,
     )
     .await?;
-    let pdf = with_cpu(pid, upload_pdf(api, &corpus.pdf[0])).await?;
+    let pdf = observe(pid, upload_pdf(api, &corpus.pdf[0])).await?;
     let started = Instant::now();
     let found = api.kb_search(docs::PDF_MARKER).await?;
     let pdf_confirmed = (started.elapsed(), found.contains(&pdf.value.1));
@@ -192,9 +192,9 @@ pub async fn measure(
     let window = pdf.value.0.elapsed;
     let leads = Probe::Leads(Arc::new(lead_paths));
     let idle = probe_for(api, leads.clone(), clients, window);
-    let reads_idle = with_cpu(pid, idle).await?;
+    let reads_idle = observe(pid, idle).await?;
     let during = probe_during_upload(api, leads, clients, &corpus.pdf[1]);
-    let during = with_cpu(pid, during).await?;
+    let during = observe(pid, during).await?;
     let chat = measure_chat(api, pid, clients, window, &corpus.pdf[2]).await?;
     Ok(Kb {
         build,
@@ -206,12 +206,14 @@ pub async fn measure(
         pdf: Measured {
             value: pdf.value.0,
             cpu: pdf.cpu,
+            rss: pdf.rss,
         },
         pdf_confirmed,
         reads_idle,
         reads_during: Measured {
             value: during.value.0,
             cpu: during.cpu,
+            rss: during.rss,
         },
         upload_during: during.value.1,
         chat,
@@ -234,15 +236,16 @@ async fn measure_chat(
     eprintln!("bench: chat turns idle, then during a PDF upload…");
     tokio::time::sleep(SETTLE).await;
     let idle = probe_for(api, Probe::Chat("idle"), clients, window);
-    let idle = with_cpu(pid, idle).await?;
+    let idle = observe(pid, idle).await?;
     tokio::time::sleep(SETTLE).await;
     let during = probe_during_upload(api, Probe::Chat("upload"), clients, pdf);
-    let during = with_cpu(pid, during).await?;
+    let during = observe(pid, during).await?;
     Ok(Some(ChatLatency {
         idle,
         during: Measured {
             value: during.value.0,
             cpu: during.cpu,
+            rss: during.rss,
         },
         upload: during.value.1,
     }))

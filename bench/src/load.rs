@@ -22,6 +22,7 @@ pub struct Plan {
 }
 
 /// What a run achieved. Only successful requests enter the latency histogram.
+#[derive(Clone)]
 pub struct Outcome {
     pub latency: Histogram<u64>,
     pub ok: u64,

@@ -1,130 +1,65 @@
 //! `synaptiq-bench`: measures the release server from outside, as a separate process on
-//! loopback, against the targets in DESIGN.md, beside raw rusqlite and raw tantivy doing the
-//! same work in this same run, and prints a Markdown table.
+//! loopback, against the targets of the issues, beside raw rusqlite, raw tantivy and a poem
+//! hello-world server doing the same work in this same run; prints a Markdown table and
+//! writes the same figures as JSON under `bench/results/`.
 //!
-//! Run from the repository root (it builds the release server itself):
+//! Run from the repository root with `bench/run` (it builds the release server itself):
 //!
 //! ```text
-//! cargo run --release -p synaptiq-bench -- [--leads 100000] [--quick]
+//! bench/run [--quick] [--leads 100000] [--mixed [MINUTES]] [--growth]
 //! ```
 //!
-//! `--quick` shortens every phase (and preloads 10,000 leads unless `--leads` is given, builds
-//! a 5,000-chunk knowledge base instead of 50,000 and uploads smaller files), for a smoke run.
-//! A missed target is reported, not an error: the exit code is 0 unless the bench itself
-//! failed.
+//! `--quick` shortens every phase (and seeds 10,000 leads unless `--leads` is given, builds a
+//! 5,000-chunk knowledge base instead of 50,000 and uploads smaller files), for a smoke run.
+//! `--mixed` adds the mixed load (10 minutes unless given); `--growth` runs only the growth
+//! series. A missed target is reported, not an error: the exit code is 0 unless the bench
+//! itself failed.
 
+mod args;
 mod client;
 mod conversations;
 mod data;
 mod docs;
+mod growth;
 mod kb;
+mod llm;
 mod load;
+mod mixed;
 mod phases;
 mod raw_kb;
 mod raw_sqlite;
 mod raw_tantivy;
 mod report;
+mod results;
+mod seed;
 mod server;
 mod stats;
 mod summary;
 mod webhooks;
+mod widget;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 
 use hdrhistogram::Histogram;
 
+use crate::args::Budget;
 use crate::load::Outcome;
-use crate::phases::{Measured, Seqs, with_cpu};
-use crate::server::Launcher;
-
-const USAGE: &str = "usage: synaptiq-bench [--leads N] [--quick] [--write-corpus DIR]";
-
-/// How long each phase runs: the full run, or a quick smoke run.
-struct Budget {
-    leads: u64,
-    creates_for: Duration,
-    baseline_for: Duration,
-    reads: u64,
-    probes: u64,
-    kb: kb::Sizes,
-    /// The concurrent conversations: paced JSON and SSE runs, then saturated ones.
-    conversations: conversations::Durations,
-    webhooks: webhooks::Sizes,
-    quick: bool,
-    /// Only write the generated documents here (for profiling an upload by hand).
-    write_corpus: Option<std::path::PathBuf>,
-}
-
-fn parse_args() -> Result<Budget> {
-    let mut leads = None;
-    let mut quick = false;
-    let mut write_corpus = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--leads" => {
-                let value = args.next().context("--leads needs a number")?;
-                let n: u64 = value
-                    .parse()
-                    .with_context(|| format!("--leads {value:?}"))?;
-                if n == 0 {
-                    bail!("--leads must be at least 1");
-                }
-                leads = Some(n);
-            }
-            "--write-corpus" => {
-                write_corpus = Some(
-                    args.next()
-                        .context("--write-corpus needs a directory")?
-                        .into(),
-                );
-            }
-            "-h" | "--help" => bail!("{USAGE}"),
-            other => bail!("unknown argument {other:?}\n{USAGE}"),
-        }
-    }
-    Ok(Budget {
-        leads: leads.unwrap_or(if quick { 10_000 } else { 100_000 }),
-        creates_for: Duration::from_secs_f64(if quick { 1.5 } else { 10.0 }),
-        baseline_for: Duration::from_secs_f64(if quick { 0.5 } else { 3.0 }),
-        reads: if quick { 500 } else { 2_000 },
-        probes: if quick { 50 } else { 200 },
-        kb: kb::Sizes {
-            text: if quick { 2_000_000 } else { 8_000_000 },
-            docx: if quick { 1_000_000 } else { 4_000_000 },
-            pdf: if quick { 2_000_000 } else { 10_000_000 },
-            faq_docs: if quick { 50 } else { 500 },
-            repeats: if quick { 1 } else { 3 },
-        },
-        conversations: conversations::Durations {
-            paced_json: Duration::from_secs(if quick { 2 } else { 6 }),
-            paced_sse: Duration::from_secs(if quick { 1 } else { 3 }),
-            saturated_json: Duration::from_secs(if quick { 2 } else { 8 }),
-            saturated_sse: Duration::from_secs(if quick { 1 } else { 3 }),
-        },
-        webhooks: webhooks::Sizes {
-            paced_for: Duration::from_secs(if quick { 2 } else { 6 }),
-            backlog: if quick { 3_000 } else { 20_000 },
-        },
-        quick,
-        write_corpus,
-    })
-}
+use crate::phases::{Measured, Seqs, observe};
+use crate::server::{Binaries, Launcher};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let budget = match parse_args() {
+    let budget = match args::parse() {
         Ok(budget) => budget,
         Err(err) => {
             eprintln!("{err:#}");
             return ExitCode::from(2);
         }
     };
-    // Dropping `run` on Ctrl-C drops the server handle, which kills the server.
+    // Dropping `run` on Ctrl-C drops the server handles, which kills the servers.
     let result = tokio::select! {
         result = run(&budget) => result,
         _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
@@ -142,21 +77,40 @@ async fn main() -> ExitCode {
 }
 
 async fn run(budget: &Budget) -> Result<String> {
+    if budget.growth {
+        let binaries = tokio::task::block_in_place(server::build)?;
+        let work = tempfile::tempdir().context("creating the bench's temp dir")?;
+        let stages = growth::run(&launcher(&binaries, work.path(), "growth"), budget).await?;
+        let machine = results::Machine::read();
+        let out = growth::render(&stages, &machine);
+        results::write(budget, &machine, &growth::json(&stages))?;
+        return Ok(out);
+    }
     eprintln!("bench: generating the knowledge-base documents…");
     let corpus = tokio::task::block_in_place(|| kb::Corpus::generate(&budget.kb))?;
     if let Some(dir) = &budget.write_corpus {
         return corpus.write(dir);
     }
-    let binary = tokio::task::block_in_place(server::build)?;
+    let binaries = tokio::task::block_in_place(server::build)?;
     let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus))?;
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
-    let launcher = Launcher {
-        binary,
-        data_dir: work.path().join("data"),
-        log: work.path().join("server.log"),
-    };
-    let ours = measure_server(&launcher, budget, &corpus).await?;
-    Ok(summary::render(budget, &ours, &baselines, &corpus))
+    let ours = measure_server(&binaries, work.path(), budget, &corpus).await?;
+    eprintln!("bench: LLM turns against a fake provider…");
+    let llm = llm::measure(&binaries.server, work.path(), &corpus, budget.llm_for).await?;
+    let machine = results::Machine::read();
+    let report = summary::report(budget, &machine, &ours, &baselines, &corpus, &llm);
+    results::write(budget, &machine, &report.json())?;
+    Ok(report.render())
+}
+
+/// How to start the server on a fresh data dir named `name` under `work`.
+fn launcher(binaries: &Binaries, work: &std::path::Path, name: &str) -> Launcher {
+    Launcher {
+        binary: binaries.server.clone(),
+        data_dir: work.join(name),
+        log: work.join(format!("{name}.log")),
+        env: Vec::new(),
+    }
 }
 
 /// The bare libraries doing the same work, measured before the server starts so nothing
@@ -257,74 +211,92 @@ fn measure_baselines(budget: &Budget, corpus: &kb::Corpus) -> Result<Baselines> 
 
 /// Everything measured against the running server.
 struct Ours {
+    /// Leads in the measured tenant, and the seeding of all tenants.
+    seeded_leads: u64,
     preload: Outcome,
+    seeded_conversations: Outcome,
     reads: Reads,
+    /// The poem hello-world server loaded like GET /api/leads/{id}.
+    hello: Measured<Outcome>,
     creates: Measured<Outcome>,
     freshness: Measured<phases::Freshness>,
-    memory: server::Memory,
+    /// 2 s after the lead phases, and once idle for `phases::IDLE` (index writers closed).
+    memory: stats::Memory,
+    idle_memory: stats::Memory,
+    widget: widget::Size,
     kb: kb::Kb,
     /// Resident memory once the knowledge-base phases are over.
-    memory_after_kb: server::Memory,
+    memory_after_kb: stats::Memory,
     /// `None` when the server has no chat endpoint.
     conversations: Option<conversations::Conversations>,
     webhooks: Measured<webhooks::Webhooks>,
+    mixed: Option<mixed::Mixed>,
     ready_in: Duration,
     leads_at_restart: u64,
 }
 
-struct Reads {
-    by_id: Measured<Outcome>,
-    list: Measured<Outcome>,
+pub struct Reads {
+    pub by_id: Measured<Outcome>,
+    pub list: Measured<Outcome>,
     /// One outcome per search in `data::SEARCHES`, in that order.
-    search: Measured<Vec<(&'static str, Outcome)>>,
+    pub search: Measured<Vec<(&'static str, Outcome)>>,
     /// The same searches from `phases::UNDER_LOAD_CLIENTS` clients.
-    search_under_load: Measured<Vec<(&'static str, Outcome)>>,
-    /// One outcome per path in `ANALYTICS`, in that order.
-    analytics: Measured<Vec<(&'static str, Outcome)>>,
+    pub search_under_load: Measured<Vec<(&'static str, Outcome)>>,
+    /// One outcome per path in `phases::ANALYTICS`, in that order.
+    pub analytics: Measured<Vec<(&'static str, Outcome)>>,
 }
 
-/// Issue #6's analytics endpoints; the year of activity in a quarter-hour zone is the most
-/// counter rows one request reads.
-const ANALYTICS: [&str; 6] = [
-    "/api/analytics/overview",
-    "/api/analytics/funnel",
-    "/api/analytics/activity",
-    "/api/analytics/activity?days=365&tz=Asia%2FKathmandu",
-    "/api/analytics/sources",
-    "/api/analytics/scores",
-];
-
-async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpus) -> Result<Ours> {
+async fn measure_server(
+    binaries: &Binaries,
+    work: &std::path::Path,
+    budget: &Budget,
+    corpus: &kb::Corpus,
+) -> Result<Ours> {
+    let launcher = launcher(binaries, work, "data");
     let http = client::http()?;
     let server = launcher.start(&http).await?;
-    let key = launcher.create_key().await?;
-    let api = client::Api::new(http.clone(), &server.url, &key);
+    let tenants = seed::Tenants::create(&launcher, &http, &server.url).await?;
+    let api = tenants.main();
     let seqs = Seqs::default();
     eprintln!(
-        "bench: server at {}; preloading {} leads…",
-        server.url, budget.leads
+        "bench: server at {}; seeding {} leads in the measured tenant and a tenth as many in each of {} others…",
+        server.url,
+        budget.leads,
+        seed::OTHER_TENANTS.len()
     );
-    let (preload, ids) = phases::preload(&api, &seqs, budget.leads).await?;
+    let (preload, ids) = seed::leads(&tenants, &seqs, budget.leads).await?;
+    eprintln!(
+        "bench: seeding {} conversations…",
+        budget.conversations_seeded
+    );
+    let seeded_conversations = seed::conversations(&tenants, budget.conversations_seeded).await?;
     eprintln!("bench: reads…");
-    let reads = measure_reads(&api, server.pid, &ids, budget.reads).await?;
+    let reads = measure_reads(api, server.pid, &ids, budget.reads).await?;
+    eprintln!("bench: the poem hello-world baseline…");
+    let hello = measure_hello(&binaries.hello, &http, budget.reads).await?;
     eprintln!("bench: sustained creates…");
-    let creates = phases::sustained_creates(&api, &seqs, budget.creates_for);
-    let creates = with_cpu(server.pid, creates).await?;
+    let creates = phases::sustained_creates(api, &seqs, budget.creates_for);
+    let creates = observe(server.pid, creates).await?;
     eprintln!("bench: search freshness under load…");
-    let freshness = phases::freshness(&api, &seqs, budget.probes);
-    let freshness = with_cpu(server.pid, freshness).await?;
-    // Idle memory is what the server keeps once the load is over, not what it peaked at.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let freshness = phases::freshness(api, &seqs, budget.probes);
+    let freshness = observe(server.pid, freshness).await?;
+    // Idle memory is what the server keeps once the load is over, not what it peaked at:
+    // soon after it, and once the index writers have closed.
+    tokio::time::sleep(phases::SETTLE).await;
     let memory = server.memory()?;
+    eprintln!("bench: idle memory…");
+    tokio::time::sleep(phases::IDLE - phases::SETTLE).await;
+    let idle_memory = server.memory()?;
+    let widget = widget::size(&http, &server.url).await?;
     let kb = kb::measure(
-        &api,
+        api,
         server.pid,
         corpus,
         phases::lead_paths(&ids, 1_000),
         budget.reads,
     )
     .await?;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(phases::SETTLE).await;
     let memory_after_kb = server.memory()?;
     let conversations = if kb.chat.is_some() {
         let durations = &budget.conversations;
@@ -332,7 +304,20 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
     } else {
         None
     };
-    let webhooks = with_cpu(server.pid, webhooks::measure(&api, &seqs, &budget.webhooks)).await?;
+    let webhooks = observe(server.pid, webhooks::measure(api, &seqs, &budget.webhooks)).await?;
+    let mixed = match budget.mixed {
+        Some(minutes) => {
+            let target = mixed::Target {
+                http: http.clone(),
+                url: server.url.clone(),
+                api: api.clone(),
+                seqs: seqs.clone(),
+                lead_paths: phases::lead_paths(&ids, 1_000),
+            };
+            Some(mixed::measure(&target, server.pid, budget.mixed_solo, minutes).await?)
+        }
+        None => None,
+    };
     eprintln!("bench: restart…");
     server.stop().await?;
     let restarted = launcher.start(&http).await?;
@@ -340,36 +325,60 @@ async fn measure_server(launcher: &Launcher, budget: &Budget, corpus: &kb::Corpu
     restarted.stop().await?;
     let leads_at_restart = seqs.used();
     Ok(Ours {
+        seeded_leads: ids.len() as u64,
         preload,
+        seeded_conversations,
         reads,
+        hello,
         creates,
         freshness,
         memory,
+        idle_memory,
+        widget,
         kb,
         memory_after_kb,
         conversations,
         webhooks,
+        mixed,
         ready_in,
         leads_at_restart,
     })
 }
 
-/// Read latencies on the settled preloaded data, before the create phases add more.
-async fn measure_reads(api: &client::Api, pid: u32, ids: &[String], total: u64) -> Result<Reads> {
+/// The hello-world server answering as many GETs from as many clients as GET /api/leads/{id}.
+async fn measure_hello(
+    binary: &std::path::Path,
+    http: &reqwest::Client,
+    total: u64,
+) -> Result<Measured<Outcome>> {
+    let hello = server::Hello::start(binary, http).await?;
+    let api = client::Api::new(http.clone(), &hello.url, "none");
+    let paths = vec!["/hello".to_owned()];
+    let clients = phases::read_clients();
+    observe(hello.pid, phases::read_latency(&api, paths, total, clients)).await
+}
+
+/// Read latencies on the settled seeded data, before the create phases add more.
+pub async fn measure_reads(
+    api: &client::Api,
+    pid: u32,
+    ids: &[String],
+    total: u64,
+) -> Result<Reads> {
     let lead_paths = phases::lead_paths(ids, 1_000);
     let list_path = vec!["/api/leads?limit=50".to_owned()];
     let clients = phases::read_clients();
     let search =
         |clients| phases::search_latency(api, &data::SEARCHES, client::search_path, total, clients);
     Ok(Reads {
-        by_id: with_cpu(pid, phases::read_latency(api, lead_paths, total, clients)).await?,
-        list: with_cpu(pid, phases::read_latency(api, list_path, total, clients)).await?,
-        search: with_cpu(pid, search(clients)).await?,
-        search_under_load: with_cpu(pid, search(phases::UNDER_LOAD_CLIENTS)).await?,
-        analytics: with_cpu(pid, async {
-            let mut outcomes = Vec::with_capacity(ANALYTICS.len());
-            for path in ANALYTICS {
-                let each = total / ANALYTICS.len() as u64;
+        by_id: observe(pid, phases::read_latency(api, lead_paths, total, clients)).await?,
+        list: observe(pid, phases::read_latency(api, list_path, total, clients)).await?,
+        search: observe(pid, search(clients)).await?,
+        search_under_load: observe(pid, search(phases::UNDER_LOAD_CLIENTS)).await?,
+        analytics: observe(pid, async {
+            let mut outcomes = Vec::with_capacity(phases::ANALYTICS.len());
+            for path in phases::ANALYTICS {
+                let each = total / phases::ANALYTICS.len() as u64;
                 let paths = vec![path.to_owned()];
                 outcomes.push((path, phases::read_latency(api, paths, each, clients).await?));
             }

@@ -5,26 +5,40 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use hdrhistogram::Histogram;
 
 use crate::client::Api;
 use crate::data;
 use crate::load::{self, Outcome, Plan};
-use crate::stats::{self, CpuUse, CpuWatch};
+use crate::stats::{self, CpuUse, CpuWatch, RssWatch};
 
-const PRELOAD_CLIENTS: usize = 64;
-const CREATE_CLIENTS: usize = 32;
+pub const CREATE_CLIENTS: usize = 32;
 /// Searches under load: more requests in flight than cores, so each one also queues.
 pub const UNDER_LOAD_CLIENTS: usize = 8;
-const PROBERS: usize = 4;
+pub const PROBERS: usize = 4;
 /// The create rate the freshness target is promised under.
-const BACKGROUND_RATE: f64 = 4_000.0;
+pub const BACKGROUND_RATE: f64 = 4_000.0;
 /// A probe not found by then is a miss, recorded at this value.
 const FRESHNESS_LIMIT: Duration = Duration::from_secs(2);
-/// Upper bounds so no phase can run away, whatever the server does.
-const PRELOAD_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// The pause after a load before "soon after" memory is read.
+pub const SETTLE: Duration = Duration::from_secs(2);
+/// How long the server is left idle before idle memory is read: the index writers close
+/// after 10 s without changes (`WRITER_IDLE` in src/search/index.rs).
+pub const IDLE: Duration = Duration::from_secs(12);
+/// An upper bound so no phase can run away, whatever the server does.
 pub const PHASE_LIMIT: Duration = Duration::from_secs(120);
+
+/// Issue #6's analytics endpoints; the year of activity in a quarter-hour zone is the most
+/// counter rows one request reads.
+pub const ANALYTICS: [&str; 6] = [
+    "/api/analytics/overview",
+    "/api/analytics/funnel",
+    "/api/analytics/activity",
+    "/api/analytics/activity?days=365&tz=Asia%2FKathmandu",
+    "/api/analytics/sources",
+    "/api/analytics/scores",
+];
 
 /// Hands out lead numbers, so every lead the bench creates has a unique email.
 #[derive(Clone, Default)]
@@ -40,19 +54,24 @@ impl Seqs {
     }
 }
 
-/// A phase's outcome and how busy each side was meanwhile.
+/// A phase's outcome, how busy each side was meanwhile and the server's largest resident
+/// memory (MiB) during it.
 pub struct Measured<T> {
     pub value: T,
     pub cpu: CpuUse,
+    pub rss: f64,
 }
 
-/// Runs one phase, noting the CPU the server and the bench used meanwhile.
-pub async fn with_cpu<T>(pid: u32, phase: impl Future<Output = Result<T>>) -> Result<Measured<T>> {
+/// Runs one phase, noting the CPU the server and the bench used meanwhile and the server's
+/// resident memory.
+pub async fn observe<T>(pid: u32, phase: impl Future<Output = Result<T>>) -> Result<Measured<T>> {
     let cpu = CpuWatch::start(Some(pid))?;
+    let rss = RssWatch::start(pid);
     let value = phase.await?;
     Ok(Measured {
         value,
         cpu: cpu.finish()?,
+        rss: rss.finish()?,
     })
 }
 
@@ -67,47 +86,6 @@ async fn create_leads(api: Api, seqs: Seqs, plan: Plan, stop: Arc<AtomicBool>) -
         async move { api.create(&data::lead(seqs.next())).await.map(drop) }
     })
     .await
-}
-
-/// Fills the server with `count` leads and returns their ids; then waits until the index
-/// has caught up, so the read phases search a settled index.
-pub async fn preload(api: &Api, seqs: &Seqs, count: u64) -> Result<(Outcome, Vec<String>)> {
-    let ids = Arc::new(Mutex::new(Vec::with_capacity(
-        usize::try_from(count).unwrap_or(0),
-    )));
-    let plan = Plan {
-        clients: PRELOAD_CLIENTS,
-        requests: count,
-        time_limit: PRELOAD_LIMIT,
-        rate: None,
-    };
-    let (api2, seqs2, ids2) = (api.clone(), seqs.clone(), Arc::clone(&ids));
-    let outcome = load::drive(&plan, &stop_flag(), move |_| {
-        let (api, seqs, ids) = (api2.clone(), seqs2.clone(), Arc::clone(&ids2));
-        async move {
-            let id = api.create(&data::lead(seqs.next())).await?;
-            ids.lock()
-                .map_err(|_| anyhow!("id list lock poisoned"))?
-                .push(id);
-            Ok(())
-        }
-    })
-    .await?;
-    if outcome.errors > 0 || outcome.ok < count {
-        bail!(
-            "preload created {} of {count} leads; first error: {}",
-            outcome.ok,
-            outcome
-                .first_error
-                .as_deref()
-                .unwrap_or("none (time limit)")
-        );
-    }
-    api.create_searchable(&data::lead(seqs.next()))
-        .await
-        .context("waiting for the index")?;
-    let ids = std::mem::take(&mut *ids.lock().map_err(|_| anyhow!("id list lock poisoned"))?);
-    Ok((outcome, ids))
 }
 
 /// Creates as fast as 32 clients are answered, for `duration`.

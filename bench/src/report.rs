@@ -1,6 +1,16 @@
-//! The printed result: a Markdown table of figures against targets and baselines, with notes.
+//! The printed result: a Markdown table with one row per operation (concurrency, throughput,
+//! latency percentiles, the server's CPU and resident memory meanwhile), its target and
+//! whether it was met, and a baseline measured in the same run with our ratio to it; then
+//! notes. The same rows are written as JSON (`Row::json`).
 
 use std::fmt::Write as _;
+
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+
+use crate::load::Outcome;
+use crate::phases::Measured;
+use crate::stats::ms;
 
 #[derive(Clone, Copy)]
 pub enum Unit {
@@ -10,10 +20,15 @@ pub enum Unit {
     /// Megabytes (10^6 bytes) per second.
     MBps,
     Seconds,
+    KiB,
+    Percent,
+    /// A memory trend: its sign matters, its target bounds it both ways.
+    MiBPerMin,
+    Count,
 }
 
 impl Unit {
-    fn format(self, value: f64) -> String {
+    pub fn format(self, value: f64) -> String {
         match self {
             Self::Ms if value < 10.0 => format!("{value:.2} ms"),
             Self::Ms => format!("{value:.1} ms"),
@@ -21,95 +36,278 @@ impl Unit {
             Self::MiB => format!("{value:.1} MiB"),
             Self::MBps => format!("{value:.1} MB/s"),
             Self::Seconds => format!("{value:.2} s"),
+            Self::KiB => format!("{value:.1} KiB"),
+            Self::Percent => format!("{value:.2} %"),
+            Self::MiBPerMin => format!("{value:+.2} MiB/min"),
+            Self::Count => thousands(value),
         }
     }
 
-    fn higher_is_better(self) -> bool {
-        matches!(self, Self::PerSecond | Self::MBps)
+    fn name(self) -> &'static str {
+        match self {
+            Self::Ms => "ms",
+            Self::PerSecond => "/s",
+            Self::MiB => "MiB",
+            Self::MBps => "MB/s",
+            Self::Seconds => "s",
+            Self::KiB => "KiB",
+            Self::Percent => "%",
+            Self::MiBPerMin => "MiB/min",
+            Self::Count => "",
+        }
     }
 }
 
-/// A figure measured from outside the server, with what it should be and what the bare
-/// library does.
+/// Which of a row's figures a target or a baseline is about.
+#[derive(Clone, Copy)]
+pub enum Figure {
+    Throughput,
+    P99,
+    Rss,
+    /// The row's figure of its own (`Row::value`).
+    Value,
+}
+
+impl Figure {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Throughput | Self::Value => "",
+            Self::P99 => "p99 ",
+            Self::Rss => "RSS ",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Throughput => "throughput",
+            Self::P99 => "p99",
+            Self::Rss => "rss",
+            Self::Value => "value",
+        }
+    }
+}
+
+/// One operation measured from outside the server.
 pub struct Row {
-    metric: String,
-    ours: f64,
-    unit: Unit,
-    target: Option<f64>,
-    baseline: Option<(f64, String)>,
+    operation: String,
+    concurrency: Option<String>,
+    throughput: Option<(f64, Unit)>,
+    /// p50, p99 and p99.9 in milliseconds.
+    latency: Option<[f64; 3]>,
+    /// The server's CPU, percent of one core.
+    cpu: Option<f64>,
+    /// The server's largest resident memory during the operation, MiB.
+    rss: Option<f64>,
+    /// A figure that fits no column (a ready time, a size, an error rate).
+    value: Option<(f64, Unit)>,
+    targets: Vec<(Figure, f64)>,
+    baseline: Option<(Figure, f64, String)>,
 }
 
 impl Row {
-    pub fn new(metric: &str, ours: f64, unit: Unit) -> Self {
+    pub fn new(operation: &str) -> Self {
         Self {
-            metric: metric.to_owned(),
-            ours,
-            unit,
-            target: None,
+            operation: operation.to_owned(),
+            concurrency: None,
+            throughput: None,
+            latency: None,
+            cpu: None,
+            rss: None,
+            value: None,
+            targets: Vec::new(),
             baseline: None,
         }
     }
 
-    /// At most `target` (latency, memory) or at least it (throughput), as the unit says.
-    pub fn target(mut self, target: f64) -> Self {
-        self.target = Some(target);
+    pub fn clients(self, clients: usize) -> Self {
+        self.concurrency(&clients.to_string())
+    }
+
+    pub fn concurrency(mut self, what: &str) -> Self {
+        self.concurrency = Some(what.to_owned());
         self
     }
 
-    pub fn baseline(mut self, value: f64, what: &str) -> Self {
-        self.baseline = Some((value, what.to_owned()));
+    /// Requests per second and latency percentiles of a load run.
+    pub fn outcome(self, outcome: &Outcome) -> Self {
+        self.throughput(outcome.per_second(), Unit::PerSecond)
+            .latency(&outcome.latency)
+    }
+
+    pub fn latency(mut self, h: &Histogram<u64>) -> Self {
+        self.latency = Some([ms(h, 0.5), ms(h, 0.99), ms(h, 0.999)]);
         self
     }
 
-    fn cells(&self) -> [String; 6] {
-        let bound = if self.unit.higher_is_better() {
-            "≥"
-        } else {
-            "≤"
-        };
-        let target = self
-            .target
-            .map_or_else(dash, |t| format!("{bound} {}", self.unit.format(t)));
-        let baseline = self.baseline.as_ref().map_or_else(dash, |(value, what)| {
-            format!("{} ({what})", self.unit.format(*value))
-        });
-        [
-            self.metric.clone(),
-            self.unit.format(self.ours),
-            target,
-            baseline,
-            self.ratio(),
-            self.verdict(),
-        ]
+    pub fn throughput(mut self, value: f64, unit: Unit) -> Self {
+        self.throughput = Some((value, unit));
+        self
     }
 
-    /// Our overhead: how many times the bare library's cost ours is (> 1 means slower).
-    fn ratio(&self) -> String {
-        let Some((base, _)) = self.baseline else {
-            return dash();
-        };
-        let ratio = if self.unit.higher_is_better() {
-            base / self.ours
-        } else {
-            self.ours / base
-        };
-        if ratio.is_finite() {
-            format!("{ratio:.1}×")
-        } else {
-            dash()
+    /// The server's CPU and largest resident memory while the phase ran.
+    pub fn watched<T>(mut self, phase: &Measured<T>) -> Self {
+        self.cpu = Some(phase.cpu.server);
+        self.rss = Some(phase.rss);
+        self
+    }
+
+    pub fn rss(mut self, mib: f64) -> Self {
+        self.rss = Some(mib);
+        self
+    }
+
+    pub fn value(mut self, value: f64, unit: Unit) -> Self {
+        self.value = Some((value, unit));
+        self
+    }
+
+    /// At least `bound` (throughput), within ±`bound` (a trend) or at most it (the rest);
+    /// a row may have several targets.
+    pub fn target(mut self, figure: Figure, bound: f64) -> Self {
+        self.targets.push((figure, bound));
+        self
+    }
+
+    pub fn baseline(mut self, figure: Figure, value: f64, what: &str) -> Self {
+        self.baseline = Some((figure, value, what.to_owned()));
+        self
+    }
+
+    /// The figure's value and unit, if the row has it.
+    fn figure(&self, figure: Figure) -> Option<(f64, Unit)> {
+        match figure {
+            Figure::Throughput => self.throughput,
+            Figure::P99 => self.latency.map(|l| (l[1], Unit::Ms)),
+            Figure::Rss => self.rss.map(|r| (r, Unit::MiB)),
+            Figure::Value => self.value,
         }
     }
 
-    fn verdict(&self) -> String {
-        let Some(target) = self.target else {
-            return dash();
+    /// Whether one target was met; `None` without its figure.
+    fn meets(&self, (figure, bound): (Figure, f64)) -> Option<bool> {
+        let (ours, unit) = self.figure(figure)?;
+        Some(match (figure, unit) {
+            (Figure::Throughput, _) => ours >= bound,
+            (_, Unit::MiBPerMin) => ours.abs() <= bound,
+            _ => ours <= bound,
+        })
+    }
+
+    /// Whether every target was met; `None` without targets.
+    fn met(&self) -> Option<bool> {
+        if self.targets.is_empty() {
+            return None;
+        }
+        Some(self.targets.iter().all(|&t| self.meets(t) == Some(true)))
+    }
+
+    fn target_text(&self, (figure, bound): (Figure, f64)) -> String {
+        let unit = self.figure(figure).map_or(Unit::Count, |(_, u)| u);
+        let bound_text = unit.format(bound);
+        match (figure, unit) {
+            (Figure::Throughput, _) => format!("≥ {bound_text}"),
+            (_, Unit::MiBPerMin) => format!("within ±{}", bound_text.trim_start_matches('+')),
+            _ => format!("{}≤ {bound_text}", figure.label()),
+        }
+    }
+
+    /// "pass", or "FAIL" naming the missed targets when the row has several.
+    fn verdict(&self) -> Option<String> {
+        let met = self.met()?;
+        if met {
+            return Some("pass".to_owned());
+        }
+        if self.targets.len() == 1 {
+            return Some("**FAIL**".to_owned());
+        }
+        let missed: Vec<&str> = self
+            .targets
+            .iter()
+            .filter(|&&t| self.meets(t) != Some(true))
+            .map(|(figure, _)| figure.name())
+            .collect();
+        Some(format!("**FAIL** ({})", missed.join(", ")))
+    }
+
+    /// Our overhead: how many times the baseline's cost ours is (> 1 means slower).
+    fn ratio(&self) -> Option<f64> {
+        let (figure, base, _) = self.baseline.as_ref()?;
+        let (ours, _) = self.figure(*figure)?;
+        let ratio = match figure {
+            Figure::Throughput => base / ours,
+            _ => ours / base,
         };
-        let met = if self.unit.higher_is_better() {
-            self.ours >= target
+        ratio.is_finite().then_some(ratio)
+    }
+
+    fn cells(&self) -> [String; 12] {
+        let latency = |i: usize| self.latency.map_or_else(dash, |l| Unit::Ms.format(l[i]));
+        let target = if self.targets.is_empty() {
+            dash()
         } else {
-            self.ours <= target
+            let texts: Vec<String> = self.targets.iter().map(|&t| self.target_text(t)).collect();
+            texts.join("; ")
         };
-        if met { "pass" } else { "**FAIL**" }.to_owned()
+        let verdict = self.verdict();
+        let value = self.value.map(|(v, unit)| unit.format(v));
+        let result = match (value, verdict) {
+            (Some(value), Some(verdict)) => format!("{value}, {verdict}"),
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => dash(),
+        };
+        let baseline = self
+            .baseline
+            .as_ref()
+            .map_or_else(dash, |(figure, value, what)| {
+                let unit = self.figure(*figure).map_or(Unit::Count, |(_, u)| u);
+                format!("{}{} ({what})", figure.label(), unit.format(*value))
+            });
+        [
+            self.operation.clone(),
+            self.concurrency.clone().unwrap_or_else(dash),
+            self.throughput
+                .map_or_else(dash, |(value, unit)| unit.format(value)),
+            latency(0),
+            latency(1),
+            latency(2),
+            self.cpu.map_or_else(dash, |cpu| format!("{cpu:.0}%")),
+            self.rss.map_or_else(dash, |rss| Unit::MiB.format(rss)),
+            target,
+            result,
+            baseline,
+            self.ratio().map_or_else(dash, |r| format!("{r:.1}×")),
+        ]
+    }
+
+    /// The row as JSON, every figure a number in the unit its key names.
+    pub fn json(&self) -> Value {
+        let with_unit = |f: Option<(f64, Unit)>| {
+            f.map(|(value, unit)| json!({ "value": value, "unit": unit.name() }))
+        };
+        json!({
+            "operation": self.operation,
+            "concurrency": self.concurrency,
+            "throughput": with_unit(self.throughput),
+            "p50_ms": self.latency.map(|l| l[0]),
+            "p99_ms": self.latency.map(|l| l[1]),
+            "p999_ms": self.latency.map(|l| l[2]),
+            "server_cpu_percent": self.cpu,
+            "rss_mib": self.rss,
+            "value": with_unit(self.value),
+            "targets": self.targets.iter().map(|&(figure, bound)| json!({
+                "figure": figure.name(),
+                "bound": bound,
+                "unit": self.figure(figure).map(|(_, u)| u.name()),
+                "pass": self.meets((figure, bound)),
+            })).collect::<Vec<_>>(),
+            "pass": self.met(),
+            "baseline": self.baseline.as_ref().map(|(figure, value, what)| json!({
+                "figure": figure.name(),
+                "value": value,
+                "what": what,
+            })),
+            "ratio": self.ratio(),
+        })
     }
 }
 
@@ -130,11 +328,26 @@ pub fn thousands(value: f64) -> String {
     out
 }
 
+const COLUMNS: [&str; 12] = [
+    "operation",
+    "concurrency",
+    "throughput",
+    "p50",
+    "p99",
+    "p99.9",
+    "server CPU",
+    "server RSS",
+    "target",
+    "result",
+    "baseline",
+    "ratio",
+];
+
 /// Renders the header line, the table and the notes below it.
 pub fn render(header: &str, rows: &[Row], notes: &[String]) -> String {
     let mut out = format!("{header}\n\n");
-    out.push_str("| metric | ours | target | baseline | ratio | pass/fail |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
+    let _ = writeln!(out, "| {} |", COLUMNS.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(COLUMNS.len()));
     for row in rows {
         let _ = writeln!(out, "| {} |", row.cells().join(" | "));
     }
@@ -161,17 +374,49 @@ mod tests {
 
     #[test]
     fn throughput_overhead_is_baseline_over_ours() {
-        let row = Row::new("creates", 5000.0, Unit::PerSecond)
-            .target(4000.0)
-            .baseline(20_000.0, "raw");
+        let row = Row::new("creates")
+            .throughput(5000.0, Unit::PerSecond)
+            .target(Figure::Throughput, 4000.0)
+            .baseline(Figure::Throughput, 20_000.0, "raw");
         let cells = row.cells();
-        assert_eq!(cells[4], "4.0×");
-        assert_eq!(cells[5], "pass");
+        assert_eq!(cells[8], "≥ 4,000/s");
+        assert_eq!(cells[9], "pass");
+        assert_eq!(cells[11], "4.0×");
+    }
+
+    #[test]
+    fn a_row_with_two_targets_names_the_missed_one() {
+        let mut latency = crate::stats::histogram();
+        crate::stats::record(&mut latency, std::time::Duration::from_millis(30));
+        let row = Row::new("creates")
+            .throughput(5000.0, Unit::PerSecond)
+            .latency(&latency)
+            .target(Figure::Throughput, 4000.0)
+            .target(Figure::P99, 25.0);
+        assert_eq!(row.cells()[8], "≥ 4,000/s; p99 ≤ 25.0 ms");
+        assert_eq!(row.cells()[9], "**FAIL** (p99)");
     }
 
     #[test]
     fn a_missed_latency_target_fails() {
-        let row = Row::new("p99", 30.0, Unit::Ms).target(25.0);
-        assert_eq!(row.cells()[5], "**FAIL**");
+        let mut latency = crate::stats::histogram();
+        crate::stats::record(&mut latency, std::time::Duration::from_millis(30));
+        let row = Row::new("get").latency(&latency).target(Figure::P99, 25.0);
+        assert_eq!(row.cells()[8], "p99 ≤ 25.0 ms");
+        assert_eq!(row.cells()[9], "**FAIL**");
+        assert_eq!(row.json()["pass"], json!(false));
+    }
+
+    #[test]
+    fn a_trend_is_bounded_both_ways() {
+        let falling = Row::new("trend")
+            .value(-3.0, Unit::MiBPerMin)
+            .target(Figure::Value, 1.0);
+        assert_eq!(falling.cells()[8], "within ±1.00 MiB/min");
+        assert_eq!(falling.cells()[9], "-3.00 MiB/min, **FAIL**");
+        let flat = Row::new("trend")
+            .value(0.2, Unit::MiBPerMin)
+            .target(Figure::Value, 1.0);
+        assert_eq!(flat.cells()[9], "+0.20 MiB/min, pass");
     }
 }

@@ -10,6 +10,8 @@ use anyhow::{Context, Result, bail};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use crate::stats::{self, Memory};
+
 const ADMIN_TOKEN: &str = "bench-admin-token-0123456789";
 /// Per minute; high enough that the limiter never answers 429 during the bench.
 const RATE_LIMIT: &str = "100000000";
@@ -17,9 +19,16 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 const HEALTH_POLL: Duration = Duration::from_millis(5);
 
-/// Builds the release server into the target dir this bench runs from, so one
-/// `cargo run --release -p synaptiq-bench` does everything.
-pub fn build() -> Result<PathBuf> {
+/// What the bench runs beside itself: the server, and the hello-world baseline server.
+pub struct Binaries {
+    pub server: PathBuf,
+    pub hello: PathBuf,
+}
+
+/// Builds the release server and the hello-world baseline into the target dir this bench
+/// runs from, so one `cargo run --release -p synaptiq-bench` does everything. The server is
+/// built on its own, with exactly the features it ships with.
+pub fn build() -> Result<Binaries> {
     let exe = std::env::current_exe().context("locating the bench executable")?;
     let release_dir = exe.parent().context("bench executable has no directory")?;
     // The target dir's root holds CACHEDIR.TAG; the release dir sits in it directly, or under
@@ -28,33 +37,40 @@ pub fn build() -> Result<PathBuf> {
         .ancestors()
         .find(|dir| dir.join("CACHEDIR.TAG").is_file())
         .context("bench executable is not in a target dir")?;
+    eprintln!("bench: building the release server…");
+    cargo_build(target_dir, &["-p", "synaptiq", "--bin", "synaptiq"])?;
+    cargo_build(
+        target_dir,
+        &["-p", "synaptiq-bench", "--bin", "bench-hello"],
+    )?;
+    let binaries = Binaries {
+        server: release_dir.join("synaptiq"),
+        hello: release_dir.join("bench-hello"),
+    };
+    for binary in [&binaries.server, &binaries.hello] {
+        if !binary.is_file() {
+            bail!("built binary not found at {}", binary.display());
+        }
+    }
+    Ok(binaries)
+}
+
+fn cargo_build(target_dir: &Path, what: &[&str]) -> Result<()> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    eprintln!("bench: building the release server…");
     let status = std::process::Command::new(cargo)
-        .args(["build", "--release", "--bin", "synaptiq", "--manifest-path"])
+        .args(["build", "--release"])
+        .args(what)
+        .arg("--manifest-path")
         .arg(&manifest)
         .arg("--target-dir")
         .arg(target_dir)
         .status()
         .context("running cargo build")?;
     if !status.success() {
-        bail!("cargo build --release --bin synaptiq failed ({status})");
+        bail!("cargo build --release {} failed ({status})", what.join(" "));
     }
-    let binary = release_dir.join("synaptiq");
-    if !binary.is_file() {
-        bail!("built server not found at {}", binary.display());
-    }
-    Ok(binary)
-}
-
-/// Resident memory in MiB: now, at its peak, and now split into heap-like (anonymous) pages
-/// and mapped files (the tantivy segments, SQLite's mmap if any, the binary itself).
-pub struct Memory {
-    pub rss: f64,
-    pub peak: f64,
-    pub anon: f64,
-    pub file: f64,
+    Ok(())
 }
 
 /// How to start the server on one data dir; its stderr is appended to `log`.
@@ -62,6 +78,8 @@ pub struct Launcher {
     pub binary: PathBuf,
     pub data_dir: PathBuf,
     pub log: PathBuf,
+    /// Settings beyond the bench's own (the model provider of the LLM phase).
+    pub env: Vec<(&'static str, String)>,
 }
 
 /// A running server; dropping it kills the process, so an error never leaves one behind.
@@ -86,6 +104,7 @@ impl Launcher {
             .env("SYNAPTIQ_LOG", "warn")
             // The webhook phase's receiver runs in the bench, on loopback.
             .env("SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS", "loopback")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(self.log_file()?)
@@ -117,7 +136,7 @@ impl Launcher {
                 self.log_tail()
             ),
         };
-        wait_healthy(http, &url).await?;
+        wait_ready(http, &format!("{url}/api/health")).await?;
         Ok(Server {
             child,
             url,
@@ -126,28 +145,50 @@ impl Launcher {
         })
     }
 
-    /// Creates an enterprise key with the CLI, beside the running server, as an operator would.
-    pub async fn create_key(&self) -> Result<String> {
+    /// Creates an enterprise key for `tenant` with the CLI, beside the running server, as an
+    /// operator would.
+    pub async fn create_key(&self, tenant: &str) -> Result<String> {
+        let args = [
+            "keys",
+            "create",
+            "--name",
+            "bench",
+            "--tier",
+            "enterprise",
+            "--tenant",
+            tenant,
+        ];
+        self.cli(&args).await
+    }
+
+    /// Creates a tenant with the CLI; answers its id.
+    pub async fn create_tenant(&self, id: &str) -> Result<String> {
+        self.cli(&["tenants", "create", id]).await
+    }
+
+    /// Runs a CLI command and answers the one line it prints on stdout.
+    async fn cli(&self, args: &[&str]) -> Result<String> {
         let out = self
-            .command(&["keys", "create", "--name", "bench", "--tier", "enterprise"])?
+            .command(args)?
             .output()
             .await
-            .context("running synaptiq keys create")?;
+            .with_context(|| format!("running synaptiq {}", args.join(" ")))?;
+        let what = args.iter().take(2).copied().collect::<Vec<_>>().join(" ");
         if !out.status.success() {
             bail!(
-                "synaptiq keys create failed ({}); {}",
+                "synaptiq {what} failed ({}); {}",
                 out.status,
                 self.log_tail()
             );
         }
-        let key = String::from_utf8(out.stdout)
-            .context("key is not UTF-8")?
+        let line = String::from_utf8(out.stdout)
+            .with_context(|| format!("synaptiq {what} printed no UTF-8"))?
             .trim()
             .to_owned();
-        if key.is_empty() {
-            bail!("synaptiq keys create printed no key");
+        if line.is_empty() {
+            bail!("synaptiq {what} printed nothing");
         }
-        Ok(key)
+        Ok(line)
     }
 
     fn log_tail(&self) -> String {
@@ -172,40 +213,52 @@ async fn first_line(child: &mut Child) -> Result<String> {
     Ok(url)
 }
 
-async fn wait_healthy(http: &reqwest::Client, url: &str) -> Result<()> {
+/// Polls `url` until it answers 200.
+async fn wait_ready(http: &reqwest::Client, url: &str) -> Result<()> {
     let deadline = Instant::now() + START_TIMEOUT;
-    let health = format!("{url}/api/health");
     while Instant::now() < deadline {
-        if let Ok(reply) = http.get(&health).send().await
+        if let Ok(reply) = http.get(url).send().await
             && reply.status() == reqwest::StatusCode::OK
         {
             return Ok(());
         }
         tokio::time::sleep(HEALTH_POLL).await;
     }
-    bail!("server at {url} not healthy within {START_TIMEOUT:?}")
+    bail!("{url} did not answer 200 within {START_TIMEOUT:?}")
+}
+
+/// The hello-world baseline server; dropping it kills the process.
+pub struct Hello {
+    _child: Child,
+    pub url: String,
+    pub pid: u32,
+}
+
+impl Hello {
+    pub async fn start(binary: &Path, http: &reqwest::Client) -> Result<Self> {
+        let mut child = Command::new(binary)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting the hello-world server")?;
+        let pid = child.id().context("hello-world server exited at once")?;
+        let url = tokio::time::timeout(START_TIMEOUT, first_line(&mut child))
+            .await
+            .context("the hello-world server printed no URL")??;
+        wait_ready(http, &format!("{url}/hello")).await?;
+        Ok(Self {
+            _child: child,
+            url,
+            pid,
+        })
+    }
 }
 
 impl Server {
-    /// Resident memory from /proc/<pid>/status.
+    /// Resident memory now.
     pub fn memory(&self) -> Result<Memory> {
-        let path = format!("/proc/{}/status", self.pid);
-        let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
-        let mib = |key: &str| -> Result<f64> {
-            let line = status.lines().find(|l| l.starts_with(key));
-            let value = line.and_then(|l| l.split_whitespace().nth(1));
-            let value = value.with_context(|| format!("{key} missing from {path}"))?;
-            let kib: f64 = value
-                .parse()
-                .with_context(|| format!("{path}: {key} {value}"))?;
-            Ok(kib / 1024.0)
-        };
-        Ok(Memory {
-            rss: mib("VmRSS:")?,
-            peak: mib("VmHWM:")?,
-            anon: mib("RssAnon:")?,
-            file: mib("RssFile:")?,
-        })
+        stats::memory(self.pid)
     }
 
     /// Stops the server as an operator would (SIGTERM) and waits for a clean exit.

@@ -1,5 +1,7 @@
-//! Latency histograms and the CPU a process used over a phase, read from /proc.
+//! Latency histograms, and the CPU and memory a process used over a phase, read from /proc.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -100,4 +102,77 @@ impl CpuWatch {
             others: (machine - server - bench).max(0.0),
         })
     }
+}
+
+/// Resident memory in MiB: now, at its peak, and now split into heap-like (anonymous) pages
+/// and mapped files (the tantivy segments, SQLite's mmap if any, the binary itself).
+pub struct Memory {
+    pub rss: f64,
+    pub peak: f64,
+    pub anon: f64,
+    pub file: f64,
+}
+
+/// Resident memory of `pid` from /proc/<pid>/status.
+pub fn memory(pid: u32) -> Result<Memory> {
+    let path = format!("/proc/{pid}/status");
+    let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+    let mib = |key: &str| -> Result<f64> {
+        let line = status.lines().find(|l| l.starts_with(key));
+        let value = line.and_then(|l| l.split_whitespace().nth(1));
+        let value = value.with_context(|| format!("{key} missing from {path}"))?;
+        let kib: f64 = value
+            .parse()
+            .with_context(|| format!("{path}: {key} {value}"))?;
+        Ok(kib / 1024.0)
+    };
+    Ok(Memory {
+        rss: mib("VmRSS:")?,
+        peak: mib("VmHWM:")?,
+        anon: mib("RssAnon:")?,
+        file: mib("RssFile:")?,
+    })
+}
+
+/// How often resident memory is sampled during a phase.
+const RSS_EVERY: Duration = Duration::from_millis(100);
+
+/// The largest resident memory of a process seen during a phase, sampled every 100 ms by a
+/// task of its own (VmHWM would be the peak since start, not the phase's).
+pub struct RssWatch {
+    max_kib: Arc<AtomicU64>,
+    sampler: tokio::task::JoinHandle<()>,
+    pid: u32,
+}
+
+impl RssWatch {
+    pub fn start(pid: u32) -> Self {
+        let max_kib = Arc::new(AtomicU64::new(0));
+        let max = Arc::clone(&max_kib);
+        let sampler = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(RSS_EVERY);
+            loop {
+                tick.tick().await;
+                if let Ok(memory) = memory(pid) {
+                    max.fetch_max(kib(memory.rss), Ordering::Relaxed);
+                }
+            }
+        });
+        Self {
+            max_kib,
+            sampler,
+            pid,
+        }
+    }
+
+    /// The largest resident memory seen in MiB, the last sample taken now.
+    pub fn finish(self) -> Result<f64> {
+        self.sampler.abort();
+        let now = kib(memory(self.pid)?.rss);
+        Ok(self.max_kib.load(Ordering::Relaxed).max(now) as f64 / 1024.0)
+    }
+}
+
+fn kib(mib: f64) -> u64 {
+    (mib * 1024.0) as u64
 }

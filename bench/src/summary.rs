@@ -1,286 +1,395 @@
 //! What the run found, as the printed report: a header naming the machine, one row per
-//! figure, and notes with the evidence needed to read a miss (CPU use, memory split, errors).
+//! operation, and notes with the evidence needed to read a miss (CPU use, memory split,
+//! errors); and the same as JSON for `bench/results/`.
 
 use hdrhistogram::Histogram;
+use serde_json::{Value, json};
 
+use crate::args::Budget;
 use crate::conversations::{self, Conversations};
 use crate::kb::{self, Corpus, Ingested, MB};
+use crate::llm::{self, Llm};
 use crate::load::Outcome;
+use crate::mixed::{self, Mixed};
 use crate::phases;
-use crate::report::{self, Row, Unit};
+use crate::report::{self, Figure, Row, Unit};
+use crate::results::Machine;
 use crate::stats::{self, CpuUse, ms};
 use crate::webhooks;
-use crate::{Baselines, Budget, Ours, RawIngest};
+use crate::{Baselines, Ours, RawIngest};
 
-pub fn render(budget: &Budget, ours: &Ours, base: &Baselines, corpus: &Corpus) -> String {
-    report::render(
-        &header(budget, ours.leads_at_restart),
-        &rows(ours, base, corpus),
-        &notes(ours, base, budget, corpus),
-    )
+/// The mixed load's heap trend target: within ±1 MiB a minute (a leak of 1 MiB a minute
+/// would be 1.4 GiB a day).
+const FLAT: f64 = 1.0;
+
+pub struct Report {
+    header: String,
+    rows: Vec<Row>,
+    notes: Vec<String>,
+    /// The mixed load's memory samples, for the results file.
+    memory: Option<Vec<(f64, f64, f64)>>,
 }
 
-fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
-    let mut rows = create_rows(ours, base);
+impl Report {
+    pub fn render(&self) -> String {
+        report::render(&self.header, &self.rows, &self.notes)
+    }
+
+    pub fn json(&self) -> Value {
+        json!({
+            "header": self.header,
+            "rows": self.rows.iter().map(Row::json).collect::<Vec<_>>(),
+            "notes": self.notes,
+            "mixed_memory": self.memory.as_ref().map(|samples| samples
+                .iter()
+                .map(|(t, rss, anon)| json!({ "seconds": t, "rss_mib": rss, "anon_mib": anon }))
+                .collect::<Vec<_>>()),
+        })
+    }
+}
+
+pub fn report(
+    budget: &Budget,
+    machine: &Machine,
+    ours: &Ours,
+    base: &Baselines,
+    corpus: &Corpus,
+    llm: &Llm,
+) -> Report {
+    Report {
+        header: header(budget, machine, ours),
+        rows: rows(ours, base, corpus, llm),
+        notes: notes(ours, base, budget, corpus, llm),
+        memory: ours.mixed.as_ref().map(|m| m.memory.clone()),
+    }
+}
+
+fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus, llm: &Llm) -> Vec<Row> {
+    let mut rows = seed_rows(ours);
+    rows.extend(create_rows(ours, base));
     rows.extend(read_rows(ours, base));
     rows.extend(kb_rows(&ours.kb, base, corpus));
     if let Some(conv) = &ours.conversations {
         rows.extend(conversation_rows(conv));
     }
-    rows.extend(webhook_rows(&ours.webhooks.value));
+    rows.extend(webhook_rows(&ours.webhooks));
+    rows.extend(llm_rows(llm));
+    if let Some(mixed) = &ours.mixed {
+        rows.extend(mixed_rows(mixed));
+    }
     rows.extend([
-        Row::new("idle RSS", ours.memory.rss, Unit::MiB).target(40.0),
-        Row::new("peak RSS (VmHWM)", ours.memory.peak, Unit::MiB),
-        Row::new(
-            "ready time after restart",
-            ours.ready_in.as_secs_f64() * 1000.0,
-            Unit::Ms,
-        )
-        .target(300.0),
+        Row::new(&format!(
+            "idle RSS ({} s without requests)",
+            phases::IDLE.as_secs()
+        ))
+        .rss(ours.idle_memory.rss)
+        .target(Figure::Rss, 40.0),
+        Row::new(&format!(
+            "RSS {} s after the lead phases",
+            phases::SETTLE.as_secs()
+        ))
+        .rss(ours.memory.rss),
+        Row::new("peak RSS (VmHWM) before the knowledge-base phases").rss(ours.memory.peak),
+        Row::new("widget.js + chat panel, gzipped")
+            .value(ours.widget.kib(), Unit::KiB)
+            .target(Figure::Value, 20.0),
+        Row::new(&format!(
+            "ready after restart ({} leads, all tenants)",
+            thousands(ours.leads_at_restart)
+        ))
+        .value(ours.ready_in.as_secs_f64() * 1000.0, Unit::Ms)
+        .target(Figure::Value, 300.0),
     ]);
     rows
+}
+
+fn seed_rows(ours: &Ours) -> Vec<Row> {
+    vec![
+        Row::new(&format!(
+            "seed: POST /api/leads, 3 tenants ({} in the measured one)",
+            thousands(ours.seeded_leads)
+        ))
+        .clients(seed_clients())
+        .outcome(&ours.preload),
+        Row::new(&format!(
+            "seed: conversations of 2 POST /api/chat turns, 3 tenants ({} in all)",
+            thousands(ours.seeded_conversations.ok)
+        ))
+        .clients(seed_clients())
+        .outcome(&ours.seeded_conversations),
+    ]
+}
+
+fn seed_clients() -> usize {
+    crate::seed::CLIENTS
 }
 
 /// Issue #5: the built-in agent under 50 concurrent conversations. The latency targets are
 /// read at the target throughput (paced); the closed-loop rows show the saturated server, whose
 /// latency is queueing behind the other conversations' turns, and its throughput.
 fn conversation_rows(conv: &Conversations) -> Vec<Row> {
-    let n = conversations::CLIENTS;
-    let paced = format!(
-        "{n} conversations, {} turns/s",
-        report::thousands(conversations::PACED_RATE)
-    );
-    let saturated = format!("{n} conversations, saturated, closed loop");
-    let p99 = |run: &conversations::Run| ms(&run.turns.value.latency, 0.99);
+    let clients = format!("{} conversations", conversations::CLIENTS);
+    let paced = format!("{} turns/s", report::thousands(conversations::PACED_RATE));
+    let row = |what: &str, run: &conversations::Run| {
+        Row::new(what)
+            .concurrency(&clients)
+            .outcome(&run.turns.value)
+            .watched(&run.turns)
+    };
     vec![
-        Row::new(
-            &format!("chat full turn p99 ({paced})"),
-            p99(&conv.paced_json),
-            Unit::Ms,
+        row(
+            &format!("chat full turn, paced at {paced}"),
+            &conv.paced_json,
         )
-        .target(20.0),
-        Row::new(
-            &format!("chat first SSE byte p99 ({paced})"),
-            p99(&conv.paced_sse),
-            Unit::Ms,
+        .target(Figure::P99, 20.0),
+        row(
+            &format!("chat first SSE byte, paced at {paced}"),
+            &conv.paced_sse,
         )
-        .target(10.0),
-        Row::new(
-            &format!("chat full turn p99 ({saturated})"),
-            p99(&conv.saturated_json),
-            Unit::Ms,
+        .target(Figure::P99, 10.0),
+        row(
+            "chat full turn, saturated (closed loop)",
+            &conv.saturated_json,
+        )
+        .target(Figure::Throughput, 1_500.0),
+        row(
+            "chat first SSE byte, saturated (closed loop)",
+            &conv.saturated_sse,
         ),
-        Row::new(
-            &format!("chat first SSE byte p99 ({saturated})"),
-            p99(&conv.saturated_sse),
-            Unit::Ms,
-        ),
-        Row::new(
-            &format!("chat turns/s ({saturated})"),
-            conv.saturated_json.turns.value.per_second(),
-            Unit::PerSecond,
-        )
-        .target(1_500.0),
     ]
 }
 
 /// Issue #6: a fast receiver on loopback, run by the bench.
-fn webhook_rows(w: &webhooks::Webhooks) -> Vec<Row> {
-    let paced = format!("{} creates/s", report::thousands(webhooks::PACED_RATE));
+fn webhook_rows(w: &phases::Measured<webhooks::Webhooks>) -> Vec<Row> {
+    let v = &w.value;
     vec![
-        Row::new(
-            &format!("webhook commit → receiver p50 ({paced})"),
-            ms(&w.latency, 0.5),
-            Unit::Ms,
-        ),
-        Row::new(
-            &format!("webhook commit → receiver p99 ({paced})"),
-            ms(&w.latency, 0.99),
-            Unit::Ms,
-        )
-        .target(200.0),
-        Row::new(
-            "webhook deliveries/s (backlog, fast loopback receiver)",
-            w.throughput,
-            Unit::PerSecond,
-        )
-        .target(1_000.0),
+        Row::new(&format!(
+            "webhook commit → receiver, {} creates/s",
+            report::thousands(webhooks::PACED_RATE)
+        ))
+        .concurrency("1 webhook")
+        .latency(&v.latency)
+        .target(Figure::P99, 200.0),
+        Row::new("webhook deliveries, backlog (fast loopback receiver)")
+            .concurrency("1 webhook")
+            .throughput(v.throughput, Unit::PerSecond)
+            .watched(w)
+            .target(Figure::Throughput, 1_000.0),
     ]
 }
 
-fn webhook_note(v: &webhooks::Webhooks) -> String {
-    format!(
-        "Webhooks (issue #6): one webhook subscribed to `lead.created`, pointing at a receiver in the bench process on loopback that answers 204 at once. Latency: {} leads created at {} creates/s, timed from each create's 201 until the receiver had its event (0 when the event arrived before the 201 was read; the server commits before both): p50 {:.2} ms, p99 {:.2} ms. Throughput: {} leads created by 64 clients as fast as the server answers, so deliveries queue up behind the creates; {} deliveries from the first arrival to the last in {:.2} s. Events never received: {}; received twice: {}.",
-        v.paced_creates,
-        report::thousands(webhooks::PACED_RATE),
-        ms(&v.latency, 0.5),
-        ms(&v.latency, 0.99),
-        v.backlog,
-        v.backlog,
-        v.backlog_elapsed.as_secs_f64(),
-        v.missing,
-        v.duplicates,
-    )
+/// Issue #9's benchmark: the server's own time in a model-backed turn.
+fn llm_rows(llm: &Llm) -> Vec<Row> {
+    let clients = format!(
+        "{} conversations, {} turns/s",
+        llm::VISITORS,
+        report::thousands(llm::RATE)
+    );
+    let row = |what: &str, run: &phases::Measured<llm::Run>, h: &Histogram<u64>| {
+        Row::new(what)
+            .concurrency(&clients)
+            .throughput(run.value.turns.per_second(), Unit::PerSecond)
+            .latency(h)
+            .watched(run)
+    };
+    vec![
+        row(
+            "LLM turn, server overhead (JSON; turn minus fake provider time)",
+            &llm.json,
+            &llm.json.value.overhead,
+        )
+        .target(Figure::P99, 5.0),
+        row(
+            "LLM turn, server overhead (SSE; turn minus fake provider time)",
+            &llm.sse,
+            &llm.sse.value.overhead,
+        )
+        .target(Figure::P99, 5.0),
+        row(
+            "LLM first delta: provider wrote it → client read it (SSE)",
+            &llm.sse,
+            &llm.sse.value.first_delta,
+        )
+        .target(Figure::P99, 2.0),
+    ]
 }
 
-fn conversation_note(conv: &Conversations) -> String {
-    let run = |name: &str, what: &str, run: &conversations::Run| {
-        let o = &run.turns.value;
-        format!(
-            "{name}: {} turns in {} conversations over {:.1} s ({:.0} turns/s), {what} p50 {:.2} ms, p99 {:.2} ms.",
-            o.ok,
-            run.conversations,
-            o.elapsed.as_secs_f64(),
-            o.per_second(),
-            ms(&o.latency, 0.5),
-            ms(&o.latency, 0.99),
-        )
-    };
-    let (whole, first) = ("the whole answer read", "time to the first body chunk");
-    format!(
-        "Concurrent conversations (issue #5): {} visitors (own visitorId, tenant `default`) each send a {}-message lead-qualification script over POST /api/chat (greeting, name/company/unique email, team size, role, budget, timeline; stopped before a meeting slot is picked) and then start a new conversation; JSON answers are timed until read whole, SSE (`Accept: text/event-stream`) ones to the first body chunk. Paced: the visitors together send {} turns/s (each its share on a staggered tick; a late answer delays only its own conversation's next turn, and the missed ticks follow at once), so a turn's latency is its own work, timed from when it is sent. Saturated: a closed loop, each visitor's next turn as soon as the last is answered, so its latency is mostly queueing behind the other visitors' turns. The paced runs come first, then the saturated ones, a second apart. {} {} {} {} The bench's clients share the cores with the server.",
-        conversations::CLIENTS,
-        conversations::SCRIPT_LEN,
-        report::thousands(conversations::PACED_RATE),
-        run("Paced JSON", whole, &conv.paced_json),
-        run("Paced SSE", first, &conv.paced_sse),
-        run("Saturated JSON", whole, &conv.saturated_json),
-        run("Saturated SSE", first, &conv.saturated_sse),
-    )
+/// Issue #11's mixed load: each class beside its solo figure, then the whole.
+fn mixed_rows(m: &Mixed) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (i, class) in mixed::CLASSES.iter().enumerate() {
+        let (Some(together), Some(alone)) = (m.mixed.value.get(i), m.solo.get(i)) else {
+            continue;
+        };
+        let solo = ms(&alone.value.latency, 0.99);
+        rows.push(
+            Row::new(&format!(
+                "mixed: {} at {}/s",
+                class.name(),
+                report::thousands(class.rate())
+            ))
+            .clients(class.clients())
+            .outcome(together)
+            .target(Figure::P99, 2.0 * solo)
+            .baseline(Figure::P99, solo, "alone at the same rate"),
+        );
+    }
+    let (rss_trend, anon_trend) = m.trends();
+    let window = m.trend_window() / 60.0;
+    if let Ok(total) = m.total() {
+        rows.push(
+            Row::new(&format!(
+                "mixed: all classes, {}/s",
+                report::thousands(mixed::RATE)
+            ))
+            .outcome(&total)
+            .watched(&m.mixed)
+            .target(Figure::Rss, 250.0),
+        );
+    }
+    rows.extend([
+        Row::new("mixed: error rate")
+            .value(m.error_rate(), Unit::Percent)
+            .target(Figure::Value, 0.0),
+        Row::new(&format!(
+            "mixed: heap (anonymous) memory trend, last {window:.1} min"
+        ))
+        .value(anon_trend, Unit::MiBPerMin)
+        .target(Figure::Value, FLAT),
+        Row::new(&format!("mixed: RSS trend, last {window:.1} min"))
+            .value(rss_trend, Unit::MiBPerMin),
+        Row::new("mixed: webhook deliveries (lead events; result: created leads' events missing)")
+            .concurrency("1 webhook")
+            .throughput(
+                m.deliveries as f64
+                    / m.mixed
+                        .value
+                        .first()
+                        .map_or(1.0, |o| o.elapsed.as_secs_f64().max(1e-6)),
+                Unit::PerSecond,
+            )
+            .value(m.missing as f64, Unit::Count)
+            .target(Figure::Value, 0.0),
+    ]);
+    rows
 }
 
 fn create_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
-    let creates = &ours.creates.value;
-    let fresh = &ours.freshness.value.latency;
-    let per_row = &base.per_row.commit_latency;
+    let creates = &ours.creates;
+    let fresh = &ours.freshness;
     vec![
-        Row::new(
-            "preload creates (64 clients)",
-            ours.preload.per_second(),
-            Unit::PerSecond,
-        ),
-        Row::new(
-            "create throughput (32 clients)",
-            creates.per_second(),
-            Unit::PerSecond,
-        )
-        .target(4_000.0)
-        .baseline(base.grouped.per_second, "SQLite, 32 rows/commit"),
-        Row::new(
-            "create throughput vs one commit per row",
-            creates.per_second(),
-            Unit::PerSecond,
-        )
-        .baseline(base.per_row.per_second, "SQLite, 1 row/commit"),
-        Row::new("create latency p50", ms(&creates.latency, 0.5), Unit::Ms)
-            .baseline(ms(per_row, 0.5), "SQLite 1-row commit"),
-        Row::new("create latency p99", ms(&creates.latency, 0.99), Unit::Ms)
-            .target(25.0)
-            .baseline(ms(per_row, 0.99), "SQLite 1-row commit"),
-        Row::new(
-            "search freshness p50 (4,000 creates/s)",
-            ms(fresh, 0.5),
-            Unit::Ms,
-        ),
-        Row::new(
-            "search freshness p99 (4,000 creates/s)",
-            ms(fresh, 0.99),
-            Unit::Ms,
-        )
-        .target(100.0),
+        Row::new("POST /api/leads, sustained")
+            .clients(phases::CREATE_CLIENTS)
+            .outcome(&creates.value)
+            .watched(creates)
+            .target(Figure::Throughput, 4_000.0)
+            .target(Figure::P99, 25.0)
+            .baseline(
+                Figure::Throughput,
+                base.grouped.per_second,
+                "raw SQLite, 32 rows/commit",
+            ),
+        Row::new("POST /api/leads, sustained, vs one row per commit")
+            .clients(phases::CREATE_CLIENTS)
+            .outcome(&creates.value)
+            .baseline(
+                Figure::P99,
+                ms(&base.per_row.commit_latency, 0.99),
+                &format!(
+                    "raw SQLite 1-row commit, {}/s",
+                    report::thousands(base.per_row.per_second)
+                ),
+            ),
+        Row::new(&format!(
+            "search freshness: create → found, under {} creates/s",
+            report::thousands(phases::BACKGROUND_RATE)
+        ))
+        .concurrency(&format!("{} probes", phases::PROBERS))
+        .latency(&fresh.value.latency)
+        .watched(fresh)
+        .target(Figure::P99, 100.0),
     ]
 }
 
 fn read_rows(ours: &Ours, base: &Baselines) -> Vec<Row> {
     let reads = &ours.reads;
-    let searched = merged(reads.search.value.iter().map(|(_, o)| &o.latency));
-    let loaded = merged(
-        reads
-            .search_under_load
-            .value
-            .iter()
-            .map(|(_, o)| &o.latency),
-    );
     let baseline = merged(base.search.iter().map(|b| &b.latency));
     let n = phases::read_clients();
     let under = phases::UNDER_LOAD_CLIENTS;
+    let hello = &ours.hello;
+    let slowest = reads
+        .analytics
+        .value
+        .iter()
+        .map(|(_, o)| ms(&o.latency, 0.99))
+        .fold(0.0, f64::max);
     vec![
-        Row::new(
-            &format!("GET /api/leads/{{id}} p99 ({n} clients)"),
-            ms(&reads.by_id.value.latency, 0.99),
-            Unit::Ms,
-        )
-        .target(5.0),
-        Row::new(
-            &format!("GET /api/leads (limit 50) p99 ({n} clients)"),
-            ms(&reads.list.value.latency, 0.99),
-            Unit::Ms,
-        )
-        .target(10.0),
-        Row::new(
-            &format!("GET /api/leads?q= p50 ({n} clients)"),
-            ms(&searched, 0.5),
-            Unit::Ms,
-        )
-        .baseline(ms(&baseline, 0.5), "tantivy"),
-        Row::new(
-            &format!("GET /api/leads?q= p99 ({n} clients)"),
-            ms(&searched, 0.99),
-            Unit::Ms,
-        )
-        .target(15.0)
-        .baseline(ms(&baseline, 0.99), "tantivy"),
-        Row::new(
-            &format!("analytics p99, slowest endpoint ({n} clients)"),
-            reads
-                .analytics
-                .value
-                .iter()
-                .map(|(_, o)| ms(&o.latency, 0.99))
-                .fold(0.0, f64::max),
-            Unit::Ms,
-        )
-        .target(20.0),
-        Row::new(
-            &format!("GET /api/leads?q= p99 under load ({under} clients)"),
-            ms(&loaded, 0.99),
-            Unit::Ms,
-        )
-        .baseline(
-            ms(&base.search_under_load, 0.99),
-            &format!("tantivy, {under} threads"),
-        ),
+        Row::new("GET /api/leads/{id}")
+            .clients(n)
+            .outcome(&reads.by_id.value)
+            .watched(&reads.by_id)
+            .target(Figure::P99, 5.0)
+            .baseline(
+                Figure::P99,
+                ms(&hello.value.latency, 0.99),
+                "poem hello-world",
+            ),
+        Row::new("GET /hello, poem hello-world JSON (baseline; its own process)")
+            .clients(n)
+            .outcome(&hello.value)
+            .watched(hello),
+        Row::new("GET /api/leads (limit 50)")
+            .clients(n)
+            .outcome(&reads.list.value)
+            .watched(&reads.list)
+            .target(Figure::P99, 10.0),
+        Row::new("GET /api/leads?q=")
+            .clients(n)
+            .outcome(&merged_runs(&reads.search.value))
+            .watched(&reads.search)
+            .target(Figure::P99, 15.0)
+            .baseline(Figure::P99, ms(&baseline, 0.99), "tantivy"),
+        Row::new("GET /api/leads?q=, under load")
+            .clients(under)
+            .outcome(&merged_runs(&reads.search_under_load.value))
+            .watched(&reads.search_under_load)
+            .baseline(
+                Figure::P99,
+                ms(&base.search_under_load, 0.99),
+                &format!("tantivy, {under} threads"),
+            ),
+        Row::new("analytics, 6 endpoints (result: the slowest one's p99)")
+            .clients(n)
+            .outcome(&merged_runs(&reads.analytics.value))
+            .watched(&reads.analytics)
+            .value(slowest, Unit::Ms)
+            .target(Figure::Value, 20.0),
     ]
 }
 
 fn kb_rows(kb: &kb::Kb, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
     let n = phases::read_clients();
-    let searched = merged(kb.search.value.iter().map(|(_, o)| &o.latency));
     let baseline = merged(base.kb_search.iter().map(|b| &b.latency));
     let chunks = thousands(kb.corpus_chunks);
-    let build = &kb.build.value;
+    let build = &kb.build;
     let mut rows = vec![
-        Row::new(
-            &format!(
-                "knowledge-base build, chunks/s (JSON FAQ uploads, {} clients)",
-                kb::BUILD_CLIENTS
-            ),
-            kb.corpus_chunks as f64 / build.elapsed.as_secs_f64().max(1e-6),
+        Row::new(&format!(
+            "knowledge-base build, JSON FAQ uploads (throughput: chunks/s; latency: per document of {} chunks)",
+            kb::FAQ_SECTIONS
+        ))
+        .clients(kb::BUILD_CLIENTS)
+        .latency(&build.value.latency)
+        .throughput(
+            kb.corpus_chunks as f64 / build.value.elapsed.as_secs_f64().max(1e-6),
             Unit::PerSecond,
-        ),
-        Row::new(
-            &format!("KB search p50 ({chunks} chunks, {n} clients)"),
-            ms(&searched, 0.5),
-            Unit::Ms,
         )
-        .baseline(ms(&baseline, 0.5), "tantivy"),
-        Row::new(
-            &format!("KB search p99 ({chunks} chunks, {n} clients)"),
-            ms(&searched, 0.99),
-            Unit::Ms,
-        )
-        .target(20.0)
-        .baseline(ms(&baseline, 0.99), "tantivy"),
+        .watched(build),
+        Row::new(&format!("KB search ({chunks} chunks)"))
+            .clients(n)
+            .outcome(&merged_runs(&kb.search.value))
+            .watched(&kb.search)
+            .target(Figure::P99, 20.0)
+            .baseline(Figure::P99, ms(&baseline, 0.99), "tantivy"),
     ];
     let ingest = [
         ("plain text", &kb.text, &base.text, 30.0, "tantivy"),
@@ -297,51 +406,52 @@ fn kb_rows(kb: &kb::Kb, base: &Baselines, corpus: &Corpus) -> Vec<Row> {
             rows.push(ingest_row((what, ""), run, raw, target, how));
         }
     }
-    let pdf = &kb.pdf.value;
-    rows.push(ingest_row(
-        (
-            "PDF",
-            &format!(", {} pages", thousands(corpus.pdf_pages as u64)),
-        ),
-        pdf,
-        &base.pdf,
-        5.0,
-        "pdf-extract + tantivy",
-    ));
-    let size = pdf.bytes as f64 / MB;
-    let mut searchable = Row::new(
-        &format!("{size:.1} MB PDF searchable after upload start"),
-        pdf.elapsed.as_secs_f64(),
-        Unit::Seconds,
-    )
-    .baseline(base.pdf.elapsed.as_secs_f64(), "pdf-extract + tantivy");
+    let pdf = &kb.pdf;
+    rows.push(
+        ingest_row(
+            (
+                "PDF",
+                &format!(", {} pages", thousands(corpus.pdf_pages as u64)),
+            ),
+            &pdf.value,
+            &base.pdf,
+            5.0,
+            "pdf-extract + tantivy",
+        )
+        .watched(pdf),
+    );
+    let size = pdf.value.bytes as f64 / MB;
+    let mut searchable = Row::new(&format!("{size:.1} MB PDF searchable after upload start"))
+        .concurrency("1")
+        .value(pdf.value.elapsed.as_secs_f64(), Unit::Seconds)
+        .baseline(
+            Figure::Value,
+            base.pdf.elapsed.as_secs_f64(),
+            "pdf-extract + tantivy",
+        );
     // The target is for a 10 MB file; a --quick run uploads a smaller one.
-    if pdf.bytes >= 10_000_000 {
-        searchable = searchable.target(5.0);
+    if pdf.value.bytes >= 10_000_000 {
+        searchable = searchable.target(Figure::Value, 5.0);
     }
     rows.push(searchable);
     let idle = ms(&kb.reads_idle.value.latency, 0.99);
     rows.push(
-        Row::new(
-            &format!(
-                "GET /api/leads/{{id}} p99 during the PDF upload (stand-in for chat, {n} clients)"
-            ),
-            ms(&kb.reads_during.value.latency, 0.99),
-            Unit::Ms,
-        )
-        .target(2.0 * idle)
-        .baseline(idle, "idle, just before"),
+        Row::new("GET /api/leads/{id} during the PDF upload")
+            .clients(n)
+            .outcome(&kb.reads_during.value)
+            .watched(&kb.reads_during)
+            .target(Figure::P99, 2.0 * idle)
+            .baseline(Figure::P99, idle, "idle, just before"),
     );
     if let Some(chat) = &kb.chat {
         let idle = ms(&chat.idle.value.latency, 0.99);
         rows.push(
-            Row::new(
-                &format!("POST /api/chat p99 during the PDF upload ({n} clients)"),
-                ms(&chat.during.value.latency, 0.99),
-                Unit::Ms,
-            )
-            .target(2.0 * idle)
-            .baseline(idle, "idle, just before"),
+            Row::new("POST /api/chat during the PDF upload")
+                .clients(n)
+                .outcome(&chat.during.value)
+                .watched(&chat.during)
+                .target(Figure::P99, 2.0 * idle)
+                .baseline(Figure::P99, idle, "idle, just before"),
         );
     }
     rows
@@ -355,16 +465,15 @@ fn ingest_row(
     target: f64,
     how: &str,
 ) -> Row {
-    Row::new(
-        &format!(
-            "{what} ingest ({:.1} MB file{detail} → 201)",
-            run.bytes as f64 / MB
-        ),
-        run.mb_per_s(),
-        Unit::MBps,
-    )
-    .target(target)
+    Row::new(&format!(
+        "{what} ingest ({:.1} MB file{detail} → 201)",
+        run.bytes as f64 / MB
+    ))
+    .concurrency("1")
+    .throughput(run.mb_per_s(), Unit::MBps)
+    .target(Figure::Throughput, target)
     .baseline(
+        Figure::Throughput,
         run.bytes as f64 / MB / raw.elapsed.as_secs_f64().max(1e-6),
         how,
     )
@@ -379,7 +488,24 @@ fn merged<'a>(parts: impl Iterator<Item = &'a Histogram<u64>>) -> Histogram<u64>
     all
 }
 
-fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec<String> {
+/// Runs made one after another, as one: their requests, over their summed time.
+fn merged_runs(runs: &[(&'static str, Outcome)]) -> Outcome {
+    let mut all = Outcome::empty();
+    for (_, run) in runs {
+        // Same histogram bounds everywhere, so absorbing cannot fail.
+        let _ = all.absorb(run.clone());
+        all.elapsed += run.elapsed;
+    }
+    all
+}
+
+fn notes(
+    ours: &Ours,
+    base: &Baselines,
+    budget: &Budget,
+    corpus: &Corpus,
+    llm: &Llm,
+) -> Vec<String> {
     let fresh = &ours.freshness.value;
     let n = phases::read_clients();
     let mut notes = vec![
@@ -409,13 +535,24 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
             )
         ),
         format!(
-            "Idle RSS {:.1} MiB = {:.1} MiB anonymous (heap, stacks) + {:.1} MiB file-backed (mapped index segments, the binary), measured 2 s after the lead phases; after the knowledge-base phases it is {:.1} MiB ({:.1} MiB anonymous), peak {:.1} MiB.",
+            "Memory: idle RSS {:.1} MiB = {:.1} MiB anonymous (heap, stacks) + {:.1} MiB file-backed (mapped index segments, the binary), read after {} s without requests (the index writers close after 10 s idle); {} s after the lead phases it was {:.1} MiB ({:.1} MiB anonymous, {:.1} MiB file-backed); after the knowledge-base phases it is {:.1} MiB ({:.1} MiB anonymous), peak {:.1} MiB. The server CPU and RSS columns are the server's CPU (percent of one core) and its largest resident memory, sampled every 100 ms, while the row's load ran.",
+            ours.idle_memory.rss,
+            ours.idle_memory.anon,
+            ours.idle_memory.file,
+            phases::IDLE.as_secs(),
+            phases::SETTLE.as_secs(),
             ours.memory.rss,
             ours.memory.anon,
             ours.memory.file,
             ours.memory_after_kb.rss,
             ours.memory_after_kb.anon,
             ours.memory_after_kb.peak
+        ),
+        seed_note(ours),
+        hello_note(ours),
+        format!(
+            "Widget: {} bytes of /widget.js and {} bytes of the chat panel it loads on first open, each as sent with Accept-Encoding: gzip; KiB = 1,024 bytes.",
+            ours.widget.loader, ours.widget.panel
         ),
     ];
     notes.push(format!(
@@ -436,6 +573,8 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
     notes.extend(kb_notes(&ours.kb, base, corpus));
     notes.extend(ours.conversations.as_ref().map(conversation_note));
     notes.push(webhook_note(&ours.webhooks.value));
+    notes.push(llm_note(llm));
+    notes.extend(ours.mixed.as_ref().map(mixed_note));
     notes.extend([
         format!(
             "CPU during the baselines (before the server starts): bench {:.0}%, other processes {:.0}% (of {}% on {} cores).",
@@ -499,6 +638,47 @@ fn notes(ours: &Ours, base: &Baselines, budget: &Budget, corpus: &Corpus) -> Vec
     ]);
     notes.extend(errors(ours));
     notes
+}
+
+fn webhook_note(v: &webhooks::Webhooks) -> String {
+    format!(
+        "Webhooks (issue #6): one webhook subscribed to `lead.created`, pointing at a receiver in the bench process on loopback that answers 204 at once. Latency: {} leads created at {} creates/s, timed from each create's 201 until the receiver had its event (0 when the event arrived before the 201 was read; the server commits before both): p50 {:.2} ms, p99 {:.2} ms. Throughput: {} leads created by 64 clients as fast as the server answers, so deliveries queue up behind the creates; {} deliveries from the first arrival to the last in {:.2} s. Events never received: {}; received twice: {}.",
+        v.paced_creates,
+        report::thousands(webhooks::PACED_RATE),
+        ms(&v.latency, 0.5),
+        ms(&v.latency, 0.99),
+        v.backlog,
+        v.backlog,
+        v.backlog_elapsed.as_secs_f64(),
+        v.missing,
+        v.duplicates,
+    )
+}
+
+fn conversation_note(conv: &Conversations) -> String {
+    let run = |name: &str, what: &str, run: &conversations::Run| {
+        let o = &run.turns.value;
+        format!(
+            "{name}: {} turns in {} conversations over {:.1} s ({:.0} turns/s), {what} p50 {:.2} ms, p99 {:.2} ms.",
+            o.ok,
+            run.conversations,
+            o.elapsed.as_secs_f64(),
+            o.per_second(),
+            ms(&o.latency, 0.5),
+            ms(&o.latency, 0.99),
+        )
+    };
+    let (whole, first) = ("the whole answer read", "time to the first body chunk");
+    format!(
+        "Concurrent conversations (issue #5): {} visitors (own visitorId, tenant `default`) each send a {}-message lead-qualification script over POST /api/chat (greeting, name/company/unique email, team size, role, budget, timeline; stopped before a meeting slot is picked) and then start a new conversation; JSON answers are timed until read whole, SSE (`Accept: text/event-stream`) ones to the first body chunk. Paced: the visitors together send {} turns/s (each its share on a staggered tick; a late answer delays only its own conversation's next turn, and the missed ticks follow at once), so a turn's latency is its own work, timed from when it is sent. Saturated: a closed loop, each visitor's next turn as soon as the last is answered, so its latency is mostly queueing behind the other visitors' turns. The paced runs come first, then the saturated ones, a second apart. {} {} {} {} The bench's clients share the cores with the server.",
+        conversations::CLIENTS,
+        conversations::SCRIPT_LEN,
+        report::thousands(conversations::PACED_RATE),
+        run("Paced JSON", whole, &conv.paced_json),
+        run("Paced SSE", first, &conv.paced_sse),
+        run("Saturated JSON", whole, &conv.saturated_json),
+        run("Saturated SSE", first, &conv.saturated_sse),
+    )
 }
 
 fn kb_notes(kb: &kb::Kb, base: &Baselines, corpus: &Corpus) -> Vec<String> {
@@ -628,7 +808,12 @@ fn by_query(
 fn errors(ours: &Ours) -> Vec<String> {
     let fresh = &ours.freshness.value;
     let mut phases: Vec<(String, &Outcome)> = vec![
-        ("preload".to_owned(), &ours.preload),
+        ("seeding leads".to_owned(), &ours.preload),
+        (
+            "seeding conversations".to_owned(),
+            &ours.seeded_conversations,
+        ),
+        ("hello-world baseline".to_owned(), &ours.hello.value),
         ("sustained creates".to_owned(), &ours.creates.value),
         ("GET by id".to_owned(), &ours.reads.by_id.value),
         ("list".to_owned(), &ours.reads.list.value),
@@ -712,30 +897,115 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-fn header(budget: &Budget, leads_at_end: u64) -> String {
-    let date = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map_or_else(|| "date unknown".to_owned(), |d| d.trim().to_owned());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            let line = info
-                .lines()
-                .find(|l| l.starts_with("model name"))?
-                .to_owned();
-            Some(line.split_once(':')?.1.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+fn header(budget: &Budget, machine: &Machine, ours: &Ours) -> String {
     let mode = if budget.quick { ", --quick" } else { "" };
     format!(
-        "**Synaptiq bench** — {date} — nproc {} ({cpu}), load average {} at the end — {} leads preloaded, {leads_at_end} at the end{mode}",
-        cores(),
-        load.join(" "),
-        budget.leads
+        "**Synaptiq bench** — {} — {} — {} leads seeded in the measured tenant, {} in all tenants at the end{mode}",
+        machine.date,
+        machine.describe(),
+        thousands(ours.seeded_leads),
+        thousands(ours.leads_at_restart)
+    )
+}
+
+fn seed_note(ours: &Ours) -> String {
+    format!(
+        "Seed, through the HTTP API: {} leads in the measured tenant (`default`, the bench's key) and a tenth as many in each of {} other tenants created with `synaptiq tenants create` (each with its own key from `synaptiq keys create --tenant`), interleaved, so searches and analytics filter a shared index and shared tables; then {} conversations of two visitor messages (no email, so no lead) spread the same way. The knowledge base (below) is built by the bench as a measured phase.",
+        thousands(ours.seeded_leads),
+        crate::seed::OTHER_TENANTS.len(),
+        thousands(ours.seeded_conversations.ok)
+    )
+}
+
+fn hello_note(ours: &Ours) -> String {
+    let hello = &ours.hello;
+    format!(
+        "Hello-world baseline: a poem server (bench/src/bin/bench-hello.rs, its own process on loopback, tokio's default runtime) answering GET /hello with `{{\"message\":\"Hello, world!\"}}`, loaded by the same load tool with the same clients and request count as GET /api/leads/{{id}}, right after it: {} requests, p50 {:.2} ms, p99 {:.2} ms, its CPU {:.0}%. The GET-by-id row's ratio is our p99 over its p99: what auth, the rate limiter, SQLite and the lead's JSON add to a bare poem GET.",
+        hello.value.ok,
+        ms(&hello.value.latency, 0.5),
+        ms(&hello.value.latency, 0.99),
+        hello.cpu.server
+    )
+}
+
+fn llm_note(llm: &Llm) -> String {
+    let run = |name: &str, r: &llm::Run| {
+        format!(
+            "{name}: {} turns ({} with a tool call), {} model requests, turn p50 {:.2} ms / p99 {:.2} ms, provider time p99 {:.2} ms, overhead p50 {:.2} ms / p99 {:.2} ms / p99.9 {:.2} ms.",
+            r.turns.ok,
+            r.tool_turns,
+            r.requests,
+            ms(&r.turns.latency, 0.5),
+            ms(&r.turns.latency, 0.99),
+            ms(&r.provider, 0.99),
+            ms(&r.overhead, 0.5),
+            ms(&r.overhead, 0.99),
+            ms(&r.overhead, 0.999),
+        )
+    };
+    format!(
+        "LLM turns (issue #9): a second server (fresh data dir, {} KB chunks) runs with SYNAPTIQ_LLM_PROVIDER=openai and SYNAPTIQ_LLM_BASE_URL pointing at a fake OpenAI-compatible provider inside the bench process on loopback, which answers at once in the streaming wire format ({} text deltas, a usage chunk, [DONE]); when the visitor's message holds an email it first streams an update_lead tool call (arguments split mid-JSON) and answers after the tool result, so one turn in four is two model requests with a lead write between them. {} visitors hold 4-message conversations at {} turns/s together. Overhead is each turn's latency (sent → answer read whole, or SSE stream ended) minus the time the provider spent on that turn's requests (request arrived → last byte written); the first-delta gap is from the provider writing its first text delta to the client reading the first `delta` event, both on the bench's clock. {} {} First delta p50 {:.2} ms, p99 {:.2} ms. Errors: JSON {}, SSE {}{}.",
+        llm.kb_chunks,
+        llm::REPLY_DELTAS,
+        llm::VISITORS,
+        report::thousands(llm::RATE),
+        run("JSON", &llm.json.value),
+        run("SSE", &llm.sse.value),
+        ms(&llm.sse.value.first_delta, 0.5),
+        ms(&llm.sse.value.first_delta, 0.99),
+        llm.json.value.turns.errors,
+        llm.sse.value.turns.errors,
+        llm.json
+            .value
+            .turns
+            .first_error
+            .as_ref()
+            .or(llm.sse.value.turns.first_error.as_ref())
+            .map(|e| format!(" (first: {e})"))
+            .unwrap_or_default(),
+    )
+}
+
+fn mixed_note(m: &Mixed) -> String {
+    let classes: Vec<String> = mixed::CLASSES
+        .iter()
+        .zip(m.mixed.value.iter().zip(&m.solo))
+        .map(|(class, (together, alone))| {
+            format!(
+                "{} {:.0}/s: p99 {:.2} ms mixed, {:.2} ms alone ({} requests, {} errors{})",
+                class.name(),
+                together.per_second(),
+                ms(&together.latency, 0.99),
+                ms(&alone.value.latency, 0.99),
+                together.ok,
+                together.errors,
+                together
+                    .first_error
+                    .as_ref()
+                    .map(|e| format!("; first: {e}"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let (rss, anon) = m.trends();
+    let first = m.memory.first().map_or(0.0, |s| s.1);
+    let last = m.memory.last().map_or(0.0, |s| s.1);
+    format!(
+        "Mixed load (issue #11): {}/s in all, chat {:.0} %, lead reads and searches {:.0} % (of every 10: 7 GETs by id, a list page, 2 searches), writes {:.0} % (half creates, half PATCHes of score and status), analytics {:.0} % (the 6 endpoints in turn), each class paced at its share by its own clients; each class first ran alone at its rate for its solo figure. A webhook subscribed to lead.created and lead.updated delivered to a receiver in the bench on loopback: {} deliveries; of the {} leads the writes class created, {} events never arrived. {}. Memory sampled every {} s: RSS {:.1} MiB at the start, {:.1} MiB at the end; over the last {:.1} min RSS {:+.2} MiB/min, anonymous {:+.2} MiB/min (\"flat\" is within ±{FLAT} MiB/min; file-backed pages grow with the index, so the heap carries the target).",
+        report::thousands(mixed::RATE),
+        mixed::Class::Chat.share() * 100.0,
+        mixed::Class::Reads.share() * 100.0,
+        mixed::Class::Writes.share() * 100.0,
+        mixed::Class::Analytics.share() * 100.0,
+        m.deliveries,
+        m.created,
+        m.missing,
+        classes.join("; "),
+        mixed::MEMORY_EVERY.as_secs(),
+        first,
+        last,
+        m.trend_window() / 60.0,
+        rss,
+        anon
     )
 }

@@ -57,32 +57,64 @@ struct Arrivals {
 type Shared = Arc<Mutex<Arrivals>>;
 
 pub async fn measure(api: &Api, seqs: &Seqs, sizes: &Sizes) -> Result<Webhooks> {
-    let arrivals: Shared = Arc::default();
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/hooks", listener.local_addr()?);
-    let receiver = tokio::spawn(receive(listener, Arc::clone(&arrivals)));
-    let created = api
-        .send_json(
-            Method::POST,
-            "/api/admin/webhooks",
-            Some(&json!({ "url": url, "events": ["lead.created"] })),
-        )
-        .await?;
-    let webhook = created["webhook"]["id"]
-        .as_str()
-        .context("created webhook has no id")?
-        .to_owned();
-    let result = run(api, seqs, sizes, &arrivals).await;
-    // The later phases (restart) must not deliver to a receiver that is gone.
-    api.send_json(
-        Method::DELETE,
-        &format!("/api/admin/webhooks/{webhook}"),
-        None,
-    )
-    .await
-    .ok();
-    receiver.abort();
+    let receiver = Receiver::subscribe(api, &["lead.created"]).await?;
+    let result = run(api, seqs, sizes, &receiver.arrivals).await;
+    // The later phases must not deliver to a receiver that is gone.
+    receiver.remove(api).await;
     result
+}
+
+/// A receiver on loopback, subscribed by a webhook of its own, noting when each lead's
+/// first event arrived.
+pub struct Receiver {
+    webhook: String,
+    arrivals: Shared,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    pub async fn subscribe(api: &Api, events: &[&str]) -> Result<Self> {
+        let arrivals: Shared = Arc::default();
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/hooks", listener.local_addr()?);
+        let task = tokio::spawn(receive(listener, Arc::clone(&arrivals)));
+        let created = api
+            .send_json(
+                Method::POST,
+                "/api/admin/webhooks",
+                Some(&json!({ "url": url, "events": events })),
+            )
+            .await?;
+        let webhook = created["webhook"]["id"]
+            .as_str()
+            .context("created webhook has no id")?
+            .to_owned();
+        Ok(Self {
+            webhook,
+            arrivals,
+            task,
+        })
+    }
+
+    /// Deliveries received so far, repeats included.
+    pub fn received(&self) -> Result<u64> {
+        Ok(lock(&self.arrivals)?.total)
+    }
+
+    /// Waits until an event for each of `ids` has arrived (or the limit); answers how many
+    /// never did.
+    pub async fn drain(&self, ids: &[String]) -> Result<u64> {
+        let created: Vec<(String, Instant)> =
+            ids.iter().map(|id| (id.clone(), Instant::now())).collect();
+        drain(&self.arrivals, &created).await
+    }
+
+    /// Deletes the webhook and stops receiving.
+    pub async fn remove(self, api: &Api) {
+        let path = format!("/api/admin/webhooks/{}", self.webhook);
+        api.send_json(Method::DELETE, &path, None).await.ok();
+        self.task.abort();
+    }
 }
 
 async fn run(api: &Api, seqs: &Seqs, sizes: &Sizes, arrivals: &Shared) -> Result<Webhooks> {

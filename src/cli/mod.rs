@@ -285,27 +285,32 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
 }
 
 async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<()> {
+    // Listening for the signals starts before the URL is printed: a supervisor (or the
+    // bench) may send SIGTERM as soon as the server answers, and without a handler yet that
+    // signal would kill it instead of shutting it down.
+    let shutdown = shutdown_signal()
+        .map_err(|e| Error::internal(format!("cannot listen for SIGINT and SIGTERM: {e}")))?;
     let server = crate::server::start(config, clock).await?;
     println!("http://{}", server.addr);
     eprintln!("{}", server.banner());
-    shutdown_signal().await;
+    shutdown.await;
     eprintln!("Shutting down: finishing in-flight requests…");
     server.stop().await?;
     eprintln!("Stopped cleanly.");
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Registers for SIGINT and SIGTERM at once; the future resolves on the first of them.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let interrupt = tokio::signal::ctrl_c();
-    let Ok(mut term) = signal(SignalKind::terminate()) else {
-        let _ = interrupt.await;
-        return;
-    };
-    tokio::select! {
-        _ = interrupt => {}
-        _ = term.recv() => {}
-    }
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = term.recv() => {}
+        }
+    })
 }
 
 async fn open(config: &Config, clock: &dyn Clock) -> Result<Store> {
