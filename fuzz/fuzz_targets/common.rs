@@ -11,7 +11,7 @@ pub fn quiet_caught_panics() {
 pub fn extract(data: &[u8], name: &str) {
     if let Ok(extracted) = synaptiq::ingest::extract_file(data, Some(name)) {
         assert!(
-            extracted.blocks.iter().any(|b| !b.text().trim().is_empty()),
+            !extracted.text().trim().is_empty(),
             "{name}: extracted only empty text"
         );
     }
