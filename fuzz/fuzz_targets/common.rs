@@ -1,4 +1,6 @@
-//! What the extraction targets share.
+//! What the extraction targets share (each uses part of it).
+
+#![allow(dead_code)]
 
 /// The server answers an extractor's panic on a malformed file with a 400 (`ingest`
 /// catches it), so a caught panic is not a crash here either; libFuzzer's panic hook would
