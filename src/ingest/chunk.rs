@@ -73,12 +73,17 @@ fn is_question(line: &str) -> bool {
     line.ends_with('?') && line.len() <= MAX_QUESTION_CHARS
 }
 
-/// `Q: …` / `Question: …` → the question; `A: …` / `Answer: …` → the answer.
+/// `Q: …` / `Question: …` → the question; `A: …` / `Answer: …` → the answer. A label
+/// with nothing after it labels nothing: the line is plain text.
 fn labelled(line: &str) -> Option<(bool, &str)> {
     let (label, rest) = line.split_once(':')?;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
     match label.trim().to_ascii_lowercase().as_str() {
-        "q" | "question" => Some((true, rest.trim())),
-        "a" | "answer" => Some((false, rest.trim())),
+        "q" | "question" => Some((true, rest)),
+        "a" | "answer" => Some((false, rest)),
         _ => None,
     }
 }
@@ -284,6 +289,24 @@ mod tests {
         Block::Heading {
             level,
             text: text.into(),
+        }
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/chunking.rs): a bare `Q:` made an empty chunk.
+    #[test]
+    fn an_empty_label_makes_no_empty_chunk() {
+        let blocks = [
+            p("Q: What is the payload?"),
+            p("Q:\nWhat is the maximum reach?"),
+            p("A:"),
+        ];
+        for faq in [false, true] {
+            let chunks = chunk(&blocks, faq);
+            assert!(
+                chunks.iter().all(|c| !c.text.trim().is_empty()),
+                "{chunks:#?}"
+            );
+            assert!(chunks.iter().any(|c| c.text.contains("maximum reach")));
         }
     }
 
