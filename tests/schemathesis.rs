@@ -143,6 +143,11 @@ positive_data_acceptance.enabled = false
 include-operation-id = ["listLeads", "adminListLeads", "listMeetings", "listLeadMeetings"]
 checks.positive_data_acceptance.expected-statuses = {also_400}
 
+# `since` is a calendar date or an RFC 3339 time; a pattern cannot say which dates exist.
+[[operations]]
+include-operation-id = ["exportLeadsCsv", "adminExportLeadsCsv"]
+checks.positive_data_acceptance.expected-statuses = {also_400}
+
 # A webhook URL must resolve (DNS) to an allowed address.
 [[operations]]
 include-operation-id = ["createWebhook", "updateWebhook"]

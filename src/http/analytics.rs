@@ -109,8 +109,10 @@ impl AnalyticsApi {
         app: Data<&App>,
         caller: Caller,
         /// How many days, 1-365 (default 30).
+        #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
         days: Query<Option<i64>>,
         /// IANA time zone name, e.g. `Europe/Amsterdam` (default `UTC`).
+        #[oai(validator(min_length = 1, max_length = 64))]
         tz: Query<Option<String>>,
     ) -> Result<Json<LlmEnvelope>> {
         let days = domain::llm_usage(&app, caller.tenant(), days.0, tz.0.as_deref()).await?;

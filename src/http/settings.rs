@@ -169,10 +169,12 @@ pub struct SettingsPatch {
     #[oai(nullable, validator(min_length = 1, max_length = 500, pattern = r"\S"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub greeting: MaybeUndefined<String>,
-    /// `#rrggbb`.
-    #[oai(nullable, validator(pattern = "^#[0-9a-fA-F]{6}$"))]
+    /// How the model-backed agent should sound, 1-200 characters.
+    #[oai(nullable, validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub tone: MaybeUndefined<String>,
+    /// `#rrggbb`.
+    #[oai(nullable, validator(pattern = "^#[0-9a-fA-F]{6}$"))]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub accent_color: MaybeUndefined<String>,
     /// `bottom-right` or `bottom-left`.
