@@ -320,8 +320,7 @@ async fn measure_server(
     };
     eprintln!("bench: restart…");
     server.stop().await?;
-    let restarted = launcher.start(&http).await?;
-    let ready_in = restarted.ready_in;
+    let (ready_in, restarted) = launcher.restart(&http).await?;
     restarted.stop().await?;
     let leads_at_restart = seqs.used();
     Ok(Ours {
