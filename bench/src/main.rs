@@ -59,10 +59,11 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Dropping `run` on Ctrl-C drops the server handles, which kills the servers.
+    // Dropping `run` on Ctrl-C or SIGTERM drops the server handles, which kills the servers
+    // (and removes the temp dirs) rather than leaving them running.
     let result = tokio::select! {
         result = run(&budget) => result,
-        _ = tokio::signal::ctrl_c() => Err(anyhow!("interrupted")),
+        signal = interrupted() => Err(anyhow!("interrupted ({signal})")),
     };
     match result {
         Ok(table) => {
@@ -73,6 +74,19 @@ async fn main() -> ExitCode {
             eprintln!("bench: error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Resolves with the signal's name on SIGINT or SIGTERM.
+async fn interrupted() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return "SIGINT";
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = term.recv() => "SIGTERM",
     }
 }
 
