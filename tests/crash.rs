@@ -123,7 +123,7 @@ async fn load(api: Arc<Api>, run: usize, acked: Arc<Mutex<Acknowledged>>) {
         tokio::spawn(async move {
             for i in 0.. {
                 let email = format!("lead-{run}-{i}@crash.example");
-                let body = json!({"name": format!("Crash {run} {i}"), "email": email, "company": "Crashco"});
+                let body = json!({"name": format!("Crash {run} {i}"), "email": email, "company": batch(run)});
                 let Some((status, reply)) = api
                     .send(reqwest::Method::POST, "/api/leads", Some(&body))
                     .await
@@ -199,14 +199,20 @@ fn count(db: &rusqlite::Connection, sql: &str) -> i64 {
     db.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-/// Every lead id the search index returns for a word every test lead has.
-async fn searchable_leads(api: &Api) -> BTreeSet<String> {
+/// The company of the leads written in one kill run: a word of its own, so that one search
+/// finds them all without reaching the search's cap of 1,000 results (all runs together do).
+fn batch(run: usize) -> String {
+    format!("Batch{run:02}")
+}
+
+/// Every lead id the search index returns for `word`.
+async fn searchable(api: &Api, word: &str) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     let mut cursor: Option<String> = None;
     loop {
         let path = match &cursor {
-            Some(c) => format!("/api/leads?q=crashco&limit=500&cursor={c}"),
-            None => "/api/leads?q=crashco&limit=500".to_owned(),
+            Some(c) => format!("/api/leads?q={word}&limit=500&cursor={c}"),
+            None => format!("/api/leads?q={word}&limit=500"),
         };
         let page = api.get(&path).await;
         for lead in page["leads"].as_array().unwrap() {
@@ -217,6 +223,15 @@ async fn searchable_leads(api: &Api) -> BTreeSet<String> {
             None => return ids,
         }
     }
+}
+
+/// Every lead id the search index returns for the kill runs so far.
+async fn searchable_leads(api: &Api, runs: usize) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for run in 0..=runs.min(KILLS - 1) {
+        ids.extend(searchable(api, &batch(run)).await);
+    }
+    ids
 }
 
 async fn check_after_restart(dir: &Path, api: &Api, acked: &Acknowledged, run: usize) {
@@ -279,17 +294,17 @@ async fn check_after_restart(dir: &Path, api: &Api, acked: &Acknowledged, run: u
         .collect();
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let searchable = searchable_leads(api).await;
-        if searchable == stored {
+        let indexed = searchable_leads(api, run).await;
+        if indexed == stored {
             break;
         }
         assert!(
             Instant::now() < deadline,
             "run {run}: the index has {} leads, SQLite {} (missing {:?}, extra {:?})",
-            searchable.len(),
+            indexed.len(),
             stored.len(),
-            stored.difference(&searchable).take(3).collect::<Vec<_>>(),
-            searchable.difference(&stored).take(3).collect::<Vec<_>>()
+            stored.difference(&indexed).take(3).collect::<Vec<_>>(),
+            indexed.difference(&stored).take(3).collect::<Vec<_>>()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -545,7 +560,7 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
         .map(Result::unwrap)
         .collect();
     let deadline = Instant::now() + Duration::from_secs(15);
-    while searchable_leads(&api).await != stored {
+    while searchable(&api, "crashco").await != stored {
         assert!(
             Instant::now() < deadline,
             "the index lost leads written while the disk was full"
