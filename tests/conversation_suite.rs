@@ -77,7 +77,7 @@ struct Outcome {
 }
 
 fn scripts() -> Vec<(String, Script)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conversations");
+    let dir = Path::new("tests/conversations").to_path_buf();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())

@@ -17,7 +17,7 @@ struct Ran {
 }
 
 fn install(root: &Path, args: &[&str]) -> Ran {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh");
+    let script = Path::new("install.sh").to_path_buf();
     let out = Command::new("bash")
         .arg(script)
         .args(args)

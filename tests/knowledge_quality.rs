@@ -14,7 +14,7 @@ const BOUNDARY: &str = "synaptiq-quality-boundary-93b1e0c7";
 const REQUIRED: usize = 22;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("tests/fixtures/{name}");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -15,8 +15,8 @@ use std::time::Duration;
 use common::TestServer;
 use tokio::process::Command;
 
-const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
-const SDK_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk");
+const SPEC: &str = "openapi.json";
+const SDK_DIR: &str = "tests/sdk";
 
 async fn run(what: &str, command: &mut Command) -> Output {
     let out = tokio::time::timeout(

@@ -249,11 +249,8 @@ mod fixture_tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!(
-            "{}/tests/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        // `cargo test` runs in the package root.
+        std::fs::read(format!("tests/fixtures/{name}")).unwrap()
     }
 
     fn text_of(name: &str) -> Result<String> {
