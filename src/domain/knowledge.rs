@@ -130,7 +130,15 @@ async fn save(
         })
         .await?;
     app.chunks_index.stage(seq, indexed);
-    app.chunks_index.wait_for(seq).await?;
+    // SQLite holds it now, so the index will get it; say so, since a 201 is not possible.
+    app.chunks_index.wait_for(seq).await.map_err(|_| {
+        Error::Unavailable(format!(
+            "document {} is stored but not yet searchable: the search index is not catching up \
+             (is the disk full?); it becomes searchable when the index catches up, and sending \
+             it again answers 409 with its id",
+            document.id
+        ))
+    })?;
     Ok(document)
 }
 
