@@ -428,13 +428,21 @@ fn json(field: &'static str) -> impl Fn(&str) -> Result<Value> {
 }
 
 fn timestamp(field: &'static str, raw: &str) -> Result<jiff::Timestamp> {
-    let ts: jiff::Timestamp = raw.parse().map_err(|_| {
+    let invalid = || {
         Error::invalid(
             field,
             format!("{raw:?} is not an RFC 3339 time like 2026-04-01T14:30:00.000Z"),
         )
-    })?;
-    Ok(crate::clock::from_millis(ts.as_millisecond()))
+    };
+    let ts: jiff::Timestamp = raw.parse().map_err(|_| invalid())?;
+    let ts = crate::clock::from_millis(ts.as_millisecond());
+    // RFC 3339 has no year before 0000, and the export could not write one back (`-001-…`).
+    // jiff also reads ISO 8601's signed years (`-000001-…`), and an offset can move a time
+    // on 0000-01-01 into the year before.
+    if ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year() < 0 {
+        return Err(invalid());
+    }
+    Ok(ts)
 }
 
 fn bad_file(err: &csv::Error) -> Error {
@@ -500,6 +508,30 @@ mod tests {
         assert_eq!(score("100").unwrap(), 100);
         for bad in ["101", "-1", "5.5", "high"] {
             assert!(score(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Found by the `csv_import` fuzz target: a lead created in year -1 was exported as
+    /// `-001-01-01T00:00:00.000Z`, which the import then refused.
+    #[test]
+    fn times_are_rfc_3339_from_year_0000_and_export_as_they_import() {
+        for good in [
+            "0000-01-01T00:00:00Z",
+            "0000-01-01T00:30:00-01:00",
+            "9999-12-30T00:00:00.999Z",
+            "2026-04-01T14:30:00+02:00",
+        ] {
+            let ts = timestamp("createdAt", good).unwrap();
+            let exported = crate::clock::format(ts);
+            assert_eq!(timestamp("createdAt", &exported).unwrap(), ts, "{good}");
+        }
+        for bad in [
+            "-000001-01-01T00:00:00Z",
+            "0000-01-01T00:30:00+01:00",
+            "10000-01-01T00:00:00Z",
+            "2026-04-01",
+        ] {
+            assert!(timestamp("createdAt", bad).is_err(), "{bad}");
         }
     }
 
