@@ -2,7 +2,8 @@
 //! `synaptiq export leads` write, which `synaptiq import leads` (`import.rs`) reads back to
 //! the same leads, field for field.
 
-use std::io::Write;
+use std::collections::VecDeque;
+use std::io::{Read, Write};
 
 use crate::app::App;
 use crate::domain::model::{Lead, TenantId};
@@ -118,6 +119,78 @@ pub(super) fn unescape(cell: &str) -> &str {
     cell.strip_prefix('\'').unwrap_or(cell)
 }
 
+/// The import's input, numbering its lines as an editor does: `\r\n`, `\r` and `\n` each
+/// end one. The csv crate counts only `\n`, and puts a record where the previous one ended:
+/// before the blank lines it skips, and before the `\n` of a `\r\n`. Its numbers named line
+/// 1 for every row of a file with `\r` endings (Excel for Mac's "CSV (Macintosh)") and the
+/// line above for each row of a file with `\r\n` endings (RFC 4180's, Excel's).
+pub(super) struct Numbered<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// The last byte read was `\r`: a `\n` now ends no other line.
+    after_cr: bool,
+    /// The last byte read was a line break: the newest run of them goes on.
+    in_run: bool,
+    /// Each run of line breaks read and not yet passed: where it starts, the line after it.
+    runs: VecDeque<(u64, u64)>,
+    /// The line after the runs passed.
+    passed: u64,
+}
+
+impl<R> Numbered<R> {
+    pub(super) fn new(inner: R) -> Self {
+        Self {
+            inner,
+            offset: 0,
+            after_cr: false,
+            in_run: false,
+            runs: VecDeque::new(),
+            passed: 1,
+        }
+    }
+
+    /// The line of a record read from `offset` on. A record never starts with a line break,
+    /// so it starts after any run of them there. Runs before `offset` are forgotten (offsets
+    /// only grow), so only the csv reader's read-ahead is kept.
+    pub(super) fn line_at(&mut self, offset: u64) -> u64 {
+        while let Some(&(start, line)) = self.runs.front() {
+            if start > offset {
+                break;
+            }
+            self.passed = line;
+            self.runs.pop_front();
+        }
+        self.passed
+    }
+
+    fn count(&mut self, byte: u8) {
+        let offset = self.offset;
+        self.offset += 1;
+        if !matches!(byte, b'\r' | b'\n') {
+            (self.in_run, self.after_cr) = (false, false);
+            return;
+        }
+        let ends_line = byte == b'\r' || !self.after_cr;
+        let line = self.runs.back().map_or(self.passed, |run| run.1) + u64::from(ends_line);
+        match self.runs.back_mut() {
+            Some(run) if self.in_run => run.1 = line,
+            _ => self.runs.push_back((offset, line)),
+        }
+        (self.in_run, self.after_cr) = (true, byte == b'\r');
+    }
+}
+
+impl<R: Read> Read for Numbered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &byte in &buf[..n] {
+            self.count(byte);
+        }
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +207,39 @@ mod tests {
             assert_eq!(escape(value), cell);
             assert_eq!(unescape(&escape(value)), value);
         }
+    }
+
+    /// The line each record of `input` starts on, by the import's numbering.
+    fn record_lines(input: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(Numbered::new(input.as_bytes()));
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        loop {
+            let start = reader.position().byte();
+            let read = reader.read_byte_record(&mut record);
+            match read {
+                Ok(false) => return lines,
+                Ok(true) | Err(_) => lines.push(reader.get_mut().line_at(start)),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_end_with_crlf_cr_or_lf_and_blank_lines_count() {
+        assert_eq!(record_lines("a\nb\nc\n"), vec![1, 2, 3]);
+        assert_eq!(record_lines("a\r\nb\r\nc"), vec![1, 2, 3]);
+        assert_eq!(record_lines("a\rb\rc\r"), vec![1, 2, 3]);
+        assert_eq!(record_lines("\n\na\r\n\r\n\nb\n\r\nc"), vec![3, 6, 8]);
+        assert_eq!(record_lines("\"a\r\nb\rc\nd\",x\r\ne\n"), vec![1, 5]);
+    }
+
+    #[test]
+    fn lines_are_counted_across_reads() {
+        // Past the csv reader's 8 KiB buffer, with a `\r\n` split between two reads.
+        let row = "x".repeat(8191);
+        let input = format!("{row}\r\n{row}\r\n\r\n{row}");
+        assert_eq!(record_lines(&input), vec![1, 2, 4]);
     }
 }

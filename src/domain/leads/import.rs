@@ -6,7 +6,7 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::csv::{BATCH, HEADER, csv_error, unescape};
+use super::csv::{BATCH, HEADER, Numbered, csv_error, unescape};
 use super::{ensure_tenant, insert, optional_text, save, valid_email, valid_metadata, valid_name};
 use crate::clock::Clock;
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
@@ -64,7 +64,7 @@ pub fn import(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(input);
+    let mut reader = csv::ReaderBuilder::new().from_reader(Numbered::new(input));
     let columns = columns(reader.headers().map_err(|e| bad_file(&e))?)?;
     let mut report = ImportReport::default();
     let mut pending: Vec<Row> = Vec::new();
@@ -72,26 +72,25 @@ pub fn import(
     let mut committing: Option<QueuedWrite<Vec<Outcome>>> = None;
     let mut record = csv::StringRecord::new();
     loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
+        let start = reader.position().byte();
+        let read = reader.read_record(&mut record);
+        let line = reader.get_mut().line_at(start);
+        match read {
             Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, csv::Position::line);
-                match parse(&record, &columns, &options.tenant, clock) {
-                    Ok((lead, given_id)) => pending.push(Row {
-                        line,
-                        lead,
-                        given_id,
-                    }),
-                    Err(err) => report.rejected.push(Rejected {
-                        line,
-                        reason: err.to_string(),
-                    }),
-                }
-            }
+            Ok(true) => match parse(&record, &columns, &options.tenant, clock) {
+                Ok((lead, given_id)) => pending.push(Row {
+                    line,
+                    lead,
+                    given_id,
+                }),
+                Err(err) => report.rejected.push(Rejected {
+                    line,
+                    reason: err.to_string(),
+                }),
+            },
             Err(err) if err.is_io_error() => return Err(csv_error(err)),
             Err(err) => report.rejected.push(Rejected {
-                line: err.position().map_or(line, csv::Position::line),
+                line,
                 reason: format!("not valid CSV: {}", describe(&err)),
             }),
         }
@@ -429,13 +428,21 @@ fn json(field: &'static str) -> impl Fn(&str) -> Result<Value> {
 }
 
 fn timestamp(field: &'static str, raw: &str) -> Result<jiff::Timestamp> {
-    let ts: jiff::Timestamp = raw.parse().map_err(|_| {
+    let invalid = || {
         Error::invalid(
             field,
             format!("{raw:?} is not an RFC 3339 time like 2026-04-01T14:30:00.000Z"),
         )
-    })?;
-    Ok(crate::clock::from_millis(ts.as_millisecond()))
+    };
+    let ts: jiff::Timestamp = raw.parse().map_err(|_| invalid())?;
+    let ts = crate::clock::from_millis(ts.as_millisecond());
+    // RFC 3339 has no year before 0000, and the export could not write one back (`-001-…`).
+    // jiff also reads ISO 8601's signed years (`-000001-…`), and an offset can move a time
+    // on 0000-01-01 into the year before.
+    if ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year() < 0 {
+        return Err(invalid());
+    }
+    Ok(ts)
 }
 
 fn bad_file(err: &csv::Error) -> Error {
@@ -502,5 +509,67 @@ mod tests {
         for bad in ["101", "-1", "5.5", "high"] {
             assert!(score(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Found by the `csv_import` fuzz target: a lead created in year -1 was exported as
+    /// `-001-01-01T00:00:00.000Z`, which the import then refused.
+    #[test]
+    fn times_are_rfc_3339_from_year_0000_and_export_as_they_import() {
+        for good in [
+            "0000-01-01T00:00:00Z",
+            "0000-01-01T00:30:00-01:00",
+            "9999-12-30T00:00:00.999Z",
+            "2026-04-01T14:30:00+02:00",
+        ] {
+            let ts = timestamp("createdAt", good).unwrap();
+            let exported = crate::clock::format(ts);
+            assert_eq!(timestamp("createdAt", &exported).unwrap(), ts, "{good}");
+        }
+        for bad in [
+            "-000001-01-01T00:00:00Z",
+            "0000-01-01T00:30:00+01:00",
+            "10000-01-01T00:00:00Z",
+            "2026-04-01",
+        ] {
+            assert!(timestamp("createdAt", bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Found by the `csv_import` fuzz target: the csv crate's positions named line 1 for every
+    /// row of a file with `\r` endings, the line above for each row of one with `\r\n`, and
+    /// the first blank line before a row instead of the row's.
+    #[test]
+    fn rejected_rows_name_their_line_whatever_the_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        let clock = crate::clock::ManualClock::new(crate::clock::from_millis(1_775_052_600_000));
+        let tenant = crate::domain::model::Tenant {
+            id: TenantId::default_tenant(),
+            name: "Default".into(),
+            created_at: clock.now(),
+            updated_at: clock.now(),
+        };
+        let options = ImportOptions {
+            tenant: tenant.id.clone(),
+            on_duplicate: OnDuplicate::Skip,
+            atomic: true,
+        };
+        store
+            .write_blocking(move |conn| crate::store::tenants::ensure(conn, &tenant))
+            .unwrap();
+        let lines_rejected = |file: &str| -> Vec<u64> {
+            let report = import(&store, &clock, file.as_bytes(), &options, &mut |_| {}).unwrap();
+            report.rejected.iter().map(|r| r.line).collect()
+        };
+        for eol in ["\n", "\r\n", "\r"] {
+            let file = format!(
+                "name,email{eol}Ann,ann@example.com{eol}Bad,bad{eol}\"Two{eol}lines\",x{eol}\
+                 Cy,cy{eol}Short{eol}"
+            );
+            assert_eq!(lines_rejected(&file), vec![3, 4, 6, 7], "{file:?}");
+        }
+        let blank_lines = "name,email\n\nBad,bad\r\n\r\n\nCy,cy\n\r\n";
+        assert_eq!(lines_rejected(blank_lines), vec![3, 6]);
+        store.close();
     }
 }
