@@ -89,6 +89,8 @@ where
 
 enum Message {
     Write(Box<dyn Job>),
+    /// A large write in a transaction of its own (see [`Store::write_alone_queued`]).
+    WriteAlone(Box<dyn Job>),
     /// Commit what is queued before this, then stop.
     Close,
 }
@@ -202,13 +204,33 @@ impl Store {
         Ok(QueuedWrite(rx))
     }
 
+    /// Like [`Store::write_queued`], but `f` runs in a transaction of its own, outside the
+    /// savepoint that isolates grouped writes: for a write of thousands of rows (a CSV
+    /// import batch). Under an open savepoint, SQLite keeps each changed page's original in
+    /// an in-memory sub-journal and walks that journal from its start whenever a statement
+    /// ends, so a large write inside one grew quadratically (80 % of an import's CPU).
+    /// Savepoints that `f` opens itself are outermost here, and stay cheap.
+    pub fn write_alone_queued<T, F>(&self, f: F) -> Result<QueuedWrite<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<Result<T>>();
+        self.send(Message::WriteAlone(Box::new(Write { f, tx })))?;
+        Ok(QueuedWrite(rx))
+    }
+
     fn submit<T, F>(&self, f: F, tx: oneshot::Sender<Result<T>>) -> Result<()>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
+        self.send(Message::Write(Box::new(Write { f, tx })))
+    }
+
+    fn send(&self, message: Message) -> Result<()> {
         self.jobs
-            .send(Message::Write(Box::new(Write { f, tx })))
+            .send(message)
             .map_err(|_| Error::Unavailable("database writer stopped".into()))
     }
 
@@ -307,19 +329,25 @@ fn write_loop(
     while !closing {
         let Ok(first) = queue.recv() else { break };
         let mut batch: Vec<Box<dyn Job>> = Vec::new();
+        let mut alone = None;
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
                 Message::Write(job) => batch.push(job),
+                Message::WriteAlone(job) => alone = Some(job),
                 Message::Close => closing = true,
             }
-            if !closing && batch.len() < MAX_BATCH {
+            if !closing && alone.is_none() && batch.len() < MAX_BATCH {
                 next = queue.try_recv().ok();
             }
         }
-        // A rolled-back batch may leave the flag up: the worker then looks once for nothing.
-        if !batch.is_empty() && run_batch(conn, batch) && touched.swap(false, Ordering::Relaxed) {
-            queued.send_modify(|n| *n = n.wrapping_add(1));
+        if !batch.is_empty() {
+            let committed = run_batch(conn, batch);
+            announce_deliveries(committed, touched, queued);
+        }
+        if let Some(job) = alone {
+            let committed = run_alone(conn, job);
+            announce_deliveries(committed, touched, queued);
         }
     }
     if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
@@ -330,6 +358,29 @@ fn write_loop(
 /// Runs a statement prepared once per connection: these run around every queued write.
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
+/// Tells the delivery worker about a commit that queued deliveries. A rolled-back write may
+/// leave the flag up: the worker then looks once for nothing.
+fn announce_deliveries(committed: bool, touched: &AtomicBool, queued: &watch::Sender<u64>) {
+    if committed && touched.swap(false, Ordering::Relaxed) {
+        queued.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Runs one job in a transaction of its own; true when it committed.
+fn run_alone(conn: &Connection, job: Box<dyn Job>) -> bool {
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        job.fail(Error::Unavailable(format!("database is busy: {err}")));
+        return false;
+    }
+    match job.run(conn) {
+        Some(reply) => finish(conn, vec![reply]),
+        None => {
+            let _ = conn.execute_batch("ROLLBACK");
+            false
+        }
+    }
 }
 
 /// Runs one group commit; true when it committed.
@@ -355,6 +406,11 @@ fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) -> bool {
             }
         }
     }
+    finish(conn, replies)
+}
+
+/// Commits the open transaction and answers every write in it; true when it committed.
+fn finish(conn: &Connection, replies: Vec<Reply>) -> bool {
     let committed = conn.execute_batch("COMMIT");
     if committed.is_err() {
         let _ = conn.execute_batch("ROLLBACK");

@@ -139,7 +139,7 @@ fn write_batch(
 ) -> Result<QueuedWrite<Vec<Outcome>>> {
     let rows = std::mem::take(pending);
     let (columns, options, now) = (columns.to_vec(), options.clone(), clock.now());
-    store.write_queued(move |conn| {
+    store.write_alone_queued(move |conn| {
         ensure_tenant(conn, &options.tenant)?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for row in rows {
