@@ -17,6 +17,9 @@ use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
 use crate::store::leads::Filter;
 
+/// The import's page cache: a batch's rows, their events and every index they touch.
+const IMPORT_CACHE_MIB: u32 = 64;
+
 #[derive(Args, Debug)]
 pub struct ImportLeads {
     /// The CSV file (`-` reads standard input). Its header row names the columns: name and
@@ -66,6 +69,7 @@ pub(super) async fn import(config: &Config, args: ImportLeads) -> Result<()> {
     let started = Instant::now();
     let for_task = store.clone();
     let report = tokio::task::spawn_blocking(move || {
+        for_task.enlarge_write_cache(IMPORT_CACHE_MIB)?;
         let bar = progress_bar(size);
         let report = import::import(&for_task, &SystemClock, input, &options, &mut |bytes| {
             bar.set_position(bytes);

@@ -220,6 +220,16 @@ impl Store {
         Ok(QueuedWrite(rx))
     }
 
+    /// Gives the writer's connection a page cache of `mib` MiB (1 by default), for a
+    /// command that writes a lot in few transactions: with the default, each import batch
+    /// spilled pages to the WAL mid-transaction and read index pages back from the OS.
+    pub fn enlarge_write_cache(&self, mib: u32) -> Result<()> {
+        self.write_blocking(move |conn| {
+            conn.execute_batch(&format!("PRAGMA cache_size = -{}", u64::from(mib) * 1024))?;
+            Ok(())
+        })
+    }
+
     fn submit<T, F>(&self, f: F, tx: oneshot::Sender<Result<T>>) -> Result<()>
     where
         T: Send + 'static,
