@@ -201,9 +201,12 @@ pub fn run(cli: Cli) -> ExitCode {
     init_logging(&config);
     // Blocking work is SQLite reads and index searches, bounded by the reader pool; more
     // threads than that only queue, and each idle thread keeps allocator memory resident.
+    // Idle blocking threads take the next task in turn (the longest-waiting first), so the
+    // once-a-second jobs kept all eight alive with a 10 s keep-alive; with 2 s the pool
+    // shrinks when the server is quiet.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(crate::store::READERS as usize * 2)
-        .thread_keep_alive(std::time::Duration::from_secs(10))
+        .thread_keep_alive(std::time::Duration::from_secs(2))
         .enable_all()
         .build()
     {

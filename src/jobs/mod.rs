@@ -2,6 +2,7 @@
 //! Jobs read due work from SQLite, never only from memory, so a restart loses nothing.
 
 pub mod delivery;
+pub mod memory;
 pub mod retention;
 pub mod signing;
 pub mod sweeper;
@@ -23,7 +24,8 @@ impl Jobs {
         let tasks = vec![
             tokio::spawn(sweeper::run(app.clone(), stopped.clone())),
             tokio::spawn(delivery::run(app.clone(), stopped.clone())),
-            tokio::spawn(retention::run(app.clone(), stopped)),
+            tokio::spawn(retention::run(app.clone(), stopped.clone())),
+            tokio::spawn(memory::run(stopped)),
         ];
         Self { stop, tasks }
     }
