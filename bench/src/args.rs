@@ -31,6 +31,8 @@ pub struct Budget {
     /// Minutes of mixed load, after each class alone for `mixed_solo`; `None` skips it.
     pub mixed: Option<f64>,
     pub mixed_solo: Duration,
+    /// Rows of the generated CSV that `synaptiq import leads` reads and the export writes back.
+    pub import_rows: u64,
     /// Only the growth series: the lead figures at 10k, 100k and 1M leads.
     pub growth: bool,
     pub quick: bool,
@@ -121,6 +123,7 @@ pub fn parse() -> Result<Budget> {
         llm_for: secs(3.0, 15.0),
         mixed,
         mixed_solo: secs(5.0, 20.0),
+        import_rows: pick(10_000, 100_000),
         growth,
         quick,
         write_corpus,

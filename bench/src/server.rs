@@ -84,6 +84,23 @@ pub struct Launcher {
     pub env: Vec<(&'static str, String)>,
 }
 
+/// A CLI command run to completion.
+pub struct Ran {
+    /// From spawn until it exited.
+    pub elapsed: Duration,
+    /// Its CPU (user + system), all threads.
+    pub cpu_seconds: f64,
+    /// What it printed on stderr: its summary line.
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Its CPU over its wall time, percent of one core.
+    pub fn cpu_percent(&self) -> f64 {
+        self.cpu_seconds / self.elapsed.as_secs_f64().max(1e-6) * 100.0
+    }
+}
+
 /// A running server; dropping it kills the process, so an error never leaves one behind.
 pub struct Server {
     child: Child,
@@ -206,6 +223,41 @@ impl Launcher {
             bail!("synaptiq {what} printed nothing");
         }
         Ok(line)
+    }
+
+    /// Runs a CLI command beside the running server as an operator would, its stdout into
+    /// `stdout` (a file) or discarded; times it from spawn to exit and fails unless it exits 0.
+    pub async fn run(&self, args: &[&str], stdout: Option<&Path>) -> Result<Ran> {
+        let what = args.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        let mut command = self.command(args)?;
+        // Its stderr holds the command's own summary (rows, time), read by the caller.
+        command.stderr(Stdio::piped());
+        match stdout {
+            Some(path) => command.stdout(
+                File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            ),
+            None => command.stdout(Stdio::null()),
+        };
+        let cpu_before = stats::children_cpu_seconds()?;
+        let started = Instant::now();
+        // Not `output()`: it would pipe stdout whatever it was set to.
+        let out = command
+            .spawn()
+            .with_context(|| format!("starting synaptiq {what}"))?
+            .wait_with_output()
+            .await
+            .with_context(|| format!("running synaptiq {what}"))?;
+        let elapsed = started.elapsed();
+        let cpu_seconds = stats::children_cpu_seconds()? - cpu_before;
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        if !out.status.success() {
+            bail!("synaptiq {what} failed ({}): {stderr}", out.status);
+        }
+        Ok(Ran {
+            elapsed,
+            cpu_seconds,
+            stderr,
+        })
     }
 
     fn log_tail(&self) -> String {
