@@ -67,11 +67,38 @@ const CAMPAIGNS: [&str; 5] = [
     "retargeting",
 ];
 const COUNTRIES: [&str; 8] = ["US", "DE", "GB", "FR", "IN", "BR", "JP", "NP"];
+const PAGES: [&str; 10] = [
+    "/",
+    "/pricing",
+    "/features/lead-qualification",
+    "/features/chat-widget",
+    "/docs/getting-started",
+    "/docs/webhooks",
+    "/blog/inbound-leads-playbook",
+    "/customers",
+    "/security",
+    "/contact",
+];
+const NOTES: [&str; 8] = [
+    "Asked about the enterprise plan and whether the widget can match their brand colours.",
+    "Currently answers inbound chats by hand; response times are several hours at peak.",
+    "Wants webhooks into their CRM and a weekly export for the sales team's reporting.",
+    "Evaluating two other vendors; decision expected before the end of the quarter.",
+    "Security review needed: asked for data residency details and the backup procedure.",
+    "Budget approved for this year; the champion is the head of revenue operations.",
+    "Interested in booking demos straight from the chat, across three time zones.",
+    "Runs a small team of four SDRs and handles about two thousand inbound leads a month.",
+];
+const ROLES: [&str; 5] = ["founder", "head of sales", "marketing ops", "sdr", "cto"];
+
 /// How much metadata each generated lead carries.
 #[derive(Clone, Copy)]
 pub enum Metadata {
     /// A few attribution fields, about 130 bytes: what a form or a CRM adds to most leads.
     Small,
+    /// Those plus enrichment (notes, pages visited, form answers), about 2.5 KB: grows the
+    /// database towards the backup phase's size with fewer, still plausible rows.
+    Large,
 }
 
 /// What a generated file holds.
@@ -111,6 +138,7 @@ fn record(seq: u64, metadata: Metadata) -> [String; 7] {
         ((h >> 32) % 101).to_string(),
         match metadata {
             Metadata::Small => small(h),
+            Metadata::Large => large(h),
         }
         .to_string(),
     ]
@@ -123,6 +151,23 @@ fn small(h: u64) -> Value {
         "country": data::pick(&COUNTRIES, h >> 8),
         "employees": 10 * (1 + (h >> 12) % 500),
     })
+}
+
+fn large(h: u64) -> Value {
+    let mut value = small(h);
+    let notes: Vec<&str> = (0..18).map(|i| data::pick(&NOTES, h >> (i * 3))).collect();
+    let pages: Vec<String> = (0..30)
+        .map(|i| format!("{}?ref={}", data::pick(&PAGES, h >> (i * 2)), i))
+        .collect();
+    value["notes"] = json!(notes.join(" "));
+    value["pages_visited"] = json!(pages);
+    value["form"] = json!({
+        "role": data::pick(&ROLES, h >> 20),
+        "team_size": 1 + (h >> 24) % 40,
+        "timeline": "this quarter",
+        "use_case": data::pick(&NOTES, h >> 28),
+    });
+    value
 }
 
 /// The data rows of an export file, after checking its header is the export's.
@@ -151,20 +196,22 @@ mod tests {
     #[test]
     fn metadata_sizes_are_as_documented() {
         let small = record(7, Metadata::Small)[6].len();
+        let large = record(7, Metadata::Large)[6].len();
         assert!((80..200).contains(&small), "{small}");
+        assert!((2_200..2_800).contains(&large), "{large}");
     }
 
     #[test]
     fn a_written_file_reads_back_with_every_row() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leads.csv");
-        let written = write(&path, 0, 50, Metadata::Small).unwrap();
+        let written = write(&path, 0, 50, Metadata::Large).unwrap();
         assert_eq!(written.rows, 50);
         let mut reader = csv::Reader::from_path(&path).unwrap();
         assert!(reader.headers().unwrap().iter().eq(COLUMNS));
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 50);
         let metadata: Value = serde_json::from_str(&rows[3][6]).unwrap();
-        assert!(metadata["utm_source"].is_string());
+        assert!(metadata["notes"].is_string());
     }
 }

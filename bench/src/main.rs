@@ -6,17 +6,18 @@
 //! Run from the repository root with `bench/run` (it builds the release server itself):
 //!
 //! ```text
-//! bench/run [--quick] [--leads 100000] [--mixed [MINUTES]] [--growth]
+//! bench/run [--quick] [--leads 100000] [--backup-mb 1024] [--mixed [MINUTES]] [--growth]
 //! ```
 //!
 //! `--quick` shortens every phase (and seeds 10,000 leads unless `--leads` is given, builds a
-//! 5,000-chunk knowledge base instead of 50,000, uploads smaller files and imports 10,000 CSV
-//! rows instead of 100,000), for a smoke run.
+//! 5,000-chunk knowledge base instead of 50,000, uploads smaller files, imports 10,000 CSV
+//! rows instead of 100,000 and backs up 250 MB instead of 1 GB), for a smoke run.
 //! `--mixed` adds the mixed load (10 minutes unless given); `--growth` runs only the growth
 //! series. A missed target is reported, not an error: the exit code is 0 unless the bench
 //! itself failed.
 
 mod args;
+mod backup;
 mod client;
 mod conversations;
 mod data;
@@ -262,8 +263,9 @@ struct Ours {
     mixed: Option<mixed::Mixed>,
     ready_in: Duration,
     leads_at_restart: u64,
-    /// The CLI beside the restarted server: CSV import and export.
+    /// The CLI beside the restarted server: CSV import and export, then the backup.
     csv: ops::Csv,
+    backup: backup::Backup,
 }
 
 pub struct Reads {
@@ -354,11 +356,13 @@ async fn measure_server(
     server.stop().await?;
     let (ready_in, restarted) = launcher.restart(&http).await?;
     let leads_at_restart = seqs.used();
-    // The CLI phases come last, on the restarted server, so the leads they add change no
-    // figure above (the restart's included).
+    // The CLI phases come last, on the restarted server, so the leads they add and the
+    // gigabyte the backup needs change no figure above (the restart's included).
     let tenants = tenants.at(&restarted.url);
     let api = tenants.main();
     let csv = ops::measure(&launcher, api, &seqs, restarted.pid, import).await?;
+    let backup_bytes = budget.backup_mb * 1_000_000;
+    let backup = backup::measure(&launcher, api, &seqs, restarted.pid, backup_bytes).await?;
     restarted.stop().await?;
     Ok(Ours {
         seeded_leads: ids.len() as u64,
@@ -379,6 +383,7 @@ async fn measure_server(
         ready_in,
         leads_at_restart,
         csv,
+        backup,
     })
 }
 

@@ -85,6 +85,7 @@ pub struct CpuWatch {
 
 /// Percent of one core, so 200% is both cores of a 2-core machine. `others` is what the
 /// rest of the machine used meanwhile (a build or test run beside the bench skews it).
+#[derive(Clone)]
 pub struct CpuUse {
     pub server: f64,
     pub bench: f64,

@@ -74,6 +74,7 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus, llm: &Llm) -> Vec<Row> {
     }
     rows.extend(webhook_rows(&ours.webhooks));
     rows.extend(crate::ops::rows(&ours.csv, &base.csv));
+    rows.extend(crate::backup::rows(&ours.backup));
     rows.extend(llm_rows(llm));
     if let Some(mixed) = &ours.mixed {
         rows.extend(mixed_rows(mixed));
@@ -576,6 +577,7 @@ fn notes(
     notes.extend(ours.conversations.as_ref().map(conversation_note));
     notes.push(webhook_note(&ours.webhooks.value));
     notes.extend(crate::ops::notes(&ours.csv, &base.csv));
+    notes.extend(crate::backup::notes(&ours.backup));
     notes.push(llm_note(llm));
     notes.extend(ours.mixed.as_ref().map(mixed_note));
     notes.extend([
