@@ -97,8 +97,8 @@ async fn interrupted() -> &'static str {
 
 async fn run(budget: &Budget) -> Result<String> {
     if budget.growth {
-        let binaries = tokio::task::block_in_place(server::build)?;
         let work = tempfile::tempdir().context("creating the bench's temp dir")?;
+        let binaries = tokio::task::block_in_place(|| server::build(work.path()))?;
         let stages = growth::run(&launcher(&binaries, work.path(), "growth"), budget).await?;
         let machine = results::Machine::read();
         let out = growth::render(&stages, &machine);
@@ -110,8 +110,8 @@ async fn run(budget: &Budget) -> Result<String> {
     if let Some(dir) = &budget.write_corpus {
         return corpus.write(dir);
     }
-    let binaries = tokio::task::block_in_place(server::build)?;
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
+    let binaries = tokio::task::block_in_place(|| server::build(work.path()))?;
     let import =
         tokio::task::block_in_place(|| ops::ImportFile::generate(work.path(), budget.import_rows))?;
     let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus, &import))?;

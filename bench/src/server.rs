@@ -28,9 +28,13 @@ pub struct Binaries {
 }
 
 /// Builds the release server and the hello-world baseline into the target dir this bench
-/// runs from, so one `cargo run --release -p synaptiq-bench` does everything. The server is
-/// built on its own, with exactly the features it ships with.
-pub fn build() -> Result<Binaries> {
+/// runs from, so one `cargo run --release -p synaptiq-bench` does everything, and copies
+/// them into `into`. The server is built on its own, with exactly the features it ships with.
+///
+/// The copies are what the bench runs: a target dir shared with another work tree gets its
+/// own `synaptiq` linked over ours whenever that tree builds, and a bench running from the
+/// target dir would then measure the other tree's code from that moment on.
+pub fn build(into: &Path) -> Result<Binaries> {
     let exe = std::env::current_exe().context("locating the bench executable")?;
     let release_dir = exe.parent().context("bench executable has no directory")?;
     // The target dir's root holds CACHEDIR.TAG; the release dir sits in it directly, or under
@@ -45,16 +49,22 @@ pub fn build() -> Result<Binaries> {
         target_dir,
         &["-p", "synaptiq-bench", "--bin", "bench-hello"],
     )?;
-    let binaries = Binaries {
-        server: release_dir.join("synaptiq"),
-        hello: release_dir.join("bench-hello"),
-    };
-    for binary in [&binaries.server, &binaries.hello] {
-        if !binary.is_file() {
-            bail!("built binary not found at {}", binary.display());
-        }
+    Ok(Binaries {
+        server: pin(&release_dir.join("synaptiq"), into)?,
+        hello: pin(&release_dir.join("bench-hello"), into)?,
+    })
+}
+
+/// Copies a built binary into `dir`; answers the copy's path.
+fn pin(built: &Path, dir: &Path) -> Result<PathBuf> {
+    if !built.is_file() {
+        bail!("built binary not found at {}", built.display());
     }
-    Ok(binaries)
+    let name = built.file_name().context("a binary without a name")?;
+    let copy = dir.join(name);
+    std::fs::copy(built, &copy)
+        .with_context(|| format!("copying {} to {}", built.display(), copy.display()))?;
+    Ok(copy)
 }
 
 fn cargo_build(target_dir: &Path, what: &[&str]) -> Result<()> {
