@@ -8,11 +8,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::{conversations, kb, webhooks};
 
-pub const USAGE: &str = "usage: synaptiq-bench [--quick] [--leads N] [--mixed [MINUTES]] [--growth] [--write-corpus DIR]";
+pub const USAGE: &str = "usage: synaptiq-bench [--quick] [--leads N] [--backup-mb MB] [--mixed [MINUTES]] [--growth] [--write-corpus DIR]";
 
 /// The longest mixed run accepted, so a typo cannot keep the machine busy for a day.
 const MIXED_LIMIT_MINUTES: f64 = 60.0;
 const MIXED_DEFAULT_MINUTES: f64 = 10.0;
+/// The largest database the backup phase grows, so a typo cannot fill the disk (it needs
+/// about three times the size free: the database, its WAL and the copy).
+const BACKUP_LIMIT_MB: u64 = 20_000;
 
 pub struct Budget {
     pub leads: u64,
@@ -31,6 +34,10 @@ pub struct Budget {
     /// Minutes of mixed load, after each class alone for `mixed_solo`; `None` skips it.
     pub mixed: Option<f64>,
     pub mixed_solo: Duration,
+    /// Rows of the generated CSV that `synaptiq import leads` reads and the export writes back.
+    pub import_rows: u64,
+    /// The database size the backup phase grows the data dir to, in MB (10^6 bytes).
+    pub backup_mb: u64,
     /// Only the growth series: the lead figures at 10k, 100k and 1M leads.
     pub growth: bool,
     pub quick: bool,
@@ -47,6 +54,7 @@ pub fn parse() -> Result<Budget> {
     let mut mixed = None;
     let mut growth = false;
     let mut write_corpus = None;
+    let mut backup_mb = None;
     let mut args = given.iter().peekable();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -74,6 +82,16 @@ pub fn parse() -> Result<Budget> {
                     bail!("--mixed takes 0 to {MIXED_LIMIT_MINUTES} minutes, not {minutes}");
                 }
                 mixed = Some(minutes);
+            }
+            "--backup-mb" => {
+                let value = args.next().context("--backup-mb needs a size in MB")?;
+                let mb: u64 = value
+                    .parse()
+                    .with_context(|| format!("--backup-mb {value:?}"))?;
+                if !(1..=BACKUP_LIMIT_MB).contains(&mb) {
+                    bail!("--backup-mb takes 1 to {BACKUP_LIMIT_MB} MB, not {mb}");
+                }
+                backup_mb = Some(mb);
             }
             "--write-corpus" => {
                 write_corpus = Some(
@@ -121,6 +139,9 @@ pub fn parse() -> Result<Budget> {
         llm_for: secs(3.0, 15.0),
         mixed,
         mixed_solo: secs(5.0, 20.0),
+        import_rows: pick(10_000, 100_000),
+        // The quick seed alone holds about 150 MB, so a quick run still grows the database.
+        backup_mb: backup_mb.unwrap_or(pick(250, 1024)),
         growth,
         quick,
         write_corpus,

@@ -186,13 +186,13 @@ pub fn probe(seq: u64) -> (Lead, String) {
     (lead, token)
 }
 
-fn pick<'a>(words: &[&'a str], h: u64) -> &'a str {
+pub fn pick<'a>(words: &[&'a str], h: u64) -> &'a str {
     // The lists are tiny, so the index always fits in usize.
     words[(h % words.len() as u64) as usize]
 }
 
 /// splitmix64: spreads consecutive numbers over the word lists without a random generator.
-fn mix(seq: u64) -> u64 {
+pub fn mix(seq: u64) -> u64 {
     let mut z = seq.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -3,6 +3,7 @@
 //! from the first byte sent to the 201 (which the server sends only once the document is
 //! extracted, chunked and indexed), and read latency while a large PDF is being ingested.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -320,9 +321,10 @@ async fn upload_pdf(api: &Api, pdf: &[u8]) -> Result<(Ingested, String)> {
     ))
 }
 
-/// What is timed idle and while a PDF uploads: GETs of leads by id, or chat turns.
+/// What is timed idle and while a PDF uploads (or a backup runs): GETs of leads by id, or
+/// chat turns.
 #[derive(Clone)]
-enum Probe {
+pub enum Probe {
     Leads(Arc<Vec<String>>),
     /// Each request a visitor's first message (a new conversation); the tag keeps the
     /// visitor ids of the idle and the loaded windows apart.
@@ -359,7 +361,12 @@ async fn probe_until(
 }
 
 /// `probe` from `clients` clients for `window`.
-async fn probe_for(api: &Api, probe: Probe, clients: usize, window: Duration) -> Result<Outcome> {
+pub async fn probe_for(
+    api: &Api,
+    probe: Probe,
+    clients: usize,
+    window: Duration,
+) -> Result<Outcome> {
     let stop = phases::stop_flag();
     let load = tokio::spawn(probe_until(api.clone(), probe, clients, Arc::clone(&stop)));
     tokio::time::sleep(window).await;
@@ -374,10 +381,21 @@ async fn probe_during_upload(
     clients: usize,
     pdf: &[u8],
 ) -> Result<(Outcome, Ingested)> {
+    let (outcome, (uploaded, _)) = probe_during(api, probe, clients, upload_pdf(api, pdf)).await?;
+    Ok((outcome, uploaded))
+}
+
+/// `probe` from `clients` clients for exactly as long as `work` takes (an upload, a backup).
+pub async fn probe_during<T>(
+    api: &Api,
+    probe: Probe,
+    clients: usize,
+    work: impl Future<Output = Result<T>>,
+) -> Result<(Outcome, T)> {
     let stop = phases::stop_flag();
     let load = tokio::spawn(probe_until(api.clone(), probe, clients, Arc::clone(&stop)));
-    let uploaded = upload_pdf(api, pdf).await;
+    let done = work.await;
     stop.store(true, Ordering::Relaxed);
     let outcome = load.await.context("probe load panicked")??;
-    Ok((outcome, uploaded?.0))
+    Ok((outcome, done?))
 }

@@ -6,26 +6,31 @@
 //! Run from the repository root with `bench/run` (it builds the release server itself):
 //!
 //! ```text
-//! bench/run [--quick] [--leads 100000] [--mixed [MINUTES]] [--growth]
+//! bench/run [--quick] [--leads 100000] [--backup-mb 1024] [--mixed [MINUTES]] [--growth]
 //! ```
 //!
 //! `--quick` shortens every phase (and seeds 10,000 leads unless `--leads` is given, builds a
-//! 5,000-chunk knowledge base instead of 50,000 and uploads smaller files), for a smoke run.
+//! 5,000-chunk knowledge base instead of 50,000, uploads smaller files, imports 10,000 CSV
+//! rows instead of 100,000 and backs up 250 MB instead of 1 GB), for a smoke run.
 //! `--mixed` adds the mixed load (10 minutes unless given); `--growth` runs only the growth
 //! series. A missed target is reported, not an error: the exit code is 0 unless the bench
 //! itself failed.
 
 mod args;
+mod backup;
 mod client;
 mod conversations;
 mod data;
 mod docs;
 mod growth;
 mod kb;
+mod leads_csv;
 mod llm;
 mod load;
 mod mixed;
+mod ops;
 mod phases;
+mod raw_csv;
 mod raw_kb;
 mod raw_sqlite;
 mod raw_tantivy;
@@ -92,8 +97,8 @@ async fn interrupted() -> &'static str {
 
 async fn run(budget: &Budget) -> Result<String> {
     if budget.growth {
-        let binaries = tokio::task::block_in_place(server::build)?;
         let work = tempfile::tempdir().context("creating the bench's temp dir")?;
+        let binaries = tokio::task::block_in_place(|| server::build(work.path()))?;
         let stages = growth::run(&launcher(&binaries, work.path(), "growth"), budget).await?;
         let machine = results::Machine::read();
         let out = growth::render(&stages, &machine);
@@ -105,10 +110,12 @@ async fn run(budget: &Budget) -> Result<String> {
     if let Some(dir) = &budget.write_corpus {
         return corpus.write(dir);
     }
-    let binaries = tokio::task::block_in_place(server::build)?;
-    let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus))?;
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
-    let ours = measure_server(&binaries, work.path(), budget, &corpus).await?;
+    let binaries = tokio::task::block_in_place(|| server::build(work.path()))?;
+    let import =
+        tokio::task::block_in_place(|| ops::ImportFile::generate(work.path(), budget.import_rows))?;
+    let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus, &import))?;
+    let ours = measure_server(&binaries, work.path(), budget, &corpus, &import).await?;
     eprintln!("bench: LLM turns against a fake provider…");
     let llm = llm::measure(&binaries.server, work.path(), &corpus, budget.llm_for).await?;
     let machine = results::Machine::read();
@@ -142,6 +149,8 @@ struct Baselines {
     text: RawIngest,
     docx: RawIngest,
     pdf: RawIngest,
+    /// The import's CSV file read and inserted, then exported, with csv + rusqlite.
+    csv: raw_csv::Csv,
     /// The bench's and other processes' CPU while the baselines ran.
     cpu: stats::CpuUse,
 }
@@ -171,8 +180,12 @@ impl RawIngest {
 /// Rows per commit in the grouped SQLite baseline, as many as the create clients.
 const GROUP: usize = 32;
 
-fn measure_baselines(budget: &Budget, corpus: &kb::Corpus) -> Result<Baselines> {
-    eprintln!("bench: baselines (raw rusqlite, raw tantivy, pdf-extract, zip + quick-xml)…");
+fn measure_baselines(
+    budget: &Budget,
+    corpus: &kb::Corpus,
+    import: &ops::ImportFile,
+) -> Result<Baselines> {
+    eprintln!("bench: baselines (raw rusqlite, raw tantivy, pdf-extract, zip + quick-xml, csv)…");
     let cpu = stats::CpuWatch::start(None)?;
     let (time, rows) = (budget.baseline_for, budget.leads);
     let per_row_dir = tempfile::tempdir()?;
@@ -209,6 +222,8 @@ fn measure_baselines(budget: &Budget, corpus: &kb::Corpus) -> Result<Baselines> 
         })
         .collect::<Result<_>>()?;
     drop(chunks);
+    let csv_dir = tempfile::tempdir()?;
+    let csv = raw_csv::measure(csv_dir.path(), &import.path)?;
     Ok(Baselines {
         per_row,
         grouped,
@@ -219,6 +234,7 @@ fn measure_baselines(budget: &Budget, corpus: &kb::Corpus) -> Result<Baselines> 
         text: RawIngest::measure(raw_kb::Kind::Text, &corpus.text[0])?,
         docx: RawIngest::measure(raw_kb::Kind::Docx, &corpus.docx[0])?,
         pdf: RawIngest::measure(raw_kb::Kind::Pdf, &corpus.pdf[0])?,
+        csv,
         cpu: cpu.finish()?,
     })
 }
@@ -247,6 +263,9 @@ struct Ours {
     mixed: Option<mixed::Mixed>,
     ready_in: Duration,
     leads_at_restart: u64,
+    /// The CLI beside the restarted server: CSV import and export, then the backup.
+    csv: ops::Csv,
+    backup: backup::Backup,
 }
 
 pub struct Reads {
@@ -265,6 +284,7 @@ async fn measure_server(
     work: &std::path::Path,
     budget: &Budget,
     corpus: &kb::Corpus,
+    import: &ops::ImportFile,
 ) -> Result<Ours> {
     let launcher = launcher(binaries, work, "data");
     let http = client::http()?;
@@ -335,8 +355,15 @@ async fn measure_server(
     eprintln!("bench: restart…");
     server.stop().await?;
     let (ready_in, restarted) = launcher.restart(&http).await?;
-    restarted.stop().await?;
     let leads_at_restart = seqs.used();
+    // The CLI phases come last, on the restarted server, so the leads they add and the
+    // gigabyte the backup needs change no figure above (the restart's included).
+    let tenants = tenants.at(&restarted.url);
+    let api = tenants.main();
+    let csv = ops::measure(&launcher, api, &seqs, restarted.pid, import).await?;
+    let backup_bytes = budget.backup_mb * 1_000_000;
+    let backup = backup::measure(&launcher, api, &seqs, restarted.pid, backup_bytes).await?;
+    restarted.stop().await?;
     Ok(Ours {
         seeded_leads: ids.len() as u64,
         preload,
@@ -355,6 +382,8 @@ async fn measure_server(
         mixed,
         ready_in,
         leads_at_restart,
+        csv,
+        backup,
     })
 }
 

@@ -49,7 +49,8 @@ pub fn insert_leads(
     })
 }
 
-fn open(path: &Path) -> Result<Connection> {
+/// A fresh database at `path` with the server's schema and pragmas, and its `default` tenant.
+pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.execute_batch(

@@ -28,9 +28,13 @@ pub struct Binaries {
 }
 
 /// Builds the release server and the hello-world baseline into the target dir this bench
-/// runs from, so one `cargo run --release -p synaptiq-bench` does everything. The server is
-/// built on its own, with exactly the features it ships with.
-pub fn build() -> Result<Binaries> {
+/// runs from, so one `cargo run --release -p synaptiq-bench` does everything, and copies
+/// them into `into`. The server is built on its own, with exactly the features it ships with.
+///
+/// The copies are what the bench runs: a target dir shared with another work tree gets its
+/// own `synaptiq` linked over ours whenever that tree builds, and a bench running from the
+/// target dir would then measure the other tree's code from that moment on.
+pub fn build(into: &Path) -> Result<Binaries> {
     let exe = std::env::current_exe().context("locating the bench executable")?;
     let release_dir = exe.parent().context("bench executable has no directory")?;
     // The target dir's root holds CACHEDIR.TAG; the release dir sits in it directly, or under
@@ -45,16 +49,22 @@ pub fn build() -> Result<Binaries> {
         target_dir,
         &["-p", "synaptiq-bench", "--bin", "bench-hello"],
     )?;
-    let binaries = Binaries {
-        server: release_dir.join("synaptiq"),
-        hello: release_dir.join("bench-hello"),
-    };
-    for binary in [&binaries.server, &binaries.hello] {
-        if !binary.is_file() {
-            bail!("built binary not found at {}", binary.display());
-        }
+    Ok(Binaries {
+        server: pin(&release_dir.join("synaptiq"), into)?,
+        hello: pin(&release_dir.join("bench-hello"), into)?,
+    })
+}
+
+/// Copies a built binary into `dir`; answers the copy's path.
+fn pin(built: &Path, dir: &Path) -> Result<PathBuf> {
+    if !built.is_file() {
+        bail!("built binary not found at {}", built.display());
     }
-    Ok(binaries)
+    let name = built.file_name().context("a binary without a name")?;
+    let copy = dir.join(name);
+    std::fs::copy(built, &copy)
+        .with_context(|| format!("copying {} to {}", built.display(), copy.display()))?;
+    Ok(copy)
 }
 
 fn cargo_build(target_dir: &Path, what: &[&str]) -> Result<()> {
@@ -82,6 +92,23 @@ pub struct Launcher {
     pub log: PathBuf,
     /// Settings beyond the bench's own (the model provider of the LLM phase).
     pub env: Vec<(&'static str, String)>,
+}
+
+/// A CLI command run to completion.
+pub struct Ran {
+    /// From spawn until it exited.
+    pub elapsed: Duration,
+    /// Its CPU (user + system), all threads.
+    pub cpu_seconds: f64,
+    /// What it printed on stderr: its summary line.
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Its CPU over its wall time, percent of one core.
+    pub fn cpu_percent(&self) -> f64 {
+        self.cpu_seconds / self.elapsed.as_secs_f64().max(1e-6) * 100.0
+    }
 }
 
 /// A running server; dropping it kills the process, so an error never leaves one behind.
@@ -206,6 +233,41 @@ impl Launcher {
             bail!("synaptiq {what} printed nothing");
         }
         Ok(line)
+    }
+
+    /// Runs a CLI command beside the running server as an operator would, its stdout into
+    /// `stdout` (a file) or discarded; times it from spawn to exit and fails unless it exits 0.
+    pub async fn run(&self, args: &[&str], stdout: Option<&Path>) -> Result<Ran> {
+        let what = args.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        let mut command = self.command(args)?;
+        // Its stderr holds the command's own summary (rows, time), read by the caller.
+        command.stderr(Stdio::piped());
+        match stdout {
+            Some(path) => command.stdout(
+                File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            ),
+            None => command.stdout(Stdio::null()),
+        };
+        let cpu_before = stats::children_cpu_seconds()?;
+        let started = Instant::now();
+        // Not `output()`: it would pipe stdout whatever it was set to.
+        let out = command
+            .spawn()
+            .with_context(|| format!("starting synaptiq {what}"))?
+            .wait_with_output()
+            .await
+            .with_context(|| format!("running synaptiq {what}"))?;
+        let elapsed = started.elapsed();
+        let cpu_seconds = stats::children_cpu_seconds()? - cpu_before;
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        if !out.status.success() {
+            bail!("synaptiq {what} failed ({}): {stderr}", out.status);
+        }
+        Ok(Ran {
+            elapsed,
+            cpu_seconds,
+            stderr,
+        })
     }
 
     fn log_tail(&self) -> String {

@@ -26,6 +26,20 @@ pub fn ms(h: &Histogram<u64>, q: f64) -> f64 {
 
 /// CPU seconds (user + system) a process has used so far.
 fn cpu_seconds(pid: &str) -> Result<f64> {
+    // utime and stime are fields 14 and 15.
+    stat_seconds(pid, [11, 12])
+}
+
+/// CPU seconds (user + system) the bench's exited children have used so far: a CLI command
+/// run to completion adds its own, which nothing else can read once it has exited.
+pub fn children_cpu_seconds() -> Result<f64> {
+    // cutime and cstime are fields 16 and 17.
+    stat_seconds("self", [13, 14])
+}
+
+/// Two tick counts of /proc/<pid>/stat summed, in seconds; `wanted` count from field 3 (the
+/// one after the command name).
+fn stat_seconds(pid: &str, wanted: [usize; 2]) -> Result<f64> {
     let path = format!("/proc/{pid}/stat");
     let stat = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
     // The command name (field 2) may hold spaces, so count fields after its closing paren.
@@ -40,8 +54,8 @@ fn cpu_seconds(pid: &str) -> Result<f64> {
             .parse::<u64>()
             .with_context(|| format!("{path}: {field:?}"))? as f64)
     };
-    // utime and stime are fields 14 and 15; USER_HZ is 100 on every Linux the bench targets.
-    Ok((ticks(11)? + ticks(12)?) / 100.0)
+    // USER_HZ is 100 on every Linux the bench targets.
+    Ok((ticks(wanted[0])? + ticks(wanted[1])?) / 100.0)
 }
 
 /// CPU seconds the whole machine spent busy, summed over its cores, from /proc/stat.
@@ -71,6 +85,7 @@ pub struct CpuWatch {
 
 /// Percent of one core, so 200% is both cores of a 2-core machine. `others` is what the
 /// rest of the machine used meanwhile (a build or test run beside the bench skews it).
+#[derive(Clone)]
 pub struct CpuUse {
     pub server: f64,
     pub bench: f64,

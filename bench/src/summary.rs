@@ -73,6 +73,8 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus, llm: &Llm) -> Vec<Row> {
         rows.extend(conversation_rows(conv));
     }
     rows.extend(webhook_rows(&ours.webhooks));
+    rows.extend(crate::ops::rows(&ours.csv, &base.csv));
+    rows.extend(crate::backup::rows(&ours.backup));
     rows.extend(llm_rows(llm));
     if let Some(mixed) = &ours.mixed {
         rows.extend(mixed_rows(mixed));
@@ -574,6 +576,8 @@ fn notes(
     notes.extend(kb_notes(&ours.kb, base, corpus));
     notes.extend(ours.conversations.as_ref().map(conversation_note));
     notes.push(webhook_note(&ours.webhooks.value));
+    notes.extend(crate::ops::notes(&ours.csv, &base.csv));
+    notes.extend(crate::backup::notes(&ours.backup));
     notes.push(llm_note(llm));
     notes.extend(ours.mixed.as_ref().map(mixed_note));
     notes.extend([
@@ -883,7 +887,7 @@ fn errors(ours: &Ours) -> Vec<String> {
     lines
 }
 
-fn cpu_note(phase: &str, cpu: &CpuUse) -> String {
+pub fn cpu_note(phase: &str, cpu: &CpuUse) -> String {
     let cores = cores();
     format!(
         "CPU during {phase}: server {:.0}%, bench {:.0}%, other processes {:.0}% (of {}% on {cores} cores).",
@@ -901,7 +905,7 @@ fn cores() -> usize {
 fn header(budget: &Budget, machine: &Machine, ours: &Ours) -> String {
     let mode = if budget.quick { ", --quick" } else { "" };
     format!(
-        "**Synaptiq bench** — {} — {} — {} leads seeded in the measured tenant, {} in all tenants at the end{mode}",
+        "**Synaptiq bench** — {} — {} — {} leads seeded in the measured tenant, {} in all tenants at the restart{mode}",
         machine.date,
         machine.describe(),
         thousands(ours.seeded_leads),
