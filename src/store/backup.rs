@@ -132,29 +132,15 @@ pub fn restore(backup: &Path, db: &Path) -> Result<Copied> {
     Ok(copied)
 }
 
-/// Copies every page of `source` into a new database at `dest`, in one step.
+/// Copies every page of `source` into a new database at `dest`, in one step, flushing the
+/// copy to disk as it is written.
 fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
     let _ = std::fs::remove_file(dest);
     let mut target = Connection::open(dest)?;
-    {
-        let backup = Backup::new(source, &mut target)?;
-        let mut tries = 0;
-        loop {
-            match backup.step(-1)? {
-                StepResult::Done => break,
-                StepResult::More => {}
-                StepResult::Busy | StepResult::Locked if tries < BUSY_TRIES => {
-                    tries += 1;
-                    std::thread::sleep(BUSY_PAUSE);
-                }
-                _ => {
-                    return Err(Error::Unavailable(
-                        "the database stayed locked; the backup gave up after 10 s".into(),
-                    ));
-                }
-            }
-        }
-    }
+    let flusher = Flusher::start(dest)?;
+    let copied = copy_pages(source, &mut target);
+    flusher.stop();
+    copied?;
     // The copy carries the source's WAL flag; a backup file stands alone.
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
     let pages: i64 = target.query_row("PRAGMA page_count", [], |r| r.get(0))?;
@@ -165,6 +151,63 @@ fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
         pages,
         bytes: pages * u64::try_from(page_size).unwrap_or(0),
     })
+}
+
+/// How often the copy's written pages are pushed to disk while the backup step runs.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+
+/// Flushes the copy every [`FLUSH_EVERY`] on a thread of its own. The backup writes the
+/// whole database in one step and SQLite syncs it once at the end: a gigabyte of dirty
+/// pages then reached the disk in one burst, and the server's own commits, each waiting
+/// for its fsync, queued behind it (chat p99.9 190-420 ms during a backup). Flushed as it
+/// goes, the disk sees the copy as a steady stream and the final sync has little left.
+struct Flusher {
+    stop: crossbeam_channel::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Flusher {
+    fn start(dest: &Path) -> Result<Self> {
+        let file = std::fs::File::open(dest).map_err(|e| io_error("cannot open", dest, &e))?;
+        let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
+        let thread = std::thread::Builder::new()
+            .name("backup-flush".into())
+            .spawn(move || {
+                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(FLUSH_EVERY)
+                {
+                    // Only a head start for the final sync, which SQLite still makes.
+                    let _ = file.sync_data();
+                }
+            })?;
+        Ok(Self { stop, thread })
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+/// Runs the backup as one step (see the module's note), waiting out another connection's lock.
+fn copy_pages(source: &Connection, target: &mut Connection) -> Result<()> {
+    let backup = Backup::new(source, target)?;
+    let mut tries = 0;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if tries < BUSY_TRIES => {
+                tries += 1;
+                std::thread::sleep(BUSY_PAUSE);
+            }
+            _ => {
+                return Err(Error::Unavailable(
+                    "the database stayed locked; the backup gave up after 10 s".into(),
+                ));
+            }
+        }
+    }
 }
 
 /// Copies the WAL into the database file and removes it, so the file alone is the whole
