@@ -1,10 +1,10 @@
 //! Copies of the database: a consistent one taken while the server writes (SQLite's online
 //! backup API), its verification, and putting one back in place of the live file.
 //!
-//! The copy is made in one backup step, so it reads one snapshot: in WAL mode that read
-//! never blocks the writer, and a step that spans the whole database is not restarted by
-//! the writes that commit meanwhile (a stepwise backup restarts on every foreign write, and
-//! under steady load never finishes).
+//! The copy reads one snapshot: its steps share one read transaction, which in WAL mode
+//! never blocks the writer, and so are not restarted by the writes that commit meanwhile (a
+//! stepwise backup that opens a read transaction per step restarts on every foreign write,
+//! and under steady load never finishes).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -132,14 +132,21 @@ pub fn restore(backup: &Path, db: &Path) -> Result<Copied> {
     Ok(copied)
 }
 
-/// Copies every page of `source` into a new database at `dest`, in one step, flushing the
-/// copy to disk as it is written.
+/// Copies every page of `source` into a new database at `dest`, flushing the copy to disk as
+/// it is written.
 fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
     let _ = std::fs::remove_file(dest);
     let mut target = Connection::open(dest)?;
-    let flusher = Flusher::start(dest)?;
-    let copied = copy_pages(source, &mut target);
-    flusher.stop();
+    // Pages go to the file as they are copied, not all at the commit.
+    target.execute_batch("PRAGMA cache_size = 64;")?;
+    let file = std::fs::File::open(dest).map_err(|e| io_error("cannot open", dest, &e))?;
+    // One read transaction across every step: the copy is of one snapshot, and writes that
+    // other connections commit meanwhile do not restart it (SQLite restarts a backup when a
+    // step's new read transaction finds the database changed).
+    source.execute_batch("BEGIN")?;
+    source.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+    let copied = copy_pages(source, &mut target, &file);
+    let _ = source.execute_batch("COMMIT");
     copied?;
     // The copy carries the source's WAL flag; a backup file stands alone.
     target.execute_batch("PRAGMA journal_mode = DELETE;")?;
@@ -153,50 +160,23 @@ fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
     })
 }
 
-/// How often the copy's written pages are pushed to disk while the backup step runs.
-const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// Pages copied per backup step (1 MiB of 4 KiB pages); the copy is flushed after each.
+const STEP_PAGES: i32 = 256;
 
-/// Flushes the copy every [`FLUSH_EVERY`] on a thread of its own. The backup writes the
-/// whole database in one step and SQLite syncs it once at the end: a gigabyte of dirty
-/// pages then reached the disk in one burst, and the server's own commits, each waiting
-/// for its fsync, queued behind it (chat p99.9 190-420 ms during a backup). Flushed as it
-/// goes, the disk sees the copy as a steady stream and the final sync has little left.
-struct Flusher {
-    stop: crossbeam_channel::Sender<()>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Flusher {
-    fn start(dest: &Path) -> Result<Self> {
-        let file = std::fs::File::open(dest).map_err(|e| io_error("cannot open", dest, &e))?;
-        let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
-        let thread = std::thread::Builder::new()
-            .name("backup-flush".into())
-            .spawn(move || {
-                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
-                    stopped.recv_timeout(FLUSH_EVERY)
-                {
-                    // Only a head start for the final sync, which SQLite still makes.
-                    let _ = file.sync_data();
-                }
-            })?;
-        Ok(Self { stop, thread })
-    }
-
-    fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.thread.join();
-    }
-}
-
-/// Runs the backup as one step (see the module's note), waiting out another connection's lock.
-fn copy_pages(source: &Connection, target: &mut Connection) -> Result<()> {
+/// Runs the backup step by step, flushing what each step wrote. Copied in one step and
+/// synced once at the end, a gigabyte of dirty pages reached the disk in one burst, and the
+/// server's commits, each waiting for its own fsync, queued behind it (chat p99.9 190-420 ms
+/// during a backup). Flushed a megabyte at a time, the server's syncs take turns with it.
+fn copy_pages(source: &Connection, target: &mut Connection, file: &std::fs::File) -> Result<()> {
     let backup = Backup::new(source, target)?;
     let mut tries = 0;
     loop {
-        match backup.step(-1)? {
+        match backup.step(STEP_PAGES)? {
             StepResult::Done => return Ok(()),
-            StepResult::More => {}
+            StepResult::More => {
+                // Only a head start for the final sync, which SQLite still makes.
+                let _ = file.sync_data();
+            }
             StepResult::Busy | StepResult::Locked if tries < BUSY_TRIES => {
                 tries += 1;
                 std::thread::sleep(BUSY_PAUSE);
