@@ -307,7 +307,7 @@ pub fn notes(backup: &Backup) -> Vec<String> {
         )
     };
     let mut notes = vec![format!(
-        "Backup (issue #10): the database ({:.0} MB after the phases above, pages × page size) {grown}; then `synaptiq backup PATH` (SQLite's online backup in one step, then `PRAGMA integrity_check` of the copy, then a rename) ran as a child process beside the server, twice: with no load ({:.2} s, {:.1} MB/s, CPU {:.0}%), and while chat turns ran ({:.2} s, {:.1} MB/s, CPU {:.0}%). Both wrote {:.0} MB; the files were removed.",
+        "Backup (issue #10): the database ({:.0} MB after the phases above, pages × page size) {grown}; then `synaptiq backup PATH` (SQLite's online backup of one snapshot in 1 MiB steps, each flushed to disk, then `PRAGMA integrity_check` of the copy, then a rename) ran as a child process beside the server, twice: with no load ({:.2} s, {:.1} MB/s, CPU {:.0}%), and while chat turns ran ({:.2} s, {:.1} MB/s, CPU {:.0}%). Both wrote {:.0} MB; the files were removed.",
         backup.seeded_bytes as f64 / MB,
         idle.ran.elapsed.as_secs_f64(),
         idle.mb_per_s(),
