@@ -230,7 +230,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::builder().parse_lossy(&config.log);
+    let filter = crate::config::log_filter().parse_lossy(&config.log);
     // Colours only for a person at a terminal: journald and log files get plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
