@@ -498,6 +498,11 @@ pub fn log_filter() -> tracing_subscriber::filter::Builder {
 }
 
 fn parse_log_filter(s: &str) -> Result<String, String> {
+    // Targets, levels and field names are ASCII; tracing-subscriber's parser panicked on a
+    // value that cut a multi-byte character (found by the config fuzz target).
+    if !s.is_ascii() {
+        return Err("not a tracing filter: it must be ASCII".to_owned());
+    }
     log_filter()
         .parse(s)
         .map(|_| s.to_owned())
@@ -539,6 +544,23 @@ mod tests {
         assert_eq!(c.llm.timeout, Duration::from_secs(60));
         assert_eq!(c.llm.max_turns_per_conversation, None);
         assert_eq!(c.retention_days, None);
+    }
+
+    #[test]
+    fn a_log_filter_is_checked_without_panicking() {
+        let log = |v: &str| load(&Flags::default(), &[("SYNAPTIQ_LOG", v)]);
+        assert_eq!(
+            log("info,synaptiq=debug").unwrap().log,
+            "info,synaptiq=debug"
+        );
+        // The fuzz target's input: a multi-byte character tracing-subscriber's parser sliced.
+        let err = log("webhke,,,,,\rtlad11111http://1v1\u{13418}=2seb12")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("SYNAPTIQ_LOG") && err.contains("ASCII"),
+            "{err}"
+        );
     }
 
     #[test]
