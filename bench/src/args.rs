@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::{conversations, kb, webhooks};
 
-pub const USAGE: &str = "usage: synaptiq-bench [--quick] [--leads N] [--backup-mb MB] [--mixed [MINUTES]] [--growth] [--write-corpus DIR]";
+pub const USAGE: &str = "usage: synaptiq-bench [--quick] [--leads N] [--backup-mb MB] [--mixed [MINUTES]] [--growth] [--llm] [--write-corpus DIR]";
 
 /// The longest mixed run accepted, so a typo cannot keep the machine busy for a day.
 const MIXED_LIMIT_MINUTES: f64 = 60.0;
@@ -40,6 +40,8 @@ pub struct Budget {
     pub backup_mb: u64,
     /// Only the growth series: the lead figures at 10k, 100k and 1M leads.
     pub growth: bool,
+    /// Only the LLM turns (issue #9's figures), for iterating on them.
+    pub llm_only: bool,
     pub quick: bool,
     /// Only write the generated documents here (for profiling an upload by hand).
     pub write_corpus: Option<PathBuf>,
@@ -53,6 +55,7 @@ pub fn parse() -> Result<Budget> {
     let mut quick = false;
     let mut mixed = None;
     let mut growth = false;
+    let mut llm_only = false;
     let mut write_corpus = None;
     let mut backup_mb = None;
     let mut args = given.iter().peekable();
@@ -60,6 +63,7 @@ pub fn parse() -> Result<Budget> {
         match arg.as_str() {
             "--quick" => quick = true,
             "--growth" => growth = true,
+            "--llm" => llm_only = true,
             "--leads" => {
                 let value = args.next().context("--leads needs a number")?;
                 let n: u64 = value
@@ -107,6 +111,9 @@ pub fn parse() -> Result<Budget> {
     if growth && mixed.is_some() {
         bail!("--growth is a run of its own; run --mixed separately\n{USAGE}");
     }
+    if llm_only && (growth || mixed.is_some()) {
+        bail!("--llm is a run of its own\n{USAGE}");
+    }
     let pick = |quick_value: u64, full: u64| if quick { quick_value } else { full };
     let secs = |quick_value: f64, full: f64| {
         Duration::from_secs_f64(if quick { quick_value } else { full })
@@ -143,6 +150,7 @@ pub fn parse() -> Result<Budget> {
         // The quick seed alone holds about 150 MB, so a quick run still grows the database.
         backup_mb: backup_mb.unwrap_or(pick(250, 1024)),
         growth,
+        llm_only,
         quick,
         write_corpus,
         args: given,

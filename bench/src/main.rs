@@ -13,7 +13,7 @@
 //! 5,000-chunk knowledge base instead of 50,000, uploads smaller files, imports 10,000 CSV
 //! rows instead of 100,000 and backs up 250 MB instead of 1 GB), for a smoke run.
 //! `--mixed` adds the mixed load (10 minutes unless given); `--growth` runs only the growth
-//! series. A missed target is reported, not an error: the exit code is 0 unless the bench
+//! series; `--llm` only the LLM turns. A missed target is reported, not an error: the exit code is 0 unless the bench
 //! itself failed.
 
 mod args;
@@ -112,6 +112,10 @@ async fn run(budget: &Budget) -> Result<String> {
     }
     let work = tempfile::tempdir().context("creating the bench's temp dir")?;
     let binaries = tokio::task::block_in_place(|| server::build(work.path()))?;
+    if budget.llm_only {
+        let llm = llm::measure(&binaries.server, work.path(), &corpus, budget.llm_for).await?;
+        return Ok(summary::llm_note(&llm));
+    }
     let import =
         tokio::task::block_in_place(|| ops::ImportFile::generate(work.path(), budget.import_rows))?;
     let baselines = tokio::task::block_in_place(|| measure_baselines(budget, &corpus, &import))?;

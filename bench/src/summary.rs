@@ -933,7 +933,7 @@ fn hello_note(ours: &Ours) -> String {
     )
 }
 
-fn llm_note(llm: &Llm) -> String {
+pub fn llm_note(llm: &Llm) -> String {
     let run = |name: &str, r: &llm::Run| {
         format!(
             "{name}: {} turns ({} with a tool call), {} model requests, turn p50 {:.2} ms / p99 {:.2} ms, provider time p99 {:.2} ms, overhead p50 {:.2} ms / p99 {:.2} ms / p99.9 {:.2} ms.",

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::chat::{self, ChatOutput, Opened, Started, WidgetEvent};
+use super::chat::{self, ChatOutput, History, Opened, Started, WidgetEvent};
 use super::model::{
     Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
 };
@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::scheduling::{self, Slot};
 use crate::search;
 use crate::store;
+use crate::store::Durable;
 use crate::store::search_changes::Kind;
 
 /// Passages a `search_knowledge_base` call returns.
@@ -40,25 +41,21 @@ pub async fn finish(
         opened,
         message,
         now,
+        ..
     } = started;
     let Opened {
         conversation,
         settings,
         lead,
+        history,
     } = opened;
     let tenant = conversation.tenant.clone();
-    let id = conversation.id.clone();
-    let (history, turns) = app
-        .store
-        .read(move |conn| {
-            Ok((
-                store::conversations::messages(conn, &id)?,
-                store::llm::turns_in_conversation(conn, &id)?,
-            ))
-        })
-        .await?;
+    let History {
+        messages: history,
+        model_turns,
+    } = history.ok_or_else(|| Error::internal("a model's turn began without its history"))?;
     if let Some(limit) = app.config.llm.max_turns_per_conversation
-        && turns >= limit.get()
+        && model_turns >= limit.get()
     {
         return hand_off(app, conversation, lead, &settings).await;
     }
@@ -94,6 +91,8 @@ pub async fn finish(
             widget: Vec::new(),
         },
         completes: false,
+        unsettled: Vec::new(),
+        reindex: false,
     };
     let output = agent.run(&system, items, &mut tools, deltas).await;
     let usage = LlmTurn {
@@ -113,11 +112,15 @@ pub async fn finish(
         created_at: usage.created_at,
         incomplete: output.outcome == LlmOutcome::Incomplete,
     };
-    let (completes, turn) = (tools.completes, tools.turn);
+    tools.settle().await?;
+    let (completes, turn, reindex) = (tools.completes, tools.turn, tools.reindex);
     let stored = app
         .store
         .write(move |conn| store_reply(conn, turn, reply, completes, Some(&usage)))
         .await?;
+    if reindex {
+        app.leads_index.notify();
+    }
     match output.failure {
         Some(reason) => Err(llm::unavailable(agent.provider, &reason)),
         None => Ok(stored),
@@ -215,6 +218,10 @@ struct Tools<'a> {
     turn: Change,
     /// The conversation reached its outcome (booked, disqualified, nurturing) this turn.
     completes: bool,
+    /// Commits of tool calls' writes still under way: the model goes on meanwhile.
+    unsettled: Vec<Durable>,
+    /// A tool call changed what the lead's search index holds.
+    reindex: bool,
 }
 
 impl Toolbox for Tools<'_> {
@@ -395,6 +402,7 @@ impl Tools<'_> {
     }
 
     async fn list_slots(&mut self) -> Result<Value> {
+        self.settle().await?;
         let now = self.app.clock.now();
         let slots = chat::free_slots(self.app, self.tenant(), &self.availability, now).await?;
         self.turn.state.offered = slots
@@ -458,7 +466,8 @@ impl Tools<'_> {
     }
 
     /// The free slot starting at `starts_at`, among every slot within the booking horizon.
-    async fn free_slot_at(&self, starts_at: Timestamp) -> Result<Option<Slot>> {
+    async fn free_slot_at(&mut self, starts_at: Timestamp) -> Result<Option<Slot>> {
+        self.settle().await?;
         let tenant = self.tenant().clone();
         let now = self.app.clock.now();
         let booked = self
@@ -484,8 +493,18 @@ impl Tools<'_> {
         Ok(())
     }
 
+    /// Waits until the tool calls' writes are durable: before reading what they wrote from
+    /// the pool (whose readers see only commits), and before the turn answers.
+    async fn settle(&mut self) -> Result<()> {
+        for durable in self.unsettled.drain(..) {
+            durable.wait().await?;
+        }
+        Ok(())
+    }
+
     /// Runs `change` on the turn's state in one transaction with the conversation's update
-    /// and, when the lead's searchable fields changed, its search-index change.
+    /// and, when the lead's searchable fields changed, its search-index change. Returns once
+    /// it has run, so the model reads the outcome while the commit completes.
     async fn commit(
         &mut self,
         change: impl FnOnce(&Connection, &mut Change, Timestamp) -> Result<()> + Send + 'static,
@@ -497,10 +516,10 @@ impl Tools<'_> {
             lead: self.turn.lead.clone(),
             widget: Vec::new(),
         };
-        let (turn, reindex) = self
+        let ((turn, reindex), durable) = self
             .app
             .store
-            .write(move |conn| {
+            .write_pipelined(move |conn| {
                 let before = turn.lead.clone();
                 change(conn, &mut turn, now)?;
                 let c = &mut turn.conversation;
@@ -520,9 +539,8 @@ impl Tools<'_> {
                 Ok((turn, reindex))
             })
             .await?;
-        if reindex {
-            self.app.leads_index.notify();
-        }
+        self.unsettled.push(durable);
+        self.reindex |= reindex;
         self.turn.conversation = turn.conversation;
         self.turn.state = turn.state;
         self.turn.lead = turn.lead;

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::scheduling::{self, Slot};
 use crate::search;
 use crate::store;
+use crate::store::Durable;
 use crate::store::search_changes::Kind;
 
 pub const MAX_MESSAGE_CHARS: usize = 4000;
@@ -53,6 +54,15 @@ pub(super) struct Opened {
     pub conversation: Conversation,
     pub settings: TenantSettings,
     pub lead: Option<Lead>,
+    /// What a language model is shown: read in the same transaction, since pool readers do
+    /// not see the visitor's message before it commits. `None` for the built-in agent.
+    pub history: Option<History>,
+}
+
+pub(super) struct History {
+    pub messages: Vec<Message>,
+    /// Model turns the conversation has had.
+    pub model_turns: u32,
 }
 
 pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
@@ -60,21 +70,30 @@ pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
     finish(app, started, None).await
 }
 
-/// A turn whose visitor message is stored; the agent has not answered yet.
+/// A turn whose visitor message is written; the agent has not answered yet.
 pub struct Started {
     pub(super) opened: Opened,
     pub(super) message: String,
     pub(super) now: Timestamp,
+    /// The message's commit, which the agent's work overlaps.
+    stored: Durable,
 }
 
 impl Started {
     pub fn conversation_id(&self) -> &str {
         &self.opened.conversation.id
     }
+
+    /// Resolves once the visitor's message is durable.
+    pub fn stored(&self) -> Durable {
+        self.stored.clone()
+    }
 }
 
-/// Validates the input and stores the visitor's message (creating the conversation if
-/// needed), so whatever happens to the agent afterwards, the message is kept.
+/// Validates the input and writes the visitor's message (creating the conversation if
+/// needed), so whatever happens to the agent afterwards, the message is kept. Answers once
+/// the write has run; its commit completes while the agent works, and [`finish`] answers
+/// only after it is durable.
 pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
     let tenant = TenantId::parse("tenantId", input.tenant_id.trim())?;
     let visitor = valid_visitor(&input.visitor_id)?;
@@ -84,35 +103,49 @@ pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
         .map(|id| valid_uuid("conversationId", &id))
         .transpose()?;
     let now = app.clock.now();
-    let stored = message.clone();
-    let opened = app
+    let text = message.clone();
+    let with_history = matches!(app.agent, Agent::Llm(_));
+    let (opened, stored) = app
         .store
-        .write(move |conn| {
-            open(
+        .write_pipelined(move |conn| {
+            let mut opened = open(
                 conn,
                 &tenant,
                 &visitor,
                 conversation_id.as_deref(),
-                &stored,
+                &text,
                 now,
-            )
+            )?;
+            if with_history {
+                let id = &opened.conversation.id;
+                opened.history = Some(History {
+                    messages: store::conversations::messages(conn, id)?,
+                    model_turns: store::llm::turns_in_conversation(conn, id)?,
+                });
+            }
+            Ok(opened)
         })
         .await?;
     Ok(Started {
         opened,
         message,
         now,
+        stored,
     })
 }
 
 /// Lets the agent answer a started turn. A model streams its reply's text to `deltas` as
 /// it arrives; the built-in agent answers at once.
+/// Whatever the outcome, it is told only once the visitor's message is durable.
 pub async fn finish(app: &App, started: Started, deltas: Option<&Deltas>) -> Result<ChatOutput> {
-    match &app.agent {
+    let stored = started.stored();
+    let answered = match &app.agent {
         Agent::Builtin => finish_builtin(app, started).await,
         Agent::NotConfigured(missing) => Err(Error::Unavailable(missing.clone())),
         Agent::Llm(model) => super::assistant::finish(app, &model.agent, started, deltas).await,
-    }
+    };
+    stored.wait().await?;
+    answered
 }
 
 /// The built-in agent answers and what it decided is applied, with its reply.
@@ -121,6 +154,7 @@ async fn finish_builtin(app: &App, started: Started) -> Result<ChatOutput> {
         opened,
         message,
         now,
+        ..
     } = started;
     let tenant = opened.conversation.tenant.clone();
     let knowledge = if flow::consults_knowledge(&message) {
@@ -240,6 +274,7 @@ fn open(
         conversation,
         settings,
         lead,
+        history: None,
     })
 }
 
@@ -339,6 +374,7 @@ fn apply(
         mut conversation,
         settings,
         lead,
+        ..
     } = opened;
     let tenant = conversation.tenant.clone();
     let lead_before = lead.clone();

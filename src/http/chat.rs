@@ -159,6 +159,7 @@ fn stream_turn(app: App, started: chat::Started) -> EventStream<BoxStream<'stati
         data: json!({ "conversationId": started.conversation_id() }),
     };
     let (deltas, mut pieces) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let stored = started.stored();
     let turn = tokio::spawn(async move { chat::finish(&app, started, Some(&deltas)).await });
     // Ends when the turn drops its sender, that is when the turn is over.
     let live = stream::poll_fn(move |cx| pieces.poll_recv(cx)).map(|content| StreamEvent {
@@ -177,13 +178,19 @@ fn stream_turn(app: App, started: chat::Started) -> EventStream<BoxStream<'stati
         stream::iter(events)
     })
     .flatten();
-    EventStream::new(
-        stream::once(async { start })
-            .chain(live)
-            .chain(rest)
-            .boxed(),
-    )
-    .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
+    // `start` waits for the message's commit; the agent is already at work meanwhile.
+    let events = stream::once(async move {
+        match stored.wait().await {
+            Ok(()) => stream::once(async { start })
+                .chain(live)
+                .chain(rest)
+                .boxed(),
+            Err(err) => stream::once(async { error_event(err) }).boxed(),
+        }
+    })
+    .flatten();
+    EventStream::new(events.boxed())
+        .to_event(|e| Event::message(e.data.to_string()).event_type(e.event))
 }
 
 /// `delta` events with the reply's words (unless they were streamed already), one event per

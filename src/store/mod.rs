@@ -27,6 +27,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
 use tokio::sync::{oneshot, watch};
@@ -65,18 +67,12 @@ where
 {
     fn run(self: Box<Self>, conn: &Connection) -> Option<Reply> {
         let Write { f, tx } = *self;
-        // A panic must not take the writer thread down with it: the caller gets an error
-        // (its reply channel is dropped) and the savepoint is rolled back.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn))) {
-            Ok(Ok(value)) => Some(Box::new(move |committed: Result<()>| {
+        match guarded(f, conn)? {
+            Ok(value) => Some(Box::new(move |committed: Result<()>| {
                 let _ = tx.send(committed.map(|()| value));
             })),
-            Ok(Err(err)) => {
+            Err(err) => {
                 let _ = tx.send(Err(err));
-                None
-            }
-            Err(_) => {
-                tracing::error!("a database write panicked; rolled back");
                 None
             }
         }
@@ -84,6 +80,57 @@ where
 
     fn fail(self: Box<Self>, err: Error) {
         let _ = self.tx.send(Err(err));
+    }
+}
+
+/// A write whose caller is answered as soon as it has run, and told separately when its
+/// commit is durable (see [`Store::write_pipelined`]).
+struct Pipelined<F, T> {
+    f: F,
+    ran: oneshot::Sender<Result<T>>,
+    committed: oneshot::Sender<Result<()>>,
+}
+
+impl<F, T> Job for Pipelined<F, T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T> + Send,
+{
+    fn run(self: Box<Self>, conn: &Connection) -> Option<Reply> {
+        let Pipelined { f, ran, committed } = *self;
+        let outcome = guarded(f, conn)?;
+        let succeeded = outcome.is_ok();
+        let _ = ran.send(outcome);
+        succeeded.then(|| -> Reply {
+            Box::new(move |commit: Result<()>| {
+                let _ = committed.send(commit);
+            })
+        })
+    }
+
+    fn fail(self: Box<Self>, err: Error) {
+        let _ = self.ran.send(Err(err));
+    }
+}
+
+/// Runs a write's closure. A panic must not take the writer thread down with it: it is
+/// `None`, the caller gets an error (its channel is dropped) and the savepoint rolls back.
+fn guarded<T>(f: impl FnOnce(&Connection) -> Result<T>, conn: &Connection) -> Option<Result<T>> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)));
+    if outcome.is_err() {
+        tracing::error!("a database write panicked; rolled back");
+    }
+    outcome.ok()
+}
+
+/// Resolves once a pipelined write's commit is durable, or with why it failed. Clones
+/// share the one commit.
+#[derive(Clone)]
+pub struct Durable(Shared<BoxFuture<'static, Result<()>>>);
+
+impl Durable {
+    pub async fn wait(self) -> Result<()> {
+        self.0.await
     }
 }
 
@@ -179,8 +226,25 @@ impl Store {
     {
         let (tx, rx) = oneshot::channel::<Result<T>>();
         self.submit(f, tx)?;
-        rx.await
-            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
+        rx.await.map_err(|_| writer_stopped())?
+    }
+
+    /// Runs `f` in the writer's next group commit and answers as soon as `f` has run, with
+    /// its value and a [`Durable`] for the commit, which may still be under way: a caller
+    /// with slow work ahead (asking a language model) overlaps it with the fsync. The commit
+    /// can still fail, so nothing built on the value may reach a client before
+    /// [`Durable::wait`] succeeds. Pool readers do not see the write until it commits.
+    pub async fn write_pipelined<T, F>(&self, f: F) -> Result<(T, Durable)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (ran, value) = oneshot::channel::<Result<T>>();
+        let (committed, commit) = oneshot::channel::<Result<()>>();
+        self.send(Message::Write(Box::new(Pipelined { f, ran, committed })))?;
+        let value = value.await.map_err(|_| writer_stopped())??;
+        let durable = async move { commit.await.map_err(|_| writer_stopped())? };
+        Ok((value, Durable(durable.boxed().shared())))
     }
 
     /// The blocking twin of [`Store::write`], for CLI commands and blocking threads.
@@ -239,9 +303,7 @@ impl Store {
     }
 
     fn send(&self, message: Message) -> Result<()> {
-        self.jobs
-            .send(message)
-            .map_err(|_| Error::Unavailable("database writer stopped".into()))
+        self.jobs.send(message).map_err(|_| writer_stopped())
     }
 
     /// Stops the writer after it has committed everything queued, and checkpoints the WAL.
@@ -274,9 +336,7 @@ pub struct QueuedWrite<T>(oneshot::Receiver<Result<T>>);
 
 impl<T> QueuedWrite<T> {
     pub fn wait(self) -> Result<T> {
-        self.0
-            .blocking_recv()
-            .map_err(|_| Error::Unavailable("database writer stopped".into()))?
+        self.0.blocking_recv().map_err(|_| writer_stopped())?
     }
 }
 
@@ -432,4 +492,66 @@ fn finish(conn: &Connection, replies: Vec<Reply>) -> bool {
         });
     }
     committed.is_ok()
+}
+
+fn writer_stopped() -> Error {
+    Error::Unavailable("database writer stopped".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenants(store: &Store) -> i64 {
+        store
+            .read_blocking(|conn| {
+                Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
+            })
+            .unwrap()
+    }
+
+    fn add_tenant(conn: &Connection, id: &str) -> Result<()> {
+        conn.execute(
+            "INSERT INTO tenants VALUES (?1, 'Acme', 0, 0)",
+            rusqlite::params![id],
+        )?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_pipelined_write_answers_with_its_value_then_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        let before = tenants(&store);
+        let (value, durable) = store
+            .write_pipelined(|conn| add_tenant(conn, "acme").map(|()| 7))
+            .await
+            .unwrap();
+        assert_eq!(value, 7);
+        durable.clone().wait().await.unwrap();
+        durable.wait().await.unwrap();
+        assert_eq!(tenants(&store), before + 1);
+        store.close();
+    }
+
+    #[tokio::test]
+    async fn a_failing_pipelined_write_rolls_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        let before = tenants(&store);
+        let failed = store
+            .write_pipelined(|conn| {
+                add_tenant(conn, "first")?;
+                add_tenant(conn, "first")
+            })
+            .await;
+        assert!(failed.is_err());
+        let ((), durable) = store
+            .write_pipelined(|conn| add_tenant(conn, "second"))
+            .await
+            .unwrap();
+        durable.wait().await.unwrap();
+        assert_eq!(tenants(&store), before + 1);
+        store.close();
+    }
 }
