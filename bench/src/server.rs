@@ -38,19 +38,28 @@ pub fn build(into: &Path) -> Result<Binaries> {
     let exe = std::env::current_exe().context("locating the bench executable")?;
     let release_dir = exe.parent().context("bench executable has no directory")?;
     // The target dir's root holds CACHEDIR.TAG; the release dir sits in it directly, or under
-    // the target triple that .cargo/config.toml names.
+    // the target triple that .cargo/config.toml names, whose dir cargo tags too: the
+    // outermost tagged dir is the root (the innermost one built a stale copy elsewhere).
     let target_dir = release_dir
         .ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .filter(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .last()
         .context("bench executable is not in a target dir")?;
-    eprintln!("bench: building the release server…");
-    cargo_build(target_dir, &["-p", "synaptiq", "--bin", "synaptiq"])?;
+    // A profiling build (symbols for perf) is measured in the release build's place when named.
+    let server = match std::env::var_os("SYNAPTIQ_BENCH_SERVER") {
+        Some(given) => PathBuf::from(given),
+        None => {
+            eprintln!("bench: building the release server…");
+            cargo_build(target_dir, &["-p", "synaptiq", "--bin", "synaptiq"])?;
+            release_dir.join("synaptiq")
+        }
+    };
     cargo_build(
         target_dir,
         &["-p", "synaptiq-bench", "--bin", "bench-hello"],
     )?;
     Ok(Binaries {
-        server: pin(&release_dir.join("synaptiq"), into)?,
+        server: pin(&server, into)?,
         hello: pin(&release_dir.join("bench-hello"), into)?,
     })
 }

@@ -8,7 +8,7 @@
 //! rebuild (`synaptiq reindex`), so even that request travels through the log.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -19,6 +19,7 @@ use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 use tokio::sync::watch;
 
+use super::directory::{self, UnsyncedDirectory};
 use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -90,6 +91,7 @@ impl<S: Source> Clone for LiveIndex<S> {
 }
 
 struct Inner<S: Source> {
+    dir: PathBuf,
     index: Index,
     reader: IndexReader,
     fields: S::Fields,
@@ -126,6 +128,7 @@ impl<S: Source> LiveIndex<S> {
             .try_into()?;
         let (wake, woken) = crossbeam_channel::bounded(1);
         let inner = Arc::new(Inner {
+            dir: dir.to_owned(),
             committed: watch::channel(committed_seq(&index)?).0,
             index,
             reader,
@@ -211,12 +214,15 @@ impl<S: Source> LiveIndex<S> {
         Ok(())
     }
 
-    /// Commits what is pending and stops the indexer thread.
+    /// Commits what is pending, stops the indexer thread and makes the index durable.
     pub fn close(&self) {
         self.inner.stop.store(true, Ordering::SeqCst);
         self.notify();
         if let Some(handle) = lock(&self.inner.thread).take() {
             let _ = handle.join();
+            if let Err(err) = directory::sync_and_unmark(&self.inner.dir) {
+                tracing::warn!(%err, index = S::KIND.as_str(), "syncing the search index failed");
+            }
         }
     }
 }
@@ -227,13 +233,19 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Opens the index in `dir`; a missing, corrupt or differently-shaped one is recreated
-/// empty (`true`), to be filled from SQLite.
+/// Opens the index in `dir`; a missing, corrupt or differently-shaped one, or one a crash
+/// left damaged, is recreated empty (`true`), to be filled from SQLite.
 fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
+    std::fs::create_dir_all(dir)?;
+    let crashed = directory::mark(dir)?;
     if dir.join("meta.json").exists() {
-        match Index::open_in_dir(dir) {
+        match Index::open(UnsyncedDirectory::open(dir)?) {
             Ok(index) if index.schema() == *schema && index.load_metas().is_ok() => {
-                return Ok((index, false));
+                if !crashed || directory::intact(&index) {
+                    directory::forget_crashed(dir)?;
+                    return Ok((index, false));
+                }
+                tracing::warn!(dir = %dir.display(), "search index damaged by a crash; rebuilding");
             }
             Ok(_) => {
                 tracing::warn!(dir = %dir.display(), "search index has another schema; rebuilding");
@@ -243,9 +255,16 @@ fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
             }
         }
         std::fs::remove_dir_all(dir)?;
+        std::fs::create_dir_all(dir)?;
+        directory::mark(dir)?;
     }
-    std::fs::create_dir_all(dir)?;
-    Ok((Index::create_in_dir(dir, schema.clone())?, true))
+    directory::forget_crashed(dir)?;
+    let index = Index::create(
+        UnsyncedDirectory::open(dir)?,
+        schema.clone(),
+        tantivy::IndexSettings::default(),
+    )?;
+    Ok((index, true))
 }
 
 /// The change sequence stored with an index's last commit (0 for a new index).
@@ -507,4 +526,85 @@ pub enum Progress {
     Added(u64),
     /// Waiting for a running server to rebuild.
     Waiting,
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::doc;
+    use tantivy::schema::{STORED, STRING};
+
+    use super::*;
+
+    fn schema() -> Schema {
+        let mut builder = Schema::builder();
+        builder.add_text_field("id", STRING | STORED);
+        builder.build()
+    }
+
+    /// An index of two documents, written and left as a crash would leave it: this process's
+    /// mark renamed to one of a process that is gone.
+    fn crashed_index(dir: &Path) {
+        let (index, fresh) = open_or_create(dir, &schema()).unwrap();
+        assert!(fresh);
+        let id = index.schema().get_field("id").unwrap();
+        let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
+        writer.add_document(doc!(id => "a")).unwrap();
+        writer.add_document(doc!(id => "b")).unwrap();
+        commit(&mut writer, 2).unwrap();
+        drop(writer);
+        let ours = dir.join(format!("writing.{}", std::process::id()));
+        std::fs::rename(ours, dir.join("writing.4000000000")).unwrap();
+    }
+
+    fn marks(dir: &Path) -> Vec<String> {
+        let mut marks: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("writing."))
+            .collect();
+        marks.sort();
+        marks
+    }
+
+    #[test]
+    fn an_intact_index_left_by_a_crash_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        crashed_index(dir.path());
+        let (index, fresh) = open_or_create(dir.path(), &schema()).unwrap();
+        assert!(!fresh);
+        assert_eq!(committed_seq(&index).unwrap(), 2);
+        assert_eq!(
+            marks(dir.path()),
+            [format!("writing.{}", std::process::id())]
+        );
+        directory::sync_and_unmark(dir.path()).unwrap();
+        assert!(marks(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_damaged_or_missing_file_after_a_crash_rebuilds_the_index() {
+        for damage in ["flip a byte", "delete"] {
+            let dir = tempfile::tempdir().unwrap();
+            crashed_index(dir.path());
+            let segment_file = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|e| e == "idx"))
+                .unwrap();
+            if damage == "delete" {
+                std::fs::remove_file(&segment_file).unwrap();
+            } else {
+                let mut bytes = std::fs::read(&segment_file).unwrap();
+                bytes[0] ^= 0xff;
+                std::fs::write(&segment_file, bytes).unwrap();
+            }
+            let (index, fresh) = open_or_create(dir.path(), &schema()).unwrap();
+            assert!(fresh, "{damage}: the damaged index was kept");
+            assert_eq!(committed_seq(&index).unwrap(), 0);
+            assert_eq!(
+                marks(dir.path()),
+                [format!("writing.{}", std::process::id())]
+            );
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Full-text search: tantivy indexes derived from SQLite, rebuildable at any time.
 
 pub mod chunks;
+mod directory;
 pub mod index;
 pub mod leads;
 mod stem;
