@@ -96,9 +96,10 @@ async fn save(
     .await
     .map_err(Error::internal)??;
     let now = app.clock.now();
+    // Thousands of chunk rows: in a transaction of their own, not a grouped write's savepoint.
     let (document, seq) = app
         .store
-        .write(move |conn| {
+        .write_alone(move |conn| {
             let created_at = if is_new {
                 now
             } else {

@@ -2,11 +2,13 @@
 //! (`metadata: invalid type: sequence, expected a map`); the schema still comes from the
 //! type's poem-openapi `Object` derive.
 
+use std::borrow::Cow;
+
 use poem::{FromRequest, Request, RequestBody};
 use poem_openapi::impl_apirequest_for_payload;
 use poem_openapi::payload::{ParsePayload, Payload};
-use poem_openapi::registry::{MetaSchemaRef, Registry};
-use poem_openapi::types::Type;
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
+use poem_openapi::types::{ParseError, ParseFromMultipartField, ParseResult, Type};
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
@@ -71,6 +73,45 @@ fn without_position(message: &str) -> String {
         .next()
         .unwrap_or(message)
         .to_owned()
+}
+
+/// A file sent as a multipart field, read into memory. `limit_body` has already buffered
+/// the whole (bounded) request body; poem-openapi's `Upload` spooled the field to a temp
+/// file through a blocking task per chunk and read it back, 40 ms of an 8 MB upload.
+pub struct FilePart {
+    pub name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Type for FilePart {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string_binary".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "binary")))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl ParseFromMultipartField for FilePart {
+    async fn parse_from_multipart(field: Option<poem::web::Field>) -> ParseResult<Self> {
+        let field = field.ok_or_else(ParseError::expected_input)?;
+        let name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(ParseError::custom)?;
+        Ok(Self { name, bytes })
+    }
 }
 
 #[cfg(test)]

@@ -12,14 +12,13 @@
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::types::multipart::Upload as UploadedFile;
 use poem_openapi::{ApiRequest, ApiResponse, Enum, Multipart, Object, OpenApi};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::ApiTags;
 use super::auth::Caller;
-use super::body::JsonBody;
+use super::body::{FilePart, JsonBody};
 use super::error::ApiError;
 use crate::app::App;
 use crate::domain::knowledge::{self, Content, Upload};
@@ -181,12 +180,7 @@ impl DocumentUpload {
                     .as_deref()
                     .map(|t| DocType::parse("type", t))
                     .transpose()?;
-                let name = form.file.file_name().map(str::to_owned);
-                let bytes = form
-                    .file
-                    .into_vec()
-                    .await
-                    .map_err(|e| Error::invalid("file", format!("could not be read: {e}")))?;
+                let FilePart { name, bytes } = form.file;
                 Ok(Upload {
                     title: form.title,
                     doc_type,
@@ -216,7 +210,7 @@ pub struct NewDocument {
 #[derive(Multipart)]
 pub struct DocumentForm {
     /// PDF, DOCX, HTML, Markdown or plain text; at most 25 MiB.
-    pub file: UploadedFile,
+    pub file: FilePart,
     /// 1-200 characters; defaults to the file name.
     pub title: Option<String>,
     /// faq, article, product, policy or other (default).

@@ -7,7 +7,8 @@
 //! the directory while it writes and syncs every file before removing its mark at a clean
 //! close. A mark left by a process that is gone means a crash; the index is then checked
 //! file by file against tantivy's checksums before use, and rebuilt if anything is missing
-//! or damaged.
+//! or damaged. An intact index may still be older than its last commit, so the change log
+//! in SQLite is pruned only up to what a [`sync`] made durable (see `Indexer::prune`).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -154,15 +155,26 @@ pub fn forget_crashed(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Makes everything in `dir` durable, then removes this process's mark: a clean close.
-pub fn sync_and_unmark(dir: &Path) -> Result<()> {
+/// Makes everything in `dir` durable: every file, then the directory itself.
+pub fn sync(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
-        if entry.file_type()?.is_file() {
-            File::open(entry.path())?.sync_all()?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        // A merge may delete a file between the listing and here.
+        match File::open(entry.path()) {
+            Ok(file) => file.sync_all()?,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err.into()),
         }
     }
-    sync_dir(dir)?;
+    sync_dir(dir)
+}
+
+/// Makes everything in `dir` durable, then removes this process's mark: a clean close.
+pub fn sync_and_unmark(dir: &Path) -> Result<()> {
+    sync(dir)?;
     let mark = dir.join(format!("{MARK}{}", std::process::id()));
     match std::fs::remove_file(mark) {
         Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err.into()),

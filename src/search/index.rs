@@ -435,12 +435,18 @@ impl<S: Source> Indexer<S> {
         Ok(())
     }
 
-    /// Drops changes the index has durably absorbed, now and then.
+    /// Drops changes the index has absorbed, now and then, once they are durable in it: its
+    /// commits are not synced, and after a crash the index resumes from what reached the
+    /// disk, reading the changes since from this log.
     fn prune(&mut self, seq: u64) {
         if self.last_prune.elapsed() < PRUNE_EVERY {
             return;
         }
         self.last_prune = Instant::now();
+        if let Err(err) = directory::sync(&self.inner.dir) {
+            tracing::warn!(%err, "could not sync the search index; the change log is kept");
+            return;
+        }
         let pruned = self
             .store
             .write_blocking(move |conn| search_changes::prune(conn, S::KIND, seq));

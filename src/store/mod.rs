@@ -284,6 +284,18 @@ impl Store {
         Ok(QueuedWrite(rx))
     }
 
+    /// The async twin of [`Store::write_alone_queued`], for one large write a request makes
+    /// (a document's thousands of chunks); answers once its commit is durable.
+    pub async fn write_alone<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel::<Result<T>>();
+        self.send(Message::WriteAlone(Box::new(Write { f, tx })))?;
+        rx.await.map_err(|_| writer_stopped())?
+    }
+
     /// Gives the writer's connection a page cache of `mib` MiB (1 by default), for a
     /// command that writes a lot in few transactions: with the default, each import batch
     /// spilled pages to the WAL mid-transaction and read index pages back from the OS.
