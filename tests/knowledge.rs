@@ -1071,6 +1071,25 @@ async fn put_replaces_the_content_under_the_same_id() {
     .await;
     assert_eq!(reply.status, 409, "{}", reply.text);
     assert_eq!(reply.body["documentId"], other["id"]);
+    // The refused replacement was indexed while its write ran. Once the index commits
+    // again, the document is found by its own text and never by the refused one.
+    let later = upload(
+        &api,
+        "later.txt",
+        b"Forklift batteries last eight hours.\n",
+        &[],
+    )
+    .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    assert_eq!(
+        found_ids(&api, "refunds fourteen").await,
+        vec![doc_id.clone()]
+    );
+    assert!(
+        !found_ids(&api, "aisles centimetres")
+            .await
+            .contains(&doc_id)
+    );
     let reply = api
         .put(
             &format!("{KB}/{}", uuid::Uuid::new_v4()),
@@ -1078,7 +1097,7 @@ async fn put_replaces_the_content_under_the_same_id() {
         )
         .await;
     assert_eq!(reply.status, 404, "{}", reply.text);
-    assert_eq!(document_count(&api).await, 2);
+    assert_eq!(document_count(&api).await, 3);
 }
 
 #[tokio::test]

@@ -96,6 +96,8 @@ async fn save(
     .await
     .map_err(Error::internal)??;
     let now = app.clock.now();
+    // Indexed while SQLite writes; dropped by a failed write, which undoes it.
+    let early = app.chunks_index.index_early(&tenant, &id, indexed);
     // Thousands of chunk rows: in a transaction of their own, not a grouped write's savepoint.
     let (document, seq) = app
         .store
@@ -130,7 +132,7 @@ async fn save(
             Ok((document, seq))
         })
         .await?;
-    app.chunks_index.stage(seq, indexed);
+    early.written(seq);
     // SQLite holds it now, so the index will get it; say so, since a 201 is not possible.
     app.chunks_index.wait_for(seq).await.map_err(|_| {
         Error::Unavailable(format!(

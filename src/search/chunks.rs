@@ -258,7 +258,134 @@ pub fn tokens(q: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, Instant};
+
     use super::*;
+    use crate::domain::model::{DocType, Document};
+    use crate::ingest::Format;
+    use crate::ingest::chunk::Chunk;
+    use crate::store::{Store, search_changes};
+
+    fn tenant() -> TenantId {
+        TenantId::parse("tenantId", "acme").unwrap()
+    }
+
+    /// Stores a one-chunk document saying `text` and records its change; its sequence.
+    async fn save(store: &Store, id: &str, text: &str) -> u64 {
+        let (id, text) = (id.to_owned(), text.to_owned());
+        store
+            .write(move |conn| {
+                let document = Document {
+                    id: id.clone(),
+                    tenant: tenant(),
+                    title: "Doc".into(),
+                    doc_type: DocType::Other,
+                    format: Format::Text,
+                    size_bytes: text.len() as u64,
+                    content_hash: id.clone(),
+                    chunk_count: 1,
+                    text: None,
+                    created_at: jiff::Timestamp::UNIX_EPOCH,
+                    updated_at: jiff::Timestamp::UNIX_EPOCH,
+                };
+                let chunk = Chunk {
+                    position: 0,
+                    heading: String::new(),
+                    text: text.clone(),
+                    answer: None,
+                };
+                documents::save(conn, &document, &text, &[chunk])?;
+                search_changes::record(conn, Kind::Document, &tenant(), &id)
+            })
+            .await
+            .unwrap()
+    }
+
+    fn found(index: &LiveIndex<Chunks>, q: &str) -> Vec<String> {
+        let hits = index.search(&tenant(), q, 10).unwrap();
+        hits.into_iter().map(|h| h.document_id).collect()
+    }
+
+    async fn open(dir: &std::path::Path) -> (Store, LiveIndex<Chunks>) {
+        let store = Store::open(&dir.join("synaptiq.db")).unwrap();
+        store
+            .write(|conn| {
+                conn.execute("INSERT INTO tenants VALUES ('acme', 'Acme', 0, 0)", [])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let refresh = Duration::from_millis(5);
+        let index = LiveIndex::<Chunks>::open(&dir.join("chunks"), &store, refresh).unwrap();
+        (store, index)
+    }
+
+    /// Hands over `text` as `id`'s documents early and waits until they are in the writer.
+    async fn index_early(
+        index: &LiveIndex<Chunks>,
+        id: &str,
+        text: &str,
+    ) -> crate::search::index::EarlyTicket<Chunks> {
+        let documents = index.documents([Indexed {
+            tenant: &tenant(),
+            document_id: id,
+            title: "Doc",
+            position: 0,
+            heading: "",
+            text,
+        }]);
+        let ticket = index.index_early(&tenant(), id, documents);
+        let started = Instant::now();
+        while !index.early_in_writer(id) {
+            assert!(started.elapsed() < Duration::from_secs(10), "never added");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        ticket
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn nothing_is_committed_while_an_early_write_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, index) = open(dir.path()).await;
+        let ticket = index_early(&index, "doc-x", "Zebra crossings ahead.").await;
+        let seq = save(&store, "doc-y", "Yaks graze here.").await;
+        index.notify();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(index.committed_seq() < seq, "committed during the write");
+        assert!(found(&index, "zebra").is_empty());
+
+        let written = save(&store, "doc-x", "Zebra crossings ahead.").await;
+        ticket.written(written);
+        index.wait_for(written).await.unwrap();
+        assert_eq!(found(&index, "zebra"), ["doc-x"]);
+        assert_eq!(found(&index, "yaks"), ["doc-y"]);
+        index.close();
+        store.close();
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn documents_indexed_early_for_a_write_that_failed_are_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, index) = open(dir.path()).await;
+        let seq = save(&store, "doc-a", "Refunds are paid within fourteen days.").await;
+        index.notify();
+        index.wait_for(seq).await.unwrap();
+        assert_eq!(found(&index, "refunds"), ["doc-a"]);
+
+        // A replacement of doc-a is indexed early; its write then fails (the ticket is
+        // dropped untold) once its documents are in the writer.
+        drop(index_early(&index, "doc-a", "Forklifts charge overnight.").await);
+
+        // The next commit holds doc-a as SQLite has it.
+        let seq = save(&store, "doc-b", "Batteries last eight hours.").await;
+        index.notify();
+        index.wait_for(seq).await.unwrap();
+        assert_eq!(found(&index, "batteries"), ["doc-b"]);
+        assert_eq!(found(&index, "refunds"), ["doc-a"]);
+        assert!(found(&index, "forklifts").is_empty());
+        index.close();
+        store.close();
+    }
 
     #[test]
     fn queries_are_stemmed_without_stop_words() {

@@ -7,7 +7,7 @@
 //! refresh interval and then reloads the reader. A change for the item `*` asks for a full
 //! rebuild (`synaptiq reindex`), so even that request travels through the log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 use tokio::sync::watch;
 
 use super::directory::{self, UnsyncedDirectory};
+use super::early::Early;
 use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -103,6 +104,7 @@ struct Inner<S: Source> {
     /// Documents of committed changes, by change sequence, handed over by the writer of
     /// the change so the indexer need not read them back from SQLite.
     staged: Mutex<HashMap<u64, Vec<TantivyDocument>>>,
+    early: Mutex<Early>,
 }
 
 impl<S: Source> LiveIndex<S> {
@@ -138,6 +140,7 @@ impl<S: Source> LiveIndex<S> {
             healthy: AtomicBool::new(true),
             thread: Mutex::new(None),
             staged: Mutex::new(HashMap::new()),
+            early: Mutex::new(Early::default()),
         });
         let worker = Indexer::<S> {
             inner: Arc::clone(&inner),
@@ -167,6 +170,31 @@ impl<S: Source> LiveIndex<S> {
         if seq > self.committed_seq() {
             staged.insert(seq, documents);
         }
+    }
+
+    /// Hands over the documents `item` will have once a write still to come commits, so
+    /// they are indexed while it runs (see `early.rs`). Tell the ticket how the write went.
+    pub fn index_early(
+        &self,
+        tenant: &TenantId,
+        item: &str,
+        documents: Vec<TantivyDocument>,
+    ) -> EarlyTicket<S> {
+        let handed = lock(&self.inner.early).hand_over(tenant, item, documents);
+        self.notify();
+        EarlyTicket {
+            index: self.clone(),
+            item: item.to_owned(),
+            // Another early write of the item is under way: these wait for their change.
+            kept: handed.err(),
+            told: false,
+        }
+    }
+
+    /// Whether `item`'s early documents are in the writer (tests).
+    #[cfg(test)]
+    pub fn early_in_writer(&self, item: &str) -> bool {
+        lock(&self.inner.early).is_in_writer(item)
     }
 
     /// Resolves once every change up to `seq` is searchable.
@@ -223,6 +251,36 @@ impl<S: Source> LiveIndex<S> {
             if let Err(err) = directory::sync_and_unmark(&self.inner.dir) {
                 tracing::warn!(%err, index = S::KIND.as_str(), "syncing the search index failed");
             }
+        }
+    }
+}
+
+/// The outcome of a write whose documents went to the index early. Dropped untold, the
+/// write counts as failed (the request gave up on it) and the item is read back from SQLite.
+pub struct EarlyTicket<S: Source> {
+    index: LiveIndex<S>,
+    item: String,
+    kept: Option<Vec<TantivyDocument>>,
+    told: bool,
+}
+
+impl<S: Source> EarlyTicket<S> {
+    /// The write committed as change `seq`.
+    pub fn written(mut self, seq: u64) {
+        self.told = true;
+        match self.kept.take() {
+            Some(documents) => self.index.stage(seq, documents),
+            None => lock(&self.index.inner.early).written(&self.item, seq),
+        }
+        self.index.notify();
+    }
+}
+
+impl<S: Source> Drop for EarlyTicket<S> {
+    fn drop(&mut self) {
+        if !self.told && self.kept.is_none() {
+            lock(&self.index.inner.early).failed(&self.item);
+            self.index.notify();
         }
     }
 }
@@ -327,6 +385,15 @@ impl<S: Source> Indexer<S> {
         loop {
             let _ = woken.recv_timeout(POLL);
             let stopping = self.inner.stop.load(Ordering::SeqCst);
+            if let Err(err) = self.add_early() {
+                tracing::error!(%err, index = S::KIND.as_str(), "indexing failed; retrying");
+                self.drop_writer();
+            }
+            if stopping {
+                lock(&self.inner.early).abandon_running();
+            } else if lock(&self.inner.early).writing() {
+                continue;
+            }
             if !stopping {
                 // At most one commit per refresh interval, counted from the start of the last
                 // cycle: under load a change waits at most one interval plus one cycle.
@@ -341,7 +408,7 @@ impl<S: Source> Indexer<S> {
                     // A writer whose commit failed (a full disk) may have lost what it held:
                     // the next cycle starts a fresh one from the last commit, and SQLite's
                     // change log brings everything since.
-                    self.writer = None;
+                    self.drop_writer();
                 }
             }
             if stopping {
@@ -350,9 +417,54 @@ impl<S: Source> Indexer<S> {
         }
     }
 
+    /// Adds the documents handed over early to the writer.
+    fn add_early(&mut self) -> Result<()> {
+        let queued = lock(&self.inner.early).take_queued();
+        if queued.is_empty() {
+            return Ok(());
+        }
+        self.last_change = Instant::now();
+        let (fields, inner) = (self.inner.fields, Arc::clone(&self.inner));
+        let writer = self.writer()?;
+        for item in queued {
+            writer.delete_term(S::item_term(fields, &item.item));
+            for document in item.documents {
+                writer.add_document(document)?;
+            }
+            lock(&inner.early).in_writer(&item.item);
+        }
+        Ok(())
+    }
+
+    /// Items whose early documents are in the writer but whose write failed: indexed again
+    /// as SQLite has them, before anything is committed.
+    fn undo_failed_early(&mut self) -> Result<()> {
+        let failed = lock(&self.inner.early).take_failed();
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let (fields, store) = (self.inner.fields, self.store.clone());
+        let writer: &IndexWriter = self.writer()?;
+        store.read_blocking(|conn| {
+            for (tenant, item) in &failed {
+                writer.delete_term(S::item_term(fields, item));
+                S::add_item(conn, writer, fields, tenant, item)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn drop_writer(&mut self) {
+        self.writer = None;
+        lock(&self.inner.early).writer_lost();
+    }
+
     /// Applies every change after the committed sequence, committing once per batch.
     fn catch_up(&mut self) -> Result<()> {
         self.follow_other_writers()?;
+        self.undo_failed_early()?;
+        // Items changed in this catch-up: their delete reached any early documents too.
+        let mut touched: HashSet<String> = HashSet::new();
         loop {
             let after = *self.inner.committed.borrow();
             let changes = self.store.read_blocking(|conn| {
@@ -370,11 +482,16 @@ impl<S: Source> Indexer<S> {
             );
             let writer = self.writer()?;
             let reached = if changes.iter().any(|c| c.item_id == EVERYTHING) {
+                lock(&inner.early).writer_lost();
                 rebuild::<S>(&store, writer, fields)?.max(last)
             } else {
                 let shared: &IndexWriter = writer;
                 store.read_blocking(|conn| {
                     for change in &changes {
+                        let fresh = touched.insert(change.item_id.clone());
+                        if fresh && lock(&inner.early).has(&change.item_id, change.seq) {
+                            continue;
+                        }
                         shared.delete_term(S::item_term(fields, &change.item_id));
                         match lock(&inner.staged).remove(&change.seq) {
                             Some(documents) => {
@@ -394,6 +511,7 @@ impl<S: Source> Indexer<S> {
             };
             self.inner.reader.reload()?;
             self.inner.committed.send_replace(reached);
+            lock(&self.inner.early).committed(reached);
             // Staged by a writer that lost the race with this catch-up (or with a rebuild).
             lock(&self.inner.staged).retain(|seq, _| *seq > reached);
             self.prune(reached);
@@ -421,7 +539,7 @@ impl<S: Source> Indexer<S> {
 
     fn close_idle_writer(&mut self) {
         if self.writer.is_some() && self.last_change.elapsed() >= WRITER_IDLE {
-            self.writer = None;
+            self.drop_writer();
         }
     }
 

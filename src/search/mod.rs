@@ -2,6 +2,7 @@
 
 pub mod chunks;
 mod directory;
+mod early;
 pub mod index;
 pub mod leads;
 mod stem;
