@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,7 +55,8 @@ pub fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
     }
 }
 
-/// One browser session; chromedriver (and with it Chromium) is killed on drop.
+/// One browser session. chromedriver runs in a process group of its own, killed whole on
+/// drop: killing chromedriver alone left its Chromium processes running after the tests.
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -63,7 +65,12 @@ pub struct Browser {
 }
 
 impl Drop for Browser {
+    #[allow(unsafe_code)]
     fn drop(&mut self) {
+        if let Ok(group) = i32::try_from(self.driver.id()) {
+            // SAFETY: kill takes no pointers; a negative pid names the process group.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -83,6 +90,7 @@ impl Browser {
         let (chromium, chromedriver) = tools(test)?;
         let port = free_port();
         let driver = Command::new(chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
