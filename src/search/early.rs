@@ -105,13 +105,7 @@ impl Early {
 
     /// Counts every running write as failed: the index is closing and commits what it has.
     pub fn abandon_running(&mut self) {
-        let running: Vec<String> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.write == Write::Running)
-            .map(|(item, _)| item.clone())
-            .collect();
-        for item in running {
+        for item in self.items(Write::Running) {
             self.failed(&item);
         }
     }
@@ -129,18 +123,20 @@ impl Early {
     /// Items whose write failed after their documents reached the writer: each must be
     /// indexed again from SQLite before the next commit.
     pub fn take_failed(&mut self) -> Vec<(TenantId, String)> {
-        let failed: Vec<String> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.write == Write::Failed)
-            .map(|(item, _)| item.clone())
-            .collect();
-        failed
+        self.items(Write::Failed)
             .into_iter()
             .filter_map(|item| {
                 let pending = self.pending.remove(&item)?;
                 pending.in_writer.then_some((pending.tenant, item))
             })
+            .collect()
+    }
+
+    fn items(&self, write: Write) -> Vec<String> {
+        self.pending
+            .iter()
+            .filter(|(_, p)| p.write == write)
+            .map(|(item, _)| item.clone())
             .collect()
     }
 
