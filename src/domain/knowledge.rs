@@ -262,13 +262,14 @@ pub async fn search(
         q.to_owned(),
     );
     tokio::task::spawn_blocking(move || {
-        let hits = index.search(&tenant, &q, limit)?;
+        let (hits, snippets) = index.search(&tenant, &q, limit)?;
         store.read_blocking(|conn| {
             let mut found = Vec::with_capacity(hits.len());
             for hit in hits {
                 if let Some(chunk) =
                     store::documents::chunk(conn, &tenant, &hit.document_id, hit.position)?
                 {
+                    let snippet = snippets.of(&chunk.text);
                     found.push(ChunkHit {
                         document_id: chunk.document_id,
                         title: chunk.title,
@@ -277,7 +278,7 @@ pub async fn search(
                         text: chunk.text,
                         answer: chunk.answer,
                         score: hit.score,
-                        snippet: hit.snippet,
+                        snippet,
                     });
                 }
             }

@@ -67,13 +67,13 @@ impl Source for Chunks {
 
     fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let text = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            )
-            .set_stored();
+        // The text is SQLite's: results and their snippets are read from there, so the index
+        // stores ids only (storing each upload's text again was a tenth of indexing it).
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
             document: builder.add_text_field("document", STRING | STORED),
             tenant: builder.add_text_field("tenant", STRING),
@@ -169,7 +169,18 @@ pub struct Hit {
     pub document_id: String,
     pub position: u32,
     pub score: f32,
-    pub snippet: String,
+}
+
+/// Highlights a search's terms in a chunk's text.
+pub struct Snippets(SnippetGenerator);
+
+impl Snippets {
+    /// HTML: the text escaped, the terms in `<mark>`.
+    pub fn of(&self, text: &str) -> String {
+        let mut snippet = self.0.snippet(text);
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        snippet.to_html()
+    }
 }
 
 impl LiveIndex<Chunks> {
@@ -182,21 +193,20 @@ impl LiveIndex<Chunks> {
         chunks.into_iter().map(|c| document(fields, &c)).collect()
     }
 
-    /// The best `limit` chunks of the tenant for `q`, best first; empty when `q` has no terms.
-    pub fn search(&self, tenant: &TenantId, q: &str, limit: usize) -> Result<Vec<Hit>> {
+    /// The best `limit` chunks of the tenant for `q`, best first (empty when `q` has no
+    /// terms), and the snippet maker for their texts.
+    pub fn search(&self, tenant: &TenantId, q: &str, limit: usize) -> Result<(Vec<Hit>, Snippets)> {
         let fields = self.fields();
-        let Some(query) = query(fields, tenant, q) else {
-            return Ok(Vec::new());
-        };
         let searcher = self.searcher();
+        let Some(query) = query(fields, tenant, q) else {
+            let none = BooleanQuery::new(Vec::new());
+            return Ok((Vec::new(), snippets(&searcher, &none, fields)?));
+        };
         let hits = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, fields.body)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
-        hits.into_iter()
+        let hits = hits
+            .into_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                let mut snippet = snippets.snippet_from_doc(&doc);
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
                 Ok(Hit {
                     document_id: doc
                         .get_first(fields.document)
@@ -209,11 +219,17 @@ impl LiveIndex<Chunks> {
                         .and_then(|p| u32::try_from(p).ok())
                         .unwrap_or(0),
                     score,
-                    snippet: snippet.to_html(),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((hits, snippets(&searcher, &query, fields)?))
     }
+}
+
+fn snippets(searcher: &tantivy::Searcher, query: &dyn Query, fields: Fields) -> Result<Snippets> {
+    let mut generator = SnippetGenerator::create(searcher, query, fields.body)?;
+    generator.set_max_num_chars(SNIPPET_CHARS);
+    Ok(Snippets(generator))
 }
 
 fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
@@ -302,7 +318,7 @@ mod tests {
     }
 
     fn found(index: &LiveIndex<Chunks>, q: &str) -> Vec<String> {
-        let hits = index.search(&tenant(), q, 10).unwrap();
+        let (hits, _) = index.search(&tenant(), q, 10).unwrap();
         hits.into_iter().map(|h| h.document_id).collect()
     }
 
