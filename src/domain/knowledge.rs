@@ -82,7 +82,7 @@ async fn save(
     let (id2, tenant2) = (id.clone(), tenant.clone());
     // The index documents are built here too, so the indexer need not read them back.
     let (prepared, indexed) = tokio::task::spawn_blocking(move || {
-        let prepared = prepare(title, doc_type, content)?;
+        let prepared = prepare(title, doc_type, &content)?;
         let indexed = index.documents(prepared.chunks.iter().map(|c| Indexed {
             tenant: &tenant2,
             document_id: &id2,
@@ -145,17 +145,30 @@ async fn save(
     Ok(document)
 }
 
-fn prepare(title: Option<String>, doc_type: Option<DocType>, content: Content) -> Result<Prepared> {
-    let (extracted, bytes, name) = match content {
-        Content::Text(text) => (ingest::extract_content(&text)?, text.into_bytes(), None),
-        Content::File { bytes, name } => {
-            (ingest::extract_file(&bytes, name.as_deref())?, bytes, name)
-        }
+fn prepare(
+    title: Option<String>,
+    doc_type: Option<DocType>,
+    content: &Content,
+) -> Result<Prepared> {
+    let (raw, name) = match content {
+        Content::Text(text) => (text.as_bytes(), None),
+        Content::File { bytes, name } => (bytes.as_slice(), name.as_deref()),
     };
+    // The upload is hashed on the other core while its text is extracted.
+    let (content_hash, extracted) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| hex::encode(Sha256::digest(raw)));
+        let extracted = match content {
+            Content::Text(text) => ingest::extract_content(text),
+            Content::File { bytes, name } => ingest::extract_file(bytes, name.as_deref()),
+        };
+        (hash.join(), extracted)
+    });
+    let content_hash = content_hash.map_err(|_| Error::internal("hashing an upload panicked"))?;
+    let extracted = extracted?;
     let doc_type = doc_type.unwrap_or(DocType::Other);
     let chunks = chunk::chunk(&extracted.blocks, doc_type == DocType::Faq);
     let title = title
-        .or_else(|| name.as_deref().map(file_stem).filter(|s| !s.is_empty()))
+        .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
         .or_else(|| {
             extracted
                 .first_heading()
@@ -166,8 +179,8 @@ fn prepare(title: Option<String>, doc_type: Option<DocType>, content: Content) -
         title,
         doc_type,
         chunks,
-        size_bytes: bytes.len() as u64,
-        content_hash: hex::encode(Sha256::digest(&bytes)),
+        size_bytes: raw.len() as u64,
+        content_hash,
         extracted,
     })
 }
