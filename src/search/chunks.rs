@@ -326,7 +326,10 @@ mod tests {
         let store = Store::open(&dir.join("synaptiq.db")).unwrap();
         store
             .write(|conn| {
-                conn.execute("INSERT INTO tenants VALUES ('acme', 'Acme', 0, 0)", [])?;
+                conn.execute(
+                    "INSERT OR IGNORE INTO tenants VALUES ('acme', 'Acme', 0, 0)",
+                    [],
+                )?;
                 Ok(())
             })
             .await
@@ -399,6 +402,41 @@ mod tests {
         assert_eq!(found(&index, "batteries"), ["doc-b"]);
         assert_eq!(found(&index, "refunds"), ["doc-a"]);
         assert!(found(&index, "forklifts").is_empty());
+        index.close();
+        store.close();
+    }
+
+    /// Commits become visible before their WAL sync (store/), so a power loss can take back
+    /// changes the index already holds; SQLite then hands out their sequences again.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_index_ahead_of_sqlite_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, index) = open(dir.path()).await;
+        save(&store, "doc-a", "Refunds are paid within fourteen days.").await;
+        let lost = save(&store, "doc-b", "Batteries last eight hours.").await;
+        index.notify();
+        index.wait_for(lost).await.unwrap();
+        index.close();
+        store.close();
+
+        let conn = rusqlite::Connection::open(dir.path().join("synaptiq.db")).unwrap();
+        conn.execute_batch(&format!(
+            "DELETE FROM documents WHERE id = 'doc-b';
+             DELETE FROM search_changes WHERE seq = {lost};
+             UPDATE sqlite_sequence SET seq = {} WHERE name = 'search_changes';",
+            lost - 1
+        ))
+        .unwrap();
+        drop(conn);
+
+        let (store, index) = open(dir.path()).await;
+        assert_eq!(index.committed_seq(), lost - 1);
+        let seq = save(&store, "doc-c", "Forklifts charge overnight.").await;
+        assert_eq!(seq, lost);
+        index.notify();
+        index.wait_for(seq).await.unwrap();
+        assert_eq!(found(&index, "forklifts"), ["doc-c"]);
+        assert_eq!(found(&index, "refunds"), ["doc-a"]);
         index.close();
         store.close();
     }

@@ -114,7 +114,7 @@ impl<S: Source> LiveIndex<S> {
         let (schema, fields) = S::schema();
         let (index, fresh) = open_or_create(dir, &schema)?;
         S::register_tokenizers(&index);
-        if fresh {
+        if fresh || ahead_of_store(&index, store)? {
             rebuild::<S>(
                 store,
                 &mut index.writer_with_options(writer_options::<S>())?,
@@ -323,6 +323,18 @@ fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
         tantivy::IndexSettings::default(),
     )?;
     Ok((index, true))
+}
+
+/// Whether the index took in changes SQLite no longer has. Commits are visible before their
+/// WAL sync (store/), so a power loss can take back changes the index already committed; the
+/// sequences SQLite hands out next would then look indexed.
+fn ahead_of_store(index: &Index, store: &Store) -> Result<bool> {
+    let indexed = committed_seq(index)?;
+    let stored = store.read_blocking(search_changes::last_seq)?;
+    if indexed > stored {
+        tracing::warn!(indexed, stored, "search index is ahead of the database; rebuilding");
+    }
+    Ok(indexed > stored)
 }
 
 /// The change sequence stored with an index's last commit (0 for a new index).
