@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod jobs;
+pub mod niceness;
 pub mod outbound;
 pub mod scheduling;
 pub mod search;

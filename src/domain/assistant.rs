@@ -112,12 +112,22 @@ pub async fn finish(
         created_at: usage.created_at,
         incomplete: output.outcome == LlmOutcome::Incomplete,
     };
-    tools.settle().await?;
-    let (completes, turn, reindex) = (tools.completes, tools.turn, tools.reindex);
+    let Tools {
+        completes,
+        turn,
+        reindex,
+        unsettled,
+        ..
+    } = tools;
     let stored = app
         .store
         .write(move |conn| store_reply(conn, turn, reply, completes, Some(&usage)))
         .await?;
+    // The tool calls' writes ran before the reply's, so they committed with it or before it
+    // and its durability is theirs: waiting for them now only reports one whose commit failed.
+    for durable in unsettled {
+        durable.wait().await?;
+    }
     if reindex {
         app.leads_index.notify();
     }

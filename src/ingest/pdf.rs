@@ -230,7 +230,7 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
             .iter()
             .map(|part| {
                 scope.spawn(move || {
-                    yield_to_requests();
+                    crate::niceness::yield_to_requests(READER_NICENESS);
                     page_text(part)
                 })
             })
@@ -247,20 +247,10 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
     })
 }
 
-/// Niceness of the threads reading a PDF's pages (0 is the default, 19 the lowest priority).
+/// Niceness of the threads reading a PDF's pages. They take every core for seconds, and
+/// chat turns queued behind them for CPU (p99 2.2× its idle figure during a 10 MB upload);
+/// these threads end with the upload, so nothing else runs at the lower priority.
 const READER_NICENESS: i32 = 10;
-
-/// Lowers the calling thread's CPU priority. The page readers take every core for seconds,
-/// and chat turns queued behind them for CPU (p99 2.2× its idle figure during a 10 MB
-/// upload); at niceness 10 the scheduler gives the request threads the CPU whenever they
-/// want it, and the readers everything else, so an upload alone is as fast as before.
-/// On Linux the niceness is per thread (setpriority(2), NPTL); these threads end with the
-/// upload, so nothing else runs at the lower priority.
-#[allow(unsafe_code)]
-fn yield_to_requests() {
-    // SAFETY: setpriority takes no pointers; `who` 0 is the calling thread.
-    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, READER_NICENESS) };
-}
 
 fn page_text(document: &Document) -> Result<String> {
     let mut text = String::new();

@@ -31,6 +31,10 @@ const CATCH_UP_BATCH: usize = 10_000;
 /// How often the indexer looks for changes written by other processes (CLI import, restore).
 const POLL: Duration = Duration::from_secs(1);
 const WRITER_MEMORY: usize = 15_000_000;
+/// Niceness of the indexer and of tantivy's threads, which it starts. A commit is a 7–11 ms
+/// burst of CPU on up to three threads; at the requests' priority, chat turns on two cores
+/// waited behind it for milliseconds.
+const INDEXER_NICENESS: i32 = 5;
 
 /// `S::INDEXING_THREADS` indexing threads and one merge thread: every extra thread keeps
 /// its own stack, term table and allocator cache resident while the writer is open.
@@ -332,7 +336,11 @@ fn ahead_of_store(index: &Index, store: &Store) -> Result<bool> {
     let indexed = committed_seq(index)?;
     let stored = store.read_blocking(search_changes::last_seq)?;
     if indexed > stored {
-        tracing::warn!(indexed, stored, "search index is ahead of the database; rebuilding");
+        tracing::warn!(
+            indexed,
+            stored,
+            "search index is ahead of the database; rebuilding"
+        );
     }
     Ok(indexed > stored)
 }
@@ -391,6 +399,7 @@ struct Indexer<S: Source> {
 
 impl<S: Source> Indexer<S> {
     fn run(mut self, woken: &crossbeam_channel::Receiver<()>) {
+        crate::niceness::yield_to_requests(INDEXER_NICENESS);
         let mut last_cycle = Instant::now()
             .checked_sub(self.refresh)
             .unwrap_or_else(Instant::now);

@@ -713,10 +713,7 @@ mod tests {
         let waiting = tokio::time::timeout(Duration::from_millis(200), &mut first).await;
         assert!(waiting.is_err(), "answered before the WAL sync");
         // The next write runs meanwhile; its commit waits for the first sync.
-        let ((), durable) = store
-            .write_pipelined(|c| add_tenant(c, "b"))
-            .await
-            .unwrap();
+        let ((), durable) = store.write_pipelined(|c| add_tenant(c, "b")).await.unwrap();
         assert_eq!(tenants(&store), before + 1);
 
         release.send(()).unwrap();
