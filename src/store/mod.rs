@@ -45,6 +45,11 @@ const MAX_BATCH: usize = 512;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the WAL is copied into the database file, off the writer's thread.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// WAL size (bytes) past which the writer checkpoints it itself, between two transactions,
+/// so that the next one starts it over; also the size SQLite truncates it to then.
+const WAL_LIMIT: u64 = 64 << 20;
+/// How long the writer waits for readers when it starts the WAL over.
+const RESTART_WAIT: Duration = Duration::from_millis(20);
 /// Pooled read connections; also bounds the blocking threads the runtime keeps.
 pub const READERS: u32 = 4;
 
@@ -169,17 +174,21 @@ struct Checkpointer {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_syncing(path, sync_wal_file(wal_path(path)))
+        Self::open_with(path, sync_wal_file(wal_path(path)), WAL_LIMIT)
     }
 
-    fn open_syncing(path: &Path, sync: SyncWal) -> Result<Self> {
+    fn open_with(path: &Path, sync: SyncWal, wal_limit: u64) -> Result<Self> {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate::run(&mut conn)?;
         // Checkpoints run on their own thread: inside a commit they held up every queued write
         // for the time it takes to copy a thousand pages and fsync the database file. Commits
         // leave the WAL unsynced (NORMAL): the syncer syncs it, off this connection's thread.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;
+             PRAGMA journal_size_limit = {wal_limit};"
+        ))?;
+        let bound = WalBound::new(&conn, wal_limit)?;
         let checkpointer = start_checkpointer(path)?;
         let manager = SqliteConnectionManager::file(path).with_init(|c| configure(c));
         let readers = r2d2::Pool::builder()
@@ -193,7 +202,7 @@ impl Store {
         let syncer = Syncer::start(sync, queued)?;
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(&conn, &queue, &touched, syncer))?;
+            .spawn(move || write_loop(&conn, &queue, &touched, syncer, bound))?;
         Ok(Self {
             readers,
             jobs,
@@ -513,6 +522,7 @@ fn write_loop(
     queue: &crossbeam_channel::Receiver<Message>,
     touched: &AtomicBool,
     syncer: Syncer,
+    mut bound: WalBound,
 ) {
     let mut closing = false;
     while !closing {
@@ -536,10 +546,64 @@ fn write_loop(
             }
         }
         group.commit(conn, touched, &syncer);
+        bound.check(conn);
     }
     syncer.stop();
     if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         tracing::warn!(%err, "WAL checkpoint at close failed");
+    }
+}
+
+/// Keeps the WAL near its limit. SQLite starts the WAL over when a write transaction begins
+/// with every frame copied into the database and no reader using one; the passive
+/// checkpoints, on their own thread, never found that moment under sustained writes (the
+/// next transaction was always under way), and the WAL grew by every byte written. So once
+/// it is past the limit, the writer checkpoints it itself between two transactions and
+/// waits briefly for readers (RESTART), and tries again after each further eighth of the
+/// limit if a reader kept it from finishing.
+struct WalBound {
+    limit: u32,
+    /// WAL size, in frames, at which the writer checkpoints next.
+    next: u32,
+}
+
+thread_local! {
+    /// Frames in the WAL after the writer thread's last commit.
+    static WAL_FRAMES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+impl WalBound {
+    /// Follows the WAL's size on `conn`, the writer's connection. Replaces SQLite's own
+    /// automatic checkpoints, which are off.
+    fn new(conn: &Connection, limit_bytes: u64) -> rusqlite::Result<Self> {
+        fn note_frames(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
+            WAL_FRAMES.set(u32::try_from(frames).unwrap_or(0));
+            Ok(())
+        }
+        conn.wal_hook(Some(note_frames));
+        let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        let page = u64::try_from(page).unwrap_or(4096).max(512);
+        let limit = u32::try_from(limit_bytes / page).unwrap_or(u32::MAX);
+        Ok(Self { limit, next: limit })
+    }
+
+    fn check(&mut self, conn: &Connection) {
+        let frames = WAL_FRAMES.get();
+        if frames <= self.limit {
+            self.next = self.limit;
+            return;
+        }
+        if frames < self.next {
+            return;
+        }
+        self.next = frames.saturating_add(self.limit / 8);
+        // RESTART waits for readers of older snapshots, which take milliseconds; one that
+        // holds its snapshot longer (a backup) holds up writes at most this long.
+        let _ = conn.busy_timeout(RESTART_WAIT);
+        if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(RESTART);") {
+            tracing::warn!(%err, "WAL checkpoint by the writer failed");
+        }
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
     }
 }
 
@@ -595,10 +659,10 @@ impl Group {
     }
 
     fn commit(self, conn: &Connection, touched: &AtomicBool, syncer: &Syncer) {
-        if self.open {
-            if let Some(replies) = finish(conn, self.replies) {
-                hand(replies, touched, syncer);
-            }
+        if self.open
+            && let Some(replies) = finish(conn, self.replies)
+        {
+            hand(replies, touched, syncer);
         }
     }
 }
@@ -702,7 +766,7 @@ mod tests {
     async fn writes_are_answered_after_the_wal_sync_and_run_while_it_is_under_way() {
         let dir = tempfile::tempdir().unwrap();
         let (sync, release) = gated_sync();
-        let store = Store::open_syncing(&dir.path().join("synaptiq.db"), sync).unwrap();
+        let store = Store::open_with(&dir.path().join("synaptiq.db"), sync, WAL_LIMIT).unwrap();
         let before = tenants(&store);
         let writer = store.clone();
         let mut first = tokio::spawn(async move { writer.write(|c| add_tenant(c, "a")).await });
@@ -722,6 +786,53 @@ mod tests {
         durable.wait().await.unwrap();
         assert_eq!(tenants(&store), before + 2);
         drop(release);
+        store.close();
+    }
+
+    /// Writes back to back, each committing while the last commit syncs, and short reads all
+    /// the while: without the writer's own checkpoint, the WAL grew by every byte written.
+    #[test]
+    fn the_wal_stays_bounded_under_sustained_writes_and_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synaptiq.db");
+        let limit = 1 << 20;
+        let store = Store::open_with(&path, sync_wal_file(wal_path(&path)), limit).unwrap();
+        store
+            .write_blocking(|c| Ok(c.execute_batch("CREATE TABLE blobs (b BLOB)")?))
+            .unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (store, stop) = (store.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let rows: i64 = store
+                        .read_blocking(|c| {
+                            Ok(c.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?)
+                        })
+                        .unwrap();
+                    assert!(rows >= 0);
+                }
+            })
+        };
+        let mut largest = 0;
+        for _ in 0..40 {
+            let queued: Vec<_> = (0..100)
+                .map(|_| {
+                    store
+                        .write_queued(|c| {
+                            c.execute("INSERT INTO blobs VALUES (zeroblob(4000))", [])?;
+                            Ok(())
+                        })
+                        .unwrap()
+                })
+                .collect();
+            queued.into_iter().for_each(|w| w.wait().unwrap());
+            largest = largest.max(std::fs::metadata(wal_path(&path)).unwrap().len());
+        }
+        stop.store(true, Ordering::Relaxed);
+        reader.join().unwrap();
+        // 16 MB were written; the WAL may pass the limit by what one group commit adds.
+        assert!(largest < 2 * limit, "the WAL grew to {largest} bytes");
         store.close();
     }
 
