@@ -406,8 +406,8 @@ mod tests {
         store.close();
     }
 
-    /// Commits become visible before their WAL sync (store/), so a power loss can take back
-    /// changes the index already holds; SQLite then hands out their sequences again.
+    /// A database put back to an older copy under a newer index hands out the sequences of
+    /// changes the index already holds again.
     #[tokio::test(flavor = "multi_thread")]
     async fn an_index_ahead_of_sqlite_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();

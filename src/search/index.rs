@@ -329,9 +329,9 @@ fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
     Ok((index, true))
 }
 
-/// Whether the index took in changes SQLite no longer has. Commits are visible before their
-/// WAL sync (store/), so a power loss can take back changes the index already committed; the
-/// sequences SQLite hands out next would then look indexed.
+/// Whether the index took in changes SQLite does not have: the database was put back to an
+/// older copy under a newer index (restored by hand, or from a snapshot of the disk). The
+/// sequences SQLite hands out next would then look indexed, and their changes never would be.
 fn ahead_of_store(index: &Index, store: &Store) -> Result<bool> {
     let indexed = committed_seq(index)?;
     let stored = store.read_blocking(search_changes::last_seq)?;

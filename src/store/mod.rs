@@ -1,12 +1,9 @@
 //! SQLite, the source of truth: a pool of readers and one writer thread that commits in groups.
 //!
 //! Each write runs in its own SAVEPOINT inside a transaction shared with whatever else was
-//! queued, so a failing request rolls back alone, and the batch commits once. A thread of
-//! its own then syncs the WAL (what `synchronous=FULL` does inside each commit) and only then
-//! is every caller answered: an acknowledged write survives power loss, at a fraction of the
-//! cost of one fsync per request. The writer does not wait for that sync: it runs the writes
-//! queued meanwhile in the next transaction and commits it as soon as the sync is done, so a
-//! request's write runs at once and commits pay one fsync each, one after the other.
+//! queued, so a failing request rolls back alone; the batch commits once with
+//! `synchronous=FULL` and only then is every caller answered. An acknowledged write therefore
+//! survives power loss, at a fraction of the cost of one fsync per request.
 
 pub mod analytics;
 pub mod api_keys;
@@ -24,9 +21,9 @@ pub mod settings;
 pub mod tenants;
 pub mod webhooks;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -174,19 +171,17 @@ struct Checkpointer {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
-        Self::open_with(path, sync_wal_file(wal_path(path)), WAL_LIMIT)
+        Self::open_with(path, WAL_LIMIT)
     }
 
-    fn open_with(path: &Path, sync: SyncWal, wal_limit: u64) -> Result<Self> {
+    fn open_with(path: &Path, wal_limit: u64) -> Result<Self> {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrate::run(&mut conn)?;
         // Checkpoints run on their own thread: inside a commit they held up every queued write
-        // for the time it takes to copy a thousand pages and fsync the database file. Commits
-        // leave the WAL unsynced (NORMAL): the syncer syncs it, off this connection's thread.
+        // for the time it takes to copy a thousand pages and fsync the database file.
         conn.execute_batch(&format!(
-            "PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;
-             PRAGMA journal_size_limit = {wal_limit};"
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {wal_limit};"
         ))?;
         let bound = WalBound::new(&conn, wal_limit)?;
         let checkpointer = start_checkpointer(path)?;
@@ -199,10 +194,9 @@ impl Store {
         let (jobs, queue) = crossbeam_channel::unbounded::<Message>();
         let (queued, deliveries) = watch::channel(0u64);
         let touched = watch_deliveries(&conn)?;
-        let syncer = Syncer::start(sync, queued)?;
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(&conn, &queue, &touched, syncer, bound))?;
+            .spawn(move || write_loop(&conn, &queue, &touched, &queued, bound))?;
         Ok(Self {
             readers,
             jobs,
@@ -251,8 +245,7 @@ impl Store {
     /// its value and a [`Durable`] for the commit, which may still be under way: a caller
     /// with slow work ahead (asking a language model) overlaps it with the fsync. The commit
     /// can still fail, so nothing built on the value may reach a client before
-    /// [`Durable::wait`] succeeds. Pool readers see the write once it commits, which may be
-    /// before it is durable.
+    /// [`Durable::wait`] succeeds. Pool readers do not see the write until it commits.
     pub async fn write_pipelined<T, F>(&self, f: F) -> Result<(T, Durable)>
     where
         T: Send + 'static,
@@ -419,136 +412,40 @@ fn watch_deliveries(conn: &Connection) -> Result<Arc<AtomicBool>> {
     Ok(touched)
 }
 
-/// Makes the WAL durable: what `synchronous=FULL` does at the end of each commit.
-type SyncWal = Box<dyn FnMut() -> std::io::Result<()> + Send>;
-
-/// Syncs the WAL file at `wal` through a descriptor of its own, opened at the first commit
-/// (before it, the file may not exist). SQLite deletes a WAL only when its last connection
-/// closes, and the writer's stays open for as long as this runs.
-fn sync_wal_file(wal: PathBuf) -> SyncWal {
-    let mut file: Option<std::fs::File> = None;
-    Box::new(move || {
-        let file = match &file {
-            Some(file) => file,
-            None => file.insert(std::fs::File::open(&wal)?),
-        };
-        file.sync_data()
-    })
-}
-
-fn wal_path(db: &Path) -> PathBuf {
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    PathBuf::from(wal)
-}
-
-/// A commit waiting for the WAL sync that makes it durable.
-struct Committed {
-    replies: Vec<Reply>,
-    /// It queued or rescheduled webhook deliveries.
-    deliveries: bool,
-}
-
-/// The thread that syncs the WAL after commits and only then answers their writes. One sync
-/// covers every commit made before it started, however many arrived meanwhile.
-struct Syncer {
-    commits: crossbeam_channel::Sender<Committed>,
-    in_flight: Arc<AtomicUsize>,
-    /// Receives after each sync, so the writer knows it may commit again.
-    synced: crossbeam_channel::Receiver<()>,
-    thread: JoinHandle<()>,
-}
-
-impl Syncer {
-    fn start(mut sync: SyncWal, deliveries: watch::Sender<u64>) -> Result<Self> {
-        let (commits, arrived) = crossbeam_channel::unbounded::<Committed>();
-        let (done, synced) = crossbeam_channel::bounded(1);
-        let in_flight = Arc::new(AtomicUsize::new(0));
-        let pending = Arc::clone(&in_flight);
-        let thread = std::thread::Builder::new()
-            .name("sqlite-sync".into())
-            .spawn(move || {
-                while let Ok(first) = arrived.recv() {
-                    let round: Vec<Committed> =
-                        std::iter::once(first).chain(arrived.try_iter()).collect();
-                    let outcome = sync().map_err(|err| {
-                        tracing::error!(%err, "could not sync the WAL");
-                        Error::Unavailable(format!("commit not durable: {err}"))
-                    });
-                    pending.fetch_sub(round.len(), Ordering::AcqRel);
-                    let _ = done.try_send(());
-                    let queued = round.iter().any(|commit| commit.deliveries);
-                    for reply in round.into_iter().flat_map(|commit| commit.replies) {
-                        reply(outcome.clone());
-                    }
-                    if queued && outcome.is_ok() {
-                        deliveries.send_modify(|n| *n = n.wrapping_add(1));
-                    }
-                }
-            })?;
-        Ok(Self {
-            commits,
-            in_flight,
-            synced,
-            thread,
-        })
-    }
-
-    fn hand(&self, commit: Committed) {
-        self.in_flight.fetch_add(1, Ordering::AcqRel);
-        if let Err(crossbeam_channel::SendError(commit)) = self.commits.send(commit) {
-            for reply in commit.replies {
-                reply(Err(writer_stopped()));
-            }
-        }
-    }
-
-    fn busy(&self) -> bool {
-        self.in_flight.load(Ordering::Acquire) > 0
-    }
-
-    /// Waits for the last sync.
-    fn stop(self) {
-        drop(self.commits);
-        let _ = self.thread.join();
-    }
-}
-
-/// The writer thread: runs each queued write in a savepoint of the open transaction as soon
-/// as it arrives, commits when nothing more is queued and the last commit is synced (or the
-/// transaction is full), and hands the commit to the syncer.
+/// The writer thread: take what is queued, run each job in a savepoint, commit once, answer.
 fn write_loop(
     conn: &Connection,
     queue: &crossbeam_channel::Receiver<Message>,
     touched: &AtomicBool,
-    syncer: Syncer,
+    queued: &watch::Sender<u64>,
     mut bound: WalBound,
 ) {
     let mut closing = false;
     while !closing {
         let Ok(first) = queue.recv() else { break };
-        let mut group = Group::default();
+        let mut batch: Vec<Box<dyn Job>> = Vec::new();
+        let mut alone = None;
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
-                Message::Write(job) => group.run(conn, job),
-                Message::WriteAlone(job) => {
-                    group.commit(conn, touched, &syncer);
-                    group = Group::default();
-                    if let Some(replies) = run_alone(conn, job) {
-                        hand(replies, touched, &syncer);
-                    }
-                }
+                Message::Write(job) => batch.push(job),
+                Message::WriteAlone(job) => alone = Some(job),
                 Message::Close => closing = true,
             }
-            if !closing && group.ran < MAX_BATCH {
-                next = more(queue, &syncer);
+            if !closing && alone.is_none() && batch.len() < MAX_BATCH {
+                next = queue.try_recv().ok();
             }
         }
-        group.commit(conn, touched, &syncer);
+        if !batch.is_empty() {
+            let committed = run_batch(conn, batch);
+            announce_deliveries(committed, touched, queued);
+        }
+        if let Some(job) = alone {
+            let committed = run_alone(conn, job);
+            announce_deliveries(committed, touched, queued);
+        }
         bound.check(conn);
     }
-    syncer.stop();
     if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         tracing::warn!(%err, "WAL checkpoint at close failed");
     }
@@ -557,10 +454,10 @@ fn write_loop(
 /// Keeps the WAL near its limit. SQLite starts the WAL over when a write transaction begins
 /// with every frame copied into the database and no reader using one; the passive
 /// checkpoints, on their own thread, never found that moment under sustained writes (the
-/// next transaction was always under way), and the WAL grew by every byte written. So once
-/// it is past the limit, the writer checkpoints it itself between two transactions and
-/// waits briefly for readers (RESTART), and tries again after each further eighth of the
-/// limit if a reader kept it from finishing.
+/// next group was always under way), and the WAL grew by every byte written (566 MB in a
+/// two-minute load). So once it is past the limit, the writer checkpoints it itself between
+/// two transactions and waits briefly for readers (RESTART), and tries again after each
+/// further eighth of the limit if a reader kept it from finishing.
 struct WalBound {
     limit: u32,
     /// WAL size, in frames, at which the writer checkpoints next.
@@ -607,108 +504,73 @@ impl WalBound {
     }
 }
 
-/// The next queued write to run in the open transaction, or `None` when it is time to
-/// commit: nothing is queued and the syncer is free.
-fn more(queue: &crossbeam_channel::Receiver<Message>, syncer: &Syncer) -> Option<Message> {
-    loop {
-        if let Ok(message) = queue.try_recv() {
-            return Some(message);
-        }
-        if !syncer.busy() {
-            return None;
-        }
-        crossbeam_channel::select! {
-            recv(queue) -> message => return message.ok(),
-            recv(syncer.synced) -> synced => synced.ok()?,
+/// Runs a statement prepared once per connection: these run around every queued write.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
+/// Tells the delivery worker about a commit that queued deliveries. A rolled-back write may
+/// leave the flag up: the worker then looks once for nothing.
+fn announce_deliveries(committed: bool, touched: &AtomicBool, queued: &watch::Sender<u64>) {
+    if committed && touched.swap(false, Ordering::Relaxed) {
+        queued.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Runs one job in a transaction of its own; true when it committed.
+fn run_alone(conn: &Connection, job: Box<dyn Job>) -> bool {
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        job.fail(Error::Unavailable(format!("database is busy: {err}")));
+        return false;
+    }
+    match job.run(conn) {
+        Some(reply) => finish(conn, vec![reply]),
+        None => {
+            let _ = conn.execute_batch("ROLLBACK");
+            false
         }
     }
 }
 
-/// The open transaction: the answers of the writes that ran in it.
-#[derive(Default)]
-struct Group {
-    open: bool,
-    ran: usize,
-    replies: Vec<Reply>,
-}
-
-impl Group {
-    /// Runs `job` in a savepoint of its own, opening the transaction first if needed.
-    fn run(&mut self, conn: &Connection, job: Box<dyn Job>) {
-        self.ran += 1;
-        if !self.open {
-            if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
-                job.fail(Error::Unavailable(format!("database is busy: {err}")));
-                return;
-            }
-            self.open = true;
-        }
+/// Runs one group commit; true when it committed.
+fn run_batch(conn: &Connection, batch: Vec<Box<dyn Job>>) -> bool {
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let err = Error::Unavailable(format!("database is busy: {err}"));
+        batch.into_iter().for_each(|job| job.fail(err.clone()));
+        return false;
+    }
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch {
         if let Err(err) = run_cached(conn, "SAVEPOINT request") {
             job.fail(err.into());
-            return;
+            continue;
         }
         match job.run(conn) {
             Some(reply) => {
                 let _ = run_cached(conn, "RELEASE request");
-                self.replies.push(reply);
+                replies.push(reply);
             }
             None => {
                 let _ = conn.execute_batch("ROLLBACK TO request; RELEASE request");
             }
         }
     }
+    finish(conn, replies)
+}
 
-    fn commit(self, conn: &Connection, touched: &AtomicBool, syncer: &Syncer) {
-        if self.open
-            && let Some(replies) = finish(conn, self.replies)
-        {
-            hand(replies, touched, syncer);
-        }
+/// Commits the open transaction and answers every write in it; true when it committed.
+fn finish(conn: &Connection, replies: Vec<Reply>) -> bool {
+    let committed = conn.execute_batch("COMMIT");
+    if committed.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
     }
-}
-
-/// Runs a statement prepared once per connection: these run around every queued write.
-fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
-    conn.prepare_cached(sql)?.execute([]).map(drop)
-}
-
-/// Hands a commit to the syncer, noting whether it queued deliveries. A rolled-back write
-/// may leave the flag up: the delivery worker then looks once for nothing.
-fn hand(replies: Vec<Reply>, touched: &AtomicBool, syncer: &Syncer) {
-    let deliveries = touched.swap(false, Ordering::Relaxed);
-    syncer.hand(Committed {
-        replies,
-        deliveries,
-    });
-}
-
-/// Runs one job in a transaction of its own; its answer when it committed.
-fn run_alone(conn: &Connection, job: Box<dyn Job>) -> Option<Vec<Reply>> {
-    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
-        job.fail(Error::Unavailable(format!("database is busy: {err}")));
-        return None;
-    }
-    match job.run(conn) {
-        Some(reply) => finish(conn, vec![reply]),
-        None => {
-            let _ = conn.execute_batch("ROLLBACK");
-            None
-        }
-    }
-}
-
-/// Commits the open transaction. Its writes' answers wait for the WAL sync, unless the
-/// commit failed: they are answered with the failure at once.
-fn finish(conn: &Connection, replies: Vec<Reply>) -> Option<Vec<Reply>> {
-    let Err(err) = conn.execute_batch("COMMIT") else {
-        return Some(replies);
-    };
-    let _ = conn.execute_batch("ROLLBACK");
-    let err = Error::Unavailable(format!("commit failed: {err}"));
     for reply in replies {
-        reply(Err(err.clone()));
+        reply(match &committed {
+            Ok(()) => Ok(()),
+            Err(err) => Err(Error::Unavailable(format!("commit failed: {err}"))),
+        });
     }
-    None
+    committed.is_ok()
 }
 
 fn writer_stopped() -> Error {
@@ -751,52 +613,14 @@ mod tests {
         store.close();
     }
 
-    /// A WAL sync that waits for the test's word, once per sync.
-    fn gated_sync() -> (SyncWal, std::sync::mpsc::Sender<()>) {
-        let (release, gate) = std::sync::mpsc::channel::<()>();
-        let gate = std::sync::Mutex::new(gate);
-        let sync = move || {
-            let _ = gate.lock().unwrap().recv();
-            Ok(())
-        };
-        (Box::new(sync), release)
-    }
-
-    #[tokio::test(flavor = "multi_thread")]
-    async fn writes_are_answered_after_the_wal_sync_and_run_while_it_is_under_way() {
-        let dir = tempfile::tempdir().unwrap();
-        let (sync, release) = gated_sync();
-        let store = Store::open_with(&dir.path().join("synaptiq.db"), sync, WAL_LIMIT).unwrap();
-        let before = tenants(&store);
-        let writer = store.clone();
-        let mut first = tokio::spawn(async move { writer.write(|c| add_tenant(c, "a")).await });
-        while tenants(&store) == before {
-            tokio::task::yield_now().await;
-        }
-        // Committed and visible, but not answered while its sync waits.
-        let waiting = tokio::time::timeout(Duration::from_millis(200), &mut first).await;
-        assert!(waiting.is_err(), "answered before the WAL sync");
-        // The next write runs meanwhile; its commit waits for the first sync.
-        let ((), durable) = store.write_pipelined(|c| add_tenant(c, "b")).await.unwrap();
-        assert_eq!(tenants(&store), before + 1);
-
-        release.send(()).unwrap();
-        first.await.unwrap().unwrap();
-        release.send(()).unwrap();
-        durable.wait().await.unwrap();
-        assert_eq!(tenants(&store), before + 2);
-        drop(release);
-        store.close();
-    }
-
-    /// Writes back to back, each committing while the last commit syncs, and short reads all
-    /// the while: without the writer's own checkpoint, the WAL grew by every byte written.
+    /// Writes back to back, and short reads all the while: without the writer's own
+    /// checkpoint, the WAL grew by every byte written.
     #[test]
     fn the_wal_stays_bounded_under_sustained_writes_and_reads() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synaptiq.db");
         let limit = 1 << 20;
-        let store = Store::open_with(&path, sync_wal_file(wal_path(&path)), limit).unwrap();
+        let store = Store::open_with(&path, limit).unwrap();
         store
             .write_blocking(|c| Ok(c.execute_batch("CREATE TABLE blobs (b BLOB)")?))
             .unwrap();
@@ -827,7 +651,11 @@ mod tests {
                 })
                 .collect();
             queued.into_iter().for_each(|w| w.wait().unwrap());
-            largest = largest.max(std::fs::metadata(wal_path(&path)).unwrap().len());
+            largest = largest.max(
+                std::fs::metadata(dir.path().join("synaptiq.db-wal"))
+                    .unwrap()
+                    .len(),
+            );
         }
         stop.store(true, Ordering::Relaxed);
         reader.join().unwrap();
