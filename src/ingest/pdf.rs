@@ -56,11 +56,13 @@ const CORE_FONTS: [&str; 14] = [
 
 /// pdf-extract builds every font again on every page, and a standard font without
 /// `Widths` cost it 600 glyph-name searches and 80,000 comparisons each time, and a sort
-/// for every character it had no width for: a third of a text-dense PDF's extraction. So
-/// the widths it would use are measured once per font here, by pdf-extract itself on a
-/// page showing all 256 codes in that font, and written into the font as `Widths`, which
-/// it then reads directly. The text it extracts is the same; a font it cannot measure is
-/// left as it was.
+/// for every character it had no width for: a third of a text-dense PDF's extraction. It
+/// also decodes every character without a `ToUnicode` entry through the font's encoding,
+/// with four allocations and a UTF-16 decoder each (a quarter of what remained). So the
+/// widths and characters it would produce are measured once per font here, by pdf-extract
+/// itself on a page showing all 256 codes in that font, and written into the font as
+/// `Widths` and, for a font without one, a `ToUnicode` map, which it then reads directly.
+/// The text it extracts is the same; a font it cannot measure is left as it was.
 fn give_core_fonts_widths(document: &mut Document) {
     let fonts: Vec<ObjectId> = document
         .objects
@@ -74,16 +76,57 @@ fn give_core_fonts_widths(document: &mut Document) {
     let Some(widths) = measure_widths(document, &fonts) else {
         return;
     };
-    for (font, widths) in fonts.iter().zip(widths) {
+    for (font, measured) in fonts.iter().zip(widths) {
+        let has_map = document
+            .get_dictionary(*font)
+            .is_ok_and(|dict| dict.has(b"ToUnicode"));
+        let to_unicode = to_unicode(&measured).filter(|_| !has_map).map(|cmap| {
+            document.add_object(lopdf::Stream::new(
+                lopdf::Dictionary::new(),
+                cmap.into_bytes(),
+            ))
+        });
         if let Ok(Object::Dictionary(dict)) = document.get_object_mut(*font) {
             dict.set("FirstChar", 0);
             dict.set("LastChar", 255);
-            dict.set(
-                "Widths",
-                widths.into_iter().map(Object::Real).collect::<Vec<_>>(),
-            );
+            let widths = measured.iter().map(|(width, _)| Object::Real(*width));
+            dict.set("Widths", widths.collect::<Vec<_>>());
+            if let Some(cmap) = to_unicode {
+                dict.set("ToUnicode", cmap);
+            }
         }
     }
+}
+
+/// A CMap mapping the codes in runs of at least `RUN` consecutive characters (ASCII and
+/// Latin-1, in the usual encodings) to the characters measured for them, or `None` if there
+/// are none. pdf-extract parses it again on every page, slowly, so it holds only these few
+/// ranges; the other codes still go through the font's encoding.
+fn to_unicode(measured: &[(f32, String)]) -> Option<String> {
+    const RUN: usize = 8;
+    let unit = |code: usize| match measured[code].1.encode_utf16().collect::<Vec<_>>()[..] {
+        [unit] if !(0xd800..=0xdfff).contains(&unit) => Some(unit),
+        _ => None,
+    };
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for code in 1..=measured.len() {
+        let follows = code < measured.len()
+            && matches!((unit(code - 1), unit(code)), (Some(a), Some(b)) if b == a.wrapping_add(1));
+        if !follows {
+            if let Some(first) = unit(start).filter(|_| code - start >= RUN) {
+                ranges.push(format!("<{start:02X}> <{:02X}> <{first:04X}>", code - 1));
+            }
+            start = code;
+        }
+    }
+    (!ranges.is_empty()).then(|| {
+        format!(
+            "{} beginbfrange {} endbfrange",
+            ranges.len(),
+            ranges.join(" ")
+        )
+    })
 }
 
 /// A simple font naming a standard font, with an encoding but without widths of its own.
@@ -98,9 +141,10 @@ fn needs_widths(dict: &lopdf::Dictionary) -> bool {
         && !dict.has(b"Widths")
 }
 
-/// What pdf-extract gives each code 0-255 of each font as its width (in 1/1000 em), read
-/// from a page of its own (its page tree swapped in, then back). `None` if it failed.
-fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<f32>>> {
+/// What pdf-extract gives each code 0-255 of each font as its width (in 1/1000 em) and its
+/// character, read from a page of its own (its page tree swapped in, then back). `None` if
+/// it failed.
+fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<(f32, String)>>> {
     use lopdf::content::{Content, Operation};
     let mut resources = lopdf::Dictionary::new();
     let mut operations = Vec::new();
@@ -151,14 +195,14 @@ fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec
     }
     match read {
         Ok(Ok(())) if widths.0.len() == 256 * fonts.len() => {
-            Some(widths.0.chunks(256).map(<[f32]>::to_vec).collect())
+            Some(widths.0.chunks(256).map(<[_]>::to_vec).collect())
         }
         _ => None,
     }
 }
 
-/// Records the width pdf-extract gives each character it shows.
-struct Widths(Vec<f32>);
+/// Records the width and the character pdf-extract gives each code it shows.
+struct Widths(Vec<(f32, String)>);
 
 impl pdf_extract::OutputDev for Widths {
     fn begin_page(
@@ -181,9 +225,9 @@ impl pdf_extract::OutputDev for Widths {
         width: f64,
         _: f64,
         _: f64,
-        _: &str,
+        character: &str,
     ) -> std::result::Result<(), pdf_extract::OutputError> {
-        self.0.push((width * 1000.0) as f32);
+        self.0.push(((width * 1000.0) as f32, character.to_owned()));
         Ok(())
     }
 
@@ -253,10 +297,100 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
 const READER_NICENESS: i32 = 10;
 
 fn page_text(document: &Document) -> Result<String> {
-    let mut text = String::new();
-    pdf_extract::output_doc(document, &mut pdf_extract::PlainTextOutput::new(&mut text))
+    let mut text = PlainText::default();
+    pdf_extract::output_doc(document, &mut text)
         .map_err(|e| Error::invalid("file", format!("the PDF's text could not be read ({e})")))?;
-    Ok(text)
+    Ok(text.text)
+}
+
+/// pdf-extract's `PlainTextOutput` (the same spaces and line breaks, by the same arithmetic)
+/// without the formatting machinery it ran for every character, `write!(w, "{}", c)`: a
+/// twentieth of a large upload's extraction.
+struct PlainText {
+    text: String,
+    /// The page's height, which turns PDF's upward y axis downward.
+    flip: f64,
+    last_end: f64,
+    last_y: f64,
+    first_char: bool,
+}
+
+impl Default for PlainText {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            flip: 0.0,
+            last_end: 100_000.0,
+            last_y: 0.0,
+            first_char: false,
+        }
+    }
+}
+
+type OutputResult = std::result::Result<(), pdf_extract::OutputError>;
+
+impl pdf_extract::OutputDev for PlainText {
+    fn begin_page(
+        &mut self,
+        _: u32,
+        media_box: &pdf_extract::MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> OutputResult {
+        self.flip = media_box.ury - media_box.lly;
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> OutputResult {
+        Ok(())
+    }
+
+    // The position is `trm` followed by the page's flip, and the font size `trm` applied to
+    // (size, size), each term written as pdf-extract's matrix product computes it, so the
+    // floating-point results are the same.
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _: f64,
+        font_size: f64,
+        character: &str,
+    ) -> OutputResult {
+        let x = trm.m31 * 1.0 + trm.m32 * 0.0 + 0.0;
+        let y = trm.m31 * 0.0 - trm.m32 + self.flip;
+        let size_x = font_size * trm.m11 + font_size * trm.m21;
+        let size_y = font_size * trm.m12 + font_size * trm.m22;
+        let size = (size_x * size_y).sqrt();
+        if self.first_char {
+            if (y - self.last_y).abs() > size * 1.5 {
+                self.text.push('\n');
+            }
+            // Moved left and down: a new line.
+            if x < self.last_end && (y - self.last_y).abs() > size * 0.5 {
+                self.text.push('\n');
+            }
+            if x > self.last_end + size * 0.1 {
+                self.text.push(' ');
+            }
+        }
+        self.text.push_str(character);
+        self.first_char = false;
+        self.last_y = y;
+        self.last_end = x + width * size;
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> OutputResult {
+        self.first_char = true;
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> OutputResult {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> OutputResult {
+        Ok(())
+    }
 }
 
 /// A copy of `document` whose page tree lists only `pages`. Their old parents stay in the
@@ -368,6 +502,118 @@ mod tests {
             "the measuring page is gone"
         );
         assert_eq!(page_text(&widened).unwrap(), page_text(&plain).unwrap());
+    }
+
+    /// One page showing every code 0-255 in Helvetica (WinAnsi) and Times (MacRoman).
+    fn every_code_pdf() -> Document {
+        let mut doc = Document::with_version("1.5");
+        let font = |doc: &mut Document, base: &str, encoding: &str| {
+            doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => base, "Encoding" => encoding,
+            })
+        };
+        let helvetica = font(&mut doc, "Helvetica", "WinAnsiEncoding");
+        let times = font(&mut doc, "Times-Roman", "MacRomanEncoding");
+        let codes: Vec<u8> = (0..=255).collect();
+        let mut operations = Vec::new();
+        for (name, y) in [("F1", 700), ("F2", 600)] {
+            operations.extend([
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec![name.into(), 10.into()]),
+                Operation::new("Td", vec![20.into(), y.into()]),
+                Operation::new(
+                    "Tj",
+                    vec![Object::String(
+                        codes.clone(),
+                        lopdf::StringFormat::Hexadecimal,
+                    )],
+                ),
+                Operation::new("ET", vec![]),
+            ]);
+        }
+        let contents = doc.add_object(Stream::new(
+            dictionary! {},
+            Content { operations }.encode().unwrap(),
+        ));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "Contents" => contents,
+            "Resources" => dictionary! {
+                "Font" => dictionary! { "F1" => helvetica, "F2" => times },
+            },
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        doc
+    }
+
+    #[test]
+    fn every_code_reads_the_same_through_the_measured_character_map() {
+        let plain = every_code_pdf();
+        let mut widened = every_code_pdf();
+        give_core_fonts_widths(&mut widened);
+        let fonts: Vec<_> = widened
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok().filter(|d| d.has(b"BaseFont")))
+            .collect();
+        assert_eq!(fonts.len(), 2);
+        assert!(
+            fonts
+                .iter()
+                .all(|f| f.has(b"ToUnicode") && f.has(b"Widths"))
+        );
+        let text = page_text(&plain).unwrap();
+        assert!(text.contains("ABC") && text.contains('\u{e9}'), "{text:?}");
+        assert_eq!(page_text(&widened).unwrap(), text);
+    }
+
+    #[test]
+    fn the_character_map_holds_only_long_runs() {
+        let measured: Vec<(f32, String)> = (0..=255u8)
+            .map(|code| match code {
+                0x20..=0x7e => (0.0, char::from(code).to_string()),
+                0x80 => (0.0, "\u{20ac}".to_owned()),
+                0xa0..=0xff => (0.0, char::from(code).to_string()),
+                _ => (0.0, "\0".to_owned()),
+            })
+            .collect();
+        assert_eq!(
+            to_unicode(&measured).unwrap(),
+            "2 beginbfrange <20> <7E> <0020> <A0> <FF> <00A0> endbfrange"
+        );
+        let nothing_long: Vec<(f32, String)> = (0..=255).map(|_| (0.0, "x".to_owned())).collect();
+        assert_eq!(to_unicode(&nothing_long), None);
+    }
+
+    #[test]
+    fn plain_text_is_what_pdf_extracts_own_output_gives() {
+        let fixture = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/handbook.pdf"
+        ))
+        .unwrap();
+        for document in [
+            Document::load_mem(&fixture).unwrap(),
+            Document::load_mem(&numbered_pdf(3)).unwrap(),
+            every_code_pdf(),
+        ] {
+            let mut theirs = String::new();
+            pdf_extract::output_doc(
+                &document,
+                &mut pdf_extract::PlainTextOutput::new(&mut theirs),
+            )
+            .unwrap();
+            assert!(theirs.len() > 50, "{theirs:?}");
+            assert_eq!(page_text(&document).unwrap(), theirs);
+        }
     }
 
     #[test]
