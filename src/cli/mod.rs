@@ -207,7 +207,6 @@ pub fn run(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(crate::store::READERS as usize * 2)
         .thread_keep_alive(std::time::Duration::from_secs(2))
-        .on_thread_start(crate::niceness::answer_requests_promptly)
         .enable_all()
         .build()
     {

@@ -196,10 +196,7 @@ impl Store {
         let touched = watch_deliveries(&conn)?;
         let thread = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || {
-                crate::niceness::answer_requests_promptly();
-                write_loop(&conn, &queue, &touched, &queued, bound);
-            })?;
+            .spawn(move || write_loop(&conn, &queue, &touched, &queued, bound))?;
         Ok(Self {
             readers,
             jobs,
