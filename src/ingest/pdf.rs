@@ -25,7 +25,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
             "the PDF is encrypted (password protected); remove the password and upload it again",
         ));
     }
-    give_core_fonts_widths(&mut document);
+    give_core_fonts_their_measures(&mut document);
     let blocks = blocks(&text_of(&document, threads(&document))?);
     if blocks.is_empty() {
         return Err(Error::invalid(
@@ -63,7 +63,7 @@ const CORE_FONTS: [&str; 14] = [
 /// itself on a page showing all 256 codes in that font, and written into the font as
 /// `Widths` and, for a font without one, a `ToUnicode` map, which it then reads directly.
 /// The text it extracts is the same; a font it cannot measure is left as it was.
-fn give_core_fonts_widths(document: &mut Document) {
+fn give_core_fonts_their_measures(document: &mut Document) {
     let fonts: Vec<ObjectId> = document
         .objects
         .iter()
@@ -73,10 +73,10 @@ fn give_core_fonts_widths(document: &mut Document) {
     if fonts.is_empty() {
         return;
     }
-    let Some(widths) = measure_widths(document, &fonts) else {
+    let Some(measures) = measure_fonts(document, &fonts) else {
         return;
     };
-    for (font, measured) in fonts.iter().zip(widths) {
+    for (font, measured) in fonts.iter().zip(measures) {
         let has_map = document
             .get_dictionary(*font)
             .is_ok_and(|dict| dict.has(b"ToUnicode"));
@@ -144,7 +144,7 @@ fn needs_widths(dict: &lopdf::Dictionary) -> bool {
 /// What pdf-extract gives each code 0-255 of each font as its width (in 1/1000 em) and its
 /// character, read from a page of its own (its page tree swapped in, then back). `None` if
 /// it failed.
-fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<(f32, String)>>> {
+fn measure_fonts(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<(f32, String)>>> {
     use lopdf::content::{Content, Operation};
     let mut resources = lopdf::Dictionary::new();
     let mut operations = Vec::new();
@@ -183,9 +183,9 @@ fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec
     if let Ok(catalog) = document.catalog_mut() {
         catalog.set("Pages", tree);
     }
-    let mut widths = Widths(Vec::with_capacity(256 * fonts.len()));
+    let mut measures = Measures(Vec::with_capacity(256 * fonts.len()));
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        pdf_extract::output_doc(document, &mut widths)
+        pdf_extract::output_doc(document, &mut measures)
     }));
     if let Ok(catalog) = document.catalog_mut() {
         catalog.set("Pages", pages);
@@ -194,17 +194,17 @@ fn measure_widths(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec
         document.objects.remove(&id);
     }
     match read {
-        Ok(Ok(())) if widths.0.len() == 256 * fonts.len() => {
-            Some(widths.0.chunks(256).map(<[_]>::to_vec).collect())
+        Ok(Ok(())) if measures.0.len() == 256 * fonts.len() => {
+            Some(measures.0.chunks(256).map(<[_]>::to_vec).collect())
         }
         _ => None,
     }
 }
 
 /// Records the width and the character pdf-extract gives each code it shows.
-struct Widths(Vec<(f32, String)>);
+struct Measures(Vec<(f32, String)>);
 
-impl pdf_extract::OutputDev for Widths {
+impl pdf_extract::OutputDev for Measures {
     fn begin_page(
         &mut self,
         _: u32,
@@ -481,7 +481,7 @@ mod tests {
         };
         let plain = with_encoding();
         let mut widened = with_encoding();
-        give_core_fonts_widths(&mut widened);
+        give_core_fonts_their_measures(&mut widened);
         let font = widened
             .objects
             .values()
@@ -555,7 +555,7 @@ mod tests {
     fn every_code_reads_the_same_through_the_measured_character_map() {
         let plain = every_code_pdf();
         let mut widened = every_code_pdf();
-        give_core_fonts_widths(&mut widened);
+        give_core_fonts_their_measures(&mut widened);
         let fonts: Vec<_> = widened
             .objects
             .values()
