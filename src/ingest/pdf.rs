@@ -145,25 +145,13 @@ fn needs_widths(dict: &lopdf::Dictionary) -> bool {
 /// character, read from a page of its own (its page tree swapped in, then back). `None` if
 /// it failed.
 fn measure_fonts(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<(f32, String)>>> {
-    use lopdf::content::{Content, Operation};
+    use lopdf::content::Content;
     let mut resources = lopdf::Dictionary::new();
     let mut operations = Vec::new();
-    let codes: Vec<u8> = (0..=255).collect();
     for (i, font) in fonts.iter().enumerate() {
         let name = format!("W{i}");
         resources.set(name.as_bytes(), Object::Reference(*font));
-        operations.extend([
-            Operation::new("BT", vec![]),
-            Operation::new("Tf", vec![Object::Name(name.into_bytes()), 1.into()]),
-            Operation::new(
-                "Tj",
-                vec![Object::String(
-                    codes.clone(),
-                    lopdf::StringFormat::Hexadecimal,
-                )],
-            ),
-            Operation::new("ET", vec![]),
-        ]);
+        operations.extend(show_every_code(name.into_bytes()));
     }
     let content = Content { operations }.encode().ok()?;
     let pages = document.catalog().ok()?.get(b"Pages").ok()?.clone();
@@ -199,6 +187,21 @@ fn measure_fonts(document: &mut Document, fonts: &[ObjectId]) -> Option<Vec<Vec<
         }
         _ => None,
     }
+}
+
+/// Content operations showing the codes 0-255 in the page's font `name`.
+fn show_every_code(name: Vec<u8>) -> [lopdf::content::Operation; 4] {
+    use lopdf::content::Operation;
+    let codes: Vec<u8> = (0..=255).collect();
+    [
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec![Object::Name(name), 1.into()]),
+        Operation::new(
+            "Tj",
+            vec![Object::String(codes, lopdf::StringFormat::Hexadecimal)],
+        ),
+        Operation::new("ET", vec![]),
+    ]
 }
 
 /// Records the width and the character pdf-extract gives each code it shows.
@@ -511,22 +514,9 @@ mod tests {
         };
         let helvetica = font(&mut doc, "Helvetica", "WinAnsiEncoding");
         let times = font(&mut doc, "Times-Roman", "MacRomanEncoding");
-        let codes: Vec<u8> = (0..=255).collect();
         let mut operations = Vec::new();
-        for (name, y) in [("F1", 700), ("F2", 600)] {
-            operations.extend([
-                Operation::new("BT", vec![]),
-                Operation::new("Tf", vec![name.into(), 10.into()]),
-                Operation::new("Td", vec![20.into(), y.into()]),
-                Operation::new(
-                    "Tj",
-                    vec![Object::String(
-                        codes.clone(),
-                        lopdf::StringFormat::Hexadecimal,
-                    )],
-                ),
-                Operation::new("ET", vec![]),
-            ]);
+        for name in ["F1", "F2"] {
+            operations.extend(show_every_code(name.as_bytes().to_vec()));
         }
         let contents = doc.add_object(Stream::new(
             dictionary! {},
