@@ -2,12 +2,13 @@
 //! widget's scripts are served by `widget.rs`: put together, compressed and content-hashed
 //! once, on first use.
 
+use std::sync::OnceLock;
+
 use poem::endpoint::{EmbeddedFilesEndpoint, make_sync};
 use poem::http::HeaderValue;
 use poem::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
-use poem::web::Html;
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use rust_embed::RustEmbed;
 
@@ -49,9 +50,20 @@ pub fn admin() -> impl Endpoint<Output = Response> {
 
 /// `/api/docs`: poem-openapi's Redoc page under our name, with a bar back to the admin UI
 /// and without the web-font request to Google (an appliance should not call out).
-pub fn docs(redoc_html: &str) -> impl Endpoint<Output = Response> + use<> {
-    let html = brand_docs(redoc_html);
-    Route::new().at("/", make_sync(move |_| Html(html.clone()).into_response()))
+///
+/// The page is put together on its first request and kept: 1.2 MB (Redoc's script and the
+/// spec) that a server whose reference nobody opens need not build or hold.
+pub fn docs() -> impl Endpoint<Output = Response> {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    Route::new().at(
+        "/",
+        make_sync(|_| {
+            let page = PAGE.get_or_init(|| brand_docs(&crate::http::api_service().redoc_html()));
+            Response::builder()
+                .content_type("text/html; charset=utf-8")
+                .body(page.as_str())
+        }),
+    )
 }
 
 const DOCS_BAR: &str = r#"<header class="sq-bar"><a class="sq-brand" href="/admin/"><img src="/admin/logo.svg" alt="" width="24" height="24"> Synaptiq</a><span class="sq-title">API reference</span><a class="sq-back" href="/admin/">Back to admin</a></header>"#;

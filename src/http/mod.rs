@@ -113,7 +113,6 @@ pub fn spec_json() -> String {
 /// The whole HTTP surface, ready to serve.
 pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     let service = api_service();
-    let docs = assets::docs(&service.redoc_html());
     let spec_text = spec_json();
     let allowed = Arc::new(spec::AllowedMethods::from_spec(
         &serde_json::from_str(&spec_text).unwrap_or_default(),
@@ -128,7 +127,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
     spawn_limiter_cleanup(&limiters);
     let routes = Route::new()
         .at("/api/openapi.json", spec)
-        .nest("/api/docs", docs)
+        .nest("/api/docs", assets::docs())
         .nest("/admin", assets::admin())
         .at("/widget.js", poem::get(widget::serve_loader))
         .at("/widget/:file", poem::get(widget::serve_panel))
