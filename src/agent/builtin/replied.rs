@@ -9,9 +9,10 @@ use regex::Regex;
 use super::extract::Answer;
 use crate::domain::settings::Field;
 
-/// An amount with an optional multiplier: "15k", "12,500", "2.5m", "20 grand".
+/// An amount with an optional multiplier: "15k", "12,500", "2.5m", "20 grand". ASCII digits,
+/// which is what `f64::from_str` reads (see `PHONE` in extract.rs on the size of `\d`).
 static AMOUNT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d[\d,]*(?:\.\d+)?)\s*(k|m|grand|thousand|million)?\b").ok()
+    Regex::new(r"(?i)([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|grand|thousand|million)?\b").ok()
 });
 
 /// Words that say "I don't know", so a number nearby is not taken as an answer.
