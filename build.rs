@@ -22,8 +22,15 @@ fn main() {
     if !(lld && is("PROFILE", "release")) {
         return;
     }
-    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let order = std::path::Path::new(&dir).join(ORDER);
+    // The linker reads a copy in OUT_DIR: cargo reuses this script's output while ORDER is
+    // unchanged, also for a checkout at another path sharing the target directory, and a
+    // path into the checkout that ran it had gone with that checkout.
+    let out = std::env::var("OUT_DIR").unwrap_or_default();
+    let order = std::path::Path::new(&out).join("hot-code.order");
+    if let Err(err) = std::fs::read(ORDER).and_then(|list| std::fs::write(&order, list)) {
+        println!("cargo::warning=functions not ordered: copying {ORDER}: {err}");
+        return;
+    }
     for arg in [
         format!("-Wl,--symbol-ordering-file={}", order.display()),
         // Names of functions since renamed or inlined are skipped, not errors.
