@@ -2,23 +2,31 @@
 //! keep freed pages for a while: glibc's (SQLite's) in each thread's arena until something
 //! trims it, mimalloc's in the heap of the thread that freed them until that thread
 //! allocates again. On a busy server that reuse is what makes them fast; on a quiet one the
-//! pages just stay resident.
+//! pages just stay resident. SQLite's idle read connections give their page caches up first
+//! (a heap profile of the idle server found 1.2 MB of its 2.3 MB of SQLite memory there).
 
 use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::store::Store;
+
 /// How often the allocators are asked to give back what they hold unused.
 const EVERY: Duration = Duration::from_secs(5);
 
-pub async fn run(mut stopped: watch::Receiver<bool>) {
+pub async fn run(store: Store, mut stopped: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             () = tokio::time::sleep(EVERY) => {}
             _ = stopped.changed() => return,
         }
         // A few milliseconds of page-table work at most: off the async workers.
-        let _ = tokio::task::spawn_blocking(give_back_unused).await;
+        let store = store.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            store.release_idle_caches();
+            give_back_unused();
+        })
+        .await;
     }
 }
 

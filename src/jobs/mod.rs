@@ -25,7 +25,7 @@ impl Jobs {
             tokio::spawn(sweeper::run(app.clone(), stopped.clone())),
             tokio::spawn(delivery::run(app.clone(), stopped.clone())),
             tokio::spawn(retention::run(app.clone(), stopped.clone())),
-            tokio::spawn(memory::run(stopped)),
+            tokio::spawn(memory::run(app.store.clone(), stopped)),
         ];
         Self { stop, tasks }
     }

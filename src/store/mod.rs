@@ -49,6 +49,8 @@ const WAL_LIMIT: u64 = 64 << 20;
 const RESTART_WAIT: Duration = Duration::from_millis(20);
 /// Pooled read connections; also bounds the blocking threads the runtime keeps.
 pub const READERS: u32 = 4;
+/// A writer with nothing queued this long gives its unused page cache back.
+const WRITER_QUIET: Duration = Duration::from_secs(5);
 
 /// What the writer does with a queued write: run it in the open transaction, or refuse it.
 trait Job: Send {
@@ -188,7 +190,9 @@ impl Store {
         let manager = SqliteConnectionManager::file(path).with_init(|c| configure(c));
         let readers = r2d2::Pool::builder()
             .max_size(READERS)
-            .min_idle(Some(1))
+            // Connections open on demand; with a minimum kept idle, taking every idle one in
+            // `release_idle_caches` would open another.
+            .min_idle(Some(0))
             .connection_timeout(BUSY_TIMEOUT)
             .build(manager)?;
         let (jobs, queue) = crossbeam_channel::unbounded::<Message>();
@@ -223,6 +227,16 @@ impl Store {
         tokio::task::spawn_blocking(move || f(&*pool.get()?))
             .await
             .map_err(Error::internal)?
+    }
+
+    /// Gives the unused page cache of every reader idle in the pool back to the allocator
+    /// (each holds up to 1 MiB); the writer does the same once it is quiet.
+    pub fn release_idle_caches(&self) {
+        let idle = self.readers.state().idle_connections;
+        let held: Vec<_> = (0..idle).map_while(|_| self.readers.try_get()).collect();
+        for conn in &held {
+            release_cache(conn);
+        }
     }
 
     /// Runs `f` synchronously on a pooled read connection (for blocking contexts).
@@ -379,6 +393,14 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     )
 }
 
+/// Frees the pages of `conn`'s cache that no statement holds; they are read again from the
+/// OS's page cache when next needed.
+fn release_cache(conn: &Connection) {
+    if let Err(err) = conn.release_memory() {
+        tracing::warn!(%err, "releasing SQLite's page cache failed");
+    }
+}
+
 /// Checkpoints the WAL every `CHECKPOINT_EVERY` on a connection of its own. PASSIVE never
 /// waits for the writer or readers: what it cannot copy now, it copies next time.
 fn start_checkpointer(path: &Path) -> Result<Checkpointer> {
@@ -422,7 +444,15 @@ fn write_loop(
 ) {
     let mut closing = false;
     while !closing {
-        let Ok(first) = queue.recv() else { break };
+        let first = match queue.recv_timeout(WRITER_QUIET) {
+            Ok(message) => message,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                release_cache(conn);
+                let Ok(message) = queue.recv() else { break };
+                message
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        };
         let mut batch: Vec<Box<dyn Job>> = Vec::new();
         let mut alone = None;
         let mut next = Some(first);
@@ -595,6 +625,49 @@ mod tests {
             rusqlite::params![id],
         )?;
         Ok(())
+    }
+
+    /// Bytes of page cache `conn` holds (SQLITE_DBSTATUS_CACHE_USED).
+    #[allow(unsafe_code)]
+    fn cache_used(conn: &Connection) -> i32 {
+        let (mut current, mut highest) = (0, 0);
+        // SAFETY: the handle is open for the borrow's length; the outputs are plain integers.
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_db_status(
+                conn.handle(),
+                rusqlite::ffi::SQLITE_DBSTATUS_CACHE_USED,
+                &mut current,
+                &mut highest,
+                0,
+            )
+        };
+        assert_eq!(rc, rusqlite::ffi::SQLITE_OK);
+        current
+    }
+
+    #[tokio::test]
+    async fn idle_readers_give_their_page_cache_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        store
+            .write(|conn| {
+                for n in 0..3000 {
+                    add_tenant(conn, &format!("tenant-{n}"))?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let read_all = |conn: &Connection| {
+            let names: i64 =
+                conn.query_row("SELECT sum(length(name)) FROM tenants", [], |r| r.get(0))?;
+            Ok((names, cache_used(conn)))
+        };
+        let (_, filled) = store.read_blocking(read_all).unwrap();
+        assert!(filled > 64 * 1024, "a full scan caches pages: {filled}");
+        store.release_idle_caches();
+        let left = store.read_blocking(|conn| Ok(cache_used(conn))).unwrap();
+        assert!(left < filled / 4, "{left} of {filled} bytes still cached");
     }
 
     #[tokio::test]
