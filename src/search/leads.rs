@@ -2,10 +2,10 @@
 
 use rusqlite::Connection;
 use tantivy::collector::TopDocs;
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Index, IndexWriter, Score, SegmentReader, TantivyDocum
 
 use super::index::{LiveIndex, Source};
 use crate::domain::model::{Lead, LeadStatus, TenantId};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store;
 use crate::store::search_changes::Kind;
 
@@ -67,7 +67,9 @@ impl Source for Leads {
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
         let fields = Fields {
-            id: builder.add_text_field("id", STRING | STORED),
+            // Read back from a column, not the document store: a stored field cost a 16 KB
+            // block decompressed per hit, 5 % of the server's CPU in the quick bench.
+            id: builder.add_text_field("id", STRING | FAST),
             tenant: builder.add_text_field("tenant", STRING),
             status: builder.add_text_field("status", STRING),
             name: builder.add_text_field("name", text.clone()),
@@ -151,17 +153,29 @@ impl LiveIndex<Leads> {
                     }
                 });
         let hits: Vec<((Score, i64), DocAddress)> = searcher.search(&query, &collector)?;
-        hits.into_iter()
-            .map(|(_, address)| {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                Ok(doc
-                    .get_first(fields.id)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned())
-            })
-            .collect()
+        let mut columns: Vec<Option<StrColumn>> = vec![None; searcher.segment_readers().len()];
+        let mut ids = Vec::with_capacity(hits.len());
+        for (_, address) in hits {
+            let slot = &mut columns[address.segment_ord as usize];
+            let column = match slot {
+                Some(column) => column,
+                None => slot.insert(id_column(searcher.segment_reader(address.segment_ord))?),
+            };
+            let mut id = String::new();
+            if let Some(ord) = column.term_ords(address.doc_id).next() {
+                column.ord_to_str(ord, &mut id)?;
+            }
+            ids.push(id);
+        }
+        Ok(ids)
     }
+}
+
+fn id_column(segment: &SegmentReader) -> Result<StrColumn> {
+    segment
+        .fast_fields()
+        .str("id")?
+        .ok_or_else(|| Error::internal("the lead index has no id column"))
 }
 
 fn query(
