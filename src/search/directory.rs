@@ -49,7 +49,14 @@ impl Directory for UnsyncedDirectory {
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.mmap.delete(path)
+        self.mmap.delete(path)?;
+        // MmapDirectory keeps an entry for every file it ever mapped (the path and a weak
+        // reference) and drops the dead ones only when asked for its cache info. Segment
+        // files are never opened again under the same name, so under sustained writes the
+        // map grew by every file of every segment: ~1.5 MB a minute in the mixed load
+        // (heap profile). Tantivy deletes the files of merged segments a few at a time.
+        let _ = self.mmap.get_cache_info();
+        Ok(())
     }
 
     fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
