@@ -328,6 +328,13 @@ mod fixture_tests {
             reason("whitespace.txt")
         );
         assert!(matches!(text_of("image.png"), Err(Error::Unsupported(_))));
+        // Found by the fuzzer: pdf-extract looked for the media box up the page's `Parent`
+        // chain forever.
+        assert!(
+            reason("parent-loop.pdf").contains("its own ancestor"),
+            "{}",
+            reason("parent-loop.pdf")
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! PDF: the text layer, through lopdf (parsing) and pdf-extract (text). Scanned pages have
 //! no text layer; OCR is out of scope and said so.
 
+mod bounds;
+
 use lopdf::{Document, Object, ObjectId, dictionary};
 
 use super::Block;
@@ -25,6 +27,7 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
             "the PDF is encrypted (password protected); remove the password and upload it again",
         ));
     }
+    bounds::check(&document)?;
     give_core_fonts_their_measures(&mut document);
     let blocks = blocks(&text_of(&document, threads(&document))?);
     if blocks.is_empty() {
