@@ -24,6 +24,7 @@ pub async fn run(store: Store, mut stopped: watch::Receiver<bool>) {
         let store = store.clone();
         let _ = tokio::task::spawn_blocking(move || {
             store.release_idle_caches();
+            crate::search::mapped::release_if_quiet();
             give_back_unused();
         })
         .await;

@@ -45,7 +45,9 @@ impl UnsyncedDirectory {
 
 impl Directory for UnsyncedDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.mmap.get_file_handle(path)
+        let file = self.mmap.get_file_handle(path)?;
+        super::mapped::opened(&file);
+        Ok(file)
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {

@@ -5,6 +5,7 @@ mod directory;
 mod early;
 pub mod index;
 pub mod leads;
+pub mod mapped;
 mod stem;
 
 pub use leads::LeadSearch;
