@@ -414,7 +414,12 @@ impl Tools<'_> {
     async fn list_slots(&mut self) -> Result<Value> {
         self.settle().await?;
         let now = self.app.clock.now();
-        let slots = chat::free_slots(self.app, self.tenant(), &self.availability, now).await?;
+        let (tenant, availability) = (self.tenant().clone(), self.availability.clone());
+        let slots = self
+            .app
+            .store
+            .read(move |conn| chat::free_slots(conn, &tenant, &availability, now))
+            .await?;
         self.turn.state.offered = slots
             .iter()
             .map(|s| (s.starts_at.as_millisecond(), s.ends_at.as_millisecond()))

@@ -66,8 +66,41 @@ pub(super) struct History {
 }
 
 pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
+    if matches!(app.agent, Agent::Builtin) {
+        return builtin_turn(app, input).await;
+    }
     let started = begin(app, input).await?;
     finish(app, started, None).await
+}
+
+/// The built-in agent answers at once, so its whole turn is one write: the visitor's
+/// message, then the agent's decisions and reply in a savepoint of their own, which a
+/// failure rolls back alone (the message still commits). One commit to wait for instead of
+/// two one after the other: under the mixed load the second queued behind the first's.
+async fn builtin_turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
+    let Valid {
+        tenant,
+        visitor,
+        message,
+        conversation_id,
+    } = Valid::check(input)?;
+    let now = app.clock.now();
+    let knowledge = knowledge_if_asked(app, &tenant, &message).await;
+    let applied = app
+        .store
+        .write(move |conn| {
+            let opened = open(
+                conn,
+                &tenant,
+                &visitor,
+                conversation_id.as_deref(),
+                &message,
+                now,
+            )?;
+            store::apart(conn, |conn| answer(conn, opened, &message, &knowledge, now))
+        })
+        .await??;
+    Ok(reindexed(app, applied))
 }
 
 /// A turn whose visitor message is written; the agent has not answered yet.
@@ -95,13 +128,12 @@ impl Started {
 /// the write has run; its commit completes while the agent works, and [`finish`] answers
 /// only after it is durable.
 pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
-    let tenant = TenantId::parse("tenantId", input.tenant_id.trim())?;
-    let visitor = valid_visitor(&input.visitor_id)?;
-    let message = valid_message(&input.message)?;
-    let conversation_id = input
-        .conversation_id
-        .map(|id| valid_uuid("conversationId", &id))
-        .transpose()?;
+    let Valid {
+        tenant,
+        visitor,
+        message,
+        conversation_id,
+    } = Valid::check(input)?;
     let now = app.clock.now();
     let text = message.clone();
     let with_history = matches!(app.agent, Agent::Llm(_));
@@ -156,30 +188,41 @@ async fn finish_builtin(app: &App, started: Started) -> Result<ChatOutput> {
         now,
         ..
     } = started;
-    let tenant = opened.conversation.tenant.clone();
-    let knowledge = if flow::consults_knowledge(&message) {
-        knowledge_for(app, &tenant, &message).await
-    } else {
-        Vec::new()
-    };
+    let knowledge = knowledge_if_asked(app, &opened.conversation.tenant, &message).await;
+    let applied = app
+        .store
+        .write(move |conn| answer(conn, opened, &message, &knowledge, now))
+        .await?;
+    Ok(reindexed(app, applied))
+}
+
+/// The built-in agent's answer to `message`, applied with its reply.
+fn answer(
+    conn: &Connection,
+    opened: Opened,
+    message: &str,
+    knowledge: &[ChunkHit],
+    now: Timestamp,
+) -> Result<Applied> {
     let availability = opened.settings.scheduling_availability()?;
-    let slots = free_slots(app, &tenant, &availability, now).await?;
+    let slots = free_slots(conn, &opened.conversation.tenant, &availability, now)?;
     let reply = flow::respond(&Turn {
         settings: &opened.settings,
         state: state_of(&opened.conversation),
-        message: &message,
-        knowledge: &knowledge,
+        message,
+        knowledge,
         slots: &slots,
         timezone: &availability.timezone,
     });
-    let applied = app
-        .store
-        .write(move |conn| apply(conn, opened, reply, &availability, now))
-        .await?;
+    apply(conn, opened, reply, &availability, now)
+}
+
+/// Tells the lead indexer about a lead the turn changed; the turn's output.
+fn reindexed(app: &App, applied: Applied) -> ChatOutput {
     if applied.reindex {
         app.leads_index.notify();
     }
-    Ok(applied.output)
+    applied.output
 }
 
 /// The visible history of a visitor's conversation (widget restore after a reload).
@@ -198,6 +241,28 @@ pub async fn history(
             Ok((conversation, messages))
         })
         .await
+}
+
+/// A chat request's fields, validated.
+struct Valid {
+    tenant: TenantId,
+    visitor: String,
+    message: String,
+    conversation_id: Option<String>,
+}
+
+impl Valid {
+    fn check(input: ChatInput) -> Result<Self> {
+        Ok(Self {
+            tenant: TenantId::parse("tenantId", input.tenant_id.trim())?,
+            visitor: valid_visitor(&input.visitor_id)?,
+            message: valid_message(&input.message)?,
+            conversation_id: input
+                .conversation_id
+                .map(|id| valid_uuid("conversationId", &id))
+                .transpose()?,
+        })
+    }
 }
 
 fn valid_visitor(raw: &str) -> Result<String> {
@@ -329,6 +394,15 @@ fn start(
     Ok(conversation)
 }
 
+/// What the knowledge base says about `message`, if the built-in agent would consult it.
+async fn knowledge_if_asked(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
+    if flow::consults_knowledge(message) {
+        knowledge_for(app, tenant, message).await
+    } else {
+        Vec::new()
+    }
+}
+
 pub(super) async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
     // A failed search only means the agent answers without the knowledge base.
     super::knowledge::search(app, tenant, message, Some(3))
@@ -336,17 +410,14 @@ pub(super) async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -
         .unwrap_or_default()
 }
 
-pub(super) async fn free_slots(
-    app: &App,
+/// The slots the agent may offer: the tenant's availability less what is booked.
+pub(super) fn free_slots(
+    conn: &Connection,
     tenant: &TenantId,
     availability: &scheduling::Availability,
     now: Timestamp,
 ) -> Result<Vec<Slot>> {
-    let tenant = tenant.clone();
-    let booked = app
-        .store
-        .read(move |conn| store::meetings::booked_starts(conn, &tenant, now.as_millisecond()))
-        .await?;
+    let booked = store::meetings::booked_starts(conn, tenant, now.as_millisecond())?;
     let booked: Vec<Timestamp> = booked.into_iter().map(crate::clock::from_millis).collect();
     Ok(scheduling::free_slots(
         availability,
@@ -408,10 +479,7 @@ fn apply(
                 });
             }
             Err(Error::Conflict { .. }) => {
-                let booked = store::meetings::booked_starts(conn, &tenant, now.as_millisecond())?;
-                let booked: Vec<Timestamp> =
-                    booked.into_iter().map(crate::clock::from_millis).collect();
-                let slots = scheduling::free_slots(availability, now, &booked, flow::SLOTS_OFFERED);
+                let slots = free_slots(conn, &tenant, availability, now)?;
                 let turn = Turn {
                     settings: &settings,
                     state: reply.state.clone(),

@@ -535,6 +535,23 @@ impl WalBound {
 }
 
 /// Runs a statement prepared once per connection: these run around every queued write.
+/// Runs `f` in a savepoint of its own inside the current write: if it fails, what it wrote
+/// is rolled back alone and the rest of the write still commits. The outer error is the
+/// savepoint's own (the whole write fails); the inner one is `f`'s.
+pub fn apart<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<Result<T>> {
+    run_cached(conn, "SAVEPOINT apart")?;
+    match f(conn) {
+        Ok(value) => {
+            run_cached(conn, "RELEASE apart")?;
+            Ok(Ok(value))
+        }
+        Err(err) => {
+            conn.execute_batch("ROLLBACK TO apart; RELEASE apart")?;
+            Ok(Err(err))
+        }
+    }
+}
+
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
 }
@@ -684,6 +701,39 @@ mod tests {
         durable.wait().await.unwrap();
         assert_eq!(tenants(&store), before + 1);
         store.close();
+    }
+
+    #[tokio::test]
+    async fn a_part_kept_apart_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        let before = tenants(&store);
+        let outcome = store
+            .write(|conn| {
+                add_tenant(conn, "kept")?;
+                apart(conn, |conn| {
+                    add_tenant(conn, "undone")?;
+                    Err::<(), _>(Error::invalid("agent", "failed"))
+                })
+            })
+            .await
+            .unwrap();
+        assert!(matches!(outcome, Err(Error::Invalid { .. })));
+        let done = store
+            .write(|conn| apart(conn, |conn| add_tenant(conn, "done")))
+            .await
+            .unwrap();
+        assert!(done.is_ok());
+        let ids: Vec<String> = store
+            .read_blocking(|conn| {
+                let mut stmt = conn.prepare("SELECT id FROM tenants ORDER BY id")?;
+                let ids = stmt.query_map([], |r| r.get(0))?;
+                Ok(ids.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap();
+        assert_eq!(tenants(&store), before + 2);
+        assert!(ids.contains(&"kept".to_owned()) && ids.contains(&"done".to_owned()));
+        assert!(!ids.contains(&"undone".to_owned()));
     }
 
     /// Writes back to back, and short reads all the while: without the writer's own

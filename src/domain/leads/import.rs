@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
 use crate::error::{Error, Result};
 use crate::store::leads as rows;
-use crate::store::{QueuedWrite, Store};
+use crate::store::{self, QueuedWrite, Store};
 
 /// What an import does with a row whose lead exists (same email, or same id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -181,21 +181,10 @@ fn write_row(
     on_duplicate: OnDuplicate,
     now: jiff::Timestamp,
 ) -> Outcome {
-    let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
-    if let Err(err) = run("SAVEPOINT import_row") {
-        return rejected(row.line, &err.into());
-    }
     let line = row.line;
-    match upsert(conn, row, columns, on_duplicate, now) {
-        Ok(outcome) => match run("RELEASE import_row") {
-            Ok(_) => outcome,
-            Err(err) => rejected(line, &err.into()),
-        },
-        Err(err) => {
-            let _ = run("ROLLBACK TO import_row");
-            let _ = run("RELEASE import_row");
-            rejected(line, &err)
-        }
+    match store::apart(conn, |conn| upsert(conn, row, columns, on_duplicate, now)) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(err)) | Err(err) => rejected(line, &err),
     }
 }
 
