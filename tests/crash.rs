@@ -554,18 +554,24 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
         .unwrap();
     if kept_anyway {
         assert_eq!(status, 409, "{reply}");
+        // Its chunks reach the index at the indexer's next commit, once it has room again
+        // (the duplicate upload is refused without waiting for that).
         let id = reply["documentId"].as_str().unwrap();
-        let found = api
-            .get("/api/admin/knowledge-base/search?q=full+disk")
-            .await;
-        assert!(
-            found["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|hit| hit["documentId"] == id),
-            "{found}"
-        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let found = api
+                .get("/api/admin/knowledge-base/search?q=full+disk")
+                .await;
+            let hits = found["results"].as_array().unwrap();
+            if hits.iter().any(|hit| hit["documentId"] == id) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the document kept on a full disk never became searchable: {found}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     } else {
         assert_eq!(status, 201, "{reply}");
     }

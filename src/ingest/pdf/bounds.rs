@@ -260,25 +260,11 @@ mod tests {
             ));
             xobjects.set(format!("F{i}"), form);
         }
-        let contents = doc.add_object(Stream::new(dictionary! {}, page_forms.as_bytes().to_vec()));
-        let pages = doc.new_object_id();
-        let page = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages, "Contents" => contents,
-            "Resources" => dictionary! {
-                "Font" => dictionary! { "F1" => font },
-                "XObject" => xobjects,
-            },
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        });
-        doc.objects.insert(
-            pages,
-            Object::Dictionary(
-                dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-            ),
-        );
-        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-        doc.trailer.set("Root", catalog);
-        doc
+        let resources = dictionary! {
+            "Font" => dictionary! { "F1" => font },
+            "XObject" => xobjects,
+        };
+        super::super::tests::with_one_page(doc, page_forms.as_bytes().to_vec(), resources)
     }
 
     fn refusal(document: &Document) -> String {

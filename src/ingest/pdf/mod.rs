@@ -521,16 +521,23 @@ mod tests {
         for name in ["F1", "F2"] {
             operations.extend(show_every_code(name.as_bytes().to_vec()));
         }
-        let contents = doc.add_object(Stream::new(
-            dictionary! {},
-            Content { operations }.encode().unwrap(),
-        ));
+        let content = Content { operations }.encode().unwrap();
+        let resources = dictionary! {
+            "Font" => dictionary! { "F1" => helvetica, "F2" => times },
+        };
+        with_one_page(doc, content, resources)
+    }
+
+    /// `doc` with one US Letter page drawing `content` with `resources`, as its only page.
+    pub(super) fn with_one_page(
+        mut doc: Document,
+        content: Vec<u8>,
+        resources: lopdf::Dictionary,
+    ) -> Document {
+        let contents = doc.add_object(Stream::new(dictionary! {}, content));
         let pages = doc.new_object_id();
         let page = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages, "Contents" => contents,
-            "Resources" => dictionary! {
-                "Font" => dictionary! { "F1" => helvetica, "F2" => times },
-            },
+            "Type" => "Page", "Parent" => pages, "Contents" => contents, "Resources" => resources,
             "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
         });
         doc.objects.insert(
