@@ -39,8 +39,8 @@ pub async fn finish(
 ) -> Result<ChatOutput> {
     let Started {
         opened,
-        message,
         now,
+        knowledge,
         ..
     } = started;
     let Opened {
@@ -59,11 +59,6 @@ pub async fn finish(
     {
         return hand_off(app, conversation, lead, &settings).await;
     }
-    let knowledge = if crate::agent::builtin::flow::consults_knowledge(&message) {
-        chat::knowledge_for(app, &tenant, &message).await
-    } else {
-        Vec::new()
-    };
     let availability = settings.scheduling_availability()?;
     let state = chat::state_of(&conversation);
     let today = format!(
@@ -519,7 +514,8 @@ impl Tools<'_> {
 
     /// Runs `change` on the turn's state in one transaction with the conversation's update
     /// and, when the lead's searchable fields changed, its search-index change. Returns once
-    /// it has run, so the model reads the outcome while the commit completes.
+    /// it has run, so the model reads the outcome at once; the commit is normally the
+    /// reply's, which settles the turn.
     async fn commit(
         &mut self,
         change: impl FnOnce(&Connection, &mut Change, Timestamp) -> Result<()> + Send + 'static,
@@ -534,7 +530,7 @@ impl Tools<'_> {
         let ((turn, reindex), durable) = self
             .app
             .store
-            .write_pipelined(move |conn| {
+            .write_lingering(move |conn| {
                 let before = turn.lead.clone();
                 change(conn, &mut turn, now)?;
                 let c = &mut turn.conversation;

@@ -69,7 +69,8 @@ pub async fn turn(app: &App, input: ChatInput) -> Result<ChatOutput> {
     if matches!(app.agent, Agent::Builtin) {
         return builtin_turn(app, input).await;
     }
-    let started = begin(app, input).await?;
+    // Nothing reaches the visitor before the reply, so the message may share its commit.
+    let started = begin_turn(app, input, true).await?;
     finish(app, started, None).await
 }
 
@@ -108,6 +109,8 @@ pub struct Started {
     pub(super) opened: Opened,
     pub(super) message: String,
     pub(super) now: Timestamp,
+    /// What the knowledge base says about the message, if the agent consults it.
+    pub(super) knowledge: Vec<ChunkHit>,
     /// The message's commit, which the agent's work overlaps.
     stored: Durable,
 }
@@ -124,10 +127,17 @@ impl Started {
 }
 
 /// Validates the input and writes the visitor's message (creating the conversation if
-/// needed), so whatever happens to the agent afterwards, the message is kept. Answers once
-/// the write has run; its commit completes while the agent works, and [`finish`] answers
-/// only after it is durable.
+/// needed), so whatever happens to the agent afterwards, the message is kept; the knowledge
+/// base is searched meanwhile. Answers once the write has run; its commit completes while
+/// the agent works (the stream's `start` waits for it), and [`finish`] answers only after
+/// it is durable.
 pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
+    begin_turn(app, input, false).await
+}
+
+/// [`begin`], with the message's commit left to wait for the turn's next write when
+/// `lingers` (see [`crate::store::Store::write_lingering`]).
+async fn begin_turn(app: &App, input: ChatInput, lingers: bool) -> Result<Started> {
     let Valid {
         tenant,
         visitor,
@@ -137,31 +147,39 @@ pub async fn begin(app: &App, input: ChatInput) -> Result<Started> {
     let now = app.clock.now();
     let text = message.clone();
     let with_history = matches!(app.agent, Agent::Llm(_));
-    let (opened, stored) = app
-        .store
-        .write_pipelined(move |conn| {
-            let mut opened = open(
-                conn,
-                &tenant,
-                &visitor,
-                conversation_id.as_deref(),
-                &text,
-                now,
-            )?;
-            if with_history {
-                let id = &opened.conversation.id;
-                opened.history = Some(History {
-                    messages: store::conversations::messages(conn, id)?,
-                    model_turns: store::llm::turns_in_conversation(conn, id)?,
-                });
-            }
-            Ok(opened)
-        })
-        .await?;
+    let searched = tenant.clone();
+    let write = move |conn: &Connection| {
+        let mut opened = open(
+            conn,
+            &tenant,
+            &visitor,
+            conversation_id.as_deref(),
+            &text,
+            now,
+        )?;
+        if with_history {
+            let id = &opened.conversation.id;
+            opened.history = Some(History {
+                messages: store::conversations::messages(conn, id)?,
+                model_turns: store::llm::turns_in_conversation(conn, id)?,
+            });
+        }
+        Ok(opened)
+    };
+    let write = async {
+        if lingers {
+            app.store.write_lingering(write).await
+        } else {
+            app.store.write_pipelined(write).await
+        }
+    };
+    let (written, knowledge) = tokio::join!(write, knowledge_if_asked(app, &searched, &message));
+    let (opened, stored) = written?;
     Ok(Started {
         opened,
         message,
         now,
+        knowledge,
         stored,
     })
 }
@@ -186,9 +204,9 @@ async fn finish_builtin(app: &App, started: Started) -> Result<ChatOutput> {
         opened,
         message,
         now,
+        knowledge,
         ..
     } = started;
-    let knowledge = knowledge_if_asked(app, &opened.conversation.tenant, &message).await;
     let applied = app
         .store
         .write(move |conn| answer(conn, opened, &message, &knowledge, now))
@@ -403,7 +421,7 @@ async fn knowledge_if_asked(app: &App, tenant: &TenantId, message: &str) -> Vec<
     }
 }
 
-pub(super) async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
+async fn knowledge_for(app: &App, tenant: &TenantId, message: &str) -> Vec<ChunkHit> {
     // A failed search only means the agent answers without the knowledge base.
     super::knowledge::search(app, tenant, message, Some(3))
         .await
