@@ -78,8 +78,9 @@ pub async fn run(launcher: &Launcher, budget: &Budget) -> Result<Vec<Stage>> {
     Ok(stages)
 }
 
-/// One figure per stage: its name, unit and value.
-fn figures(stage: &Stage) -> Vec<(String, Unit, f64)> {
+/// One figure per stage: its name, unit and value; `None` where the stage had nothing to
+/// measure (no seeding when the stage before, with its creates, already held enough leads).
+fn figures(stage: &Stage) -> Vec<(String, Unit, Option<f64>)> {
     let r = &stage.reads;
     let n = phases::read_clients();
     let merged = |runs: &[(&'static str, Outcome)]| {
@@ -96,12 +97,8 @@ fn figures(stage: &Stage) -> Vec<(String, Unit, f64)> {
         .iter()
         .map(|(_, o)| ms(&o.latency, 0.99))
         .fold(0.0, f64::max);
-    vec![
-        (
-            "seed creates (64 clients)".to_owned(),
-            Unit::PerSecond,
-            stage.seed.per_second(),
-        ),
+    let seeded = (stage.seed.ok > 0).then(|| stage.seed.per_second());
+    let figures = vec![
         (
             "create throughput (32 clients)".to_owned(),
             Unit::PerSecond,
@@ -143,7 +140,18 @@ fn figures(stage: &Stage) -> Vec<(String, Unit, f64)> {
             Unit::Ms,
             stage.ready_in.as_secs_f64() * 1000.0,
         ),
-    ]
+    ];
+    std::iter::once((
+        "seed creates (64 clients)".to_owned(),
+        Unit::PerSecond,
+        seeded,
+    ))
+    .chain(
+        figures
+            .into_iter()
+            .map(|(name, unit, value)| (name, unit, Some(value))),
+    )
+    .collect()
 }
 
 /// The growth table: each figure at each stage, and the factor between consecutive stages.
@@ -161,14 +169,21 @@ pub fn render(stages: &[Stage], machine: &Machine) -> String {
     }
     let columns = 1 + stages.len() + stages.len().saturating_sub(1);
     let _ = write!(out, "\n|{}\n", "---|".repeat(columns));
-    let table: Vec<Vec<(String, Unit, f64)>> = stages.iter().map(figures).collect();
+    let table: Vec<Vec<(String, Unit, Option<f64>)>> = stages.iter().map(figures).collect();
     for (i, (name, unit, _)) in table.first().into_iter().flatten().enumerate() {
         let _ = write!(out, "| {name} |");
         for figures in &table {
-            let _ = write!(out, " {} |", unit.format(figures[i].2));
+            let shown = figures[i]
+                .2
+                .map_or_else(|| "—".to_owned(), |v| unit.format(v));
+            let _ = write!(out, " {shown} |");
         }
         for pair in table.windows(2) {
-            let _ = write!(out, " ×{:.2} |", pair[1][i].2 / pair[0][i].2);
+            let factor = match (pair[0][i].2, pair[1][i].2) {
+                (Some(before), Some(after)) => format!("×{:.2}", after / before),
+                _ => "—".to_owned(),
+            };
+            let _ = write!(out, " {factor} |");
         }
         out.push('\n');
     }
@@ -193,7 +208,10 @@ pub fn json(stages: &[Stage]) -> Value {
         .map(|stage| {
             let figures: Vec<Value> = figures(stage)
                 .into_iter()
-                .map(|(name, unit, value)| json!({ "figure": name, "value": value, "unit": unit.format(value) }))
+                .map(|(name, unit, value)| {
+                    let shown = value.map(|v| unit.format(v));
+                    json!({ "figure": name, "value": value, "unit": shown })
+                })
                 .collect();
             json!({ "leads": stage.leads, "figures": figures })
         })
