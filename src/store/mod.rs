@@ -884,6 +884,15 @@ mod tests {
         Store::open_with(&dir.join("synaptiq.db"), WAL_LIMIT, linger).unwrap()
     }
 
+    /// Adds tenant `id` in a lingering write; answers its commit.
+    async fn add_lingering(store: &Store, id: &'static str) -> Durable {
+        let ((), durable) = store
+            .write_lingering(move |conn| add_tenant(conn, id))
+            .await
+            .unwrap();
+        durable
+    }
+
     async fn settled(durable: Durable) -> Result<()> {
         tokio::time::timeout(Duration::from_secs(10), durable.wait())
             .await
@@ -895,14 +904,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = lingering_store(dir.path(), Duration::from_secs(600));
         let before = tenants(&store);
-        let ((), first) = store
-            .write_lingering(|conn| add_tenant(conn, "first"))
-            .await
-            .unwrap();
-        let ((), second) = store
-            .write_lingering(|conn| add_tenant(conn, "second"))
-            .await
-            .unwrap();
+        let first = add_lingering(&store, "first").await;
+        let second = add_lingering(&store, "second").await;
         assert_eq!(
             tenants(&store),
             before,
@@ -924,10 +927,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = lingering_store(dir.path(), Duration::from_millis(20));
         let before = tenants(&store);
-        let ((), durable) = store
-            .write_lingering(|conn| add_tenant(conn, "alone"))
-            .await
-            .unwrap();
+        let durable = add_lingering(&store, "alone").await;
         settled(durable).await.unwrap();
         assert_eq!(tenants(&store), before + 1);
         store.close();
@@ -938,20 +938,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = lingering_store(dir.path(), Duration::from_secs(600));
         let before = tenants(&store);
-        let ((), durable) = store
-            .write_lingering(|conn| add_tenant(conn, "lingering"))
-            .await
-            .unwrap();
+        let durable = add_lingering(&store, "lingering").await;
         store
             .write_alone(|conn| add_tenant(conn, "alone"))
             .await
             .unwrap();
         settled(durable).await.unwrap();
         assert_eq!(tenants(&store), before + 2);
-        let ((), durable) = store
-            .write_lingering(|conn| add_tenant(conn, "at close"))
-            .await
-            .unwrap();
+        let durable = add_lingering(&store, "at close").await;
         store.close();
         settled(durable).await.unwrap();
         let reopened = Store::open(&dir.path().join("synaptiq.db")).unwrap();
