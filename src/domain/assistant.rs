@@ -504,8 +504,13 @@ impl Tools<'_> {
     }
 
     /// Waits until the tool calls' writes are durable: before reading what they wrote from
-    /// the pool (whose readers see only commits), and before the turn answers.
+    /// the pool (whose readers see only commits). They linger for the turn's next write,
+    /// and none comes before this read, so their transaction is committed now.
     async fn settle(&mut self) -> Result<()> {
+        if self.unsettled.is_empty() {
+            return Ok(());
+        }
+        self.app.store.flush().await?;
         for durable in self.unsettled.drain(..) {
             durable.wait().await?;
         }
@@ -514,8 +519,8 @@ impl Tools<'_> {
 
     /// Runs `change` on the turn's state in one transaction with the conversation's update
     /// and, when the lead's searchable fields changed, its search-index change. Returns once
-    /// it has run, so the model reads the outcome at once; the commit is normally the
-    /// reply's, which settles the turn.
+    /// it has run, so the model reads the outcome at once; the commit waits for the turn's
+    /// next write (the reply, when the model answers within [`crate::store::LINGER`]).
     async fn commit(
         &mut self,
         change: impl FnOnce(&Connection, &mut Change, Timestamp) -> Result<()> + Send + 'static,

@@ -56,7 +56,7 @@ const WRITER_QUIET: Duration = Duration::from_secs(5);
 /// fsync (0.05 ms back to back), so a chat turn's two or three commits one after the other
 /// were most of its time; against a real model, which takes far longer, the wait runs out
 /// and the commit happens long before the reply is written.
-const LINGER: Duration = Duration::from_millis(10);
+pub const LINGER: Duration = Duration::from_millis(10);
 
 /// What the writer does with a queued write: run it in the open transaction, or refuse it.
 trait Job: Send {
@@ -288,13 +288,20 @@ impl Store {
     /// Like [`Store::write_pipelined`], but the commit may wait up to [`LINGER`] for the
     /// caller's next write and share its fsync: for a write whose durability nobody awaits
     /// before that next write is durable too (a chat turn's visitor message and tool calls,
-    /// answered with the reply). Any other write arriving meanwhile commits them at once.
+    /// answered with the reply). Another lingering write joins the wait; any other write,
+    /// [`Store::write_alone`] or [`Store::close`] ends it, and [`Store::flush`] ends it
+    /// with nothing of its own.
     pub async fn write_lingering<T, F>(&self, f: F) -> Result<(T, Durable)>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         self.pipelined(f, true).await
+    }
+
+    /// Commits whatever lingers (see [`Store::write_lingering`]); answers once durable.
+    pub async fn flush(&self) -> Result<()> {
+        self.write(|_| Ok(())).await
     }
 
     async fn pipelined<T, F>(&self, f: F, lingers: bool) -> Result<(T, Durable)>
@@ -630,7 +637,8 @@ fn run_alone(conn: &Connection, job: Box<dyn Job>) -> bool {
     }
 }
 
-/// Runs one group commit; true when it committed. When every write in it lingers and
+/// Runs one group commit: whether it committed, and a message that ended its wait. When
+/// every write in it lingers and
 /// `more` is given, the transaction first takes in what arrives from its queue for its
 /// time, until a write that does not linger; a message of another kind ends the wait and is
 /// handed back.
@@ -657,7 +665,8 @@ fn run_batch(
 }
 
 /// Runs the writes that arrive within `wait` in the open transaction, until one that does
-/// not linger; answers a message of another kind, which ends the wait unhandled.
+/// not linger or the batch is full; answers a message of another kind, which ends the wait
+/// unhandled.
 fn linger(
     conn: &Connection,
     queue: &crossbeam_channel::Receiver<Message>,
@@ -665,7 +674,7 @@ fn linger(
     replies: &mut Vec<Reply>,
 ) -> Option<Message> {
     let deadline = std::time::Instant::now() + wait;
-    loop {
+    while replies.len() < MAX_BATCH {
         match queue.recv_deadline(deadline) {
             Ok(Message::Write(job)) => {
                 let lingers = job.lingers();
@@ -678,6 +687,7 @@ fn linger(
             Err(_) => return None,
         }
     }
+    None
 }
 
 /// Runs one write in a savepoint of its own, so that its failure rolls back only its work.
@@ -934,22 +944,37 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_write_alone_or_closing_ends_the_wait_and_keeps_the_lingering_write() {
+    async fn a_write_alone_a_flush_or_closing_ends_the_wait_and_keeps_the_lingering_write() {
         let dir = tempfile::tempdir().unwrap();
         let store = lingering_store(dir.path(), Duration::from_secs(600));
         let before = tenants(&store);
         let durable = add_lingering(&store, "lingering").await;
-        store
-            .write_alone(|conn| add_tenant(conn, "alone"))
+        let alone = store.write_alone(|conn| add_tenant(conn, "alone"));
+        tokio::time::timeout(Duration::from_secs(10), alone)
             .await
+            .expect("the write alone waited")
             .unwrap();
         settled(durable).await.unwrap();
         assert_eq!(tenants(&store), before + 2);
+        let durable = add_lingering(&store, "flushed").await;
+        tokio::time::timeout(Duration::from_secs(10), store.flush())
+            .await
+            .expect("the flush waited")
+            .unwrap();
+        settled(durable).await.unwrap();
+        assert_eq!(tenants(&store), before + 3);
         let durable = add_lingering(&store, "at close").await;
-        store.close();
+        let closing = tokio::task::spawn_blocking({
+            let store = store.clone();
+            move || store.close()
+        });
+        tokio::time::timeout(Duration::from_secs(10), closing)
+            .await
+            .expect("closing waited")
+            .unwrap();
         settled(durable).await.unwrap();
         let reopened = Store::open(&dir.path().join("synaptiq.db")).unwrap();
-        assert_eq!(tenants(&reopened), before + 3);
+        assert_eq!(tenants(&reopened), before + 4);
         reopened.close();
     }
 
