@@ -903,10 +903,15 @@ mod tests {
         durable
     }
 
-    async fn settled(durable: Durable) -> Result<()> {
-        tokio::time::timeout(Duration::from_secs(10), durable.wait())
+    /// `future`'s output; the test fails if it takes 10 s (a wait that never ends).
+    async fn soon<T>(future: impl std::future::Future<Output = T>, what: &str) -> T {
+        tokio::time::timeout(Duration::from_secs(10), future)
             .await
-            .expect("the lingering write's commit never came")
+            .unwrap_or_else(|_| panic!("{what} never came"))
+    }
+
+    async fn settled(durable: Durable) -> Result<()> {
+        soon(durable.wait(), "the lingering write's commit").await
     }
 
     #[tokio::test]
@@ -922,10 +927,7 @@ mod tests {
             "readers see nothing before the commit"
         );
         let third = store.write(|conn| add_tenant(conn, "third"));
-        tokio::time::timeout(Duration::from_secs(10), third)
-            .await
-            .expect("the write that does not linger waited")
-            .unwrap();
+        soon(third, "the write that does not linger").await.unwrap();
         settled(first).await.unwrap();
         settled(second).await.unwrap();
         assert_eq!(tenants(&store), before + 3);
@@ -950,17 +952,11 @@ mod tests {
         let before = tenants(&store);
         let durable = add_lingering(&store, "lingering").await;
         let alone = store.write_alone(|conn| add_tenant(conn, "alone"));
-        tokio::time::timeout(Duration::from_secs(10), alone)
-            .await
-            .expect("the write alone waited")
-            .unwrap();
+        soon(alone, "the write alone").await.unwrap();
         settled(durable).await.unwrap();
         assert_eq!(tenants(&store), before + 2);
         let durable = add_lingering(&store, "flushed").await;
-        tokio::time::timeout(Duration::from_secs(10), store.flush())
-            .await
-            .expect("the flush waited")
-            .unwrap();
+        soon(store.flush(), "the flush").await.unwrap();
         settled(durable).await.unwrap();
         assert_eq!(tenants(&store), before + 3);
         let durable = add_lingering(&store, "at close").await;
@@ -968,10 +964,7 @@ mod tests {
             let store = store.clone();
             move || store.close()
         });
-        tokio::time::timeout(Duration::from_secs(10), closing)
-            .await
-            .expect("closing waited")
-            .unwrap();
+        soon(closing, "the close").await.unwrap();
         settled(durable).await.unwrap();
         let reopened = Store::open(&dir.path().join("synaptiq.db")).unwrap();
         assert_eq!(tenants(&reopened), before + 4);
