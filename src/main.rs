@@ -11,28 +11,25 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `mi_option_purge_delay` in mimalloc.h (v2 and v3); the Rust bindings do not name it.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-/// Milliseconds freed memory stays mapped before it goes back to the OS: longer than the
-/// search indexes' commit interval (50 ms), so each new segment's tables (5 MB and more,
-/// zeroed) reuse the last segment's pages. Returned at once, they were faulted in again
-/// page by page, and the server's CPU under the mixed load went from 58 % to 68 % of a core.
-/// The memory job (`jobs::memory`) returns what is left once the server is quiet.
-const PURGE_DELAY_MS: std::ffi::c_long = 200;
 
 /// Allocations from this size up get their own mapping, given back to the OS when freed.
 const GLIBC_MMAP_THRESHOLD: i32 = 128 * 1024;
 
 fn main() -> ExitCode {
-    set_purge_delay();
+    return_freed_memory_at_once();
     keep_glibc_thresholds_fixed();
     let cli = synaptiq::cli::Cli::parse();
     synaptiq::cli::run(cli)
 }
 
+/// mimalloc returns freed pages only when the freeing thread allocates again, so an idle
+/// server kept ~20 MB it no longer used. Purging at once costs a little speed under load
+/// and keeps idle memory at what is live.
 #[allow(unsafe_code)]
-fn set_purge_delay() {
+fn return_freed_memory_at_once() {
     // SAFETY: mi_option_set stores an integer option; it is called before any other thread
     // exists, with an option id and value that mimalloc documents.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
 /// SQLite allocates with glibc's malloc, not Rust's allocator. glibc raises its mmap
