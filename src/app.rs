@@ -40,6 +40,8 @@ pub struct Inner {
     pub resolver: Resolver,
     /// Sends webhook deliveries: guarded against internal addresses, never redirected.
     pub webhook_client: reqwest::Client,
+    /// Keys recently found live; a revocation through the API clears it.
+    pub api_keys: auth::KeyCache,
     key_touches: Mutex<HashMap<String, Instant>>,
 }
 
@@ -83,6 +85,7 @@ impl App {
             clock,
             resolver,
             webhook_client,
+            api_keys: auth::KeyCache::default(),
             key_touches: Mutex::new(HashMap::new()),
         })))
     }

@@ -527,9 +527,15 @@ async fn a_revoked_key_is_401_json() {
         .find(|k| key.starts_with(&k.prefix))
         .expect("the key is listed");
 
-    auth::revoke_key(&app.store, app.clock.as_ref(), None, &target.id)
-        .await
-        .unwrap();
+    auth::revoke_key(
+        &app.store,
+        &app.api_keys,
+        app.clock.as_ref(),
+        None,
+        &target.id,
+    )
+    .await
+    .unwrap();
 
     let reply = api.get("/api/leads").await;
     assert_json_error(&reply, 401);

@@ -364,7 +364,9 @@ async fn keys(cmd: KeysCommand, store: &Store, clock: &dyn Clock) -> Result<()> 
             }
         }
         KeysCommand::Revoke { id } => {
-            let key = auth::revoke_key(store, clock, None, &id).await?;
+            // A running server sees it when its cached copy of the key expires.
+            let cache = auth::KeyCache::default();
+            let key = auth::revoke_key(store, &cache, clock, None, &id).await?;
             eprintln!("Revoked key {} ({}).", key.id, key.prefix);
         }
     }

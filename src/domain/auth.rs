@@ -4,6 +4,10 @@
 //! lookup by index leaks nothing useful through timing; the one comparison against a known
 //! hash (the admin token) is constant-time.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
@@ -158,15 +162,93 @@ pub async fn create_key(
     Ok((key, secret))
 }
 
+/// How long a key found live is believed without reading it again. A revocation through
+/// this server clears the cache at once; one by another process (`synaptiq keys revoke`)
+/// takes effect within this.
+pub const KEY_CACHE_TTL: Duration = Duration::from_millis(500);
+/// Live keys cached at most; beyond it the cache starts over.
+const KEY_CACHE_MAX: usize = 10_000;
+
+/// Keys recently found live, by the hash of their secret, so most requests authenticate
+/// without a read on the blocking pool: under load that hand-off was a wait for a thread to
+/// wake on a busy core, the largest part of a short request's p99.
+#[derive(Default)]
+pub struct KeyCache {
+    inner: Mutex<Cached>,
+}
+
+#[derive(Default)]
+struct Cached {
+    keys: HashMap<[u8; 32], (ApiKey, Instant)>,
+    /// Bumped by every revocation, so a lookup that raced one does not cache its result.
+    generation: u64,
+}
+
+impl KeyCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cached> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lookup(&self, hashed: &[u8; 32]) -> Lookup {
+        let cached = self.lock();
+        match cached.keys.get(hashed) {
+            Some((key, at)) if at.elapsed() < KEY_CACHE_TTL => Lookup::Live(key.clone()),
+            _ => Lookup::Unknown {
+                generation: cached.generation,
+            },
+        }
+    }
+
+    fn found(&self, hashed: [u8; 32], key: Option<&ApiKey>, generation: u64) {
+        let mut cached = self.lock();
+        match key {
+            Some(key) if cached.generation == generation => {
+                if cached.keys.len() >= KEY_CACHE_MAX {
+                    cached.keys.clear();
+                }
+                cached.keys.insert(hashed, (key.clone(), Instant::now()));
+            }
+            _ => {
+                cached.keys.remove(&hashed);
+            }
+        }
+    }
+
+    fn forget_all(&self) {
+        let mut cached = self.lock();
+        cached.keys.clear();
+        cached.generation += 1;
+    }
+}
+
+enum Lookup {
+    Live(ApiKey),
+    /// Not cached, or cached too long ago: read it, and cache what was read if no
+    /// revocation came in between.
+    Unknown {
+        generation: u64,
+    },
+}
+
 /// The live key a bearer secret belongs to.
-pub async fn authenticate_key(store: &Store, secret: &str) -> Result<Option<ApiKey>> {
+pub async fn authenticate_key(
+    store: &Store,
+    cache: &KeyCache,
+    secret: &str,
+) -> Result<Option<ApiKey>> {
     if !secret.starts_with(KEY_PREFIX) {
         return Ok(None);
     }
     let hashed = hash(secret);
-    store
+    let generation = match cache.lookup(&hashed) {
+        Lookup::Live(key) => return Ok(Some(key)),
+        Lookup::Unknown { generation } => generation,
+    };
+    let key = store
         .read(move |conn| store::api_keys::find_active_by_hash(conn, &hashed))
-        .await
+        .await?;
+    cache.found(hashed, key.as_ref(), generation);
+    Ok(key)
 }
 
 pub async fn list_keys(store: &Store, tenant: Option<TenantId>) -> Result<Vec<ApiKey>> {
@@ -175,15 +257,17 @@ pub async fn list_keys(store: &Store, tenant: Option<TenantId>) -> Result<Vec<Ap
         .await
 }
 
-/// Revokes a key (of `tenant`, when given); revoking it again is a 404.
+/// Revokes a key (of `tenant`, when given); revoking it again is a 404. Requests
+/// authenticated through `cache` refuse it from the moment this returns.
 pub async fn revoke_key(
     store: &Store,
+    cache: &KeyCache,
     clock: &dyn Clock,
     tenant: Option<TenantId>,
     id: &str,
 ) -> Result<ApiKey> {
     let (id, now) = (id.to_owned(), clock.now().as_millisecond());
-    store
+    let revoked = store
         .write(move |conn| {
             let key = store::api_keys::get(conn, &id)?
                 .filter(|k| tenant.as_ref().is_none_or(|t| *t == k.tenant))
@@ -193,7 +277,9 @@ pub async fn revoke_key(
             }
             Ok(store::api_keys::get(conn, &id)?.unwrap_or(key))
         })
-        .await
+        .await?;
+    cache.forget_all();
+    Ok(revoked)
 }
 
 /// Records that a key was used; callers throttle this so it costs no write per request.
@@ -202,4 +288,66 @@ pub async fn touch_key(store: &Store, clock: &dyn Clock, id: String) -> Result<(
     store
         .write(move |conn| store::api_keys::touch(conn, &id, now))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::domain::tenants;
+
+    /// A store with the default tenant and one key: (its directory, the store, the key, the
+    /// secret).
+    async fn with_key() -> (tempfile::TempDir, Store, ApiKey, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
+        tenants::ensure_default(&store, &SystemClock).await.unwrap();
+        let tenant = TenantId::default_tenant();
+        let (key, secret) = create_key(&store, &SystemClock, tenant, "ci", Tier::Pro)
+            .await
+            .unwrap();
+        (dir, store, key, secret)
+    }
+
+    #[tokio::test]
+    async fn a_key_revoked_through_the_cache_is_refused_at_once() {
+        let (_dir, store, key, secret) = with_key().await;
+        let cache = KeyCache::default();
+        let found = authenticate_key(&store, &cache, &secret).await.unwrap();
+        assert_eq!(found.map(|k| k.id), Some(key.id.clone()));
+        revoke_key(&store, &cache, &SystemClock, None, &key.id)
+            .await
+            .unwrap();
+        assert!(
+            authenticate_key(&store, &cache, &secret)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_key_revoked_by_another_process_is_refused_once_its_cached_copy_expires() {
+        let (_dir, store, key, secret) = with_key().await;
+        let cache = KeyCache::default();
+        assert!(
+            authenticate_key(&store, &cache, &secret)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let elsewhere = KeyCache::default();
+        revoke_key(&store, &elsewhere, &SystemClock, None, &key.id)
+            .await
+            .unwrap();
+        let cached = authenticate_key(&store, &cache, &secret).await.unwrap();
+        assert!(cached.is_some(), "believed without a read while fresh");
+        tokio::time::sleep(KEY_CACHE_TTL).await;
+        assert!(
+            authenticate_key(&store, &cache, &secret)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
 }

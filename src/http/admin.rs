@@ -164,6 +164,7 @@ impl AdminApi {
     ) -> Result<Revoked> {
         auth::revoke_key(
             &app.store,
+            &app.api_keys,
             app.clock.as_ref(),
             Some(admin.tenant),
             &id.0.to_string(),

@@ -152,11 +152,13 @@ async fn resolve(app: &App, req: &Request) -> Option<Result<Caller, Error>> {
                 "Authorization must be `Bearer <API key>`",
             )));
         };
-        return Some(match auth::authenticate_key(&app.store, token).await {
-            Ok(Some(key)) => Ok(Caller::Key(key)),
-            Ok(None) => Err(Error::Unauthorized("invalid or revoked API key")),
-            Err(err) => Err(err),
-        });
+        return Some(
+            match auth::authenticate_key(&app.store, &app.api_keys, token).await {
+                Ok(Some(key)) => Ok(Caller::Key(key)),
+                Ok(None) => Err(Error::Unauthorized("invalid or revoked API key")),
+                Err(err) => Err(err),
+            },
+        );
     }
     let session = session_cookie(req)?;
     Some(resolve_session(app, req, &session).await)
