@@ -48,7 +48,7 @@ pub async fn overview(app: &App, tenant: &TenantId) -> Result<Overview> {
     let tenant = tenant.clone();
     let (cells, (conversations, messages)) = app
         .store
-        .read(move |conn| {
+        .read_quick(move |conn| {
             Ok((
                 store::analytics::lead_counts(conn, &tenant)?,
                 store::analytics::conversation_totals(conn, &tenant)?,
@@ -141,7 +141,7 @@ async fn per_day<T: Send + 'static>(
     let tenant = tenant.clone();
     let per_run = app
         .store
-        .read(move |conn| {
+        .read_quick(move |conn| {
             runs.into_iter()
                 .map(|run| {
                     let rows =
@@ -202,7 +202,7 @@ impl DayUsage {
 async fn lead_counts(app: &App, tenant: &TenantId) -> Result<Vec<LeadCount>> {
     let tenant = tenant.clone();
     app.store
-        .read(move |conn| store::analytics::lead_counts(conn, &tenant))
+        .read_quick(move |conn| store::analytics::lead_counts(conn, &tenant))
         .await
 }
 
