@@ -151,7 +151,7 @@ async fn run(
             url: format!("{base}/api/chat"),
             id: format!("bench-visitor-{}-{pacing}-{client}", mode.tag()),
             mode,
-            pace: rate.map(|rate| load::pace(begun, client, CLIENTS, rate)),
+            pace: rate.map(|rate| load::Pace::new(begun, client, CLIENTS, rate)),
             started: Arc::clone(started),
             stop: Arc::clone(&stop),
         };
@@ -191,7 +191,7 @@ struct Visitor {
     mode: Mode,
     /// This visitor's share of the paced rate: its next turn waits for a tick. A late answer
     /// delays only this conversation's next turn, and the missed ticks are sent at once after it.
-    pace: Option<tokio::time::Interval>,
+    pace: Option<load::Pace>,
     /// Conversations started across all visitors; each one's number makes its email unique.
     started: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
@@ -204,16 +204,17 @@ impl Visitor {
             let n = self.started.fetch_add(1, Ordering::Relaxed);
             let mut conversation: Option<String> = None;
             for line in SCRIPT {
-                if let Some(pace) = &mut self.pace {
-                    pace.tick().await;
-                }
+                let owed = match &mut self.pace {
+                    Some(pace) => pace.next().await,
+                    None => Duration::ZERO,
+                };
                 if self.stop.load(Ordering::Relaxed) {
                     break 'conversations;
                 }
                 let message = line.replace("{n}", &n.to_string());
                 match self.turn(conversation.as_deref(), &message).await {
                     Ok((elapsed, id)) => {
-                        stats::record(&mut outcome.latency, elapsed);
+                        stats::record(&mut outcome.latency, owed + elapsed);
                         outcome.ok += 1;
                         conversation = Some(id);
                     }

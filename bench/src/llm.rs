@@ -165,7 +165,7 @@ impl Visitors {
         let this = Arc::new(self);
         let mut tasks = Vec::with_capacity(VISITORS);
         for visitor in 0..VISITORS {
-            let pace = load::pace(begun, visitor, VISITORS, RATE);
+            let pace = load::Pace::new(begun, visitor, VISITORS, RATE);
             tasks.push(tokio::spawn(
                 Arc::clone(&this).visitor(pace, Arc::clone(&stop)),
             ));
@@ -186,7 +186,7 @@ impl Visitors {
     /// One visitor: conversations of [`SCRIPT`], one turn per tick of its pace.
     async fn visitor(
         self: Arc<Self>,
-        mut pace: tokio::time::Interval,
+        mut pace: load::Pace,
         stop: Arc<AtomicBool>,
     ) -> (Outcome, Vec<Seen>) {
         let mut outcome = Outcome::empty();
@@ -195,7 +195,7 @@ impl Visitors {
             let mut conversation: Option<String> = None;
             let visitor = format!("bench-llm-{}", uuid::Uuid::now_v7());
             for line in SCRIPT {
-                pace.tick().await;
+                let owed = pace.next().await;
                 if stop.load(Ordering::Relaxed) {
                     break 'conversations;
                 }
@@ -205,7 +205,8 @@ impl Visitors {
                     line.replace("{n}", &number.to_string())
                 );
                 match self.turn(&visitor, conversation.as_deref(), &message).await {
-                    Ok((id, latency, first_delta)) => {
+                    Ok((id, sent_to_answer, first_delta)) => {
+                        let latency = owed + sent_to_answer;
                         stats::record(&mut outcome.latency, latency);
                         outcome.ok += 1;
                         conversation = Some(id);

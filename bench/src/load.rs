@@ -75,7 +75,7 @@ where
             deadline: started + plan.time_limit,
             pace: plan
                 .rate
-                .map(|rate| pace(started, client, plan.clients, rate)),
+                .map(|rate| Pace::new(started, client, plan.clients, rate)),
         };
         tasks.push(tokio::spawn(worker.run(request.clone())));
     }
@@ -88,16 +88,43 @@ where
     Ok(outcome)
 }
 
-/// Each client's share of the rate, its first tick staggered so the clients do not fire
-/// together.
-pub fn pace(started: Instant, client: usize, clients: usize, rate: f64) -> tokio::time::Interval {
-    let period = Duration::from_secs_f64(clients as f64 / rate.max(1e-3));
-    let offset = period.mul_f64(client as f64 / clients as f64);
-    let mut interval = tokio::time::interval_at((started + offset).into(), period);
-    // A late answer is made up for at once, like a token bucket, so the clients together
-    // hold the rate for as long as the server keeps up.
-    interval.set_missed_tick_behavior(MissedTickBehavior::Burst);
-    interval
+/// One client's share of a fixed rate, which corrects its latencies for coordinated
+/// omission: a request held back because the client was still waiting for the previous
+/// answer when it fell due owes the time since it fell due, so a server stall counts against
+/// every request it delayed and not only the one it hit. A request sent late only because
+/// the client's timer woke late (tokio's timers tick in milliseconds) owes nothing: that
+/// lateness is the load tool's, not the server's.
+pub struct Pace(tokio::time::Interval);
+
+impl Pace {
+    /// The clients' first ticks are staggered so that they do not fire together.
+    pub fn new(started: Instant, client: usize, clients: usize, rate: f64) -> Self {
+        let period = Duration::from_secs_f64(clients as f64 / rate.max(1e-3));
+        let offset = period.mul_f64(client as f64 / clients as f64);
+        let mut interval = tokio::time::interval_at((started + offset).into(), period);
+        // Missed ticks fall due at once, each at its own time, like a token bucket, so the
+        // clients together hold the rate for as long as the server keeps up.
+        interval.set_missed_tick_behavior(MissedTickBehavior::Burst);
+        Self(interval)
+    }
+
+    /// Waits until the next request is due; answers what it owes (add it to the latency
+    /// measured from sending it).
+    pub async fn next(&mut self) -> Duration {
+        let ready = Instant::now();
+        let due = self.0.tick().await.into_std();
+        owed(ready, due, Instant::now())
+    }
+}
+
+/// What a request due at `due` owes when its client became free at `ready` and sent it at
+/// `sent`: the wait since it fell due if the client was busy then, otherwise nothing.
+fn owed(ready: Instant, due: Instant, sent: Instant) -> Duration {
+    if ready > due {
+        sent.saturating_duration_since(due)
+    } else {
+        Duration::ZERO
+    }
 }
 
 struct Client {
@@ -105,7 +132,7 @@ struct Client {
     stop: Arc<AtomicBool>,
     requests: u64,
     deadline: Instant,
-    pace: Option<tokio::time::Interval>,
+    pace: Option<Pace>,
 }
 
 impl Client {
@@ -115,11 +142,11 @@ impl Client {
         Fut: Future<Output = Result<()>>,
     {
         let mut outcome = Outcome::empty();
-        while let Some(i) = self.next_request().await {
+        while let Some((i, owed)) = self.next_request().await {
             let sent = Instant::now();
             match request(i).await {
                 Ok(()) => {
-                    stats::record(&mut outcome.latency, sent.elapsed());
+                    stats::record(&mut outcome.latency, owed + sent.elapsed());
                     outcome.ok += 1;
                 }
                 Err(err) => {
@@ -133,15 +160,54 @@ impl Client {
         outcome
     }
 
-    /// The next request number, once its turn has come; `None` when the run is over.
-    async fn next_request(&mut self) -> Option<u64> {
-        if let Some(pace) = &mut self.pace {
-            pace.tick().await;
-        }
+    /// The next request number and what it owes (see [`Pace`]), once its turn has come;
+    /// `None` when the run is over.
+    async fn next_request(&mut self) -> Option<(u64, Duration)> {
+        let owed = match &mut self.pace {
+            Some(pace) => pace.next().await,
+            None => Duration::ZERO,
+        };
         if self.stop.load(Ordering::Relaxed) || Instant::now() >= self.deadline {
             return None;
         }
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        (i < self.requests).then_some(i)
+        (i < self.requests).then_some((i, owed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_held_back_by_the_previous_answer_owes_the_time_since_it_fell_due() {
+        let due = Instant::now();
+        let ms = Duration::from_millis;
+        assert_eq!(owed(due + ms(30), due, due + ms(31)), ms(31));
+        // The client was idle when it fell due: a late timer is the tool's, not the server's.
+        assert_eq!(owed(due - ms(5), due, due + ms(1)), Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn a_stall_is_counted_against_every_request_it_delayed() {
+        let plan = Plan {
+            clients: 1,
+            requests: 6,
+            time_limit: Duration::from_secs(10),
+            rate: Some(100.0),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        // The first answer takes 50 ms: the four requests due at 10, 20, 30 and 40 ms waited
+        // for it, so each is slower than its own 1 ms.
+        let outcome = drive(&plan, &stop, |i| async move {
+            let answer = if i == 0 { 50 } else { 1 };
+            tokio::time::sleep(Duration::from_millis(answer)).await;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(outcome.ok, 6);
+        let over_11_ms = outcome.latency.count_between(11_000, u64::MAX);
+        assert!(over_11_ms >= 5, "held-back requests timed from their send");
     }
 }
