@@ -616,3 +616,42 @@ async fn search_never_crosses_tenants() {
         vec![id(&theirs)]
     );
 }
+
+/// The scheduling policy (`stat` field 41) of this process's threads, by thread name.
+fn thread_policies() -> Vec<(String, u32)> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.ok()?.path().join("stat")).ok()?;
+            let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+            // `rest` starts at field 3, the state.
+            let policy = rest.split(' ').nth(41 - 3)?.parse().ok()?;
+            Some((name.to_owned(), policy))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn indexing_runs_only_on_cpu_time_requests_leave_idle() {
+    const SCHED_IDLE: u32 = 5;
+    let server = TestServer::start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    // A lead written and made searchable has the indexer's writer and tantivy's threads open.
+    let jane = create_lead(&api, "Jane Smith", "jane@example.com", None).await;
+    assert_eq!(search(&api, "q=jane").await, vec![id(&jane)]);
+
+    let indexing: Vec<_> = thread_policies()
+        .into_iter()
+        .filter(|(name, _)| name == "lead-indexer" || name.starts_with("thrd-tantivy"))
+        .collect();
+    assert!(indexing.iter().any(|(name, _)| name == "lead-indexer"));
+    assert!(
+        indexing
+            .iter()
+            .any(|(name, _)| name.starts_with("thrd-tantivy"))
+    );
+    for (name, policy) in &indexing {
+        assert_eq!(*policy, SCHED_IDLE, "thread {name}");
+    }
+}
