@@ -50,9 +50,9 @@ pub async fn run(launcher: &Launcher, budget: &Budget) -> Result<Vec<Stage>> {
             "bench: growth: seeding up to {} leads…",
             thousands(leads as f64)
         );
-        let (seed, new_ids) = seed::leads(&tenants, &seqs, leads.saturating_sub(held)).await?;
-        held += new_ids.len() as u64;
-        ids.extend(new_ids);
+        let seeded = seed::leads(&tenants, &seqs, leads.saturating_sub(held)).await?;
+        held += seeded.ids.len() as u64;
+        ids.extend(seeded.ids);
         let stage_leads = held;
         eprintln!("bench: growth: reads at {} leads…", thousands(held as f64));
         let reads = measure_reads(tenants.main(), server.pid, &ids, budget.reads).await?;
@@ -67,7 +67,7 @@ pub async fn run(launcher: &Launcher, budget: &Budget) -> Result<Vec<Stage>> {
         tenants = tenants.at(&server.url);
         stages.push(Stage {
             leads: stage_leads,
-            seed,
+            seed: seeded.outcome,
             reads,
             creates,
             idle,

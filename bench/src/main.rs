@@ -248,6 +248,8 @@ struct Ours {
     /// Leads in the measured tenant, and the seeding of all tenants.
     seeded_leads: u64,
     preload: Outcome,
+    /// From the seed's last create until its leads were searchable.
+    index_caught_up: Duration,
     seeded_conversations: Outcome,
     reads: Reads,
     /// The poem hello-world server loaded like GET /api/leads/{id}.
@@ -302,7 +304,11 @@ async fn measure_server(
         budget.leads,
         seed::OTHER_TENANTS.len()
     );
-    let (preload, ids) = seed::leads(&tenants, &seqs, budget.leads).await?;
+    let seed::Seeded {
+        outcome: preload,
+        ids,
+        index_caught_up,
+    } = seed::leads(&tenants, &seqs, budget.leads).await?;
     eprintln!(
         "bench: seeding {} conversations…",
         budget.conversations_seeded
@@ -371,6 +377,7 @@ async fn measure_server(
     Ok(Ours {
         seeded_leads: ids.len() as u64,
         preload,
+        index_caught_up,
         seeded_conversations,
         reads,
         hello,

@@ -6,7 +6,7 @@
 //! shared tables.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -81,10 +81,19 @@ fn total_for(main: u64) -> u64 {
     main + main / MAIN_SHARE * (CYCLE - MAIN_SHARE)
 }
 
+/// Leads added by `leads`.
+pub struct Seeded {
+    pub outcome: Outcome,
+    /// The measured tenant's new lead ids.
+    pub ids: Vec<String>,
+    /// From the last create's answer until the index had every lead: the indexers run only
+    /// on CPU time requests leave idle, and the closed loop leaves little.
+    pub index_caught_up: Duration,
+}
+
 /// Adds about `count` leads to the measured tenant (and a tenth as many to each other one);
-/// answers the run and the measured tenant's new lead ids, once the index has caught up, so
-/// the read phases search a settled index.
-pub async fn leads(tenants: &Tenants, seqs: &Seqs, count: u64) -> Result<(Outcome, Vec<String>)> {
+/// answers once the index has caught up, so the read phases search a settled index.
+pub async fn leads(tenants: &Tenants, seqs: &Seqs, count: u64) -> Result<Seeded> {
     let total = total_for(count);
     let ids = Arc::new(Mutex::new(Vec::with_capacity(
         usize::try_from(count).unwrap_or(0),
@@ -111,13 +120,19 @@ pub async fn leads(tenants: &Tenants, seqs: &Seqs, count: u64) -> Result<(Outcom
     })
     .await?;
     check("seeding leads", &outcome, total)?;
+    let loaded = Instant::now();
     for (_, api) in tenants.all.iter() {
         api.create_searchable(&data::lead(seqs.next()))
             .await
             .context("waiting for the index")?;
     }
+    let index_caught_up = loaded.elapsed();
     let ids = std::mem::take(&mut *ids.lock().map_err(|_| anyhow!("id list lock poisoned"))?);
-    Ok((outcome, ids))
+    Ok(Seeded {
+        outcome,
+        ids,
+        index_caught_up,
+    })
 }
 
 /// Starts `count` two-message conversations in the measured tenant (and a tenth as many in

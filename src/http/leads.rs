@@ -446,7 +446,8 @@ impl StatusName {
     }
 }
 
-/// `wait_for` answers only once the change is searchable (Elasticsearch's convention).
+/// `wait_for` answers only once the change is searchable (Elasticsearch's convention), or
+/// 503 after 30 s (the change is kept and becomes searchable when the index catches up).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename = "Refresh")]
 pub enum RefreshMode {
