@@ -137,8 +137,8 @@ async fn save(
     app.chunks_index.wait_for(seq).await.map_err(|_| {
         Error::Unavailable(format!(
             "document {} is stored but not yet searchable: the search index is not catching up \
-             (is the disk full, or has no core been idle for 30 s?); it becomes searchable when the index catches up, and sending \
-             it again answers 409 with its id",
+             (is the disk full, or has no core been idle for 30 s?); it becomes searchable \
+             when the index catches up, and sending it again answers 409 with its id",
             document.id
         ))
     })?;
