@@ -398,7 +398,13 @@ async fn a_visitor_qualifies_and_books_a_meeting_over_json() {
     let qualified = event(&body, "lead.qualified");
     assert_eq!(qualified["qualificationScore"], 80);
     assert_eq!(
-        sorted(&qualified["qualification"]["reasons"]),
+        qualified.get("qualification"),
+        None,
+        "the browser is not told the score's reasons: {qualified}"
+    );
+    let stored = get_ok(&api, &format!("/api/leads/{lead_id}")).await;
+    assert_eq!(
+        sorted(&stored["lead"]["qualification"]["reasons"]),
         strings(&[
             REASON_SIZE_50,
             REASON_BUDGET_2K,
@@ -940,19 +946,192 @@ async fn a_returning_visitor_is_recognised() {
     let body = first.say("We need to qualify leads from our website").await;
     assert_asks(&body, ASK_SIZE);
 
-    // The same person on another device, recognised by the email.
+    // Maria's email typed on another device is only a claim (anyone could type it): that
+    // visitor gets a lead of their own, linked to Maria's as a possible returning visitor.
     let mut laptop = Visitor::new(&server, "default", "visitor-maria-laptop");
     laptop.say("Hello, Maria Garcia here").await;
     let body = laptop.say("my email is maria@globex.example.com").await;
-    assert_eq!(body["lead"]["id"], lead_id.as_str(), "{body}");
-    assert!(
-        !event_types(&body).contains(&"lead.created".to_owned()),
-        "{body}"
-    );
+    let claimant = body["lead"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(claimant, lead_id, "{body}");
+    assert_eq!(event_types(&body), vec!["lead.created"], "{body}");
     let leads = get_ok(&api, "/api/leads").await;
-    assert_eq!(leads["leads"].as_array().unwrap().len(), 1, "{leads}");
+    assert_eq!(leads["leads"].as_array().unwrap().len(), 2, "{leads}");
+    let maria = get_ok(&api, &format!("/api/leads/{lead_id}")).await;
+    assert_eq!(maria["possibleMatches"][0]["leadId"], claimant.as_str());
+    assert_eq!(maria["possibleMatches"][0]["reason"], "same_email");
     let created = positions(&outbox(&api).await, "lead.created", |_| true);
-    assert_eq!(created.len(), 1);
+    assert_eq!(created.len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A visitor who types someone else's email
+
+/// What the team stored about a lead, none of which a chat visitor may see.
+const VICTIM_SECRETS: [&str; 4] = [
+    "+1 555 0199",
+    "BigCorp Secret Division",
+    "SF-77731",
+    "VIP renewal",
+];
+
+/// Every response and stream text of a chat must be free of the victim's id and secrets.
+fn assert_reveals_nothing(said: &str, victim_id: &str) {
+    assert!(!said.contains(victim_id), "the victim's id leaked: {said}");
+    for secret in VICTIM_SECRETS {
+        assert!(!said.contains(secret), "{secret:?} leaked: {said}");
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_claiming_an_existing_leads_email_cannot_change_or_see_it() {
+    let server = start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let victim = api
+        .post(
+            "/api/leads",
+            &json!({
+                "name": "Victoria Owner",
+                "email": "victoria@bigcorp.example",
+                "phone": VICTIM_SECRETS[0],
+                "company": VICTIM_SECRETS[1],
+                "metadata": {"crmId": VICTIM_SECRETS[2], "notes": "VIP renewal in 2027"},
+            }),
+        )
+        .await;
+    assert_eq!(victim.status, 201, "{}", victim.text);
+    let victim_id = victim.body["lead"]["id"].as_str().unwrap().to_owned();
+    let patched = api
+        .patch(
+            &format!("/api/leads/{victim_id}"),
+            &json!({"status": "qualified", "qualificationScore": 87}),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    let before = get_ok(&api, &format!("/api/leads/{victim_id}")).await["lead"].clone();
+
+    let mut eve = Visitor::new(&server, "default", "visitor-eve");
+    let mut said = String::new();
+    said += &eve.say("Hi, I'm Eve from Evil Inc").await.to_string();
+    let streamed = eve.say_streamed("victoria@bigcorp.example").await;
+    said += &format!("{:?}", streamed.events);
+    let own = streamed.done["lead"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(own, victim_id, "the visitor gets a lead of their own");
+    assert_eq!(streamed.done["lead"]["qualificationScore"], 0);
+    let created = event(&streamed.done, "lead.created");
+    assert_eq!(created["email"], "victoria@bigcorp.example");
+    assert_eq!(created.get("metadata"), None, "{created}");
+    for answer in [
+        "We need to qualify our inbound leads faster",
+        "about 200 people",
+        "I'm the CTO",
+        "around $20,000",
+        "asap",
+        "1",
+    ] {
+        said += &eve.say(answer).await.to_string();
+    }
+    assert!(said.contains("meeting.booked"), "{said}");
+    // Back on the same browser: a correction only ever changes the visitor's own lead.
+    let mut again = Visitor::new(&server, "default", "visitor-eve");
+    let body = again
+        .say("sorry, my correct email is eve@evil.example")
+        .await;
+    assert_eq!(body["lead"]["id"], own.as_str(), "{body}");
+    said += &body.to_string();
+    assert_reveals_nothing(&said, &victim_id);
+
+    let after = get_ok(&api, &format!("/api/leads/{victim_id}")).await;
+    assert_eq!(after["lead"], before, "the existing lead is unchanged");
+    assert_eq!(
+        after["possibleMatches"][0]["leadId"],
+        own.as_str(),
+        "{after}"
+    );
+    let theirs = get_ok(&api, &format!("/api/leads/{victim_id}/conversations")).await;
+    assert_eq!(theirs["conversations"], json!([]), "{theirs}");
+    let meetings = get_ok(&api, &format!("/api/leads/{victim_id}/meetings")).await;
+    assert_eq!(meetings["meetings"], json!([]), "{meetings}");
+    let mine = get_ok(&api, &format!("/api/leads/{own}")).await;
+    assert_eq!(mine["lead"]["email"], "eve@evil.example");
+    assert_eq!(mine["lead"]["status"], "booked");
+    assert_eq!(mine["possibleMatches"][0]["leadId"], victim_id.as_str());
+}
+
+#[tokio::test]
+async fn the_team_merges_a_possible_returning_visitor_into_the_lead_it_matches() {
+    let server = start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let known =
+        common::create_lead(&api, "Sam Known", "sam@known.example", Some("Known Ltd")).await;
+    let known_id = known["id"].as_str().unwrap().to_owned();
+    let mut sam = Visitor::new(&server, "default", "visitor-sam-phone");
+    sam.say("Sam here, my number is +44 20 7946 0000").await;
+    let body = sam.say("SAM@known.example").await;
+    let claimant = body["lead"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(claimant, known_id);
+
+    let url = format!("/api/leads/{known_id}/merge");
+    let same = api.post(&url, &json!({"from": known_id})).await;
+    assert_eq!(same.status, 400, "{}", same.text);
+    assert!(same.error().contains("from"), "{}", same.text);
+    let unknown = uuid::Uuid::now_v7().to_string();
+    let missing = api.post(&url, &json!({"from": unknown})).await;
+    assert_eq!(missing.status, 400, "{}", missing.text);
+    let nowhere = api
+        .post(
+            &format!("/api/leads/{unknown}/merge"),
+            &json!({"from": claimant}),
+        )
+        .await;
+    assert_eq!(nowhere.status, 404, "{}", nowhere.text);
+    let extra = api
+        .post(&url, &json!({"from": claimant, "into": "x"}))
+        .await;
+    assert_eq!(extra.status, 400, "{}", extra.text);
+
+    let merged = api
+        .post(
+            &format!("{url}?refresh=wait_for"),
+            &json!({"from": claimant}),
+        )
+        .await;
+    assert_eq!(merged.status, 200, "{}", merged.text);
+    assert_eq!(merged.body["lead"]["id"], known_id.as_str());
+    assert_eq!(
+        merged.body["lead"]["company"], "Known Ltd",
+        "its own fields stay"
+    );
+    assert_eq!(
+        merged.body["lead"]["phone"], "+44 20 7946 0000",
+        "gaps are filled"
+    );
+    assert_eq!(api.get(&format!("/api/leads/{claimant}")).await.status, 404);
+    let detail = get_ok(&api, &format!("/api/leads/{known_id}")).await;
+    assert_eq!(detail["possibleMatches"], json!([]));
+    let conversations = get_ok(&api, &format!("/api/leads/{known_id}/conversations")).await;
+    assert_eq!(
+        conversations["conversations"][0]["id"],
+        sam.conversation(),
+        "the chat moved with the merge"
+    );
+    let events = outbox(&api).await;
+    assert_eq!(
+        positions(&events, "lead.deleted", |d| d["id"] == claimant.as_str()).len(),
+        1
+    );
+    let found = get_ok(&api, "/api/leads?q=sam").await;
+    assert_eq!(found["leads"].as_array().unwrap().len(), 1, "{found}");
+
+    // The merged lead now holds the address alone: a new lead with it is a conflict again.
+    let duplicate = api
+        .post(
+            "/api/leads",
+            &json!({"name": "Sam", "email": "sam@known.example"}),
+        )
+        .await;
+    assert_eq!(duplicate.status, 409, "{}", duplicate.text);
 }
 
 // ---------------------------------------------------------------------------------------------

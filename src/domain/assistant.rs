@@ -387,10 +387,8 @@ impl Tools<'_> {
             chat::save_lead(conn, lead, now)?;
             if status == LeadStatus::Qualified && was != LeadStatus::Qualified {
                 events::record(conn, &lead.tenant, "lead.qualified", &*lead, now)?;
-                change.widget.push(WidgetEvent {
-                    kind: "lead.qualified",
-                    detail: serde_json::to_value(&*lead)?,
-                });
+                let event = chat::lead_event("lead.qualified", lead, &change.state.contact);
+                change.widget.push(event);
             }
             change.state.outcome = match status {
                 LeadStatus::Disqualified => Some(Outcome::Disqualified),
@@ -456,7 +454,10 @@ impl Tools<'_> {
             events::record(conn, &lead.tenant, "meeting.booked", &detail, now)?;
             change.widget.push(WidgetEvent {
                 kind: "meeting.booked",
-                detail,
+                detail: json!({
+                    "meeting": meeting,
+                    "lead": chat::visitor_view(lead, &change.state.contact),
+                }),
             });
             change.state.outcome = Some(Outcome::Booked);
             change.state.asking = None;

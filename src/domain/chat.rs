@@ -26,6 +26,8 @@ use crate::store::search_changes::Kind;
 
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 
+use super::leads::{MAX_COMPANY_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS};
+
 pub struct ChatInput {
     pub tenant_id: String,
     pub visitor_id: String,
@@ -478,10 +480,7 @@ fn apply(
         save_lead(conn, l, now)?;
         if status == LeadStatus::Qualified && was != LeadStatus::Qualified {
             events::record(conn, &tenant, "lead.qualified", l, now)?;
-            widget.push(WidgetEvent {
-                kind: "lead.qualified",
-                detail: serde_json::to_value(&*l)?,
-            });
+            widget.push(lead_event("lead.qualified", l, &reply.state.contact));
         }
     } else if let Some(l) = lead.as_mut().filter(|l| l.status == LeadStatus::New) {
         l.status = LeadStatus::Qualifying;
@@ -494,7 +493,10 @@ fn apply(
                 events::record(conn, &tenant, "meeting.booked", &detail, now)?;
                 widget.push(WidgetEvent {
                     kind: "meeting.booked",
-                    detail,
+                    detail: json!({
+                        "meeting": meeting,
+                        "lead": visitor_view(l, &reply.state.contact),
+                    }),
                 });
             }
             Err(Error::Conflict { .. }) => {
@@ -551,8 +553,10 @@ fn apply(
     })
 }
 
-/// Creates the lead once an email is known (or matches an existing one by email), and keeps
-/// its contact fields current.
+/// Creates the conversation's own lead once an email is known, and keeps its contact fields
+/// current. A conversation writes no other lead: an email another lead holds gives the
+/// conversation a lead of its own, linked to that one for the team, which is neither changed
+/// nor revealed to the visitor.
 pub(super) fn upsert_lead(
     conn: &Connection,
     tenant: &TenantId,
@@ -568,65 +572,115 @@ pub(super) fn upsert_lead(
     else {
         return Ok(lead);
     };
-    let existing = match lead {
-        Some(lead) => Some(lead),
-        None => match store::leads::find_by_email(conn, tenant, &email)? {
-            Some(id) => store::leads::get(conn, tenant, &id)?,
-            None => None,
-        },
-    };
-    let Some(mut lead) = existing else {
-        let lead = new_lead(tenant, &email, contact, now);
-        store::leads::insert(conn, &lead)?;
-        events::record(conn, tenant, "lead.created", &lead, now)?;
-        widget.push(WidgetEvent {
-            kind: "lead.created",
-            detail: serde_json::to_value(&lead)?,
-        });
+    let Some(mut lead) = lead else {
+        let lead = create_own_lead(conn, tenant, &email, contact, now)?;
+        widget.push(lead_event("lead.created", &lead, contact));
         return Ok(Some(lead));
     };
     let before = lead.clone();
-    if !lead.email.eq_ignore_ascii_case(&email)
-        && store::leads::find_by_email(conn, tenant, &email)?.is_none()
-    {
+    let mut holder = None;
+    if store::leads::email_key(&lead.email) != store::leads::email_key(&email) {
+        holder = store::leads::find_by_email(conn, tenant, &email)?;
         lead.email = email;
     }
     if let Some(name) = contact
         .name
         .as_deref()
-        .filter(|n| (1..=200).contains(&n.chars().count()))
+        .filter(|n| (1..=MAX_NAME_CHARS).contains(&n.chars().count()))
     {
         name.clone_into(&mut lead.name);
     }
-    if let Some(phone) = contact.phone.as_deref().filter(|p| p.chars().count() <= 50) {
+    if let Some(phone) = contact
+        .phone
+        .as_deref()
+        .filter(|p| p.chars().count() <= MAX_PHONE_CHARS)
+    {
         lead.phone = Some(phone.to_owned());
     }
     if let Some(company) = contact
         .company
         .as_deref()
-        .filter(|c| c.chars().count() <= 200)
+        .filter(|c| c.chars().count() <= MAX_COMPANY_CHARS)
     {
         lead.company = Some(company.to_owned());
     }
-    if lead != before {
-        save_lead(conn, &mut lead, now)?;
+    if lead == before {
+        return Ok(Some(lead));
     }
+    lead.updated_at = now;
+    match holder {
+        Some(holder) => {
+            store::leads::update_claiming(conn, &lead)?;
+            store::lead_matches::link(conn, tenant, &lead.id, &holder, now.as_millisecond())?;
+        }
+        None => store::leads::update(conn, &lead)?,
+    }
+    events::record(conn, tenant, "lead.updated", &lead, now)?;
     Ok(Some(lead))
+}
+
+/// Inserts the conversation's lead; an address another lead holds is taken as a claim on it.
+fn create_own_lead(
+    conn: &Connection,
+    tenant: &TenantId,
+    email: &str,
+    contact: &ContactState,
+    now: Timestamp,
+) -> Result<Lead> {
+    let lead = new_lead(tenant, email, contact, now);
+    match store::leads::find_by_email(conn, tenant, email)? {
+        Some(holder) => {
+            store::leads::insert_claiming(conn, &lead)?;
+            store::lead_matches::link(conn, tenant, &lead.id, &holder, now.as_millisecond())?;
+        }
+        None => store::leads::insert(conn, &lead)?,
+    }
+    events::record(conn, tenant, "lead.created", &lead, now)?;
+    Ok(lead)
+}
+
+/// A widget event about the conversation's lead.
+pub(super) fn lead_event(kind: &'static str, lead: &Lead, contact: &ContactState) -> WidgetEvent {
+    WidgetEvent {
+        kind,
+        detail: visitor_view(lead, contact),
+    }
+}
+
+/// What the visitor's browser may know of their lead: what the chat response's `lead` says
+/// (id, status, score) and the contact details they gave in this conversation; never what
+/// the team or an integration stored (metadata, notes, the score's reasons).
+pub(super) fn visitor_view(lead: &Lead, contact: &ContactState) -> Value {
+    json!({
+        "id": lead.id,
+        "status": lead.status.as_str(),
+        "qualificationScore": lead.qualification_score,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "company": contact.company,
+    })
 }
 
 fn new_lead(tenant: &TenantId, email: &str, contact: &ContactState, now: Timestamp) -> Lead {
     let name = contact
         .name
         .clone()
-        .filter(|n| (1..=200).contains(&n.chars().count()))
+        .filter(|n| (1..=MAX_NAME_CHARS).contains(&n.chars().count()))
         .unwrap_or_else(|| name_from_email(email));
     Lead {
         id: uuid::Uuid::now_v7().to_string(),
         tenant: tenant.clone(),
         name,
         email: email.to_owned(),
-        phone: contact.phone.clone().filter(|p| p.chars().count() <= 50),
-        company: contact.company.clone().filter(|c| c.chars().count() <= 200),
+        phone: contact
+            .phone
+            .clone()
+            .filter(|p| p.chars().count() <= MAX_PHONE_CHARS),
+        company: contact
+            .company
+            .clone()
+            .filter(|c| c.chars().count() <= MAX_COMPANY_CHARS),
         status: LeadStatus::Qualifying,
         qualification_score: 0,
         qualification: None,

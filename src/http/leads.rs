@@ -8,6 +8,7 @@
 //! | PATCH  | /api/leads/{id}                        | updateLead       |
 //! | DELETE | /api/leads/{id}                        | deleteLead       |
 //! | GET    | /api/leads/{id}/export                 | exportLead       |
+//! | POST   | /api/leads/{id}/merge                  | mergeLeads       |
 //! | GET    | /api/leads/export.csv                  | exportLeadsCsv   |
 //!
 //! The seed also shows `/api/admin/leads`: the same operations live there (`adminListLeads`…).
@@ -100,7 +101,7 @@ impl LeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-    ) -> Result<Json<LeadEnvelope>> {
+    ) -> Result<Json<LeadDetail>> {
         get(&app, &caller, id.0).await
     }
 
@@ -148,6 +149,39 @@ impl LeadsApi {
         id: Path<Uuid>,
     ) -> Result<Json<LeadExport>> {
         export(&app, &caller, id.0).await
+    }
+
+    /// Merge another lead into this one
+    ///
+    /// For two leads that are one person, such as a lead and a possible match (a chat visitor
+    /// who gave its email). The lead `from` is deleted; its conversations, meetings, events
+    /// and possible matches move to this lead, which keeps its own fields, takes `from`'s
+    /// phone, company and metadata keys where it has none, and takes `from`'s status and
+    /// qualification when they are further along (new < qualifying < nurturing or
+    /// disqualified < qualified < booked). Emits `lead.deleted` for `from` and
+    /// `lead.updated` for this lead.
+    #[oai(
+        path = "/leads/:id/merge",
+        method = "post",
+        operation_id = "mergeLeads"
+    )]
+    async fn merge(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: JsonBody<MergeLeads>,
+        refresh: Query<Option<RefreshMode>>,
+    ) -> Result<Json<LeadEnvelope>> {
+        let lead = domain::merge::merge(
+            &app,
+            caller.tenant(),
+            &id.0.to_string(),
+            &body.0.from.to_string(),
+            RefreshMode::domain(refresh.0),
+        )
+        .await?;
+        Ok(Json(LeadEnvelope { lead: lead.into() }))
     }
 }
 
@@ -206,7 +240,7 @@ impl AdminLeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-    ) -> Result<Json<LeadEnvelope>> {
+    ) -> Result<Json<LeadDetail>> {
         get(&app, &caller, id.0).await
     }
 
@@ -306,9 +340,14 @@ async fn create(
     Ok(Created::Lead(Json(LeadEnvelope { lead: lead.into() })))
 }
 
-async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadEnvelope>> {
-    let lead = domain::get(app, caller.tenant(), &id.to_string()).await?;
-    Ok(Json(LeadEnvelope { lead: lead.into() }))
+async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadDetail>> {
+    let id = id.to_string();
+    let lead = domain::get(app, caller.tenant(), &id).await?;
+    let matches = domain::merge::possible_matches(app, caller.tenant(), &id).await?;
+    Ok(Json(LeadDetail {
+        lead: lead.into(),
+        possible_matches: matches.into_iter().map(PossibleMatchBody::from).collect(),
+    }))
 }
 
 async fn update(
@@ -584,6 +623,52 @@ impl From<Lead> for LeadBody {
 #[oai(rename = "LeadEnvelope")]
 pub struct LeadEnvelope {
     pub lead: LeadBody,
+}
+
+/// A lead with the leads that may be the same person.
+#[derive(Object, Debug)]
+#[oai(rename = "LeadDetail", rename_all = "camelCase")]
+pub struct LeadDetail {
+    pub lead: LeadBody,
+    /// Leads that may be this lead's person: a chat visitor gave the email one of them holds
+    /// (a possible returning visitor, or someone using another's address). Merge them with
+    /// `POST /api/leads/{id}/merge`; the older lead is never changed by the chat.
+    pub possible_matches: Vec<PossibleMatchBody>,
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "PossibleMatch", rename_all = "camelCase")]
+pub struct PossibleMatchBody {
+    pub lead_id: String,
+    pub name: String,
+    pub email: String,
+    pub status: StatusName,
+    /// `same_email`.
+    pub reason: String,
+    /// When the link was made.
+    pub since: String,
+}
+
+impl From<domain::merge::PossibleMatch> for PossibleMatchBody {
+    fn from(m: domain::merge::PossibleMatch) -> Self {
+        let lead = LeadBody::from(m.lead);
+        Self {
+            lead_id: lead.id,
+            name: lead.name,
+            email: lead.email,
+            status: lead.status,
+            reason: m.reason,
+            since: crate::clock::format(m.since),
+        }
+    }
+}
+
+#[derive(Object, Deserialize, Debug)]
+#[oai(rename = "MergeLeads", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+pub struct MergeLeads {
+    /// The lead to merge into this one; it is deleted.
+    pub from: Uuid,
 }
 
 #[derive(Object, Debug)]

@@ -178,3 +178,12 @@ pub fn delete_idle_since(conn: &Connection, before_ms: i64) -> Result<usize> {
         .prepare_cached("DELETE FROM conversations WHERE updated_at < ?1")?
         .execute(rusqlite::params![before_ms])?)
 }
+
+/// Moves every conversation of lead `from` to lead `into` (a merge); returns how many.
+pub fn move_to_lead(conn: &Connection, tenant: &TenantId, from: &str, into: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE conversations SET lead_id = ?3 WHERE tenant_id = ?1 AND lead_id = ?2",
+        )?
+        .execute(rusqlite::params![tenant.as_str(), from, into])?)
+}

@@ -80,6 +80,14 @@ pub fn for_lead(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<V
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Files lead `from`'s events under lead `into` (a merge), so an export or an erasure of
+/// the merged lead covers them.
+pub fn move_to_lead(conn: &Connection, tenant: &TenantId, from: &str, into: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE events SET lead_id = ?3 WHERE tenant_id = ?1 AND lead_id = ?2")?
+        .execute(params![tenant.as_str(), from, into])?)
+}
+
 /// Erases every event about the lead, with their webhook deliveries (cascade).
 pub fn delete_for_lead(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<usize> {
     Ok(conn

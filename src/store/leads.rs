@@ -15,6 +15,16 @@ pub fn email_key(email: &str) -> String {
 }
 
 pub fn insert(conn: &Connection, lead: &Lead) -> Result<()> {
+    insert_keyed(conn, lead, &email_key(&lead.email))
+}
+
+/// Inserts a lead whose email another lead already holds: a chat visitor's claim, keyed on
+/// the lead's own id so the address stays with the lead that had it.
+pub fn insert_claiming(conn: &Connection, lead: &Lead) -> Result<()> {
+    insert_keyed(conn, lead, &lead.id)
+}
+
+fn insert_keyed(conn: &Connection, lead: &Lead, key: &str) -> Result<()> {
     let inserted = conn
         .prepare_cached(&format!(
             "INSERT INTO leads ({COLUMNS}, email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
@@ -33,17 +43,29 @@ pub fn insert(conn: &Connection, lead: &Lead) -> Result<()> {
             lead.source.as_str(),
             lead.created_at.as_millisecond(),
             lead.updated_at.as_millisecond(),
-            email_key(&lead.email),
+            key,
         ]);
     inserted
         .map(drop)
         .map_err(|err| duplicate_email(conn, lead, err))
 }
 
+/// Writes the lead's fields. A claimed email (keyed on the lead's id) stays claimed while the
+/// address is unchanged; a new address is keyed on itself.
 pub fn update(conn: &Connection, lead: &Lead) -> Result<()> {
+    update_keyed(conn, lead, false)
+}
+
+/// [`update`], with the lead's (new) email taken as a claim on an address another lead holds.
+pub fn update_claiming(conn: &Connection, lead: &Lead) -> Result<()> {
+    update_keyed(conn, lead, true)
+}
+
+fn update_keyed(conn: &Connection, lead: &Lead, claiming: bool) -> Result<()> {
     let updated = conn
         .prepare_cached(
-            "UPDATE leads SET name = ?3, email = ?4, email_key = ?5, phone = ?6, company = ?7,
+            "UPDATE leads SET name = ?3, email = ?4, phone = ?6, company = ?7,
+               email_key = CASE WHEN ?13 OR (email_key = id AND email = ?4) THEN id ELSE ?5 END,
                status = ?8, qualification_score = ?9, qualification = ?10, metadata = ?11,
                updated_at = ?12
              WHERE tenant_id = ?1 AND id = ?2",
@@ -61,6 +83,7 @@ pub fn update(conn: &Connection, lead: &Lead) -> Result<()> {
             qualification_json(lead)?,
             serde_json::to_string(&lead.metadata)?,
             lead.updated_at.as_millisecond(),
+            claiming,
         ]);
     match updated {
         Ok(0) => Err(Error::NotFound("lead")),
@@ -94,6 +117,23 @@ pub fn find_by_email(conn: &Connection, tenant: &TenantId, email: &str) -> Resul
         .prepare_cached("SELECT id FROM leads WHERE tenant_id = ?1 AND email_key = ?2")?
         .query_row(params![tenant.as_str(), email_key(email)], |r| r.get(0))
         .optional()?)
+}
+
+/// Makes a claimed email the lead's own again once no other lead holds the address (after a
+/// merge took the holder away); false when it was not claimed or is still held.
+pub fn settle_claim(conn: &Connection, lead: &Lead) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE leads SET email_key = ?3
+             WHERE tenant_id = ?1 AND id = ?2 AND email_key = id
+               AND NOT EXISTS (SELECT 1 FROM leads WHERE tenant_id = ?1 AND email_key = ?3)",
+        )?
+        .execute(params![
+            lead.tenant.as_str(),
+            lead.id,
+            email_key(&lead.email)
+        ])?;
+    Ok(changed > 0)
 }
 
 /// The tenant a lead id belongs to, whichever tenant that is (ids are unique across all).

@@ -110,3 +110,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Meeting> {
         created_at: from_millis(r.get(7)?),
     })
 }
+
+/// Moves every meeting of lead `from` to lead `into` (a merge); returns how many.
+pub fn move_to_lead(conn: &Connection, tenant: &TenantId, from: &str, into: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE meetings SET lead_id = ?3 WHERE tenant_id = ?1 AND lead_id = ?2")?
+        .execute(params![tenant.as_str(), from, into])?)
+}

@@ -13,6 +13,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_webhooks.sql"),
     include_str!("migrations/006_llm.sql"),
     include_str!("migrations/007_lead_events.sql"),
+    include_str!("migrations/008_lead_matches.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -1,7 +1,10 @@
 // Leads: search-as-you-type, status filter, pages by cursor; a lead's detail with its
-// score and reasons, conversations with transcripts, meetings, edit and delete.
+// score and reasons, possible matches to merge, conversations with transcripts, meetings,
+// edit and delete.
 
-import { del, download, get, patch, query } from '../api.js';
+import {
+  del, download, get, patch, post, query,
+} from '../api.js';
 import {
   attempt, badge, confirmDialog, field, h, pageHeader, STATUSES, table, toast, transcript, when,
 } from '../ui.js';
@@ -69,7 +72,7 @@ async function renderList(main, ctx) {
 }
 
 async function renderLead(main, id, ctx) {
-  const [{ lead }, convs, meetings] = await Promise.all([
+  const [{ lead, possibleMatches }, convs, meetings] = await Promise.all([
     get(`/api/leads/${encodeURIComponent(id)}`),
     get(`/api/leads/${encodeURIComponent(id)}/conversations?limit=20`),
     get(`/api/leads/${encodeURIComponent(id)}/meetings?limit=50`),
@@ -108,6 +111,7 @@ async function renderLead(main, id, ctx) {
       h('div', { class: 'score', id: 'lead-score', text: String(lead.qualificationScore) }),
       h('div', {}, badge(lead.status), h('div', { class: 'muted', text: `source: ${lead.source}` }))),
     reasons);
+  if (possibleMatches.length) main.append(matchesCard(lead, possibleMatches));
   main.append(h('div', { class: 'grid-2' }, editForm(lead), scoreCard));
 
   main.append(h('section', { class: 'card' }, h('h2', { text: `Conversations (${full.length})` }),
@@ -127,6 +131,30 @@ async function renderLead(main, id, ctx) {
         return b;
       }],
     ], meetings.meetings, 'No meetings booked.')));
+}
+
+// Leads that may be this lead's person (a chat visitor gave the email one of them holds):
+// open either, or merge the other into this one.
+function matchesCard(lead, matches) {
+  const row = (m) => {
+    const merge = h('button', { type: 'button', class: 'ghost merge', text: 'Merge into this lead' });
+    merge.addEventListener('click', async () => {
+      const question = `Merge ${m.name} <${m.email}> into ${lead.name} <${lead.email}>? Its conversations and meetings move here and it is deleted.`;
+      if (!(await confirmDialog(question))) return;
+      const done = await attempt(() => post(`/api/leads/${lead.id}/merge?refresh=wait_for`, { from: m.leadId }), merge);
+      if (done) {
+        toast('Leads merged', 'success');
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      }
+    });
+    return h('li', { class: 'possible-match' },
+      h('a', { href: `#/leads/${m.leadId}`, text: `${m.name} <${m.email}>` }), ' ', badge(m.status),
+      h('span', { class: 'muted', text: ` · same email, since ${when(m.since)} ` }), merge);
+  };
+  return h('section', { class: 'card notice', id: 'lead-matches' },
+    h('h2', { text: 'Possible returning visitor' }),
+    h('p', { class: 'muted', text: 'A chat visitor gave an email another lead holds. The chat never changes the other lead; merge the two if they are one person.' }),
+    h('ul', {}, matches.map(row)));
 }
 
 function editForm(lead) {

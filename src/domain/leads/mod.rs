@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod import;
+pub mod merge;
 
 use email_address::EmailAddress;
 use serde_json::{Map, Value};
@@ -19,6 +20,9 @@ use crate::store;
 use crate::store::search_changes::Kind;
 
 const MAX_METADATA_BYTES: usize = 16 * 1024;
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_PHONE_CHARS: usize = 50;
+pub const MAX_COMPANY_CHARS: usize = 200;
 
 /// A lead as a caller submits it.
 #[derive(Debug, Clone, Default)]
@@ -79,8 +83,8 @@ pub async fn create(
         tenant: tenant.clone(),
         name: valid_name(&input.name)?,
         email: valid_email(&input.email)?,
-        phone: optional_text("phone", input.phone, 50)?,
-        company: optional_text("company", input.company, 200)?,
+        phone: optional_text("phone", input.phone, MAX_PHONE_CHARS)?,
+        company: optional_text("company", input.company, MAX_COMPANY_CHARS)?,
         status: LeadStatus::New,
         qualification_score: 0,
         qualification: None,
@@ -391,8 +395,8 @@ fn validate_patch(patch: LeadPatch) -> Result<Changes> {
     Ok(Changes(LeadPatch {
         name: patch.name.as_deref().map(valid_name).transpose()?,
         email: patch.email.as_deref().map(valid_email).transpose()?,
-        phone: text_patch("phone", patch.phone, 50)?,
-        company: text_patch("company", patch.company, 200)?,
+        phone: text_patch("phone", patch.phone, MAX_PHONE_CHARS)?,
+        company: text_patch("company", patch.company, MAX_COMPANY_CHARS)?,
         status: patch.status,
         qualification_score: patch.qualification_score,
         metadata: match patch.metadata {
@@ -405,8 +409,11 @@ fn validate_patch(patch: LeadPatch) -> Result<Changes> {
 pub fn valid_name(name: &str) -> Result<String> {
     let name = name.trim();
     let chars = name.chars().count();
-    if chars == 0 || chars > 200 {
-        return Err(Error::invalid("name", "must be 1-200 characters"));
+    if chars == 0 || chars > MAX_NAME_CHARS {
+        return Err(Error::invalid(
+            "name",
+            format!("must be 1-{MAX_NAME_CHARS} characters"),
+        ));
     }
     Ok(name.to_owned())
 }
