@@ -516,6 +516,50 @@ const PAGES: [(&str, &str, &str); 9] = [
 
 /// Every page at 1280 and 390 px: rendered, without errors, nothing wider than the screen.
 #[tokio::test]
+async fn the_team_sees_a_possible_returning_visitor_and_merges_it() {
+    let Some(b) = Browser::start("admin-merge", 1280, 900).await else {
+        return;
+    };
+    let (server, key) = server().await;
+    let api = server.as_key(&key);
+    let known = common::create_lead(&api, "Gus Grant", "gus@globex.example", Some("Globex")).await;
+    let known_id = known["id"].as_str().unwrap();
+    let reply = server
+        .anon()
+        .post(
+            "/api/chat",
+            &json!({"tenantId": "default", "visitorId": "v-gus", "message": "gus@globex.example"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let claimant = reply.body["lead"]["id"].as_str().unwrap().to_owned();
+
+    log_in(&b, &server).await;
+    open(&b, &format!("#/leads/{known_id}"), "#lead-matches .merge").await;
+    wait_text(&b, "#lead-matches", "Possible returning visitor").await;
+    wait_text(&b, "#lead-matches", "gus@globex.example").await;
+    b.screenshot_in(SHOTS, "lead-possible-match-1280").await;
+    click(&b, "#lead-matches .merge").await;
+    click(&b, "dialog.confirm [data-answer=yes]").await;
+    wait_text(&b, "#toasts", "Leads merged").await;
+    b.wait_for("document.querySelector('#main:not([aria-busy])') && !document.querySelector('#lead-matches') && document.querySelector('#lead-form')")
+        .await;
+    assert_eq!(api.get(&format!("/api/leads/{claimant}")).await.status, 404);
+    let conversations = api
+        .get(&format!("/api/leads/{known_id}/conversations"))
+        .await;
+    assert_eq!(
+        conversations.body["conversations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "{}",
+        conversations.text
+    );
+}
+
+#[tokio::test]
 async fn every_page_renders_at_desktop_and_phone_widths() {
     if browser::tools("admin-widths").is_none() {
         return;

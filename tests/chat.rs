@@ -1109,7 +1109,7 @@ async fn the_team_merges_a_possible_returning_visitor_into_the_lead_it_matches()
     );
     assert_eq!(api.get(&format!("/api/leads/{claimant}")).await.status, 404);
     let detail = get_ok(&api, &format!("/api/leads/{known_id}")).await;
-    assert_eq!(detail["possibleMatches"], json!([]));
+    assert_eq!(detail.get("possibleMatches"), None, "{detail}");
     let conversations = get_ok(&api, &format!("/api/leads/{known_id}/conversations")).await;
     assert_eq!(
         conversations["conversations"][0]["id"],

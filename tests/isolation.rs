@@ -80,6 +80,7 @@ fn valid_body(operation_id: &str) -> Option<Value> {
         "updateWebhook" => json!({"enabled": false}),
         "replayWebhookDeliveries" => json!({"since": "2020-01-01T00:00:00Z", "status": "all"}),
         "updateTenant" => json!({"name": "Intruder"}),
+        "mergeLeads" => json!({"from": uuid::Uuid::now_v7()}),
         _ => return None,
     })
 }
@@ -237,6 +238,22 @@ async fn another_tenants_ids_are_not_found_by_any_operation() {
         }
     }
     assert!(swept.len() >= 25, "the sweep covered {swept:?}");
+
+    // Nor can a tenant merge another's lead into one of its own.
+    let reply = server
+        .as_key(&key_a)
+        .post(
+            &format!("/api/leads/{}/merge", a.lead),
+            &json!({"from": b.lead}),
+        )
+        .await;
+    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert_shows_nothing(&reply, &b, "merging B's lead into A's");
+    let still = server
+        .as_key(&key_b)
+        .get(&format!("/api/leads/{}", b.lead))
+        .await;
+    assert_eq!(still.status, 200, "{}", still.text);
 
     // Nothing changed: every resource is still there as it was.
     for (key, own) in [(&key_a, &a), (&key_b, &b)] {

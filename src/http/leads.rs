@@ -632,7 +632,9 @@ pub struct LeadDetail {
     pub lead: LeadBody,
     /// Leads that may be this lead's person: a chat visitor gave the email one of them holds
     /// (a possible returning visitor, or someone using another's address). Merge them with
-    /// `POST /api/leads/{id}/merge`; the older lead is never changed by the chat.
+    /// `POST /api/leads/{id}/merge`; the older lead is never changed by the chat. Absent when
+    /// there are none.
+    #[oai(skip_serializing_if_is_empty)]
     pub possible_matches: Vec<PossibleMatchBody>,
 }
 

@@ -72,7 +72,7 @@ async function renderList(main, ctx) {
 }
 
 async function renderLead(main, id, ctx) {
-  const [{ lead, possibleMatches }, convs, meetings] = await Promise.all([
+  const [{ lead, possibleMatches = [] }, convs, meetings] = await Promise.all([
     get(`/api/leads/${encodeURIComponent(id)}`),
     get(`/api/leads/${encodeURIComponent(id)}/conversations?limit=20`),
     get(`/api/leads/${encodeURIComponent(id)}/meetings?limit=50`),
@@ -140,7 +140,7 @@ function matchesCard(lead, matches) {
     const merge = h('button', { type: 'button', class: 'ghost merge', text: 'Merge into this lead' });
     merge.addEventListener('click', async () => {
       const question = `Merge ${m.name} <${m.email}> into ${lead.name} <${lead.email}>? Its conversations and meetings move here and it is deleted.`;
-      if (!(await confirmDialog(question))) return;
+      if (!(await confirmDialog(question, 'Merge'))) return;
       const done = await attempt(() => post(`/api/leads/${lead.id}/merge?refresh=wait_for`, { from: m.leadId }), merge);
       if (done) {
         toast('Leads merged', 'success');
