@@ -781,6 +781,52 @@ async fn malicious_tool_arguments_are_refused() {
 }
 
 #[tokio::test]
+async fn the_models_update_lead_with_an_existing_leads_email_makes_the_visitors_own_lead() {
+    let fake = FakeProvider::start(Kind::OpenAi).await;
+    let server = serve(&fake, |_| {}).await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let victim = api
+        .post(
+            "/api/leads",
+            &json!({"name": "Victim", "email": "victim@example.com", "phone": "+1 555 0199",
+                    "company": "Target Inc", "metadata": {"crmId": "SF-77731"}}),
+        )
+        .await;
+    assert_eq!(victim.status, 201, "{}", victim.text);
+    let victim = victim.body["lead"].clone();
+    let victim_id = victim["id"].as_str().unwrap().to_owned();
+    fake.script([
+        Reply::Answer(Answer::call(
+            "update_lead",
+            json!({"email": "victim@example.com", "name": "Mallory", "company": "Evil"}),
+        )),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            assert!(!results[0].1, "{results:?}");
+            assert_eq!(results[0].0["lead"]["status"], "qualifying", "{results:?}");
+            Answer::text(&["Thanks!"])
+        })),
+    ]);
+    let mut v = Visitor::new(&server, "visitor-mallory");
+
+    let body = v.say("I'm Mallory, victim@example.com, from Evil").await;
+
+    let own = body["lead"]["id"].as_str().unwrap();
+    assert_ne!(own, victim_id, "{body}");
+    for secret in [victim_id.as_str(), "+1 555 0199", "Target Inc", "SF-77731"] {
+        assert!(
+            !body.to_string().contains(secret),
+            "{secret} leaked: {body}"
+        );
+    }
+    let after = api.get(&format!("/api/leads/{victim_id}")).await.body;
+    assert_eq!(after["lead"], victim, "the existing lead is untouched");
+    assert_eq!(after["possibleMatches"][0]["leadId"], own);
+    assert_eq!(fake.pending(), 0);
+}
+
+#[tokio::test]
 async fn a_slot_that_is_not_free_cannot_be_booked_and_status_must_match_the_score() {
     let fake = FakeProvider::start(Kind::Anthropic).await;
     let server = serve(&fake, |_| {}).await;
