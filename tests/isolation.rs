@@ -13,6 +13,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
 
 use common::{Client, Reply, TestServer};
 use serde_json::{Value, json};
@@ -319,6 +320,23 @@ async fn lists_search_analytics_and_exports_show_only_the_callers_tenant() {
         "/api/analytics/sources",
         "/api/analytics/scores",
     ];
+    // The chat's leads reach the index in the background (on idle CPU): wait for each, so
+    // the searches below are not vacuously empty.
+    for (who, client, own, _) in &callers {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !client
+            .get("/api/leads?q=jane")
+            .await
+            .text
+            .contains(&own.lead)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{who}: its lead never became searchable"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
     for (who, client, own, other) in &callers {
         for path in reads {
             let reply = client.get(path).await;

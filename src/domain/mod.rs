@@ -1,7 +1,6 @@
 //! The product's rules, one file per capability. Every function takes the tenant explicitly.
 
 pub mod analytics;
-pub mod assistant;
 pub mod auth;
 pub mod chat;
 pub mod conversations;

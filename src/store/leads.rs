@@ -53,19 +53,10 @@ fn insert_keyed(conn: &Connection, lead: &Lead, key: &str) -> Result<()> {
 /// Writes the lead's fields. A claimed email (keyed on the lead's id) stays claimed while the
 /// address is unchanged; a new address is keyed on itself.
 pub fn update(conn: &Connection, lead: &Lead) -> Result<()> {
-    update_keyed(conn, lead, false)
-}
-
-/// [`update`], with the lead's (new) email taken as a claim on an address another lead holds.
-pub fn update_claiming(conn: &Connection, lead: &Lead) -> Result<()> {
-    update_keyed(conn, lead, true)
-}
-
-fn update_keyed(conn: &Connection, lead: &Lead, claiming: bool) -> Result<()> {
     let updated = conn
         .prepare_cached(
             "UPDATE leads SET name = ?3, email = ?4, phone = ?6, company = ?7,
-               email_key = CASE WHEN ?13 OR (email_key = id AND email = ?4) THEN id ELSE ?5 END,
+               email_key = CASE WHEN email_key = id AND email = ?4 THEN id ELSE ?5 END,
                status = ?8, qualification_score = ?9, qualification = ?10, metadata = ?11,
                updated_at = ?12
              WHERE tenant_id = ?1 AND id = ?2",
@@ -83,13 +74,26 @@ fn update_keyed(conn: &Connection, lead: &Lead, claiming: bool) -> Result<()> {
             qualification_json(lead)?,
             serde_json::to_string(&lead.metadata)?,
             lead.updated_at.as_millisecond(),
-            claiming,
         ]);
     match updated {
         Ok(0) => Err(Error::NotFound("lead")),
         Ok(_) => Ok(()),
         Err(err) => Err(duplicate_email(conn, lead, err)),
     }
+}
+
+/// Gives the lead its new email as a claim on an address another lead holds (keyed on the
+/// lead's own id); the rest of its fields are written by [`update`].
+pub fn claim_email(conn: &Connection, lead: &Lead) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE leads SET email = ?3, email_key = id WHERE tenant_id = ?1 AND id = ?2",
+        )?
+        .execute(params![lead.tenant.as_str(), lead.id, lead.email])?;
+    if changed == 0 {
+        return Err(Error::NotFound("lead"));
+    }
+    Ok(())
 }
 
 /// Turns a UNIQUE violation on the email into a 409 naming the lead that holds it.

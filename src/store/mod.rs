@@ -622,24 +622,27 @@ impl WalBound {
     }
 }
 
-/// Runs a statement prepared once per connection: these run around every queued write.
 /// Runs `f` in a savepoint of its own inside the current write: if it fails, what it wrote
 /// is rolled back alone and the rest of the write still commits. The outer error is the
 /// savepoint's own (the whole write fails); the inner one is `f`'s.
-pub fn apart<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<Result<T>> {
-    run_cached(conn, "SAVEPOINT apart")?;
+pub fn savepoint<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<Result<T>> {
+    run_cached(conn, "SAVEPOINT part")?;
     match f(conn) {
         Ok(value) => {
-            run_cached(conn, "RELEASE apart")?;
+            run_cached(conn, "RELEASE part")?;
             Ok(Ok(value))
         }
         Err(err) => {
-            conn.execute_batch("ROLLBACK TO apart; RELEASE apart")?;
+            conn.execute_batch("ROLLBACK TO part; RELEASE part")?;
             Ok(Err(err))
         }
     }
 }
 
+/// Runs a statement prepared once per connection: these run around every queued write.
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([]).map(drop)
 }
@@ -924,7 +927,7 @@ mod tests {
         let outcome = store
             .write(|conn| {
                 add_tenant(conn, "kept")?;
-                apart(conn, |conn| {
+                savepoint(conn, |conn| {
                     add_tenant(conn, "undone")?;
                     Err::<(), _>(Error::invalid("agent", "failed"))
                 })
@@ -933,7 +936,7 @@ mod tests {
             .unwrap();
         assert!(matches!(outcome, Err(Error::Invalid { .. })));
         let done = store
-            .write(|conn| apart(conn, |conn| add_tenant(conn, "done")))
+            .write(|conn| savepoint(conn, |conn| add_tenant(conn, "done")))
             .await
             .unwrap();
         assert!(done.is_ok());

@@ -7,7 +7,10 @@ use std::io::Read;
 use serde_json::Value;
 
 use super::csv::{BATCH, HEADER, Numbered, csv_error, unescape};
-use super::{ensure_tenant, insert, optional_text, save, valid_email, valid_metadata, valid_name};
+use super::{
+    ensure_tenant, optional_text, record_change, record_new, valid_email, valid_metadata,
+    valid_name,
+};
 use crate::clock::Clock;
 use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
 use crate::error::{Error, Result};
@@ -182,7 +185,7 @@ fn write_row(
     now: jiff::Timestamp,
 ) -> Outcome {
     let line = row.line;
-    match store::apart(conn, |conn| upsert(conn, row, columns, on_duplicate, now)) {
+    match store::savepoint(conn, |conn| upsert(conn, row, columns, on_duplicate, now)) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(err)) | Err(err) => rejected(line, &err),
     }
@@ -225,7 +228,7 @@ fn upsert(
         },
     };
     let Some(before) = existing else {
-        insert(conn, &row.lead, now)?;
+        record_new(conn, &row.lead, now)?;
         return Ok(Outcome::Created);
     };
     if on_duplicate == OnDuplicate::Skip {
@@ -239,7 +242,7 @@ fn upsert(
     if !columns.contains(&Column::UpdatedAt) {
         lead.updated_at = now;
     }
-    save(conn, &before, &lead, now)?;
+    record_change(conn, &before, &lead, now)?;
     Ok(Outcome::Updated)
 }
 

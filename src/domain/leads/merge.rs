@@ -93,18 +93,13 @@ fn absorb(conn: &Connection, kept: Lead, gone: Lead, now: Timestamp) -> Result<(
     store::lead_matches::move_links(conn, &tenant, &gone.id, &kept.id)?;
     store::leads::delete(conn, &tenant, &gone.id)?;
     events::record(conn, &tenant, "lead.deleted", &gone, now)?;
-    store::search_changes::record(conn, Kind::Lead, &tenant, &gone.id)?;
-    let was = kept.status;
+    let deleted = store::search_changes::record(conn, Kind::Lead, &tenant, &gone.id)?;
+    let before = kept.clone();
     let mut lead = combined(kept, gone);
     lead.updated_at = now;
-    store::leads::update(conn, &lead)?;
+    let changed = super::record_change(conn, &before, &lead, now)?;
     store::leads::settle_claim(conn, &lead)?;
-    events::record(conn, &tenant, "lead.updated", &lead, now)?;
-    if lead.status == LeadStatus::Qualified && was != LeadStatus::Qualified {
-        events::record(conn, &tenant, "lead.qualified", &lead, now)?;
-    }
-    let seq = store::search_changes::record(conn, Kind::Lead, &tenant, &lead.id)?;
-    Ok((lead, seq))
+    Ok((lead, changed.unwrap_or(deleted)))
 }
 
 /// `kept` with the gaps filled from `gone`, and `gone`'s assessment when it got further.

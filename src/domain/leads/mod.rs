@@ -1,8 +1,11 @@
 //! Leads: validation, the status rules, and the events each change emits.
 
+mod changes;
 pub mod csv;
 pub mod import;
 pub mod merge;
+
+pub(crate) use changes::{record_change, record_claimant, record_claiming_change, record_new};
 
 use email_address::EmailAddress;
 use serde_json::{Map, Value};
@@ -14,7 +17,6 @@ use super::model::{
 use super::pagination::{self, Cursor};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::search;
 use crate::search::leads::MAX_RESULTS;
 use crate::store;
 use crate::store::search_changes::Kind;
@@ -97,7 +99,7 @@ pub async fn create(
         .store
         .write(move |conn| {
             ensure_tenant(conn, &lead.tenant)?;
-            let seq = insert(conn, &lead, now)?;
+            let seq = record_new(conn, &lead, now)?;
             Ok((lead, seq))
         })
         .await?;
@@ -133,7 +135,7 @@ pub async fn update(
                 return Ok((lead, None));
             }
             lead.updated_at = now;
-            let seq = save(conn, &before, &lead, now)?;
+            let seq = record_change(conn, &before, &lead, now)?;
             Ok((lead, seq))
         })
         .await?;
@@ -296,32 +298,7 @@ pub fn parse_since(raw: &str) -> Result<jiff::Timestamp> {
         })
 }
 
-/// Inserts a validated lead with its `lead.created` event; returns the search change.
-fn insert(conn: &rusqlite::Connection, lead: &Lead, now: jiff::Timestamp) -> Result<u64> {
-    store::leads::insert(conn, lead)?;
-    events::record(conn, &lead.tenant, "lead.created", lead, now)?;
-    store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)
-}
-
-/// Stores a changed lead with its events; the search change when the index must follow.
-fn save(
-    conn: &rusqlite::Connection,
-    before: &Lead,
-    lead: &Lead,
-    now: jiff::Timestamp,
-) -> Result<Option<u64>> {
-    store::leads::update(conn, lead)?;
-    events::record(conn, &lead.tenant, "lead.updated", lead, now)?;
-    if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
-        events::record(conn, &lead.tenant, "lead.qualified", lead, now)?;
-    }
-    if !search::leads::indexed_differently(before, lead) {
-        return Ok(None);
-    }
-    store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id).map(Some)
-}
-
-async fn searchable(app: &App, seq: u64, refresh: Refresh) -> Result<()> {
+pub(super) async fn searchable(app: &App, seq: u64, refresh: Refresh) -> Result<()> {
     app.leads_index.notify();
     if refresh == Refresh::WaitFor {
         app.leads_index.wait_for(seq).await?;

@@ -9,29 +9,32 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::chat::{self, ChatOutput, History, Opened, Started, WidgetEvent};
-use super::model::{
-    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
-};
-use super::settings::TenantSettings;
-use super::{events, leads, qualification};
+use super::effects::{Applied, Change, free_slots};
+use super::open::{History, Opened, Started};
+use super::{ChatOutput, state_of};
+use crate::agent::builtin::flow;
 use crate::agent::llm::tools::{self, Book, LeadDetails, Qualify, Search, ToolRequest};
 use crate::agent::llm::{self, Deltas, LlmAgent, Toolbox, prompt};
-use crate::agent::{AgentState, Asking, Outcome};
+use crate::agent::{Asking, Outcome};
 use crate::app::App;
+use crate::domain::model::{
+    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
+};
+use crate::domain::settings::TenantSettings;
+use crate::domain::{knowledge, leads, qualification};
 use crate::error::{Error, Result};
 use crate::scheduling::{self, Slot};
-use crate::search;
 use crate::store;
 use crate::store::Durable;
-use crate::store::search_changes::Kind;
 
 /// Passages a `search_knowledge_base` call returns.
 const SEARCH_PASSAGES: i64 = 5;
 /// A passage is cut to this many characters for the model.
 const PASSAGE_CHARS: usize = 1500;
 
-pub async fn finish(
+/// The model answers a started turn through its tools; its reply is stored with what the
+/// turn cost.
+pub(super) async fn answer(
     app: &App,
     agent: &LlmAgent,
     started: Started,
@@ -60,7 +63,7 @@ pub async fn finish(
         return hand_off(app, conversation, lead, &settings).await;
     }
     let availability = settings.scheduling_availability()?;
-    let state = chat::state_of(&conversation);
+    let state = state_of(&conversation);
     let today = format!(
         "{} ({})",
         now.to_zoned_datetime(availability.timezone.clone())
@@ -79,12 +82,7 @@ pub async fn finish(
         app,
         settings,
         availability,
-        turn: Change {
-            conversation,
-            state,
-            lead,
-            widget: Vec::new(),
-        },
+        turn: Change::new(conversation, state, lead),
         completes: false,
         unsettled: Vec::new(),
         reindex: false,
@@ -117,7 +115,8 @@ pub async fn finish(
     let stored = app
         .store
         .write(move |conn| store_reply(conn, turn, reply, completes, Some(&usage)))
-        .await?;
+        .await?
+        .output;
     // The tool calls' writes ran before the reply's, so they committed with it or before it
     // and its durability is theirs: waiting for them now only reports one whose commit failed.
     for durable in unsettled {
@@ -154,15 +153,12 @@ async fn hand_off(
         created_at: app.clock.now(),
         incomplete: false,
     };
-    let turn = Change {
-        state: chat::state_of(&conversation),
-        conversation,
-        lead,
-        widget: Vec::new(),
-    };
-    app.store
+    let turn = Change::new(conversation.clone(), state_of(&conversation), lead);
+    let applied = app
+        .store
         .write(move |conn| store_reply(conn, turn, reply, true, None))
-        .await
+        .await?;
+    Ok(applied.output)
 }
 
 /// Stores the reply (as far as it arrived), the conversation's state, and what the model's
@@ -173,46 +169,11 @@ fn store_reply(
     reply: Message,
     completes: bool,
     usage: Option<&LlmTurn>,
-) -> Result<ChatOutput> {
+) -> Result<Applied> {
     if let Some(usage) = usage {
         store::llm::record_turn(conn, usage)?;
     }
-    let Change {
-        mut conversation,
-        state,
-        lead,
-        mut widget,
-    } = turn;
-    let now = reply.created_at;
-    if !reply.content.is_empty() {
-        store::conversations::add_message(conn, &conversation.id, &reply)?;
-        conversation.message_count += 1;
-    }
-    conversation.state = serde_json::to_value(&state)?;
-    conversation.updated_at = now;
-    if completes {
-        chat::complete(conn, &mut conversation, lead.as_ref(), now)?;
-        widget.push(WidgetEvent {
-            kind: "conversation.completed",
-            detail: chat::conversation_json(&conversation),
-        });
-    }
-    store::conversations::update(conn, &conversation)?;
-    Ok(ChatOutput {
-        conversation_id: conversation.id,
-        reply,
-        lead,
-        events: widget,
-        streamed: usage.is_some(),
-    })
-}
-
-/// What the turn has changed so far: written back by every tool call.
-struct Change {
-    conversation: Conversation,
-    state: AgentState,
-    lead: Option<Lead>,
-    widget: Vec<WidgetEvent>,
+    turn.finish(conn, reply, completes, usage.is_some())
 }
 
 /// The tools, bound to one conversation (and through it, one lead).
@@ -249,7 +210,7 @@ impl Tools<'_> {
     }
 
     async fn search(&self, search: Search) -> Result<Value> {
-        let hits = super::knowledge::search(
+        let hits = knowledge::search(
             self.app,
             self.tenant(),
             &search.query,
@@ -307,20 +268,8 @@ impl Tools<'_> {
             }
         }
         self.commit(|conn, change, now| {
-            let lead = chat::upsert_lead(
-                conn,
-                &change.conversation.tenant,
-                change.lead.take(),
-                &change.state.contact,
-                now,
-                &mut change.widget,
-            )?;
-            change.lead = lead;
-            if let Some(l) = change.lead.as_mut().filter(|l| l.status == LeadStatus::New) {
-                l.status = LeadStatus::Qualifying;
-                chat::save_lead(conn, l, now)?;
-            }
-            Ok(())
+            change.save_contact(conn, now)?;
+            change.start_qualifying(conn, now)
         })
         .await?;
         let c = &self.turn.state.contact;
@@ -373,23 +322,15 @@ impl Tools<'_> {
             ));
         }
         self.commit(move |conn, change, now| {
-            let lead = change.lead.as_mut().ok_or(Error::NotFound("lead"))?;
+            let lead = change.lead.as_ref().ok_or(Error::NotFound("lead"))?;
             if lead.status == LeadStatus::Booked {
                 return Err(Error::Conflict {
                     message: "the lead has booked a meeting; its qualification is settled".into(),
                     existing: None,
                 });
             }
-            let was = lead.status;
-            lead.qualification_score = score;
-            lead.qualification = Some(Qualification { score, reasons });
-            lead.status = status;
-            chat::save_lead(conn, lead, now)?;
-            if status == LeadStatus::Qualified && was != LeadStatus::Qualified {
-                events::record(conn, &lead.tenant, "lead.qualified", &*lead, now)?;
-                let event = chat::lead_event("lead.qualified", lead, &change.state.contact);
-                change.widget.push(event);
-            }
+            let qualification = Qualification { score, reasons };
+            change.qualify(conn, qualification, status, now)?;
             change.state.outcome = match status {
                 LeadStatus::Disqualified => Some(Outcome::Disqualified),
                 LeadStatus::Nurturing => Some(Outcome::Nurturing),
@@ -411,7 +352,7 @@ impl Tools<'_> {
         let slots = self
             .app
             .store
-            .read(move |conn| chat::free_slots(conn, &tenant, &availability, now))
+            .read(move |conn| free_slots(conn, &tenant, &availability, now, flow::SLOTS_OFFERED))
             .await?;
         self.turn.state.offered = slots
             .iter()
@@ -441,24 +382,7 @@ impl Tools<'_> {
             )
         })?;
         self.commit(move |conn, change, now| {
-            let lead = change.lead.as_mut().ok_or(Error::NotFound("lead"))?;
-            let meeting = chat::book(
-                conn,
-                &change.conversation.tenant,
-                lead,
-                &change.conversation.id,
-                slot,
-                now,
-            )?;
-            let detail = json!({ "meeting": meeting, "lead": lead });
-            events::record(conn, &lead.tenant, "meeting.booked", &detail, now)?;
-            change.widget.push(WidgetEvent {
-                kind: "meeting.booked",
-                detail: json!({
-                    "meeting": meeting,
-                    "lead": chat::visitor_view(lead, &change.state.contact),
-                }),
-            });
+            change.book(conn, slot, now)?;
             change.state.outcome = Some(Outcome::Booked);
             change.state.asking = None;
             Ok(())
@@ -527,37 +451,26 @@ impl Tools<'_> {
         change: impl FnOnce(&Connection, &mut Change, Timestamp) -> Result<()> + Send + 'static,
     ) -> Result<()> {
         let now = self.app.clock.now();
-        let mut turn = Change {
-            conversation: self.turn.conversation.clone(),
-            state: self.turn.state.clone(),
-            lead: self.turn.lead.clone(),
-            widget: Vec::new(),
-        };
-        let ((turn, reindex), durable) = self
+        let mut turn = Change::new(
+            self.turn.conversation.clone(),
+            self.turn.state.clone(),
+            self.turn.lead.clone(),
+        );
+        let (turn, durable) = self
             .app
             .store
             .write_lingering(move |conn| {
-                let before = turn.lead.clone();
                 change(conn, &mut turn, now)?;
                 let c = &mut turn.conversation;
                 c.lead_id = turn.lead.as_ref().map(|l| l.id.clone());
                 c.state = serde_json::to_value(&turn.state)?;
                 c.updated_at = now;
                 store::conversations::update(conn, c)?;
-                let reindex = match (&turn.lead, &before) {
-                    (Some(after), Some(before)) => {
-                        search::leads::indexed_differently(before, after)
-                    }
-                    (after, _) => after.is_some(),
-                };
-                if let Some(lead) = turn.lead.as_ref().filter(|_| reindex) {
-                    store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)?;
-                }
-                Ok((turn, reindex))
+                Ok(turn)
             })
             .await?;
         self.unsettled.push(durable);
-        self.reindex |= reindex;
+        self.reindex |= turn.reindex;
         self.turn.conversation = turn.conversation;
         self.turn.state = turn.state;
         self.turn.lead = turn.lead;
