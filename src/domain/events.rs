@@ -5,39 +5,39 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::model::{Event, Page, TenantId};
+use super::model::{Event, EventKind, Page, TenantId};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::store;
 
-pub const KINDS: &[&str] = &[
-    "lead.created",
-    "lead.updated",
-    "lead.qualified",
-    "meeting.booked",
-    "lead.deleted",
-    "conversation.started",
-    "conversation.completed",
-];
+/// Every event name, in the order they are documented.
+pub fn kinds() -> impl Iterator<Item = &'static str> {
+    EventKind::ALL.iter().map(|k| k.as_str())
+}
+
+/// `a, b, c`: the event names, for error messages.
+pub fn kinds_listed() -> String {
+    kinds().collect::<Vec<_>>().join(", ")
+}
 
 /// Writes `{"event", "timestamp", "data"}` — the seed's envelope — to the outbox.
 pub fn record(
     conn: &Connection,
     tenant: &TenantId,
-    kind: &'static str,
+    kind: EventKind,
     data: &impl Serialize,
     now: Timestamp,
 ) -> Result<()> {
     let payload = serde_json::json!({
-        "event": kind,
+        "event": kind.as_str(),
         "timestamp": crate::clock::format(now),
         "data": data,
     });
     let event = Event {
         id: uuid::Uuid::now_v7().to_string(),
         tenant: tenant.clone(),
-        kind: kind.to_owned(),
+        kind: kind.as_str().to_owned(),
         payload,
         created_at: now,
     };
@@ -53,11 +53,11 @@ pub async fn list(
     limit: Option<i64>,
 ) -> Result<Page<Event>> {
     if let Some(kind) = &kind
-        && !KINDS.contains(&kind.as_str())
+        && !kinds().any(|k| k == kind.as_str())
     {
         return Err(Error::invalid(
             "type",
-            format!("unknown event type (expected one of: {})", KINDS.join(", ")),
+            format!("unknown event type (expected one of: {})", kinds_listed()),
         ));
     }
     let limit = pagination::limit(limit)?;

@@ -100,6 +100,19 @@ string_enum!(
 );
 
 string_enum!(
+    /// What an event says happened: its `event` name in the outbox, webhooks and the widget.
+    EventKind {
+        LeadCreated = "lead.created",
+        LeadUpdated = "lead.updated",
+        LeadQualified = "lead.qualified",
+        MeetingBooked = "meeting.booked",
+        LeadDeleted = "lead.deleted",
+        ConversationStarted = "conversation.started",
+        ConversationCompleted = "conversation.completed",
+    }
+);
+
+string_enum!(
     /// How a lead entered the system.
     LeadSource { Widget = "widget", Api = "api", Import = "import" }
 );

@@ -314,7 +314,7 @@ impl From<ChatOutput> for ChatResponse {
                 .events
                 .into_iter()
                 .map(|e| ChatEvent {
-                    kind: e.kind.to_owned(),
+                    kind: e.kind.as_str().to_owned(),
                     detail: e.detail,
                 })
                 .collect(),

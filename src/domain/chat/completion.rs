@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::agent::AgentState;
 use crate::app::App;
 use crate::domain::events;
-use crate::domain::model::{Conversation, ConversationStatus, Lead};
+use crate::domain::model::{Conversation, ConversationStatus, EventKind, Lead};
 use crate::error::{Error, Result};
 use crate::store;
 
@@ -50,7 +50,7 @@ pub fn complete(
     events::record(
         conn,
         &conversation.tenant,
-        "conversation.completed",
+        EventKind::ConversationCompleted,
         &conversation_json(conversation),
         now,
     )

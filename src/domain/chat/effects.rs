@@ -15,8 +15,8 @@ use crate::domain::leads::{
     record_claiming_change, record_new,
 };
 use crate::domain::model::{
-    Conversation, Lead, LeadSource, LeadStatus, Meeting, MeetingStatus, Message, Qualification,
-    TenantId,
+    Conversation, EventKind, Lead, LeadSource, LeadStatus, Meeting, MeetingStatus, Message,
+    Qualification, TenantId,
 };
 use crate::error::Result;
 use crate::scheduling::{self, Slot};
@@ -80,7 +80,7 @@ impl Change {
             };
             self.reindex = true;
             self.widget
-                .push(lead_event("lead.created", &lead, &contact));
+                .push(lead_event(EventKind::LeadCreated, &lead, &contact));
             self.lead = Some(lead);
             return Ok(());
         };
@@ -134,7 +134,7 @@ impl Change {
         lead.updated_at = now;
         let changed = record_change(conn, &before, lead, now)?;
         if status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
-            let event = lead_event("lead.qualified", lead, &self.state.contact);
+            let event = lead_event(EventKind::LeadQualified, lead, &self.state.contact);
             self.widget.push(event);
         }
         self.noted(changed);
@@ -162,10 +162,10 @@ impl Change {
         lead.updated_at = now;
         let changed = record_change(conn, &before, lead, now)?;
         let detail = json!({ "meeting": meeting, "lead": lead });
-        events::record(conn, &lead.tenant, "meeting.booked", &detail, now)?;
+        events::record(conn, &lead.tenant, EventKind::MeetingBooked, &detail, now)?;
         let shown = json!({ "meeting": meeting, "lead": visitor_view(lead, &self.state.contact) });
         self.widget.push(WidgetEvent {
-            kind: "meeting.booked",
+            kind: EventKind::MeetingBooked,
             detail: shown,
         });
         self.noted(changed);
@@ -199,7 +199,7 @@ impl Change {
         if completes {
             complete(conn, &mut conversation, lead.as_ref(), now)?;
             widget.push(WidgetEvent {
-                kind: "conversation.completed",
+                kind: EventKind::ConversationCompleted,
                 detail: conversation_json(&conversation),
             });
         }
@@ -243,7 +243,7 @@ fn with_contact(lead: &mut Lead, contact: &ContactState) {
 }
 
 /// A widget event about the conversation's lead.
-fn lead_event(kind: &'static str, lead: &Lead, contact: &ContactState) -> WidgetEvent {
+fn lead_event(kind: EventKind, lead: &Lead, contact: &ContactState) -> WidgetEvent {
     WidgetEvent {
         kind,
         detail: visitor_view(lead, contact),

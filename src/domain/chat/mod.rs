@@ -20,7 +20,7 @@ pub use request::{ChatInput, MAX_MESSAGE_CHARS};
 use crate::agent::llm::{Deltas, LlmAgent};
 use crate::agent::{Agent, AgentState};
 use crate::app::App;
-use crate::domain::model::{Conversation, Lead, Message};
+use crate::domain::model::{Conversation, EventKind, Lead, Message};
 use crate::error::{Error, Result};
 use crate::store;
 use open::MessageCommit;
@@ -29,7 +29,7 @@ use request::Valid;
 /// Something the widget should tell the host page about (`synaptiq:<kind>` events).
 #[derive(Debug, Clone)]
 pub struct WidgetEvent {
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub detail: Value,
 }
 

@@ -11,7 +11,7 @@ use crate::agent::{AgentState, ContactState};
 use crate::app::App;
 use crate::domain::events;
 use crate::domain::model::{
-    ChunkHit, Conversation, ConversationStatus, Lead, Message, Role, TenantId,
+    ChunkHit, Conversation, ConversationStatus, EventKind, Lead, Message, Role, TenantId,
 };
 use crate::domain::settings::{self, TenantSettings};
 use crate::error::{Error, Result};
@@ -209,7 +209,7 @@ fn start(
     events::record(
         conn,
         tenant,
-        "conversation.started",
+        EventKind::ConversationStarted,
         &conversation_json(&conversation),
         now,
     )?;

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::super::events;
-use super::super::model::{Lead, LeadStatus};
+use super::super::model::{EventKind, Lead, LeadStatus};
 use crate::error::Result;
 use crate::search;
 use crate::store;
@@ -31,7 +31,7 @@ pub(crate) fn record_claimant(
 }
 
 fn announce_new(conn: &Connection, lead: &Lead, now: Timestamp) -> Result<u64> {
-    events::record(conn, &lead.tenant, "lead.created", lead, now)?;
+    events::record(conn, &lead.tenant, EventKind::LeadCreated, lead, now)?;
     store::search_changes::record(conn, Kind::Lead, &lead.tenant, &lead.id)
 }
 
@@ -44,9 +44,9 @@ pub(crate) fn record_change(
     now: Timestamp,
 ) -> Result<Option<u64>> {
     store::leads::update(conn, lead)?;
-    events::record(conn, &lead.tenant, "lead.updated", lead, now)?;
+    events::record(conn, &lead.tenant, EventKind::LeadUpdated, lead, now)?;
     if lead.status == LeadStatus::Qualified && before.status != LeadStatus::Qualified {
-        events::record(conn, &lead.tenant, "lead.qualified", lead, now)?;
+        events::record(conn, &lead.tenant, EventKind::LeadQualified, lead, now)?;
     }
     if !search::leads::indexed_differently(before, lead) {
         return Ok(None);

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::super::events;
-use super::super::model::{Lead, LeadStatus, TenantId};
+use super::super::model::{EventKind, Lead, LeadStatus, TenantId};
 use super::{Refresh, searchable};
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -92,7 +92,7 @@ fn absorb(conn: &Connection, kept: Lead, gone: Lead, now: Timestamp) -> Result<(
     store::events::move_to_lead(conn, &tenant, &gone.id, &kept.id)?;
     store::lead_matches::move_links(conn, &tenant, &gone.id, &kept.id)?;
     store::leads::delete(conn, &tenant, &gone.id)?;
-    events::record(conn, &tenant, "lead.deleted", &gone, now)?;
+    events::record(conn, &tenant, EventKind::LeadDeleted, &gone, now)?;
     let deleted = store::search_changes::record(conn, Kind::Lead, &tenant, &gone.id)?;
     let before = kept.clone();
     let mut lead = combined(kept, gone);

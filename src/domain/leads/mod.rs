@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use super::events;
 use super::model::{
-    Conversation, Delivery, Lead, LeadSource, LeadStatus, Meeting, Message, Page, TenantId,
+    Conversation, Delivery, EventKind, Lead, LeadSource, LeadStatus, Meeting, Message, Page,
+    TenantId,
 };
 use super::pagination::{self, Cursor};
 use crate::app::App;
@@ -157,7 +158,7 @@ pub async fn delete(app: &App, tenant: &TenantId, id: &str, refresh: Refresh) ->
             // Earlier events carry copies of the lead; with them go their deliveries, pending
             // or not. Its `lead.deleted` event is what tells the receivers to erase it too.
             store::events::delete_for_lead(conn, &tenant, &id)?;
-            events::record(conn, &tenant, "lead.deleted", &lead, now)?;
+            events::record(conn, &tenant, EventKind::LeadDeleted, &lead, now)?;
             store::search_changes::record(conn, Kind::Lead, &tenant, &id)
         })
         .await?;

@@ -9,7 +9,7 @@ use rand::Rng;
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::events::KINDS;
+use super::events::{kinds, kinds_listed};
 use super::leads::Patch;
 use super::model::{Attempt, Delivery, DeliveryStatus, Event, Page, TenantId, Webhook};
 use super::pagination;
@@ -532,7 +532,7 @@ fn valid_events(events: Vec<String>) -> Result<Vec<String>> {
     let mut valid: Vec<String> = Vec::with_capacity(events.len());
     for event in events {
         let event = event.trim().to_owned();
-        if event != "*" && !KINDS.contains(&event.as_str()) {
+        if event != "*" && !kinds().any(|k| k == event.as_str()) {
             return Err(unknown_event(&event));
         }
         if !valid.contains(&event) {
@@ -547,14 +547,14 @@ fn valid_events(events: Vec<String>) -> Result<Vec<String>> {
 
 /// The test button's `ping` is not subscribed to, but its deliveries can be listed.
 fn valid_event_filter(event: &str) -> Result<()> {
-    if KINDS.contains(&event) || event == PING {
+    if kinds().any(|k| k == event) || event == PING {
         return Ok(());
     }
     Err(Error::invalid(
         "event",
         format!(
             "unknown event {event:?} (expected {} or {PING})",
-            KINDS.join(", ")
+            kinds_listed()
         ),
     ))
 }
@@ -564,7 +564,7 @@ fn unknown_event(event: &str) -> Error {
         "events",
         format!(
             "unknown event {event:?} (expected {}, or \"*\")",
-            KINDS.join(", ")
+            kinds_listed()
         ),
     )
 }
