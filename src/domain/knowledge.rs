@@ -168,12 +168,7 @@ fn prepare(
     let doc_type = doc_type.unwrap_or(DocType::Other);
     let chunks = chunk::chunk(&extracted.blocks, doc_type == DocType::Faq);
     let title = title
-        .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
-        .or_else(|| {
-            extracted
-                .first_heading()
-                .map(|h| h.chars().take(MAX_TITLE_CHARS).collect())
-        })
+        .or_else(|| default_title(&extracted, name))
         .unwrap_or_else(|| "Untitled document".to_owned());
     Ok(Prepared {
         title,
@@ -183,6 +178,14 @@ fn prepare(
         content_hash,
         extracted,
     })
+}
+
+/// The document's first heading (what a reader would call it), else the file name.
+fn default_title(extracted: &Extracted, name: Option<&str>) -> Option<String> {
+    extracted
+        .first_heading()
+        .map(|h| h.chars().take(MAX_TITLE_CHARS).collect())
+        .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
 }
 
 fn file_stem(name: &str) -> String {
