@@ -308,6 +308,29 @@ pub async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Block;
+
+    #[test]
+    fn the_default_title_is_the_first_heading_else_the_file_name() {
+        let extracted = |blocks| Extracted {
+            format: ingest::Format::Html,
+            blocks,
+        };
+        let headed = extracted(vec![
+            Block::Paragraph("Intro".into()),
+            Block::Heading {
+                level: 2,
+                text: "Pricing".into(),
+            },
+        ]);
+        assert_eq!(
+            default_title(&headed, Some("p.html")).as_deref(),
+            Some("Pricing")
+        );
+        let plain = extracted(vec![Block::Paragraph("Intro".into())]);
+        assert_eq!(default_title(&plain, Some("a/b.txt")).as_deref(), Some("b"));
+        assert_eq!(default_title(&plain, None), None);
+    }
 
     #[test]
     fn titles_come_from_file_names() {
