@@ -22,6 +22,7 @@ struct Api {
     server: Serving,
     key: String,
     http: reqwest::Client,
+    checks: usize,
     _dir: TempDir,
 }
 
@@ -39,6 +40,7 @@ async fn start() -> Api {
         server,
         key,
         http: reqwest::Client::new(),
+        checks: 0,
         _dir: dir,
     }
 }
@@ -110,7 +112,10 @@ impl Api {
             .await;
         let health = health.unwrap_or_else(|e| panic!("after {after}: {e}; {}", self.death()));
         assert_eq!(health.status(), 200, "health after {after}");
-        let small = self.upload("after.txt", b"Still serving uploads.").await;
+        // Each one different: an upload of known content is a 409.
+        self.checks += 1;
+        let text = format!("Still serving uploads, check {}.", self.checks);
+        let small = self.upload("after.txt", text.as_bytes()).await;
         assert_eq!(small.status, 201, "an upload after {after}: {}", small.text);
     }
 }
@@ -197,7 +202,8 @@ async fn deeply_nested_markdown_is_answered_and_the_server_stays_up() {
             assert_answered(&what, &answer);
             api.assert_up(&what).await;
             let what = format!("JSON content of {kind} nested {depth} deep");
-            let body = json!({"title": "Deep", "content": markdown}).to_string();
+            let content = format!("{markdown}\n\nSent as JSON.");
+            let body = json!({"title": "Deep", "content": content}).to_string();
             let answer = api.json(reqwest::Method::POST, KB, body).await;
             assert_answered(&what, &answer);
             api.assert_up(&what).await;
