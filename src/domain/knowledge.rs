@@ -184,7 +184,10 @@ fn prepare(
 fn default_title(extracted: &Extracted, name: Option<&str>) -> Option<String> {
     extracted
         .first_heading()
-        .map(|h| h.chars().take(MAX_TITLE_CHARS).collect())
+        .map(|h| {
+            let cut: String = h.chars().take(MAX_TITLE_CHARS).collect();
+            cut.trim_end().to_owned()
+        })
         .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
 }
 
