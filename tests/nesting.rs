@@ -292,3 +292,39 @@ async fn deeply_nested_json_bodies_are_a_clear_400_and_the_server_stays_up() {
     assert_eq!(stored.status, 200, "{}", stored.text);
     assert_eq!(stored.body["lead"]["metadata"], json!({}), "{}", stored.text);
 }
+
+/// The fuzz targets' nested seeds (fuzz/corpus/extract_*/nested*) through extraction as the
+/// targets feed them, so `cargo test` keeps them answered between fuzzing runs.
+#[test]
+fn the_nested_fuzz_seeds_are_answered() {
+    let mut seen = 0;
+    for (target, name) in [
+        ("extract_html", "upload.html"),
+        ("extract_markdown", "upload.md"),
+        ("extract_docx", "upload.docx"),
+    ] {
+        for entry in std::fs::read_dir(format!("fuzz/corpus/{target}")).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.file_name().unwrap().to_string_lossy().starts_with("nested") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(bytes.len() < 100 * 1024, "{}: keep seeds small", path.display());
+            match synaptiq::ingest::extract_file(&bytes, Some(name)) {
+                Ok(extracted) => assert!(
+                    extracted.text().contains("Deep"),
+                    "{}: {}",
+                    path.display(),
+                    extracted.text()
+                ),
+                Err(err) => assert!(
+                    err.to_string().contains("deep"),
+                    "{}: {err}",
+                    path.display()
+                ),
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 6, "{seen} nested seeds");
+}
