@@ -123,7 +123,11 @@ impl Api {
 /// A 201 with a document, or a 400 that says what is wrong.
 fn assert_answered(what: &str, answer: &Answer) {
     match answer.status {
-        201 => assert!(answer.body["document"]["id"].is_string(), "{what}: {}", answer.text),
+        201 => assert!(
+            answer.body["document"]["id"].is_string(),
+            "{what}: {}",
+            answer.text
+        ),
         400 => assert!(
             answer.body["error"].as_str().is_some_and(|e| !e.is_empty()),
             "{what}: a 400 names the problem: {}",
@@ -180,9 +184,15 @@ async fn deeply_nested_markdown_is_answered_and_the_server_stays_up() {
     let mut api = start().await;
     for depth in DEPTHS {
         let inputs = [
-            ("blockquotes", format!("{} Deep quote.\n", ">".repeat(depth))),
+            (
+                "blockquotes",
+                format!("{} Deep quote.\n", ">".repeat(depth)),
+            ),
             ("lists", format!("{}Deep item.\n", "- ".repeat(depth))),
-            ("ordered lists", format!("{}Deep item.\n", "1. ".repeat(depth))),
+            (
+                "ordered lists",
+                format!("{}Deep item.\n", "1. ".repeat(depth)),
+            ),
             (
                 "links",
                 format!("{}Deep link.{}", "[".repeat(depth), "](x)".repeat(depth)),
@@ -216,7 +226,11 @@ async fn deeply_nested_docx_is_answered_and_the_server_stays_up() {
     let mut api = start().await;
     for depth in DEPTHS {
         for (kind, open, close) in [
-            ("content controls", "<w:sdt><w:sdtContent>", "</w:sdtContent></w:sdt>"),
+            (
+                "content controls",
+                "<w:sdt><w:sdtContent>",
+                "</w:sdtContent></w:sdt>",
+            ),
             ("tables", "<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>"),
         ] {
             let what = format!("DOCX {kind} nested {depth} deep");
@@ -249,7 +263,9 @@ async fn deeply_nested_json_bodies_are_a_clear_400_and_the_server_stays_up() {
                 (
                     reqwest::Method::POST,
                     "/api/leads".to_owned(),
-                    format!(r#"{{"name": "Deep", "email": "deep@example.com", "metadata": {{"x": {nested}}}}}"#),
+                    format!(
+                        r#"{{"name": "Deep", "email": "deep@example.com", "metadata": {{"x": {nested}}}}}"#
+                    ),
                 ),
                 (
                     reqwest::Method::PATCH,
@@ -266,7 +282,11 @@ async fn deeply_nested_json_bodies_are_a_clear_400_and_the_server_stays_up() {
                     KB.to_owned(),
                     format!(r#"{{"title": "Deep", "content": "x", "tags": {nested}}}"#),
                 ),
-                (reqwest::Method::POST, "/api/leads".to_owned(), nested.clone()),
+                (
+                    reqwest::Method::POST,
+                    "/api/leads".to_owned(),
+                    nested.clone(),
+                ),
             ];
             for (method, path, body) in requests {
                 let what = format!("{method} {path} with JSON nested {depth} deep");
@@ -290,7 +310,12 @@ async fn deeply_nested_json_bodies_are_a_clear_400_and_the_server_stays_up() {
         )
         .await;
     assert_eq!(stored.status, 200, "{}", stored.text);
-    assert_eq!(stored.body["lead"]["metadata"], json!({}), "{}", stored.text);
+    assert_eq!(
+        stored.body["lead"]["metadata"],
+        json!({}),
+        "{}",
+        stored.text
+    );
 }
 
 /// The fuzz targets' nested seeds (fuzz/corpus/extract_*/nested*) through extraction as the
@@ -305,11 +330,20 @@ fn the_nested_fuzz_seeds_are_answered() {
     ] {
         for entry in std::fs::read_dir(format!("fuzz/corpus/{target}")).unwrap() {
             let path = entry.unwrap().path();
-            if !path.file_name().unwrap().to_string_lossy().starts_with("nested") {
+            if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("nested")
+            {
                 continue;
             }
             let bytes = std::fs::read(&path).unwrap();
-            assert!(bytes.len() < 100 * 1024, "{}: keep seeds small", path.display());
+            assert!(
+                bytes.len() < 100 * 1024,
+                "{}: keep seeds small",
+                path.display()
+            );
             match synaptiq::ingest::extract_file(&bytes, Some(name)) {
                 Ok(extracted) => assert!(
                     extracted.text().contains("Deep"),

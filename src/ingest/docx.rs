@@ -165,7 +165,8 @@ mod tests {
     #[test]
     fn nesting_a_hundred_thousand_deep_is_read() {
         let depth = 100_000;
-        let content = r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Deep</w:t></w:r></w:p>"#;
+        let content =
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Deep</w:t></w:r></w:p>"#;
         for (open, close, expected) in [
             (
                 "<w:sdt><w:sdtContent>",
@@ -190,4 +191,3 @@ mod tests {
         }
     }
 }
-

@@ -108,8 +108,14 @@ mod tests {
             ("quotes", format!("{} Deep.", ">".repeat(depth))),
             ("lists", format!("{}Deep.", "- ".repeat(depth))),
             ("ordered lists", format!("{}Deep.", "1. ".repeat(depth))),
-            ("links", format!("{}Deep.{}", "[".repeat(depth), "](x)".repeat(depth))),
-            ("emphasis", format!("{}Deep.{}", "*_".repeat(depth), "_*".repeat(depth))),
+            (
+                "links",
+                format!("{}Deep.{}", "[".repeat(depth), "](x)".repeat(depth)),
+            ),
+            (
+                "emphasis",
+                format!("{}Deep.{}", "*_".repeat(depth), "_*".repeat(depth)),
+            ),
         ] {
             let text: Vec<String> = extract(&source)
                 .into_iter()
@@ -117,7 +123,10 @@ mod tests {
                     Block::Paragraph(t) | Block::Heading { text: t, .. } => t,
                 })
                 .collect();
-            assert!(text.iter().any(|t| t.contains("Deep.")), "{shape}: {text:.200?}");
+            assert!(
+                text.iter().any(|t| t.contains("Deep.")),
+                "{shape}: {text:.200?}"
+            );
         }
     }
 }
