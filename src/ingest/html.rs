@@ -14,9 +14,9 @@ use super::Block;
 use super::text::squash;
 use crate::error::{Error, Result};
 
-/// Deeper nesting is refused, as deep as browsers nest before flattening: the parser checks
-/// scopes by walking its stack of open elements, so every tag costs its depth, and
-/// 100,000 nested `<div>`s would take minutes of CPU.
+/// Deeper nesting is refused (browsers stop nesting at this depth too): the parser checks
+/// scopes by walking its stack of open elements, so each tag costs its depth and a deeply
+/// nested file costs the square of its depth.
 const MAX_DEPTH: usize = 512;
 /// The parser is fed this much at a time, and stopped between slices once too deep.
 const SLICE_BYTES: usize = 16 * 1024;
