@@ -430,6 +430,71 @@ async fn a_multi_page_pdf_is_extracted_chunked_and_found() {
     }
 }
 
+/// Issue 25 item 5: a document without a `title` is called by its first heading, in every
+/// format that has headings, and by its file name when it has none.
+#[tokio::test]
+async fn the_default_title_is_the_first_heading_else_the_file_name() {
+    let server = TestServer::start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let long = "Long ".repeat(60);
+    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+        (
+            "product.html",
+            fixture("product.html"),
+            "Northwind Picker 3000".into(),
+        ),
+        (
+            "page.txt",
+            b"<!DOCTYPE html><p>Intro first.</p><h2>Returns &amp; refunds</h2><p>Thirty days.</p>"
+                .to_vec(),
+            "Returns & refunds".into(),
+        ),
+        (
+            "faq.md",
+            fixture("faq.md"),
+            "Northwind Robotics - Frequently Asked Questions".into(),
+        ),
+        (
+            "onboarding.docx",
+            fixture("onboarding.docx"),
+            "Customer Onboarding Guide".into(),
+        ),
+        (
+            "long.md",
+            format!("Intro.\n\n## {long}\n\nBody.").into_bytes(),
+            long.chars().take(200).collect::<String>().trim_end().into(),
+        ),
+        (
+            "no-heading.html",
+            b"<html><body><p>Only a paragraph.</p></body></html>".to_vec(),
+            "no-heading".into(),
+        ),
+        (
+            "Plain Notes.txt",
+            b"# Not a heading in plain text\n\nWords.".to_vec(),
+            "Plain Notes".into(),
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let reply = upload(&api, name, &bytes, &[]).await;
+        assert_eq!(reply.status, 201, "{name}: {}", reply.text);
+        assert_eq!(reply.body["document"]["title"], expected.as_str(), "{name}");
+        let stored = get_document(&api, &id(&reply.body["document"])).await;
+        assert_eq!(stored["title"], expected.as_str(), "{name}: {stored}");
+    }
+    // A title given wins over the heading.
+    let reply = upload(
+        &api,
+        "given.md",
+        b"# Heading\n\nText.",
+        &[("title", "Given title")],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["document"]["title"], "Given title");
+}
+
 #[tokio::test]
 async fn a_docx_keeps_its_headings_and_table() {
     let server = TestServer::start().await;
@@ -443,9 +508,9 @@ async fn a_docx_keeps_its_headings_and_table() {
     assert_eq!(doc["type"], "article");
     assert_eq!(doc["sizeBytes"], bytes.len());
     assert_eq!(doc["contentHash"], sha256_hex(&bytes));
-    assert!(
-        doc["title"].as_str().unwrap().starts_with("onboarding"),
-        "the title defaults to the file name: {doc}"
+    assert_eq!(
+        doc["title"], "Customer Onboarding Guide",
+        "the title defaults to the first heading: {doc}"
     );
     let text = text_of(&api, &id(&doc)).await;
     for sentence in [

@@ -168,12 +168,7 @@ fn prepare(
     let doc_type = doc_type.unwrap_or(DocType::Other);
     let chunks = chunk::chunk(&extracted.blocks, doc_type == DocType::Faq);
     let title = title
-        .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
-        .or_else(|| {
-            extracted
-                .first_heading()
-                .map(|h| h.chars().take(MAX_TITLE_CHARS).collect())
-        })
+        .or_else(|| default_title(&extracted, name))
         .unwrap_or_else(|| "Untitled document".to_owned());
     Ok(Prepared {
         title,
@@ -183,6 +178,17 @@ fn prepare(
         content_hash,
         extracted,
     })
+}
+
+/// The document's first heading (what a reader would call it), else the file name.
+fn default_title(extracted: &Extracted, name: Option<&str>) -> Option<String> {
+    extracted
+        .first_heading()
+        .map(|h| {
+            let cut: String = h.chars().take(MAX_TITLE_CHARS).collect();
+            cut.trim_end().to_owned()
+        })
+        .or_else(|| name.map(file_stem).filter(|s| !s.is_empty()))
 }
 
 fn file_stem(name: &str) -> String {
@@ -305,6 +311,29 @@ pub async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Block;
+
+    #[test]
+    fn the_default_title_is_the_first_heading_else_the_file_name() {
+        let extracted = |blocks| Extracted {
+            format: ingest::Format::Html,
+            blocks,
+        };
+        let headed = extracted(vec![
+            Block::Paragraph("Intro".into()),
+            Block::Heading {
+                level: 2,
+                text: "Pricing".into(),
+            },
+        ]);
+        assert_eq!(
+            default_title(&headed, Some("p.html")).as_deref(),
+            Some("Pricing")
+        );
+        let plain = extracted(vec![Block::Paragraph("Intro".into())]);
+        assert_eq!(default_title(&plain, Some("a/b.txt")).as_deref(), Some("b"));
+        assert_eq!(default_title(&plain, None), None);
+    }
 
     #[test]
     fn titles_come_from_file_names() {

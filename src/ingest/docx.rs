@@ -159,4 +159,35 @@ mod tests {
             ]
         );
     }
+
+    /// quick-xml reads events with its own heap stack of open names and this loop keeps
+    /// only counters, so no nesting depth reaches the thread's stack.
+    #[test]
+    fn nesting_a_hundred_thousand_deep_is_read() {
+        let depth = 100_000;
+        let content =
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Deep</w:t></w:r></w:p>"#;
+        for (open, close, expected) in [
+            (
+                "<w:sdt><w:sdtContent>",
+                "</w:sdtContent></w:sdt>",
+                Block::Heading {
+                    level: 1,
+                    text: "Deep".into(),
+                },
+            ),
+            (
+                "<w:tbl><w:tr><w:tc>",
+                "</w:tc></w:tr></w:tbl>",
+                Block::Paragraph("Deep".into()),
+            ),
+        ] {
+            let xml = format!(
+                r#"<w:document xmlns:w="x"><w:body>{}{content}{}</w:body></w:document>"#,
+                open.repeat(depth),
+                close.repeat(depth)
+            );
+            assert_eq!(parse(xml.as_bytes()).unwrap(), vec![expected]);
+        }
+    }
 }

@@ -98,4 +98,35 @@ mod tests {
             ]
         );
     }
+
+    /// pulldown-cmark keeps nesting on the heap and this walk is flat over its events, so
+    /// no depth of quotes, lists, links or emphasis reaches the stack.
+    #[test]
+    fn nesting_a_hundred_thousand_deep_is_read() {
+        let depth = 100_000;
+        for (shape, source) in [
+            ("quotes", format!("{} Deep.", ">".repeat(depth))),
+            ("lists", format!("{}Deep.", "- ".repeat(depth))),
+            ("ordered lists", format!("{}Deep.", "1. ".repeat(depth))),
+            (
+                "links",
+                format!("{}Deep.{}", "[".repeat(depth), "](x)".repeat(depth)),
+            ),
+            (
+                "emphasis",
+                format!("{}Deep.{}", "*_".repeat(depth), "_*".repeat(depth)),
+            ),
+        ] {
+            let text: Vec<String> = extract(&source)
+                .into_iter()
+                .map(|b| match b {
+                    Block::Paragraph(t) | Block::Heading { text: t, .. } => t,
+                })
+                .collect();
+            assert!(
+                text.iter().any(|t| t.contains("Deep.")),
+                "{shape}: {text:.200?}"
+            );
+        }
+    }
 }

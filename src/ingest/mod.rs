@@ -94,7 +94,7 @@ pub fn extract_file(bytes: &[u8], name: Option<&str>) -> Result<Extracted> {
     let blocks = guarded(format, || match format {
         Format::Pdf => pdf::extract(bytes),
         Format::Docx => docx::extract(bytes),
-        Format::Html => text::decode(bytes).map(|t| html::extract(&t)),
+        Format::Html => text::decode(bytes).and_then(|t| html::extract(&t)),
         Format::Markdown => text::decode(bytes).map(|t| markdown::extract(&t)),
         Format::Text | Format::Json => text::decode(bytes).map(|t| text::blocks(&t)),
     })?;
