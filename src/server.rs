@@ -125,14 +125,15 @@ impl RunningServer {
     }
 }
 
-/// Accepts connections with Nagle's algorithm off. A streamed chat answer is many small
-/// writes (an SSE event per delta); with Nagle on, each one after the first waited for the
-/// client's delayed ACK, up to 40 ms on Linux, which the bench measured as the first model
-/// delta reaching the visitor 40 ms after the provider sent it.
+/// Accepts connections with Nagle's algorithm off, and with hyper's own refusals rewritten as
+/// JSON errors (`http::refused`). A streamed chat answer is many small writes (an SSE event
+/// per delta); with Nagle on, each one after the first waited for the client's delayed ACK,
+/// up to 40 ms on Linux, which the bench measured as the first model delta reaching the
+/// visitor 40 ms after the provider sent it.
 struct NoDelay(TcpAcceptor);
 
 impl Acceptor for NoDelay {
-    type Io = tokio::net::TcpStream;
+    type Io = http::refused::JsonRefusals<tokio::net::TcpStream>;
 
     fn local_addr(&self) -> Vec<LocalAddr> {
         self.0.local_addr()
@@ -145,7 +146,7 @@ impl Acceptor for NoDelay {
         if let Err(err) = io.set_nodelay(true) {
             tracing::debug!(%err, "TCP_NODELAY not set on an accepted connection");
         }
-        Ok((io, local, remote, scheme))
+        Ok((http::refused::JsonRefusals::new(io), local, remote, scheme))
     }
 }
 
@@ -167,6 +168,6 @@ mod tests {
             .expect("address");
         let _client = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let (io, ..) = acceptor.accept().await.expect("accept");
-        assert!(io.nodelay().expect("read TCP_NODELAY"));
+        assert!(io.get_ref().nodelay().expect("read TCP_NODELAY"));
     }
 }
