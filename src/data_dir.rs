@@ -1,4 +1,6 @@
-//! The data directory's server lock: `serve` holds an exclusive advisory lock on
+//! The data directory's server lock, and a warning when the directory is open to others.
+//!
+//! `serve` holds an exclusive advisory lock on
 //! `synaptiq.lock` for as long as it runs, so `restore` can refuse to swap the database
 //! under it and a second server on the same directory stops at start-up. The other commands
 //! share the directory with a running server (SQLite WAL) and never take the lock.
@@ -8,6 +10,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -64,6 +67,20 @@ impl ServerLock {
     }
 }
 
+/// What to tell the operator when `data_dir` lets its group or other users in (it was made
+/// by hand, or its mode changed): it holds every lead and the webhook signing secrets, and
+/// is created 0700.
+pub fn exposure(data_dir: &Path) -> Option<String> {
+    let mode = std::fs::metadata(data_dir).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "the data directory {dir} is open to other users (mode {mode:04o}); it holds every \
+             lead and the webhook secrets: run `chmod 700 {dir}`",
+            dir = data_dir.display()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +96,16 @@ mod tests {
         assert!(text.contains("stop it before restoring"), "{text}");
         drop(first);
         ServerLock::acquire(dir.path(), "restoring").unwrap();
+    }
+
+    #[test]
+    fn a_data_dir_open_to_others_is_named_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(exposure(dir.path()), None);
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o750)).unwrap();
+        let text = exposure(dir.path()).unwrap();
+        assert!(text.contains("mode 0750"), "{text}");
+        assert!(text.contains("chmod 700"), "{text}");
     }
 }

@@ -40,6 +40,9 @@ pub struct RunningServer {
 /// Opens the data directory and starts serving on `config.bind`.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
     let lock = ServerLock::acquire(&config.data_dir, "starting another")?;
+    if let Some(warning) = crate::data_dir::exposure(&config.data_dir) {
+        tracing::warn!("{warning}");
+    }
     let acceptor = TcpListener::bind(config.bind)
         .into_acceptor()
         .await

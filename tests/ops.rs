@@ -168,6 +168,26 @@ async fn all_lead_ids(client: &reqwest::Client, url: &str, key: &str) -> HashSet
         .collect()
 }
 
+/// A data dir others can read is warned about at start-up; backups are as private as it.
+#[tokio::test]
+async fn a_data_dir_open_to_others_is_warned_about_and_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = Serving::on(&data, &[]);
+    let backup = dir.path().join("copy.db");
+    ok(&data, &["backup", backup.to_str().unwrap()]);
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    let stderr = stderr_settled(&server).await;
+    assert!(
+        stderr.contains("is open to other users (mode 0755)") && stderr.contains("chmod 700"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn restore_refuses_a_file_that_is_not_a_synaptiq_backup() {
     let dir = tempfile::tempdir().unwrap();
