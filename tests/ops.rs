@@ -456,8 +456,15 @@ async fn x_forwarded_for_is_believed_only_from_trusted_proxies() {
         chat(&client, &server.url, Some("203.0.113.3")).await,
     ];
     assert_eq!(spoofed, [200, 200, 429]);
-    let clients = logged_clients(&stderr_settled(&server).await, "/api/chat");
+    let stderr = stderr_settled(&server).await;
+    let clients = logged_clients(&stderr, "/api/chat");
     assert_eq!(clients, ["127.0.0.1"; 3]);
+    // Clients seem to sit behind a proxy nobody said to trust: the log says so, once.
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.contains("X-Forwarded-For but no trusted proxy is set"))
+        .count();
+    assert_eq!(warnings, 1, "{stderr}");
     drop(server);
 
     let dir = tempfile::tempdir().unwrap();
@@ -485,6 +492,16 @@ async fn x_forwarded_for_is_believed_only_from_trusted_proxies() {
             "203.0.113.2"
         ]
     );
+    // An IPv6 client is its /64: new addresses in it buy no new quota.
+    let statuses = [
+        chat(&client, &server.url, Some("2001:db8:1:2::1")).await,
+        chat(&client, &server.url, Some("2001:db8:1:2:ffff::2")).await,
+        chat(&client, &server.url, Some("2001:db8:1:2::3")).await,
+        chat(&client, &server.url, Some("2001:db8:1:3::1")).await,
+    ];
+    assert_eq!(statuses, [200, 200, 429, 200]);
+    let stderr = stderr_settled(&server).await;
+    assert!(!stderr.contains("no trusted proxy is set"), "{stderr}");
 }
 
 #[tokio::test]
