@@ -13,7 +13,7 @@ use url::Url;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::data_dir::ServerLock;
+use crate::data_dir::{self, ServerLock};
 use crate::domain::auth;
 use crate::error::{Error, Result};
 use crate::http;
@@ -37,10 +37,25 @@ pub struct RunningServer {
     lock: ServerLock,
 }
 
-/// Opens the data directory and starts serving on `config.bind`.
+/// Opens the data directory and starts serving on `config.bind`. A start that fails on a
+/// disk too full for it says so, and how much space it needs, instead of SQLite's
+/// "disk I/O error"; one that succeeds on such a disk serves reads and warns.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
+    let data_dir = config.data_dir.clone();
+    if let Some(shortage) = data_dir::space_shortage(&data_dir) {
+        tracing::warn!("{shortage}");
+    }
+    start_on(config, clock)
+        .await
+        .map_err(|err| match data_dir::space_shortage(&data_dir) {
+            Some(shortage) => Error::Unavailable(format!("cannot start ({err}): {shortage}")),
+            None => err,
+        })
+}
+
+async fn start_on(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
     let lock = ServerLock::acquire(&config.data_dir, "starting another")?;
-    if let Some(warning) = crate::data_dir::exposure(&config.data_dir) {
+    if let Some(warning) = data_dir::exposure(&config.data_dir) {
         tracing::warn!("{warning}");
     }
     let acceptor = TcpListener::bind(config.bind)
