@@ -160,8 +160,8 @@ impl KeyLockout {
     pub fn blocked(&self, ip: IpAddr, prefix: &str) -> Option<Duration> {
         let client = client_of(ip);
         self.per_client
-            .blocked(client)
-            .or_else(|| self.per_prefix.blocked((client, prefix.to_owned())))
+            .blocked(&client)
+            .or_else(|| self.per_prefix.blocked(&(client, prefix.to_owned())))
     }
 
     /// Records an invalid key; returns the lock-out when it exceeds an allowance.
@@ -181,7 +181,7 @@ impl KeyLockout {
 impl Lockout<IpAddr> {
     /// `Some(wait)` while `ip`'s client is locked out.
     pub fn blocked_ip(&self, ip: IpAddr) -> Option<Duration> {
-        self.blocked(client_of(ip))
+        self.blocked(&client_of(ip))
     }
 
     /// Records a failure by `ip`'s client; returns the lock-out when it exceeds the allowance.
@@ -201,13 +201,13 @@ impl<K: Hash + Eq + Clone> Lockout<K> {
     }
 
     /// `Some(wait)` while `key` is locked out.
-    fn blocked(&self, key: K) -> Option<Duration> {
+    fn blocked(&self, key: &K) -> Option<Duration> {
         let blocked = self
             .blocked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked
-            .get(&key)
+            .get(key)
             .and_then(|until| until.checked_duration_since(Instant::now()))
     }
 
