@@ -13,7 +13,7 @@ use url::Url;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::data_dir::ServerLock;
+use crate::data_dir::{self, ServerLock};
 use crate::domain::auth;
 use crate::error::{Error, Result};
 use crate::http;
@@ -37,9 +37,27 @@ pub struct RunningServer {
     lock: ServerLock,
 }
 
-/// Opens the data directory and starts serving on `config.bind`.
+/// Opens the data directory and starts serving on `config.bind`. A start that fails on a
+/// disk too full for it says so, and how much space it needs, instead of SQLite's
+/// "disk I/O error"; one that succeeds on such a disk serves reads and warns.
 pub async fn start(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
+    let data_dir = config.data_dir.clone();
+    if let Some(shortage) = data_dir::space_shortage(&data_dir) {
+        tracing::warn!("{shortage}");
+    }
+    start_on(config, clock)
+        .await
+        .map_err(|err| match data_dir::space_shortage(&data_dir) {
+            Some(shortage) => Error::Unavailable(format!("cannot start ({err}): {shortage}")),
+            None => err,
+        })
+}
+
+async fn start_on(config: Config, clock: Arc<dyn Clock>) -> Result<RunningServer> {
     let lock = ServerLock::acquire(&config.data_dir, "starting another")?;
+    if let Some(warning) = data_dir::exposure(&config.data_dir) {
+        tracing::warn!("{warning}");
+    }
     let acceptor = TcpListener::bind(config.bind)
         .into_acceptor()
         .await
@@ -125,14 +143,15 @@ impl RunningServer {
     }
 }
 
-/// Accepts connections with Nagle's algorithm off. A streamed chat answer is many small
-/// writes (an SSE event per delta); with Nagle on, each one after the first waited for the
-/// client's delayed ACK, up to 40 ms on Linux, which the bench measured as the first model
-/// delta reaching the visitor 40 ms after the provider sent it.
+/// Accepts connections with Nagle's algorithm off, and with hyper's own refusals rewritten as
+/// JSON errors (`http::refused`). A streamed chat answer is many small writes (an SSE event
+/// per delta); with Nagle on, each one after the first waited for the client's delayed ACK,
+/// up to 40 ms on Linux, which the bench measured as the first model delta reaching the
+/// visitor 40 ms after the provider sent it.
 struct NoDelay(TcpAcceptor);
 
 impl Acceptor for NoDelay {
-    type Io = tokio::net::TcpStream;
+    type Io = http::refused::JsonRefusals<tokio::net::TcpStream>;
 
     fn local_addr(&self) -> Vec<LocalAddr> {
         self.0.local_addr()
@@ -145,7 +164,7 @@ impl Acceptor for NoDelay {
         if let Err(err) = io.set_nodelay(true) {
             tracing::debug!(%err, "TCP_NODELAY not set on an accepted connection");
         }
-        Ok((io, local, remote, scheme))
+        Ok((http::refused::JsonRefusals::new(io), local, remote, scheme))
     }
 }
 
@@ -167,6 +186,6 @@ mod tests {
             .expect("address");
         let _client = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let (io, ..) = acceptor.accept().await.expect("accept");
-        assert!(io.nodelay().expect("read TCP_NODELAY"));
+        assert!(io.get_ref().nodelay().expect("read TCP_NODELAY"));
     }
 }

@@ -61,7 +61,26 @@ async fn guessing_api_keys_locks_the_address_out() {
     );
     let wait: u64 = reply.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
-    // While locked out, even a real key from that address waits: guesses learn nothing.
+    // The lock-out holds for that key prefix: a valid key of another prefix from the same
+    // address still works, so a client retrying one stale key does not lock out its
+    // neighbours.
+    assert_eq!(server.as_key(&key).get("/api/leads").await.status, 200);
+    // Guessing with a new prefix each time meets the address's own limit (5 x 20 a minute,
+    // 21 of them spent), and then even a real key from it waits: guesses learn nothing.
+    let mut locked = None;
+    for i in 0..200 {
+        let reply = server
+            .as_key(&format!("sq_{i:08}guess{i:030}"))
+            .get("/api/leads")
+            .await;
+        if reply.status == 429 {
+            locked = Some(i);
+            break;
+        }
+        assert_eq!(reply.status, 401, "{}", reply.text);
+    }
+    let locked = locked.expect("guessing with new prefixes is limited too");
+    assert!((79..=90).contains(&locked), "locked after {locked} more");
     assert_eq!(server.as_key(&key).get("/api/leads").await.status, 429);
     // Admin sign-in has its own allowance, and public endpoints stay open.
     assert_eq!(server.as_admin().await.get("/api/leads").await.status, 200);

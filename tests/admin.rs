@@ -95,6 +95,52 @@ async fn the_api_reference_looks_like_part_of_the_product() {
     assert!(reply.text.contains("/admin/logo.svg"));
 }
 
+/// The reference page runs only its own scripts (by hash), and cannot be framed.
+#[tokio::test]
+async fn the_api_reference_is_served_with_a_content_security_policy() {
+    let server = TestServer::start().await;
+    let reply = server.anon().get("/api/docs").await;
+    assert_eq!(reply.status, 200);
+    let csp = reply.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("script-src 'sha256-"), "{csp}");
+    assert!(!csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+}
+
+/// Under that policy the page still works in a real browser: Redoc renders every operation
+/// and its search (a worker from a `blob:` URL) finds one; no violation is reported.
+#[tokio::test]
+async fn the_api_reference_renders_and_searches_under_its_policy() {
+    let Some(b) = Browser::start("api-docs", 1280, 900).await else {
+        return;
+    };
+    let server = TestServer::start().await;
+    b.goto(&format!("{}/api/docs", server.url)).await;
+    b.wait_for(
+        "document.querySelectorAll('.api-content [data-section-id^=\"operation/\"]').length > 20",
+    )
+    .await;
+    b.js(
+        "window.__violations = []; document.addEventListener('securitypolicyviolation', \
+          e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));",
+    )
+    .await;
+    let search = b
+        .client
+        .find(Locator::Css("input[placeholder='Search...']"))
+        .await
+        .unwrap();
+    search.send_keys("lead").await.unwrap();
+    b.wait_for("document.querySelectorAll('[data-role=\"search:results\"] li, .search-results li, [role=\"search\"] li').length > 0")
+        .await;
+    b.screenshot_in(SHOTS, "api-docs-search").await;
+    let violations = b.js("return window.__violations;").await;
+    assert_eq!(violations, json!([]), "{violations}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // In the browser
 

@@ -447,8 +447,12 @@ impl Drop for Tmpfs {
 
 /// Fills the disk under `path` to the last byte with one file; returns the file.
 fn fill(path: &Path) -> std::path::PathBuf {
+    fill_as(path, "filler")
+}
+
+fn fill_as(path: &Path, name: &str) -> std::path::PathBuf {
     use std::io::Write;
-    let filler = path.join("filler");
+    let filler = path.join(name);
     let mut file = std::fs::File::create(&filler).unwrap();
     for size in [1 << 20, 4096, 1] {
         let block = vec![0u8; size];
@@ -601,6 +605,78 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+}
+
+/// After a disk filled up, a restart that cannot start says the disk is full and how much
+/// space it needs (SQLite said only "disk I/O error"); one with too little freed starts,
+/// says the same, and serves reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_on_a_full_disk_names_the_space_needed_and_serves_reads() {
+    let Some(disk) = Tmpfs::mount("24m") else {
+        return;
+    };
+    let data = disk.path().join("data");
+    let mut server = Serving::start(&data, &ENV);
+    let api = Api {
+        url: server.url.clone(),
+        key: create_key(&data),
+        http: reqwest::Client::new(),
+    };
+    for i in 0..5 {
+        let body = json!({"name": format!("Kept {i}"), "email": format!("kept{i}@full.example")});
+        let (status, reply) = api
+            .send(reqwest::Method::POST, "/api/leads", Some(&body))
+            .await
+            .unwrap();
+        assert_eq!(status, 201, "{reply}");
+    }
+    // A little room held back, to free later; then the disk is full to the last byte.
+    std::fs::write(disk.path().join("reserve"), vec![1u8; 256 * 1024]).unwrap();
+    let filler = fill(disk.path());
+    for i in 0..50 {
+        let body = json!({"name": format!("Full {i}"), "email": format!("full{i}@full.example")});
+        api.send(reqwest::Method::POST, "/api/leads", Some(&body))
+            .await
+            .unwrap();
+    }
+    server.kill();
+    // As after a reboot: SQLite's shared-memory file must be made again, and cannot be.
+    let _ = std::fs::remove_file(data.join("synaptiq.db-shm"));
+    let last = fill_as(disk.path(), "last");
+
+    let Err(stderr) = Serving::try_start(&data, &ENV) else {
+        panic!("the server started on a disk with no byte free")
+    };
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for says in ["is full", "synaptiq.db-wal", "free at least", "MiB"] {
+        assert!(stderr.contains(says), "say {says:?}: {stderr}");
+    }
+
+    // Less freed than the log needs: it starts, says so, and serves reads.
+    std::fs::remove_file(last).unwrap();
+    std::fs::remove_file(disk.path().join("reserve")).unwrap();
+    let server = Serving::start(&data, &ENV);
+    let api = Api {
+        url: server.url.clone(),
+        key: api.key,
+        http: api.http,
+    };
+    let leads = api.get("/api/leads?limit=500").await;
+    assert!(leads["leads"].as_array().unwrap().len() >= 5, "{leads}");
+    let stderr = server.stderr.lock().unwrap().clone();
+    assert!(
+        stderr.contains("is full") && stderr.contains("free at least"),
+        "{stderr}"
+    );
+
+    // Space returns: so do writes.
+    std::fs::remove_file(filler).unwrap();
+    let body = json!({"name": "After", "email": "after@full.example"});
+    let (status, reply) = api
+        .send(reqwest::Method::POST, "/api/leads", Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{reply}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -105,6 +105,84 @@ async fn a_wrong_method_is_405_json() {
     assert_json_error(&api.delete("/api/leads").await, 405);
 }
 
+/// Sends `request` as raw bytes, reading the answer while writing (the server may refuse and
+/// close before reading it all); returns the status, the JSON body and the raw answer.
+async fn send_raw(server: &TestServer, request: Vec<u8>) -> (u16, Value, String) {
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    let writer = tokio::spawn(async move { write.write_all(&request).await });
+    let mut raw = Vec::new();
+    let _ = read.read_to_end(&mut raw).await;
+    let _ = writer.await;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"));
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (
+        status,
+        serde_json::from_str(body).unwrap_or(Value::Null),
+        text,
+    )
+}
+
+/// hyper refuses these before any handler runs; they are JSON errors like every other.
+#[tokio::test]
+async fn a_huge_url_huge_headers_or_a_broken_request_line_are_json_errors() {
+    let server = TestServer::start().await;
+    let huge_url = format!(
+        "GET /api/{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let huge_header = format!(
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(500_000)
+    );
+    let large_header = format!(
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let many_headers = format!(
+        "GET /api/health HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..120)
+            .map(|i| format!("X-H{i}: a\r\n"))
+            .collect::<String>()
+    );
+    let cases = [
+        (huge_url.into_bytes(), 414, "URL is too long"),
+        (huge_header.into_bytes(), 431, "headers are too large"),
+        (large_header.into_bytes(), 431, "headers are too large"),
+        (many_headers.into_bytes(), 431, "headers are too large"),
+        (b"BAD\x01 / HTTP/1.1\r\n\r\n".to_vec(), 400, "malformed"),
+    ];
+    for (request, status, says) in cases {
+        let (got, body, raw) = send_raw(&server, request).await;
+        assert_eq!(got, status, "{says}: {raw}");
+        assert!(
+            raw.to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{raw}"
+        );
+        let error = body["error"].as_str().unwrap_or_else(|| panic!("{raw}"));
+        assert!(error.contains(says), "{raw}");
+    }
+    // A refusal after an answered request on the same connection is JSON too.
+    let mut pipelined = b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+    pipelined.extend(format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "b".repeat(70_000)).bytes());
+    let (got, _, raw) = send_raw(&server, pipelined).await;
+    assert_eq!(got, 200, "{raw}");
+    let second = raw
+        .split("HTTP/1.1 414")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{raw}"));
+    assert!(second.contains("\"error\""), "{raw}");
+    // The server still answers.
+    assert_eq!(server.anon().get("/api/health").await.status, 200);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request bodies
 

@@ -168,6 +168,26 @@ async fn all_lead_ids(client: &reqwest::Client, url: &str, key: &str) -> HashSet
         .collect()
 }
 
+/// A data dir others can read is warned about at start-up; backups are as private as it.
+#[tokio::test]
+async fn a_data_dir_open_to_others_is_warned_about_and_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = Serving::on(&data, &[]);
+    let backup = dir.path().join("copy.db");
+    ok(&data, &["backup", backup.to_str().unwrap()]);
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    let stderr = stderr_settled(&server).await;
+    assert!(
+        stderr.contains("is open to other users (mode 0755)") && stderr.contains("chmod 700"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn restore_refuses_a_file_that_is_not_a_synaptiq_backup() {
     let dir = tempfile::tempdir().unwrap();
@@ -436,8 +456,15 @@ async fn x_forwarded_for_is_believed_only_from_trusted_proxies() {
         chat(&client, &server.url, Some("203.0.113.3")).await,
     ];
     assert_eq!(spoofed, [200, 200, 429]);
-    let clients = logged_clients(&stderr_settled(&server).await, "/api/chat");
+    let stderr = stderr_settled(&server).await;
+    let clients = logged_clients(&stderr, "/api/chat");
     assert_eq!(clients, ["127.0.0.1"; 3]);
+    // Clients seem to sit behind a proxy nobody said to trust: the log says so, once.
+    let warnings = stderr
+        .lines()
+        .filter(|l| l.contains("X-Forwarded-For but no trusted proxy is set"))
+        .count();
+    assert_eq!(warnings, 1, "{stderr}");
     drop(server);
 
     let dir = tempfile::tempdir().unwrap();
@@ -465,6 +492,16 @@ async fn x_forwarded_for_is_believed_only_from_trusted_proxies() {
             "203.0.113.2"
         ]
     );
+    // An IPv6 client is its /64: new addresses in it buy no new quota.
+    let statuses = [
+        chat(&client, &server.url, Some("2001:db8:1:2::1")).await,
+        chat(&client, &server.url, Some("2001:db8:1:2:ffff::2")).await,
+        chat(&client, &server.url, Some("2001:db8:1:2::3")).await,
+        chat(&client, &server.url, Some("2001:db8:1:3::1")).await,
+    ];
+    assert_eq!(statuses, [200, 200, 429, 200]);
+    let stderr = stderr_settled(&server).await;
+    assert!(!stderr.contains("no trusted proxy is set"), "{stderr}");
 }
 
 #[tokio::test]

@@ -422,6 +422,30 @@ async fn writes_not_yet_indexed_at_shutdown_are_found_after_a_restart() {
     assert_eq!(search(&api, "q=rushed").await, created);
 }
 
+/// A file where an index directory belongs (a mistaken copy, a bad restore by hand) is
+/// removed and the index rebuilt, rather than the server refusing to start.
+#[tokio::test]
+async fn a_file_in_place_of_an_index_directory_is_replaced_by_a_rebuilt_index() {
+    let server = TestServer::start().await;
+    let key = server.key().await;
+    let (jane, ..) = three_leads(&server.as_key(&key)).await;
+    let guard = server.stop().await.expect("the test owns the data dir");
+    let dir = guard.path().to_path_buf();
+    for index in ["index/leads", "index/chunks", "index"] {
+        let path = dir.join(index);
+        std::fs::remove_dir_all(&path).unwrap();
+        std::fs::write(&path, "not an index").unwrap();
+
+        let server = TestServer::start_at(&dir).await;
+
+        assert!(dir.join("index/leads").is_dir(), "{index}: rebuilt");
+        assert!(dir.join("index/chunks").is_dir(), "{index}: rebuilt");
+        let api = server.as_key(&key);
+        assert_eq!(search(&api, "q=acme").await, vec![id(&jane)], "{index}");
+        server.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn search_works_after_the_index_directory_is_deleted() {
     let server = TestServer::start().await;

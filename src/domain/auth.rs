@@ -25,6 +25,14 @@ pub const KEY_PREFIX: &str = "sq_";
 /// Characters of a key kept for display ("sq_" and 8 more).
 const DISPLAY_PREFIX_LEN: usize = 11;
 
+/// The part of a presented key shown in the admin UI, by which keys are told apart.
+pub fn key_prefix(secret: &str) -> &str {
+    secret
+        .char_indices()
+        .nth(DISPLAY_PREFIX_LEN)
+        .map_or(secret, |(end, _)| &secret[..end])
+}
+
 pub fn hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }

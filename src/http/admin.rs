@@ -57,7 +57,7 @@ impl AdminApi {
         body: JsonBody<LoginRequest>,
     ) -> Result<LoggedIn> {
         let ip = client_ip(req, &app.config.trusted_proxies);
-        if let Some(wait) = ip.and_then(|ip| limiters.logins.blocked(ip)) {
+        if let Some(wait) = ip.and_then(|ip| limiters.logins.blocked_ip(ip)) {
             return Err(Error::RateLimited {
                 retry_after_secs: seconds_up(wait),
             }
@@ -74,13 +74,15 @@ impl AdminApi {
                     cookie,
                 ))
             }
-            Err(Error::Unauthorized(msg)) => match ip.and_then(|ip| limiters.logins.failed(ip)) {
-                Some(wait) => Err(Error::RateLimited {
-                    retry_after_secs: seconds_up(wait),
+            Err(Error::Unauthorized(msg)) => {
+                match ip.and_then(|ip| limiters.logins.failed_ip(ip)) {
+                    Some(wait) => Err(Error::RateLimited {
+                        retry_after_secs: seconds_up(wait),
+                    }
+                    .into()),
+                    None => Err(Error::Unauthorized(msg).into()),
                 }
-                .into()),
-                None => Err(Error::Unauthorized(msg).into()),
-            },
+            }
             Err(other) => Err(other.into()),
         }
     }

@@ -54,16 +54,67 @@ pub fn admin() -> impl Endpoint<Output = Response> {
 /// The page is put together on its first request and kept: 1.2 MB (Redoc's script and the
 /// spec) that a server whose reference nobody opens need not build or hold.
 pub fn docs() -> impl Endpoint<Output = Response> {
-    static PAGE: OnceLock<String> = OnceLock::new();
+    static PAGE: OnceLock<(String, String)> = OnceLock::new();
     Route::new().at(
         "/",
         make_sync(|_| {
-            let page = PAGE.get_or_init(|| brand_docs(&crate::http::api_service().redoc_html()));
-            Response::builder()
+            let (page, policy) = PAGE.get_or_init(|| {
+                let page = brand_docs(&crate::http::api_service().redoc_html());
+                let policy = docs_policy(&page);
+                (page, policy)
+            });
+            let mut response = Response::builder()
                 .content_type("text/html; charset=utf-8")
-                .body(page.as_str())
+                .body(page.as_str());
+            let headers = response.headers_mut();
+            if let Ok(policy) = HeaderValue::from_str(policy) {
+                headers.insert(CONTENT_SECURITY_POLICY, policy);
+            }
+            headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+            response
         }),
     )
+}
+
+/// The reference page runs only its own two inline scripts (Redoc, and the call that starts
+/// it with the spec), allowed by their hashes, so nothing injected into the page would run.
+/// Redoc puts its styles in `<style>` elements as it renders (styled-components) and runs
+/// its search in a worker made from a `blob:` URL; it loads nothing from elsewhere.
+fn docs_policy(page: &str) -> String {
+    let hashes: Vec<String> = inline_scripts(page)
+        .map(|script| {
+            use base64::Engine;
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src {}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'",
+        hashes.join(" ")
+    )
+}
+
+/// The text of each `<script>` element of the page. A script's own text never holds
+/// `</script>` (the HTML parser would end it there), so the first one after a start tag
+/// closes it; start tags inside a script's text are skipped with it.
+fn inline_scripts(page: &str) -> impl Iterator<Item = &str> {
+    let mut rest = page;
+    std::iter::from_fn(move || {
+        let start = rest.find("<script")?;
+        let open_end = start + rest[start..].find('>')? + 1;
+        let close = open_end + rest[open_end..].find("</script>")?;
+        let script = &rest[open_end..close];
+        rest = &rest[close + "</script>".len()..];
+        Some(script)
+    })
 }
 
 const DOCS_BAR: &str = r#"<header class="sq-bar"><a class="sq-brand" href="/admin/"><img src="/admin/logo.svg" alt="" width="24" height="24"> Synaptiq</a><span class="sq-title">API reference</span><a class="sq-back" href="/admin/">Back to admin</a></header>"#;
@@ -107,5 +158,21 @@ mod tests {
         assert!(html.contains("href=\"/admin/\""));
         assert!(!html.contains(FONTS_LINK));
         assert!(html.contains("Redoc.init"));
+    }
+
+    #[test]
+    fn the_docs_policy_allows_exactly_the_page_own_scripts() {
+        let page =
+            "<p>x</p><script charset=\"UTF-8\">a('<\\/script>')</script>\n<script>b()</script>";
+        let scripts: Vec<&str> = inline_scripts(page).collect();
+        assert_eq!(scripts, ["a('<\\/script>')", "b()"]);
+        let policy = docs_policy(page);
+        // echo -n 'b()' | openssl dgst -sha256 -binary | base64
+        assert!(
+            policy.contains("'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='"),
+            "{policy}"
+        );
+        assert!(!policy.contains("unsafe-eval"), "{policy}");
+        assert!(!policy.contains("script-src 'self'"), "{policy}");
     }
 }

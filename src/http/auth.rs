@@ -4,6 +4,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ipnet::IpNet;
 use poem::http::{Method, StatusCode, header};
@@ -55,12 +56,17 @@ impl<E: Endpoint<Output = Response>> Middleware<E> for Authenticate {
     type Output = AuthenticateEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        AuthenticateEndpoint { inner }
+        AuthenticateEndpoint {
+            inner,
+            warned_of_proxy: AtomicBool::new(false),
+        }
     }
 }
 
 pub struct AuthenticateEndpoint<E> {
     inner: E,
+    /// Whether the log has said that X-Forwarded-For arrives with no trusted proxy set.
+    warned_of_proxy: AtomicBool,
 }
 
 impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
@@ -73,17 +79,20 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         ) else {
             return Err(Error::internal("app state missing").into());
         };
-        let bearer = req.headers().contains_key(header::AUTHORIZATION);
+        self.warn_of_proxy(&app, &req);
+        let prefix = presented_prefix(&req);
         let ip = client_ip(&req, &app.config.trusted_proxies);
-        if bearer && let Some(wait) = ip.and_then(|ip| limiters.keys.blocked(ip)) {
+        if let Some(prefix) = &prefix
+            && let Some(wait) = ip.and_then(|ip| limiters.keys.blocked(ip, prefix))
+        {
             return Ok(locked_out(wait));
         }
         let caller = match resolve(&app, &req).await {
             None => return self.inner.call(req).await,
             Some(Err(err)) => {
-                if bearer
+                if let Some(prefix) = &prefix
                     && matches!(err, Error::Unauthorized(_))
-                    && let Some(wait) = ip.and_then(|ip| limiters.keys.failed(ip))
+                    && let Some(wait) = ip.and_then(|ip| limiters.keys.failed(ip, prefix))
                 {
                     return Ok(locked_out(wait));
                 }
@@ -124,6 +133,32 @@ impl<E: Endpoint<Output = Response>> Endpoint for AuthenticateEndpoint<E> {
         verdict.apply(&mut response);
         Ok(response)
     }
+}
+
+impl<E> AuthenticateEndpoint<E> {
+    /// Says once that clients are behind a proxy the server does not trust: every request
+    /// then counts as the proxy's, so one visitor's flood rate-limits them all.
+    fn warn_of_proxy(&self, app: &App, req: &Request) {
+        if app.config.trusted_proxies.is_empty()
+            && req.headers().contains_key("x-forwarded-for")
+            && !self.warned_of_proxy.swap(true, Ordering::Relaxed)
+        {
+            tracing::warn!(
+                "requests carry X-Forwarded-For but no trusted proxy is set, so clients are told \
+                 apart (rate limits, logs) by the proxy's address; set SYNAPTIQ_TRUSTED_PROXIES \
+                 to the proxy's address if it is yours"
+            );
+        }
+    }
+}
+
+/// The display prefix of a presented API key (the whole header value when it is not
+/// `Bearer <key>`), or None without an Authorization header.
+fn presented_prefix(req: &Request) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?;
+    let value = value.to_str().unwrap_or_default();
+    let token = value.strip_prefix("Bearer ").map_or(value, str::trim);
+    Some(auth::key_prefix(token).to_owned())
 }
 
 /// Too many invalid API keys from this address (brute force): refused before any lookup.

@@ -1,9 +1,10 @@
 //! The HTTP transport: the route table, and the middleware every request passes through.
 //!
-//! Order, outermost first: app state → request log → CORS and chat limits → authentication and
-//! rate limits → body limit and read deadline → bound on streamed replies → `Allow` on 405
-//! → panic guard → JSON errors → routes. Everything the server answers, including unknown
-//! routes, wrong methods and panics, is therefore JSON with the right status.
+//! Order, outermost first: app state → request log → header limit → CORS and chat limits →
+//! authentication and rate limits → body limit and read deadline → bound on streamed replies
+//! → `Allow` on 405 → panic guard → JSON errors → routes. Everything the server answers,
+//! including unknown routes, wrong methods, panics and what hyper refuses before any of this
+//! runs (`refused`), is therefore JSON with the right status.
 
 pub mod admin;
 pub mod analytics;
@@ -21,6 +22,7 @@ pub mod knowledge;
 pub mod leads;
 pub mod meetings;
 pub mod rate_limit;
+pub mod refused;
 pub mod request_log;
 pub mod settings;
 pub mod spec;
@@ -40,6 +42,10 @@ use crate::app::App;
 pub const JSON_BODY_LIMIT: u64 = 1024 * 1024;
 /// Knowledge-base uploads: 25 MiB of file plus room for the multipart framing.
 pub const UPLOAD_BODY_LIMIT: u64 = 25 * 1024 * 1024 + 64 * 1024;
+/// Request headers larger than this in all are refused with 431. hyper refuses past about
+/// 400 KiB, but only when its read happens to stop short of the end of the headers, so this
+/// is the limit a client can count on.
+pub const HEADER_LIMIT: usize = 64 * 1024;
 /// Chat replies streamed at once (each may hold an LLM stream open); past it, a 503. The
 /// per-IP chat rate limit keeps one client far below it; this bounds all of them together.
 pub const MAX_CHAT_STREAMS: usize = 1024;
@@ -138,6 +144,7 @@ pub fn endpoint(app: App) -> impl Endpoint<Output = Response> {
         .around(limit_body)
         .with(auth::Authenticate)
         .around(cors::public_api)
+        .around(limit_headers)
         .around(request_log::log_request)
         .data(limiters)
         .data(app)
@@ -227,6 +234,25 @@ async fn limit_body<E: Endpoint<Output = Response>>(
         }
         Ok(Ok(_)) if buffered.len() as u64 > limit => return Ok(too_large()),
         Ok(Ok(_)) => req.set_body(buffered),
+    }
+    next.call(req).await
+}
+
+/// Refuses requests whose headers exceed [`HEADER_LIMIT`], before anything reads them.
+async fn limit_headers<E: Endpoint<Output = Response>>(
+    next: Arc<E>,
+    req: Request,
+) -> poem::Result<Response> {
+    let size: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if size > HEADER_LIMIT {
+        return Ok(error::respond(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            refused::HEADERS_TOO_LARGE,
+        ));
     }
     next.call(req).await
 }

@@ -1,9 +1,13 @@
 //! Rate limits (governor's GCRA): per API key by tier, per admin session, and failed admin
-//! logins and API keys per client IP (brute force). Headers follow the seed:
+//! logins and API keys per client (brute force). Headers follow the seed:
 //! X-RateLimit-Limit / -Remaining / -Reset.
+//!
+//! A client is an IPv4 address or an IPv6 /64: one subscriber is handed a whole /64, so
+//! counting each of its 2^64 addresses alone would let it step around every limit.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -21,25 +25,49 @@ type Keyed<K> = DefaultKeyedRateLimiter<K, StateInformationMiddleware>;
 
 /// Failed admin logins allowed per IP and minute before further attempts get a 429.
 const LOGIN_FAILURES_PER_MINUTE: u32 = 10;
+/// Invalid API keys a client may send in a minute across all key prefixes, as a multiple of
+/// the allowance for one prefix: a broken client retrying its one stale key locks out only
+/// that key, while guessing with ever new prefixes still meets a limit.
+const INVALID_KEYS_ANY_PREFIX: u32 = 5;
 
 pub struct Limiters {
     tiers: [(NonZeroU32, Keyed<String>); 3],
     /// Chat messages per client IP (the widget is public).
     public: (NonZeroU32, Keyed<String>),
-    /// Failed admin logins per client IP.
-    pub logins: Lockout,
-    /// Invalid API keys per client IP: past the allowance, every bearer request from the IP
-    /// gets a 429, so guessing learns nothing.
-    pub keys: Lockout,
+    /// Failed admin logins per client.
+    pub logins: Lockout<IpAddr>,
+    /// Invalid API keys per client and key prefix.
+    pub keys: KeyLockout,
     clock: DefaultClock,
 }
 
-/// Failed credentials per client IP: past the allowance, the IP is locked out until the
-/// allowance has refilled by one.
-pub struct Lockout {
-    failures: DefaultKeyedRateLimiter<IpAddr>,
-    blocked: Mutex<HashMap<IpAddr, Instant>>,
+/// Failed credentials per key (a client, or a client and what it presented): past the
+/// allowance, the key is locked out until the allowance has refilled by one.
+pub struct Lockout<K: Hash + Eq + Clone> {
+    failures: DefaultKeyedRateLimiter<K>,
+    blocked: Mutex<HashMap<K, Instant>>,
     clock: DefaultClock,
+}
+
+/// Invalid API keys, counted per client and key prefix (the `sq_` and 8 characters shown in
+/// the admin UI) and, more loosely, per client: past either allowance every bearer request
+/// with that prefix (or from that client) gets a 429, even with a valid key, so guessing
+/// learns nothing; valid keys of other prefixes from the same address keep working.
+pub struct KeyLockout {
+    per_prefix: Lockout<(IpAddr, String)>,
+    per_client: Lockout<IpAddr>,
+}
+
+/// The client an address counts as: an IPv4 address (also when written IPv4-mapped), or the
+/// /64 an IPv6 address is in.
+pub fn client_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+    }
 }
 
 /// The outcome of one request against its limit, ready to become headers.
@@ -68,7 +96,7 @@ impl Limiters {
             ],
             public: (config.public, per_minute(config.public)),
             logins: Lockout::new(LOGIN_FAILURES_PER_MINUTE),
-            keys: Lockout::new(config.invalid_keys.get()),
+            keys: KeyLockout::new(config.invalid_keys.get()),
             clock: DefaultClock::default(),
         }
     }
@@ -83,10 +111,10 @@ impl Limiters {
         self.count(*limit, limiter, key)
     }
 
-    /// Counts one public chat message from `ip`.
+    /// Counts one public chat message from `ip`'s client.
     pub fn check_public(&self, ip: IpAddr) -> Verdict {
         let (limit, limiter) = &self.public;
-        self.count(*limit, limiter, &ip.to_string())
+        self.count(*limit, limiter, &client_of(ip).to_string())
     }
 
     fn count(&self, limit: NonZeroU32, limiter: &Keyed<String>, key: &str) -> Verdict {
@@ -120,7 +148,49 @@ impl Limiters {
     }
 }
 
-impl Lockout {
+impl KeyLockout {
+    fn new(per_minute: u32) -> Self {
+        Self {
+            per_prefix: Lockout::new(per_minute),
+            per_client: Lockout::new(per_minute.saturating_mul(INVALID_KEYS_ANY_PREFIX)),
+        }
+    }
+
+    /// `Some(wait)` while keys with `prefix` from `ip`'s client are locked out.
+    pub fn blocked(&self, ip: IpAddr, prefix: &str) -> Option<Duration> {
+        let client = client_of(ip);
+        self.per_client
+            .blocked(&client)
+            .or_else(|| self.per_prefix.blocked(&(client, prefix.to_owned())))
+    }
+
+    /// Records an invalid key; returns the lock-out when it exceeds an allowance.
+    pub fn failed(&self, ip: IpAddr, prefix: &str) -> Option<Duration> {
+        let client = client_of(ip);
+        let any = self.per_client.failed(client);
+        let this = self.per_prefix.failed((client, prefix.to_owned()));
+        any.max(this)
+    }
+
+    fn forget_idle(&self) {
+        self.per_prefix.forget_idle();
+        self.per_client.forget_idle();
+    }
+}
+
+impl Lockout<IpAddr> {
+    /// `Some(wait)` while `ip`'s client is locked out.
+    pub fn blocked_ip(&self, ip: IpAddr) -> Option<Duration> {
+        self.blocked(&client_of(ip))
+    }
+
+    /// Records a failure by `ip`'s client; returns the lock-out when it exceeds the allowance.
+    pub fn failed_ip(&self, ip: IpAddr) -> Option<Duration> {
+        self.failed(client_of(ip))
+    }
+}
+
+impl<K: Hash + Eq + Clone> Lockout<K> {
     fn new(per_minute: u32) -> Self {
         let allowance = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         Self {
@@ -130,20 +200,20 @@ impl Lockout {
         }
     }
 
-    /// `Some(wait)` while this IP is locked out.
-    pub fn blocked(&self, ip: IpAddr) -> Option<Duration> {
+    /// `Some(wait)` while `key` is locked out.
+    fn blocked(&self, key: &K) -> Option<Duration> {
         let blocked = self
             .blocked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked
-            .get(&ip)
+            .get(key)
             .and_then(|until| until.checked_duration_since(Instant::now()))
     }
 
     /// Records a failure; returns the lock-out when this failure exceeds the allowance.
-    pub fn failed(&self, ip: IpAddr) -> Option<Duration> {
-        let Err(not_until) = self.failures.check_key(&ip) else {
+    fn failed(&self, key: K) -> Option<Duration> {
+        let Err(not_until) = self.failures.check_key(&key) else {
             return None;
         };
         let wait = not_until
@@ -154,7 +224,7 @@ impl Lockout {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         blocked.retain(|_, until| *until > Instant::now());
-        blocked.insert(ip, Instant::now() + wait);
+        blocked.insert(key, Instant::now() + wait);
         Some(wait)
     }
 
@@ -223,16 +293,97 @@ mod tests {
         let limiters = Limiters::new(&config(3));
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         for _ in 0..10 {
-            assert!(limiters.logins.failed(ip).is_none());
+            assert!(limiters.logins.failed_ip(ip).is_none());
         }
-        assert!(limiters.logins.failed(ip).is_some());
-        assert!(limiters.logins.blocked(ip).is_some());
+        assert!(limiters.logins.failed_ip(ip).is_some());
+        assert!(limiters.logins.blocked_ip(ip).is_some());
         assert!(
             limiters
                 .logins
-                .blocked("192.0.2.2".parse().unwrap())
+                .blocked_ip("192.0.2.2".parse().unwrap())
                 .is_none()
         );
-        assert!(limiters.keys.blocked(ip).is_none(), "separate lock-outs");
+        assert!(
+            limiters.keys.blocked(ip, "sq_anything").is_none(),
+            "separate lock-outs"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            client_of(ip("2001:db8:1:2:aaaa::1")),
+            client_of(ip("2001:db8:1:2:ffff:1:2:3"))
+        );
+        assert_ne!(
+            client_of(ip("2001:db8:1:2::1")),
+            client_of(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(client_of(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
+        assert_eq!(client_of(ip("192.0.2.1")), ip("192.0.2.1"));
+
+        let limiters = Limiters::new(&config(2));
+        assert!(
+            limiters
+                .check_public(ip("2001:db8::1"))
+                .retry_after
+                .is_none()
+        );
+        assert!(
+            limiters
+                .check_public(ip("2001:db8::2"))
+                .retry_after
+                .is_none()
+        );
+        assert!(
+            limiters
+                .check_public(ip("2001:db8::3"))
+                .retry_after
+                .is_some(),
+            "a new address in the same /64 buys no new quota"
+        );
+        assert!(
+            limiters
+                .check_public(ip("2001:db8:0:1::1"))
+                .retry_after
+                .is_none()
+        );
+        for n in 0..10 {
+            limiters.logins.failed_ip(ip(&format!("2001:db8::{n:x}")));
+        }
+        assert!(limiters.logins.failed_ip(ip("2001:db8::abcd")).is_some());
+        assert!(limiters.logins.blocked_ip(ip("2001:db8::1:1")).is_some());
+        assert!(limiters.logins.blocked_ip(ip("2001:db8:0:1::1")).is_none());
+    }
+
+    #[test]
+    fn a_stale_key_locks_out_its_prefix_and_guessing_locks_out_the_client() {
+        let limiters = Limiters::new(&config(3));
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limiters.keys.failed(ip, "sq_stale000").is_none());
+        }
+        assert!(limiters.keys.failed(ip, "sq_stale000").is_some());
+        assert!(limiters.keys.blocked(ip, "sq_stale000").is_some());
+        assert!(
+            limiters.keys.blocked(ip, "sq_valid000").is_none(),
+            "another key from the same address still works"
+        );
+        // Guessing with new prefixes each time meets the looser limit for the client.
+        let locked = (0..100).find(|n| {
+            limiters
+                .keys
+                .failed(ip, &format!("sq_guess{n:03}"))
+                .is_some()
+        });
+        assert_eq!(locked, Some(15 - 4), "5 x 3 a minute in all");
+        assert!(limiters.keys.blocked(ip, "sq_valid000").is_some());
+        assert!(
+            limiters
+                .keys
+                .blocked("192.0.2.2".parse().unwrap(), "sq_valid000")
+                .is_none()
+        );
     }
 }

@@ -306,6 +306,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Opens the index in `dir`; a missing, corrupt or differently-shaped one, or one a crash
 /// left damaged, is recreated empty (`true`), to be filled from SQLite.
 fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
+    clear_the_way(dir)?;
     std::fs::create_dir_all(dir)?;
     let crashed = directory::mark(dir)?;
     if dir.join("meta.json").exists() {
@@ -335,6 +336,26 @@ fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool)> {
         tantivy::IndexSettings::default(),
     )?;
     Ok((index, true))
+}
+
+/// Removes a file standing where the index directory or its parent (`index/`) belongs: the
+/// index is derived data, so it is rebuilt rather than the server refusing to start.
+fn clear_the_way(dir: &Path) -> Result<()> {
+    for path in [dir.parent(), Some(dir)].into_iter().flatten() {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            tracing::warn!(path = %path.display(), "a file stands where the search index belongs; removing it and rebuilding the index");
+            std::fs::remove_file(path).map_err(|e| {
+                Error::Unavailable(format!(
+                    "{} should be the search index's directory and cannot be removed: {e}",
+                    path.display()
+                ))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether the index took in changes SQLite does not have: the database was put back to an

@@ -136,6 +136,7 @@ pub fn restore(backup: &Path, db: &Path) -> Result<Copied> {
 /// it is written.
 fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
     let _ = std::fs::remove_file(dest);
+    create_private(dest)?;
     let mut target = Connection::open(dest)?;
     // Pages go to the file as they are copied, not all at the commit.
     target.execute_batch("PRAGMA cache_size = 64;")?;
@@ -158,6 +159,20 @@ fn copy_into(source: &Connection, dest: &Path) -> Result<Copied> {
         pages,
         bytes: pages * u64::try_from(page_size).unwrap_or(0),
     })
+}
+
+/// Creates `path` empty and readable by this user only, like the data directory: SQLite
+/// opens the file as it is (an empty file is an empty database) and gives its journal the
+/// same mode, where a file it created itself would be readable by everyone (0644).
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| io_error("cannot create", path, &e))
 }
 
 /// Pages copied per backup step (1 MiB of 4 KiB pages); the copy is flushed after each.
@@ -247,6 +262,11 @@ mod tests {
         path
     }
 
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
     fn count(path: &Path) -> i64 {
         Connection::open(path)
             .unwrap()
@@ -263,11 +283,13 @@ mod tests {
         assert!(copied.pages > 0 && copied.bytes > 0);
         assert!(!dir.path().join("copy.db-wal").exists());
         assert_eq!(count(&copy), 3);
+        assert_eq!(mode(&copy), 0o600, "a backup is as private as the data dir");
 
         let other = tempfile::tempdir().unwrap();
         let live = database(other.path(), 7);
         restore(&copy, &live).unwrap();
         assert_eq!(count(&live), 3);
+        assert_eq!(mode(&live), 0o600);
         assert_eq!(count(&live.with_extension("db.before-restore")), 7);
         assert!(!other.path().join("synaptiq.db.restoring").exists());
     }

@@ -486,19 +486,53 @@ fn release_cache(conn: &Connection) {
 fn start_checkpointer(path: &Path) -> Result<Checkpointer> {
     let conn = Connection::open(path)?;
     configure(&conn)?;
+    let wal = path.with_extension("db-wal");
     let (stop, stopped) = crossbeam_channel::bounded::<()>(1);
     let thread = std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
         .spawn(move || {
+            let mut disk_full = false;
             while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
                 stopped.recv_timeout(CHECKPOINT_EVERY)
             {
-                if let Err(err) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
-                    tracing::warn!(%err, "WAL checkpoint failed");
-                }
+                let result = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+                disk_full = report_checkpoint(result, disk_full, &wal);
             }
         })?;
     Ok(Checkpointer { stop, thread })
+}
+
+/// Logs a failed checkpoint; one that fails for lack of space is said once, with what it
+/// needs, until one succeeds again. Returns whether the disk is full.
+fn report_checkpoint(result: rusqlite::Result<()>, disk_full: bool, wal: &Path) -> bool {
+    match result {
+        Ok(()) => {
+            if disk_full {
+                tracing::info!(
+                    "the disk has room again: the write-ahead log is copied into the database"
+                );
+            }
+            false
+        }
+        Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            if !disk_full {
+                let size = std::fs::metadata(wal).map_or(0, |m| m.len());
+                tracing::warn!(
+                    "the disk is full: the write-ahead log {} ({} KiB) cannot be copied into the \
+                     database, which grows by up to that much; space freed goes to that copy \
+                     first, so free at least that much and 1 MiB more. Writes are refused \
+                     meanwhile; reads go on",
+                    wal.display(),
+                    size.div_ceil(1024)
+                );
+            }
+            true
+        }
+        Err(err) => {
+            tracing::warn!(%err, "WAL checkpoint failed");
+            disk_full
+        }
+    }
 }
 
 /// Raised by SQLite on the writer connection whenever a row of `webhook_deliveries` is

@@ -4,7 +4,8 @@
 //!
 //! Address classes follow the IANA IPv4 and IPv6 Special-Purpose Address Registries
 //! (RFC 6890, updated by RFC 8190), plus multicast, the limited broadcast address and IPv6
-//! forms that carry an IPv4 address inside (judged by the address they carry).
+//! forms that carry an IPv4 address inside (judged by the address they carry; the IPv4-mapped
+//! and IPv4-translated forms are refused even around a public one).
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -161,6 +162,8 @@ const TEREDO: Special = special("a Teredo tunnel address", Needs::Any);
 const DISCARD: Special = special("a discard-only address", Needs::Any);
 const LOCAL_NAT64: Special = special("a local-use NAT64 address", Needs::Any);
 const SITE_LOCAL: Special = special("a deprecated site-local address", Needs::Any);
+const IPV4_MAPPED: Special = special("an IPv4-mapped IPv6 address", Needs::Any);
+const IPV4_TRANSLATED: Special = special("an IPv4-translated IPv6 address", Needs::Any);
 
 const fn v4(a: u8, b: u8, c: u8, d: u8, prefix: u8) -> Ipv4Net {
     Ipv4Net::new_assert(Ipv4Addr::new(a, b, c, d), prefix)
@@ -214,8 +217,17 @@ const IPV6_SPECIAL: &[(Ipv6Net, Special)] = &[
 /// IPv6 prefixes whose last 32 bits are an IPv4 address the connection really reaches.
 const EMBEDS_IPV4_LOW: &[Ipv6Net] = &[
     v6([0, 0, 0, 0, 0, 0xffff, 0, 0], 96), // IPv4-mapped, RFC 4291 §2.5.5.2
+    v6([0, 0, 0, 0, 0xffff, 0, 0, 0], 96), // IPv4-translated, RFC 2765 §2.1
     v6([0, 0, 0, 0, 0, 0, 0, 0], 96),      // IPv4-compatible (deprecated), RFC 4291 §2.5.5.1
     v6([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96), // NAT64 well-known prefix, RFC 6052 §2.1
+];
+
+/// Forms no public host is reached by (the IANA registry marks them not globally reachable):
+/// a connection to one goes to the IPv4 address by way of this host's own stack or a local
+/// translator. Refused even when the IPv4 address is public; a special one is named instead.
+const NEVER_PUBLIC_V6: &[(Ipv6Net, Special)] = &[
+    (v6([0, 0, 0, 0, 0, 0xffff, 0, 0], 96), IPV4_MAPPED),
+    (v6([0, 0, 0, 0, 0xffff, 0, 0, 0], 96), IPV4_TRANSLATED),
 ];
 
 /// 6to4 (RFC 3056 §2): the IPv4 address is bits 16-47.
@@ -225,13 +237,20 @@ fn classify(ip: IpAddr) -> Option<Special> {
     match ip {
         IpAddr::V4(ip) => classify_v4(ip),
         IpAddr::V6(ip) => match embedded_ipv4(ip) {
-            Some(inner) => classify_v4(inner),
+            Some(inner) => classify_v4(inner).or_else(|| never_public(ip)),
             None => IPV6_SPECIAL
                 .iter()
                 .find(|(net, _)| net.contains(&ip))
                 .map(|&(_, special)| special),
         },
     }
+}
+
+fn never_public(ip: Ipv6Addr) -> Option<Special> {
+    NEVER_PUBLIC_V6
+        .iter()
+        .find(|(net, _)| net.contains(&ip))
+        .map(|&(_, special)| special)
 }
 
 fn classify_v4(ip: Ipv4Addr) -> Option<Special> {
@@ -324,11 +343,16 @@ fn unparsable(err: &url::ParseError) -> Refused {
 /// `host` is the name that resolved to `ip`, or None when the URL named `ip` itself.
 fn refused(host: Option<&str>, ip: IpAddr, special: Special, allowed: AllowedHosts) -> Refused {
     let class = special.class;
-    let embedded = match ip {
-        IpAddr::V6(v6) => embedded_ipv4(v6),
-        IpAddr::V4(_) => None,
+    let (embedded, form) = match ip {
+        IpAddr::V6(v6) => (embedded_ipv4(v6), never_public(v6)),
+        IpAddr::V4(_) => (None, None),
     };
+    let as_form = form == Some(special);
     let address = match (host, embedded) {
+        (None, Some(inner)) if as_form => format!("{ip} is {class}; name {inner} itself"),
+        (Some(host), Some(inner)) if as_form => {
+            format!("{host} resolves to {ip}, {class} (of {inner})")
+        }
         (None, None) => format!("{ip} is {class}"),
         (None, Some(inner)) => format!("{ip} embeds {inner}, {class}"),
         (Some(host), None) => format!("{host} resolves to {ip}, {class}"),

@@ -78,6 +78,15 @@ fn every_special_range_is_refused_by_default_naming_its_class_and_the_setting() 
         ("http://[::1]/", "a loopback address"),
         ("http://[::ffff:10.0.0.1]/", "a private address"),
         ("http://[::ffff:169.254.169.254]/", "a link-local address"),
+        ("http://[::ffff:1.1.1.1]/", "an IPv4-mapped IPv6 address"),
+        (
+            "http://[::ffff:0:1.1.1.1]/",
+            "an IPv4-translated IPv6 address",
+        ),
+        ("http://[::ffff:0:10.0.0.1]/", "a private address"),
+        ("http://[::ffff:0:127.0.0.1]/", "a loopback address"),
+        ("http://[64:ff9b::10.1.2.3]/", "a private address"),
+        ("http://[64:ff9b::192.168.0.1]/", "a private address"),
         ("http://[::192.168.0.1]/", "a private address"),
         ("http://[64:ff9b::a9fe:a9fe]/", "a link-local address"),
         ("http://[2002:c0a8:101::]/", "a private address"),
@@ -164,6 +173,12 @@ fn refusal_text_names_the_address_its_class_and_the_setting_to_allow_it() {
          public addresses unless SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS allows it \
          (e.g. SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS=external,loopback)"
     );
+    assert_eq!(
+        refused_text("http://[::ffff:1.1.1.1]/", EXTERNAL),
+        "::ffff:1.1.1.1 is an IPv4-mapped IPv6 address; name 1.1.1.1 itself; webhooks reach \
+         only public addresses unless SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS allows it \
+         (e.g. SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS=*)"
+    );
     // The suggestion keeps what is already allowed.
     let text = refused_text("http://10.0.0.1/", LOOPBACK_OK);
     assert!(
@@ -211,7 +226,6 @@ fn public_addresses_are_allowed_including_just_outside_each_range() {
         "http://[2001:db9::1]/",
         "http://[2002:101:101::]/",
         "http://[64:ff9b::101:101]/",
-        "http://[::ffff:1.1.1.1]/",
     ] {
         assert_allowed(raw, EXTERNAL);
     }
@@ -254,6 +268,7 @@ fn any_allows_every_address() {
         "http://[2001::1]/",
         "http://[ff02::1]/",
         "http://[::]/",
+        "http://[::ffff:1.1.1.1]/",
     ] {
         assert_allowed(raw, ANY);
     }
@@ -466,17 +481,19 @@ proptest! {
         let [a, b, c, d] = inner.octets();
         let hi = u16::from_be_bytes([a, b]);
         let lo = u16::from_be_bytes([c, d]);
+        let own = refusal(IpAddr::V4(inner), EXTERNAL);
         let forms = [
-            inner.to_ipv6_mapped(),
-            Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, hi, lo),
-            Ipv6Addr::new(0x2002, hi, lo, 0, 0, 0, 0, 1),
+            (Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, hi, lo), own),
+            (Ipv6Addr::new(0x2002, hi, lo, 0, 0, 0, 0, 1), own),
+            // Never a public host's: refused even when the IPv4 address is public.
+            (inner.to_ipv6_mapped(), own.or(Some("an IPv4-mapped IPv6 address"))),
+            (
+                Ipv6Addr::new(0, 0, 0, 0, 0xffff, 0, hi, lo),
+                own.or(Some("an IPv4-translated IPv6 address")),
+            ),
         ];
-        for form in forms {
-            prop_assert_eq!(
-                refusal(IpAddr::V6(form), EXTERNAL),
-                refusal(IpAddr::V4(inner), EXTERNAL),
-                "{}", form
-            );
+        for (form, expected) in forms {
+            prop_assert_eq!(refusal(IpAddr::V6(form), EXTERNAL), expected, "{}", form);
         }
     }
 }
