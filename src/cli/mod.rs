@@ -394,6 +394,11 @@ async fn tenants_cmd(cmd: TenantsCommand, store: &Store, clock: &dyn Clock) -> R
     close(store.clone()).await
 }
 
+/// `n` and the noun that goes with it: "1 lead", "2 leads".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Rebuilds one index with a progress bar on a terminal, plain lines otherwise.
 fn reindex_one<S: crate::search::index::Source>(
     dir: &std::path::Path,

@@ -1,5 +1,6 @@
 //! Leads: validation, the status rules, and the events each change emits.
 
+pub mod columns;
 pub mod csv;
 pub mod import;
 
