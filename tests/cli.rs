@@ -679,12 +679,16 @@ fn counts_are_singular_for_one() {
     let exported = ok(&data, &["export", "leads"]);
 
     assert!(
-        imported.stderr.contains("Imported 1 new lead and updated 0 in"),
+        imported
+            .stderr
+            .contains("Imported 1 new lead and updated 0 in"),
         "{}",
         imported.stderr
     );
     assert!(
-        imported.stderr.contains("0 duplicates skipped, 0 unchanged, 0 rows rejected."),
+        imported
+            .stderr
+            .contains("0 duplicates skipped, 0 unchanged, 0 rows rejected."),
         "{}",
         imported.stderr
     );

@@ -199,7 +199,12 @@ fn map_names_any_column_for_a_field() {
     assert!(out.status.success(), "{}", out.stderr);
     assert_eq!(
         exported(&dir.path().join("data")),
-        [lead("Hedy Lamarr", "hedy@mgm.example", "+1 310 555 0100", "MGM")]
+        [lead(
+            "Hedy Lamarr",
+            "hedy@mgm.example",
+            "+1 310 555 0100",
+            "MGM"
+        )]
     );
 }
 
@@ -208,7 +213,10 @@ fn a_map_to_an_unknown_field_or_column_exits_2_naming_it() {
     let file = "Contact,Mail\nHedy Lamarr,hedy@mgm.example\n";
     for (map, says) in [
         ("Mail=fax", "unknown field \"fax\" (fields: name, firstName"),
-        ("Fax=phone", "no column \"Fax\" in the header (columns: Contact, Mail)"),
+        (
+            "Fax=phone",
+            "no column \"Fax\" in the header (columns: Contact, Mail)",
+        ),
         ("Mail", "\"Mail\" is not COLUMN=FIELD"),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -226,7 +234,9 @@ fn a_map_to_an_unknown_field_or_column_exits_2_naming_it() {
     let unmapped = import(dir.path(), file, &[]);
     assert_eq!(unmapped.status.code(), Some(2), "{}", unmapped.stderr);
     assert!(
-        unmapped.stderr.contains("a name column (or first and last name columns) is required")
+        unmapped
+            .stderr
+            .contains("a name column (or first and last name columns) is required")
             && unmapped.stderr.contains("--map COLUMN=FIELD"),
         "{}",
         unmapped.stderr

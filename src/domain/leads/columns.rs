@@ -257,7 +257,10 @@ mod tests {
     }
 
     fn fields_of(names: &[&str]) -> Vec<Column> {
-        Columns::new(&header(names), &[]).unwrap().fields().collect()
+        Columns::new(&header(names), &[])
+            .unwrap()
+            .fields()
+            .collect()
     }
 
     #[test]
@@ -289,11 +292,18 @@ mod tests {
     #[test]
     fn the_best_non_empty_column_of_a_field_fills_it() {
         let columns = Columns::new(
-            &header(&["Name", "Phone - Mobile", "Email - Home", "Phone - Work", "Email - Work"]),
+            &header(&[
+                "Name",
+                "Phone - Mobile",
+                "Email - Home",
+                "Phone - Work",
+                "Email - Work",
+            ]),
             &[],
         )
         .unwrap();
-        let record = csv::StringRecord::from(vec!["Ann", "+1 555", "h@x.example", "", "w@x.example"]);
+        let record =
+            csv::StringRecord::from(vec!["Ann", "+1 555", "h@x.example", "", "w@x.example"]);
         assert_eq!(columns.cell(&record, Column::Email), Some("w@x.example"));
         assert_eq!(columns.cell(&record, Column::Phone), Some("+1 555"));
     }
@@ -307,17 +317,22 @@ mod tests {
                 .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))
                 .collect::<Vec<_>>()
         };
-        let columns =
-            Columns::new(&names, &map(&[("Full", "name"), ("mail", "Email")])).unwrap();
+        let columns = Columns::new(&names, &map(&[("Full", "name"), ("mail", "Email")])).unwrap();
         let record = csv::StringRecord::from(vec!["Ann", "a@x.example", "b@x.example"]);
         assert_eq!(columns.cell(&record, Column::Name), Some("Ann"));
         assert_eq!(columns.cell(&record, Column::Email), Some("a@x.example"));
         let skipped = Columns::new(&names, &map(&[("Full", "name"), ("email", "skip")]));
         assert!(skipped.unwrap_err().to_string().contains("email column"));
         let unknown = Columns::new(&names, &map(&[("Full", "fax")])).unwrap_err();
-        assert!(unknown.to_string().contains("unknown field \"fax\""), "{unknown}");
+        assert!(
+            unknown.to_string().contains("unknown field \"fax\""),
+            "{unknown}"
+        );
         let absent = Columns::new(&names, &map(&[("Phone", "phone")])).unwrap_err();
-        assert!(absent.to_string().contains("no column \"Phone\""), "{absent}");
+        assert!(
+            absent.to_string().contains("no column \"Phone\""),
+            "{absent}"
+        );
         assert!(parse_map("Work Email=email").is_ok());
         assert!(parse_map("email").is_err());
         assert!(parse_map("=email").is_err());

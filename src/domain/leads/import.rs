@@ -295,7 +295,11 @@ fn parse(
             None => uuid::Uuid::now_v7().to_string(),
         },
         tenant: tenant.clone(),
-        name: valid_name(&name(text(Column::Name), text(Column::FirstName), text(Column::LastName)))?,
+        name: valid_name(&name(
+            text(Column::Name),
+            text(Column::FirstName),
+            text(Column::LastName),
+        ))?,
         email: valid_email(&text(Column::Email).unwrap_or_default())?,
         phone: optional_text("phone", text(Column::Phone), 50)?,
         company: optional_text("company", text(Column::Company), 200)?,
