@@ -677,6 +677,7 @@ fn counts_are_singular_for_one() {
 
     let imported = ok(&data, &["import", "leads", file.to_str().unwrap()]);
     let exported = ok(&data, &["export", "leads"]);
+    let reindexed = ok(&data, &["reindex"]);
 
     assert!(
         imported
@@ -696,6 +697,11 @@ fn counts_are_singular_for_one() {
         exported.stderr.starts_with("Exported 1 lead in "),
         "{}",
         exported.stderr
+    );
+    assert!(
+        reindexed.stderr.contains("Reindexed 1 lead in "),
+        "{}",
+        reindexed.stderr
     );
 }
 

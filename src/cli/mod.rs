@@ -450,7 +450,11 @@ fn reindex_one<S: crate::search::index::Source>(
     bar.finish_and_clear();
     let ms = started.elapsed().as_millis();
     match outcome {
-        Reindexed::Here(n) => eprintln!("Reindexed {n} {what} in {ms} ms."),
+        // Both indexes name their items with a regular plural ("leads", "… chunks").
+        Reindexed::Here(n) => eprintln!(
+            "Reindexed {} in {ms} ms.",
+            count(n, what.strip_suffix('s').unwrap_or(what), what)
+        ),
         Reindexed::ByServer => eprintln!("The running server rebuilt its {what} index in {ms} ms."),
     }
     Ok(())
