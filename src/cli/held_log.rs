@@ -1,5 +1,5 @@
-//! Log lines held back while `serve` starts, so the banner (URL, admin token, snippet) is
-//! the first thing a person reads, not the tenth.
+//! Log lines held back while `serve` starts for the first time, so the banner (URL, admin
+//! token, snippet) is the first thing a person reads, not the twelfth.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

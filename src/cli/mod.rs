@@ -306,9 +306,11 @@ async fn serve(config: Config, clock: Arc<dyn Clock>, log: &held_log::HeldLog) -
     // signal would kill it instead of shutting it down.
     let shutdown = shutdown_signal()
         .map_err(|e| Error::internal(format!("cannot listen for SIGINT and SIGTERM: {e}")))?;
-    // Start-up's log lines (migrations, index rebuilds) follow the banner instead of
-    // burying it; a failed start writes them out before its error.
-    let held = log.hold();
+    // A first start's log lines (migrations, empty indexes) follow the banner instead of
+    // burying its one-time admin token; a failed start writes them out before its error. A
+    // later start may rebuild large indexes, and its lines show as they come.
+    let first_start = !config.data_dir.join("synaptiq.db").exists();
+    let held = first_start.then(|| log.hold());
     let server = crate::server::start(config, clock).await?;
     println!("http://{}", server.addr);
     eprintln!("{}", server.banner());
