@@ -154,6 +154,47 @@ fn every_command_has_help() {
     }
 }
 
+/// Every flag and argument of every command says what it is for (`keys create --help`
+/// listed `--name`, `--tier` and `--tenant` with nothing beside them).
+#[test]
+fn every_flag_and_argument_is_described() {
+    let commands: &[&[&str]] = &[
+        &["serve"],
+        &["keys", "create"],
+        &["keys", "list"],
+        &["keys", "revoke"],
+        &["tenants", "create"],
+        &["tenants", "list"],
+        &["admin-token", "reset"],
+        &["openapi"],
+        &["reindex"],
+        &["backup"],
+        &["restore"],
+        &["import", "leads"],
+        &["export", "leads"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+
+        let help = run(synaptiq(&args, &[])).stdout;
+
+        let entries: Vec<&str> = help
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('-') || l.starts_with('<'))
+            .collect();
+        assert!(!entries.is_empty(), "synaptiq {args:?}: {help}");
+        for entry in entries {
+            let described = entry
+                .split_once("  ")
+                .map(|(_, text)| text.trim())
+                .is_some_and(|text| !text.is_empty() && !text.starts_with('['));
+            assert!(described, "synaptiq {args:?}: {entry:?} says nothing");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- serve
 
 #[tokio::test]
@@ -426,6 +467,28 @@ async fn a_flag_beats_the_environment_which_beats_the_toml_file() {
     );
 }
 
+/// A first start logs migrations and index rebuilds; the banner (URL, token, snippet) comes
+/// first all the same, not below them.
+#[tokio::test]
+async fn the_banner_comes_before_the_start_up_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Serving::on(dir.path(), &[("SYNAPTIQ_LOG", "info")]);
+
+    let stderr = server.stderr_containing("database migrated").await;
+
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("Synaptiq ") && first.contains("listening on"),
+        "the banner is the first thing on stderr: {stderr}"
+    );
+    let banner_end = stderr.find("API docs:").unwrap();
+    assert!(
+        stderr.find("database migrated").unwrap() > banner_end,
+        "{stderr}"
+    );
+    assert!(banner_token(&stderr).is_some(), "{stderr}");
+}
+
 // ---------------------------------------------------------------- keys, tenants, token, spec
 
 #[test]
@@ -603,6 +666,73 @@ fn openapi_prints_the_checked_in_spec() {
         "openapi.json differs from `synaptiq openapi`"
     );
     assert!(printed["paths"]["/api/leads"].is_object());
+}
+
+#[test]
+fn counts_are_singular_for_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.csv");
+    std::fs::write(&file, "name,email\nAda,ada@example.com\n").unwrap();
+    let data = dir.path().join("data");
+
+    let imported = ok(&data, &["import", "leads", file.to_str().unwrap()]);
+    let exported = ok(&data, &["export", "leads"]);
+    let reindexed = ok(&data, &["reindex"]);
+
+    assert!(
+        imported
+            .stderr
+            .contains("Imported 1 new lead and updated 0 in"),
+        "{}",
+        imported.stderr
+    );
+    assert!(
+        imported
+            .stderr
+            .contains("0 duplicates skipped, 0 unchanged, 0 rows rejected."),
+        "{}",
+        imported.stderr
+    );
+    assert!(
+        exported.stderr.starts_with("Exported 1 lead in "),
+        "{}",
+        exported.stderr
+    );
+    assert!(
+        reindexed.stderr.contains("Reindexed 1 lead in "),
+        "{}",
+        reindexed.stderr
+    );
+}
+
+/// A restore into a new data directory has no previous database to keep, and says so by
+/// not claiming one; a restore over one keeps it.
+#[test]
+fn restore_mentions_the_kept_database_only_when_there_was_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    create_key(&data, &["--name", "before"]);
+    let backup = dir.path().join("backup.db");
+    ok(&data, &["backup", backup.to_str().unwrap()]);
+    let empty = dir.path().join("empty");
+
+    let fresh = ok(&empty, &["restore", backup.to_str().unwrap()]);
+    let over = ok(&data, &["restore", backup.to_str().unwrap()]);
+
+    assert!(fresh.stderr.contains("Restored "), "{}", fresh.stderr);
+    assert!(
+        !fresh.stderr.contains("previous database"),
+        "nothing was kept: {}",
+        fresh.stderr
+    );
+    assert!(!empty.join("synaptiq.db.before-restore").exists());
+    assert!(
+        over.stderr
+            .contains("the previous database is kept as synaptiq.db.before-restore"),
+        "{}",
+        over.stderr
+    );
+    assert!(data.join("synaptiq.db.before-restore").exists());
 }
 
 // ---------------------------------------------------------------- beside a running server

@@ -62,6 +62,13 @@ async fn the_generated_python_sdk_works() {
             .arg(&package),
     )
     .await;
+    // One module per operation: the `/api/admin/leads` twins would add `admin_create_lead`.
+    let modules: Vec<String> = std::fs::read_dir(package.join("api/leads"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("create_lead"))
+        .collect();
+    assert_eq!(modules, ["create_lead.py"], "one create_lead");
     let out = run(
         "tests/sdk/client_test.py",
         Command::new("python3")
@@ -100,6 +107,17 @@ async fn the_generated_typescript_sdk_works() {
             .arg(generated.join("schema.d.ts")),
     )
     .await;
+    let schema = std::fs::read_to_string(generated.join("schema.d.ts")).unwrap();
+    let operations = schema
+        .split_once("export interface operations {")
+        .expect("schema.d.ts has its operations")
+        .1;
+    let creates: Vec<&str> = operations
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.ends_with("reateLead: {"))
+        .collect();
+    assert_eq!(creates, ["createLead: {"], "one createLead operation");
     run(
         "tsc (the test against the generated types)",
         Command::new(bin.join("tsc")).arg("-p").arg(SDK_DIR),

@@ -90,6 +90,7 @@ fn split<'a>(data: &'a [u8], tenant: &TenantId) -> (ImportOptions, &'a [u8]) {
         _ => (0, data),
     };
     let options = ImportOptions {
+        map: Vec::new(),
         tenant: tenant.clone(),
         on_duplicate: if mode & 1 == 0 {
             OnDuplicate::Skip
@@ -122,6 +123,7 @@ impl Fixture {
         }
         let file = format!("id,name,email\n{OTHER_LEAD},Olivia Other,olivia@example.com\n");
         let options = ImportOptions {
+            map: Vec::new(),
             tenant: other.clone(),
             on_duplicate: OnDuplicate::Skip,
             atomic: true,
@@ -171,6 +173,7 @@ impl Fixture {
             .expect("the leads export");
         assert_eq!(written, stored.len() as u64);
         let options = ImportOptions {
+            map: Vec::new(),
             tenant: self.tenant.clone(),
             on_duplicate: OnDuplicate::Update,
             atomic: false,

@@ -39,9 +39,17 @@ pub(super) async fn restore(config: &Config, from: PathBuf) -> Result<()> {
 fn restore_blocking(data_dir: &Path, from: &Path) -> Result<()> {
     let _lock = ServerLock::acquire(data_dir, "restoring")?;
     let started = Instant::now();
-    let copied = backup::restore(from, &data_dir.join(DATABASE))?;
+    let db = data_dir.join(DATABASE);
+    // An empty data directory has no database to keep.
+    let replaced = db.exists();
+    let copied = backup::restore(from, &db)?;
+    let kept = if replaced {
+        format!("; the previous database is kept as {DATABASE}.before-restore")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "Restored {} from {} in {} ms; the previous database is kept as {DATABASE}.before-restore.",
+        "Restored {} from {} in {} ms{kept}.",
         size(copied),
         from.display(),
         started.elapsed().as_millis()

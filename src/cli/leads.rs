@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use super::{StatusArg, close, open};
+use super::{StatusArg, close, count, open};
 use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::domain::leads::csv;
 use crate::domain::leads::import::{self, ImportOptions, ImportReport, OnDuplicate};
 use crate::domain::leads::parse_since;
+use crate::domain::leads::{columns, csv};
 use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
 use crate::store::leads::Filter;
@@ -22,10 +22,21 @@ const IMPORT_CACHE_MIB: u32 = 64;
 
 #[derive(Args, Debug)]
 pub struct ImportLeads {
-    /// The CSV file (`-` reads standard input). Its header row names the columns: name and
-    /// email are required; phone, company, status, score (or qualificationScore),
-    /// qualification, metadata, source, id, createdAt and updatedAt are optional
+    /// The CSV file (`-` reads standard input). Its header row names the columns: name (or
+    /// first and last name) and email are required; phone, company, status, score (or
+    /// qualificationScore), qualification, metadata, source, id, createdAt and updatedAt are
+    /// optional. The column names of HubSpot, Salesforce, Pipedrive and Google Contacts
+    /// exports are known (First Name, Email Address, E-mail 1 - Value, Phone Number, Mobile,
+    /// Company Name, Account Name, Organization 1 - Name…); other columns are ignored and
+    /// named on stderr
     pub file: PathBuf,
+    /// Map a column to a lead field by hand, over the names above (repeatable): e.g.
+    /// --map "Work Email=email" --map "Organisation=company"; fields: name, firstName,
+    /// lastName, email, phone, company, status, score, qualification, metadata, source, id,
+    /// createdAt, updatedAt, or skip to ignore the column
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// The tenant the leads are imported into
     #[arg(long, default_value = "default")]
     pub tenant: String,
     /// What to do with a row whose lead exists (same email or id): leave the lead alone, or
@@ -45,6 +56,7 @@ pub enum OnDuplicateArg {
 
 #[derive(Args, Debug)]
 pub struct ExportLeads {
+    /// The tenant whose leads are exported
     #[arg(long, default_value = "default")]
     pub tenant: String,
     /// Only leads with this status
@@ -63,6 +75,11 @@ pub(super) async fn import(config: &Config, args: ImportLeads) -> Result<()> {
             OnDuplicateArg::Update => OnDuplicate::Update,
         },
         atomic: args.atomic,
+        map: args
+            .map
+            .iter()
+            .map(|pair| columns::parse_map(pair))
+            .collect::<Result<_>>()?,
     };
     let (input, size) = input(&args.file)?;
     let store = open(config, &SystemClock).await?;
@@ -113,31 +130,44 @@ fn progress_bar(size: Option<u64>) -> indicatif::ProgressBar {
 
 /// One line per rejected row, then the totals; rejected rows make the command fail.
 fn summarize(report: &ImportReport, atomic: bool, started: Instant) -> Result<()> {
+    if !report.ignored_columns.is_empty() {
+        eprintln!(
+            "Ignored {} no lead field takes: {} (map one with --map COLUMN=FIELD).",
+            count(report.ignored_columns.len() as u64, "column", "columns"),
+            report.ignored_columns.join(", ")
+        );
+    }
     for rejected in &report.rejected {
         eprintln!("{rejected}");
     }
     let seconds = started.elapsed().as_secs_f64();
     let written = report.created + report.updated;
     eprintln!(
-        "Imported {} new leads and updated {} in {:.2} s ({:.0} rows/s); {} duplicates \
-         skipped, {} unchanged, {} rows rejected.",
-        report.created,
+        "Imported {} and updated {} in {:.2} s ({:.0} rows/s); {} skipped, {} unchanged, {} \
+         rejected.",
+        count(report.created, "new lead", "new leads"),
         report.updated,
         seconds,
         (written + report.skipped + report.unchanged) as f64 / seconds.max(1e-6),
-        report.skipped,
+        count(report.skipped, "duplicate", "duplicates"),
         report.unchanged,
-        report.rejected.len()
+        count(report.rejected.len() as u64, "row", "rows"),
     );
     match report.rejected.len() {
         0 => Ok(()),
         n if atomic => Err(Error::invalid(
             "CSV",
-            format!("{n} rows rejected; nothing was imported (--atomic)"),
+            format!(
+                "{} rejected; nothing was imported (--atomic)",
+                count(n as u64, "row", "rows")
+            ),
         )),
         n => Err(Error::invalid(
             "CSV",
-            format!("{n} rows rejected (listed above); every other row was imported"),
+            format!(
+                "{} rejected (listed above); every other row was imported",
+                count(n as u64, "row", "rows")
+            ),
         )),
     }
 }
@@ -162,7 +192,8 @@ pub(super) async fn export(config: &Config, args: ExportLeads) -> Result<()> {
     .map_err(Error::internal)??;
     close(store).await?;
     eprintln!(
-        "Exported {written} leads in {} ms.",
+        "Exported {} in {} ms.",
+        count(written, "lead", "leads"),
         started.elapsed().as_millis()
     );
     Ok(())

@@ -5,6 +5,7 @@
 //! failure, 2 usage or configuration error (invalid input rows included).
 
 mod backup;
+mod held_log;
 mod leads;
 
 use std::path::PathBuf;
@@ -101,27 +102,38 @@ pub struct ServeArgs {
 pub enum KeysCommand {
     /// Create a key and print it, alone, on stdout (it is shown only this once)
     Create {
+        /// What the key is for, to tell keys apart in `keys list` and the admin UI (e.g.
+        /// "zapier")
         #[arg(long)]
         name: String,
+        /// The key's rate-limit tier: requests per minute as SYNAPTIQ_RATE_LIMIT_FREE, _PRO
+        /// or _ENTERPRISE set them (60, 600 and 6000 by default)
         #[arg(long, value_enum, default_value_t = TierArg::Free)]
         tier: TierArg,
+        /// The tenant whose leads, conversations and settings the key reaches
         #[arg(long, default_value = "default")]
         tenant: String,
     },
     /// List keys (tab-separated: id, tenant, name, tier, prefix, created, last used, revoked)
     List {
+        /// Only this tenant's keys (all tenants' by default)
         #[arg(long)]
         tenant: Option<String>,
     },
     /// Revoke a key by id
-    Revoke { id: String },
+    Revoke {
+        /// The key's id, as `keys list` shows it (the first column)
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 pub enum TenantsCommand {
     /// Create a tenant; ids are 1-64 characters of a-z, 0-9 and -
     Create {
+        /// The tenant's id, as widgets (`data-tenant`) and `--tenant` name it
         id: String,
+        /// Its display name (the id by default)
         #[arg(long)]
         name: Option<String>,
     },
@@ -198,7 +210,8 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&config);
+    let log = held_log::HeldLog::default();
+    init_logging(&config, log.clone());
     // Blocking work is SQLite reads and index searches, bounded by the reader pool; more
     // threads than that only queue, and each idle thread keeps allocator memory resident.
     // Idle blocking threads take the next task in turn (the longest-waiting first), so the
@@ -216,7 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(dispatch(cli.command, config)) {
+    match runtime.block_on(dispatch(cli.command, config, log)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Invalid { field, reason }) => {
             eprintln!("synaptiq: {field}: {reason}");
@@ -229,23 +242,23 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn init_logging(config: &Config) {
+fn init_logging(config: &Config, log: held_log::HeldLog) {
     let filter = crate::config::log_filter().parse_lossy(&config.log);
     // Colours only for a person at a terminal: journald and log files get plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
+        .with_writer(log);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }
 
-async fn dispatch(command: Command, config: Config) -> Result<()> {
+async fn dispatch(command: Command, config: Config, log: held_log::HeldLog) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
-        Command::Serve(_) => serve(config, clock).await,
+        Command::Serve(_) => serve(config, clock, &log).await,
         Command::Openapi => Ok(()),
         Command::Keys(cmd) => {
             keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
@@ -287,15 +300,21 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
     }
 }
 
-async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<()> {
+async fn serve(config: Config, clock: Arc<dyn Clock>, log: &held_log::HeldLog) -> Result<()> {
     // Listening for the signals starts before the URL is printed: a supervisor (or the
     // bench) may send SIGTERM as soon as the server answers, and without a handler yet that
     // signal would kill it instead of shutting it down.
     let shutdown = shutdown_signal()
         .map_err(|e| Error::internal(format!("cannot listen for SIGINT and SIGTERM: {e}")))?;
+    // A first start's log lines (migrations, empty indexes) follow the banner instead of
+    // burying its one-time admin token; a failed start writes them out before its error. A
+    // later start may rebuild large indexes, and its lines show as they come.
+    let first_start = !config.data_dir.join("synaptiq.db").exists();
+    let held = first_start.then(|| log.hold());
     let server = crate::server::start(config, clock).await?;
     println!("http://{}", server.addr);
     eprintln!("{}", server.banner());
+    drop(held);
     shutdown.await;
     eprintln!("Shutting down: finishing in-flight requests…");
     server.stop().await?;
@@ -394,6 +413,11 @@ async fn tenants_cmd(cmd: TenantsCommand, store: &Store, clock: &dyn Clock) -> R
     close(store.clone()).await
 }
 
+/// `n` and the noun that goes with it: "1 lead", "2 leads".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Rebuilds one index with a progress bar on a terminal, plain lines otherwise.
 fn reindex_one<S: crate::search::index::Source>(
     dir: &std::path::Path,
@@ -428,7 +452,11 @@ fn reindex_one<S: crate::search::index::Source>(
     bar.finish_and_clear();
     let ms = started.elapsed().as_millis();
     match outcome {
-        Reindexed::Here(n) => eprintln!("Reindexed {n} {what} in {ms} ms."),
+        // Both indexes name their items with a regular plural ("leads", "… chunks").
+        Reindexed::Here(n) => eprintln!(
+            "Reindexed {} in {ms} ms.",
+            count(n, what.strip_suffix('s').unwrap_or(what), what)
+        ),
         Reindexed::ByServer => eprintln!("The running server rebuilt its {what} index in {ms} ms."),
     }
     Ok(())

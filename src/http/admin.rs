@@ -26,6 +26,7 @@ use super::ApiTags;
 use super::auth::{AdminSession, SESSION_COOKIE, client_ip, session_cookie};
 use super::body::JsonBody;
 use super::error::ApiError;
+use super::formats::DateTime;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
 use crate::domain::model::{ApiKey, Tenant, Tier};
@@ -69,7 +70,7 @@ impl AdminApi {
                 Ok(LoggedIn::Ok(
                     Json(LoginResult {
                         ok: true,
-                        expires_at: crate::clock::format(expires_at),
+                        expires_at: DateTime::from(expires_at),
                     }),
                     cookie,
                 ))
@@ -278,7 +279,7 @@ pub struct LoginRequest {
 pub struct LoginResult {
     pub ok: bool,
     /// When the session expires (7 days).
-    pub expires_at: String,
+    pub expires_at: DateTime,
 }
 
 #[derive(ApiResponse)]
@@ -343,11 +344,11 @@ pub struct ApiKeyBody {
     pub tier: TierName,
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
-    pub created_at: String,
+    pub created_at: DateTime,
     #[oai(nullable)]
-    pub last_used_at: Option<String>,
+    pub last_used_at: Option<DateTime>,
     #[oai(nullable)]
-    pub revoked_at: Option<String>,
+    pub revoked_at: Option<DateTime>,
 }
 
 impl From<ApiKey> for ApiKeyBody {
@@ -358,9 +359,9 @@ impl From<ApiKey> for ApiKeyBody {
             name: key.name,
             tier: TierName::from_domain(key.tier),
             prefix: key.prefix,
-            created_at: crate::clock::format(key.created_at),
-            last_used_at: key.last_used_at.map(crate::clock::format),
-            revoked_at: key.revoked_at.map(crate::clock::format),
+            created_at: DateTime::from(key.created_at),
+            last_used_at: key.last_used_at.map(DateTime::from),
+            revoked_at: key.revoked_at.map(DateTime::from),
         }
     }
 }
@@ -398,8 +399,8 @@ pub enum Revoked {
 pub struct TenantBody {
     pub id: String,
     pub name: String,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 impl From<Tenant> for TenantBody {
@@ -407,8 +408,8 @@ impl From<Tenant> for TenantBody {
         Self {
             id: t.id.to_string(),
             name: t.name,
-            created_at: crate::clock::format(t.created_at),
-            updated_at: crate::clock::format(t.updated_at),
+            created_at: DateTime::from(t.created_at),
+            updated_at: DateTime::from(t.updated_at),
         }
     }
 }

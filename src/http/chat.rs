@@ -22,6 +22,7 @@ use super::ApiTags;
 use super::body::JsonBody;
 use super::conversations::MessageBody;
 use super::error::ApiError;
+use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::chat::{self, ChatInput, ChatOutput};
 use crate::domain::model::TenantId;
@@ -261,7 +262,7 @@ pub struct ChatReply {
     /// Always `assistant`.
     pub role: String,
     pub content: String,
-    pub created_at: String,
+    pub created_at: DateTime,
 }
 
 #[derive(Object, serde::Serialize, Clone)]
@@ -303,7 +304,7 @@ impl From<ChatOutput> for ChatResponse {
             reply: ChatReply {
                 role: o.reply.role.as_str().to_owned(),
                 content: o.reply.content,
-                created_at: crate::clock::format(o.reply.created_at),
+                created_at: DateTime::from(o.reply.created_at),
             },
             lead: o.lead.map(|l| LeadSummary {
                 id: l.id,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::ApiTags;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::conversations;
 use crate::domain::model::{Conversation, ConversationStatus, Message, Page};
@@ -139,8 +140,8 @@ pub struct ConversationBody {
     /// Only when one conversation is fetched: oldest first.
     #[oai(skip_serializing_if_is_none)]
     pub messages: Option<Vec<MessageBody>>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 impl ConversationBody {
@@ -162,8 +163,8 @@ impl From<Conversation> for ConversationBody {
             summary: c.summary,
             message_count: c.message_count,
             messages: None,
-            created_at: crate::clock::format(c.created_at),
-            updated_at: crate::clock::format(c.updated_at),
+            created_at: DateTime::from(c.created_at),
+            updated_at: DateTime::from(c.updated_at),
         }
     }
 }
@@ -174,7 +175,7 @@ pub struct MessageBody {
     /// `user` or `assistant`.
     pub role: String,
     pub content: String,
-    pub created_at: String,
+    pub created_at: DateTime,
     /// True when the model's answer was cut off: the content is what arrived.
     pub incomplete: bool,
 }
@@ -184,7 +185,7 @@ impl From<Message> for MessageBody {
         Self {
             role: m.role.as_str().to_owned(),
             content: m.content,
-            created_at: crate::clock::format(m.created_at),
+            created_at: DateTime::from(m.created_at),
             incomplete: m.incomplete,
         }
     }

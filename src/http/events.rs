@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::ApiTags;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::events;
 
@@ -48,7 +49,7 @@ impl EventsApi {
                 id: e.id,
                 kind: e.kind,
                 payload: e.payload,
-                created_at: crate::clock::format(e.created_at),
+                created_at: DateTime::from(e.created_at),
             })
             .collect();
         Ok(Json(EventList {
@@ -66,7 +67,7 @@ pub struct EventBody {
     pub kind: String,
     /// `{"event", "timestamp", "data"}`.
     pub payload: Value,
-    pub created_at: String,
+    pub created_at: DateTime,
 }
 
 #[derive(Object)]

@@ -86,3 +86,10 @@ formatted_string!(
     Uri,
     "uri"
 );
+
+impl From<jiff::Timestamp> for DateTime {
+    /// RFC 3339 in UTC with milliseconds, as every time in the API is written.
+    fn from(at: jiff::Timestamp) -> Self {
+        Self(crate::clock::format(at))
+    }
+}

@@ -20,6 +20,7 @@ use super::ApiTags;
 use super::auth::Caller;
 use super::body::{FilePart, JsonBody};
 use super::error::ApiError;
+use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::knowledge::{self, Content, Upload};
 use crate::domain::model::{ChunkHit, DocType, Document};
@@ -258,8 +259,8 @@ pub struct DocumentBody {
     /// The extracted text (only when one document is fetched).
     #[oai(skip_serializing_if_is_none)]
     pub text: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 impl From<Document> for DocumentBody {
@@ -273,8 +274,8 @@ impl From<Document> for DocumentBody {
             chunk_count: d.chunk_count,
             content_hash: d.content_hash,
             text: d.text,
-            created_at: crate::clock::format(d.created_at),
-            updated_at: crate::clock::format(d.updated_at),
+            created_at: DateTime::from(d.created_at),
+            updated_at: DateTime::from(d.updated_at),
         }
     }
 }

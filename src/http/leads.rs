@@ -11,7 +11,8 @@
 //! | POST   | /api/leads/{id}/merge                  | mergeLeads       |
 //! | GET    | /api/leads/export.csv                  | exportLeadsCsv   |
 //!
-//! The seed also shows `/api/admin/leads`: the same operations live there (`adminListLeads`…).
+//! The seed also shows `/api/admin/leads`: the same operations are served there, and left out
+//! of the spec, so a generated SDK has each lead operation once (one `create_lead`).
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ use super::auth::Caller;
 use super::body::JsonBody;
 use super::conversations::ConversationBody;
 use super::error::ApiError;
+use super::formats::DateTime;
 use super::formats::Email;
 use super::meetings::MeetingBody;
 use super::webhooks::DeliveryBody;
@@ -185,14 +187,21 @@ impl LeadsApi {
     }
 }
 
-/// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`.
+/// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`, served for the
+/// clients that use them and hidden from the spec (an SDK generator would make a second
+/// `create_lead` of each).
 #[derive(Default)]
 pub struct AdminLeadsApi;
 
 #[OpenApi(prefix_path = "/api/admin", tag = "ApiTags::Leads")]
 impl AdminLeadsApi {
     /// List or search leads (admin path)
-    #[oai(path = "/leads", method = "get", operation_id = "adminListLeads")]
+    #[oai(
+        path = "/leads",
+        method = "get",
+        operation_id = "adminListLeads",
+        hidden
+    )]
     async fn list(
         &self,
         app: Data<&App>,
@@ -206,7 +215,12 @@ impl AdminLeadsApi {
     }
 
     /// Create a lead (admin path)
-    #[oai(path = "/leads", method = "post", operation_id = "adminCreateLead")]
+    #[oai(
+        path = "/leads",
+        method = "post",
+        operation_id = "adminCreateLead",
+        hidden
+    )]
     async fn create(
         &self,
         app: Data<&App>,
@@ -221,7 +235,8 @@ impl AdminLeadsApi {
     #[oai(
         path = "/leads/export.csv",
         method = "get",
-        operation_id = "adminExportLeadsCsv"
+        operation_id = "adminExportLeadsCsv",
+        hidden
     )]
     async fn export_csv(
         &self,
@@ -234,7 +249,12 @@ impl AdminLeadsApi {
     }
 
     /// Get a lead (admin path)
-    #[oai(path = "/leads/:id", method = "get", operation_id = "adminGetLead")]
+    #[oai(
+        path = "/leads/:id",
+        method = "get",
+        operation_id = "adminGetLead",
+        hidden
+    )]
     async fn get(
         &self,
         app: Data<&App>,
@@ -248,7 +268,8 @@ impl AdminLeadsApi {
     #[oai(
         path = "/leads/:id",
         method = "patch",
-        operation_id = "adminUpdateLead"
+        operation_id = "adminUpdateLead",
+        hidden
     )]
     async fn update(
         &self,
@@ -265,7 +286,8 @@ impl AdminLeadsApi {
     #[oai(
         path = "/leads/:id",
         method = "delete",
-        operation_id = "adminDeleteLead"
+        operation_id = "adminDeleteLead",
+        hidden
     )]
     async fn delete(
         &self,
@@ -281,7 +303,8 @@ impl AdminLeadsApi {
     #[oai(
         path = "/leads/:id/export",
         method = "get",
-        operation_id = "adminExportLead"
+        operation_id = "adminExportLead",
+        hidden
     )]
     async fn export(
         &self,
@@ -409,7 +432,7 @@ async fn export(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadExport>
             .into_iter()
             .map(DeliveryBody::from)
             .collect(),
-        exported_at: crate::clock::format(export.exported_at),
+        exported_at: DateTime::from(export.exported_at),
     }))
 }
 
@@ -575,8 +598,8 @@ pub struct LeadBody {
     pub metadata: BTreeMap<String, Value>,
     pub source: SourceName,
     /// RFC 3339 UTC with milliseconds.
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 #[derive(Object, Debug)]
@@ -613,8 +636,8 @@ impl From<Lead> for LeadBody {
                 LeadSource::Api => SourceName::Api,
                 LeadSource::Import => SourceName::Import,
             },
-            created_at: crate::clock::format(lead.created_at),
-            updated_at: crate::clock::format(lead.updated_at),
+            created_at: DateTime::from(lead.created_at),
+            updated_at: DateTime::from(lead.updated_at),
         }
     }
 }
@@ -648,7 +671,7 @@ pub struct PossibleMatchBody {
     /// `same_email`.
     pub reason: String,
     /// When the link was made.
-    pub since: String,
+    pub since: DateTime,
 }
 
 impl From<domain::merge::PossibleMatch> for PossibleMatchBody {
@@ -660,7 +683,7 @@ impl From<domain::merge::PossibleMatch> for PossibleMatchBody {
             email: lead.email,
             status: lead.status,
             reason: m.reason,
-            since: crate::clock::format(m.since),
+            since: DateTime::from(m.since),
         }
     }
 }
@@ -694,7 +717,7 @@ pub struct LeadExport {
     pub events: Vec<Value>,
     /// Every webhook delivery that carried one of those events, oldest first.
     pub webhook_deliveries: Vec<DeliveryBody>,
-    pub exported_at: String,
+    pub exported_at: DateTime,
 }
 
 #[derive(ApiResponse)]

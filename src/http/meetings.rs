@@ -141,11 +141,11 @@ pub struct MeetingBody {
     pub lead_id: String,
     #[oai(nullable)]
     pub conversation_id: Option<String>,
-    pub starts_at: String,
-    pub ends_at: String,
+    pub starts_at: DateTime,
+    pub ends_at: DateTime,
     /// `booked` or `cancelled`.
     pub status: String,
-    pub created_at: String,
+    pub created_at: DateTime,
 }
 
 impl From<Meeting> for MeetingBody {
@@ -154,10 +154,10 @@ impl From<Meeting> for MeetingBody {
             id: m.id,
             lead_id: m.lead_id,
             conversation_id: m.conversation_id,
-            starts_at: crate::clock::format(m.starts_at),
-            ends_at: crate::clock::format(m.ends_at),
+            starts_at: DateTime::from(m.starts_at),
+            ends_at: DateTime::from(m.ends_at),
             status: m.status.as_str().to_owned(),
-            created_at: crate::clock::format(m.created_at),
+            created_at: DateTime::from(m.created_at),
         }
     }
 }

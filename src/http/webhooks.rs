@@ -29,7 +29,6 @@ use super::body::JsonBody;
 use super::error::ApiError;
 use super::formats::{DateTime, Uri};
 use crate::app::App;
-use crate::clock::format;
 use crate::domain::leads::Patch;
 use crate::domain::model::{Attempt, Delivery, DeliveryStatus, Webhook};
 use crate::domain::webhooks::{self as domain, DeliveryQuery, NewWebhook, WebhookPatch};
@@ -354,9 +353,9 @@ pub struct WebhookBody {
     pub secret: Option<String>,
     /// Until when the secret before the last rotation also signs.
     #[oai(nullable)]
-    pub previous_secret_expires_at: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub previous_secret_expires_at: Option<DateTime>,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 impl WebhookBody {
@@ -379,9 +378,9 @@ impl From<Webhook> for WebhookBody {
             enabled: w.enabled,
             disabled_reason: w.disabled_reason,
             secret: None,
-            previous_secret_expires_at: w.previous_secret.map(|(_, at)| format(at)),
-            created_at: format(w.created_at),
-            updated_at: format(w.updated_at),
+            previous_secret_expires_at: w.previous_secret.map(|(_, at)| DateTime::from(at)),
+            created_at: DateTime::from(w.created_at),
+            updated_at: DateTime::from(w.updated_at),
         }
     }
 }
@@ -437,13 +436,13 @@ pub struct DeliveryBody {
     pub status: String,
     pub attempt_count: u32,
     #[oai(nullable)]
-    pub next_attempt_at: Option<String>,
+    pub next_attempt_at: Option<DateTime>,
     #[oai(nullable)]
     pub last_status_code: Option<u16>,
     #[oai(nullable)]
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
 }
 
 impl From<Delivery> for DeliveryBody {
@@ -455,11 +454,11 @@ impl From<Delivery> for DeliveryBody {
             event_id: d.event_id,
             status: d.status.as_str().to_owned(),
             attempt_count: d.attempts,
-            next_attempt_at: d.next_attempt_at.map(format),
+            next_attempt_at: d.next_attempt_at.map(DateTime::from),
             last_status_code: d.last_status_code,
             last_error: d.last_error,
-            created_at: format(d.created_at),
-            updated_at: format(d.updated_at),
+            created_at: DateTime::from(d.created_at),
+            updated_at: DateTime::from(d.updated_at),
         }
     }
 }
@@ -469,7 +468,7 @@ impl From<Delivery> for DeliveryBody {
 pub struct AttemptBody {
     /// 1 for the first attempt.
     pub number: u32,
-    pub started_at: String,
+    pub started_at: DateTime,
     pub duration_ms: u64,
     /// The receiver's status; null when no answer came (connection error, timeout).
     #[oai(nullable)]
@@ -485,7 +484,7 @@ impl From<Attempt> for AttemptBody {
     fn from(a: Attempt) -> Self {
         Self {
             number: a.number,
-            started_at: format(a.started_at),
+            started_at: DateTime::from(a.started_at),
             duration_ms: a.duration_ms,
             status_code: a.status_code,
             error: a.error,

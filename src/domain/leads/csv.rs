@@ -97,26 +97,42 @@ fn cells(lead: &Lead) -> Result<[String; 12]> {
 }
 
 /// Spreadsheets run cells that start like a formula; a leading quote makes them text
-/// (OWASP "CSV injection"). Phone-like values (`+1 (555) 010-2030`) are left as they are:
-/// they cannot call anything, and CRMs importing the file need them intact. A value that
-/// itself starts with a quote gets one more, so the import can always take one off.
+/// (OWASP "CSV injection"). A phone written with digits and spaces after its `+` or `-`
+/// (`+1 555 0100`) is left as it is: a spreadsheet shows it as text, not as a sum, and CRMs
+/// importing the file need it intact. `+1-555-0100` is a sum (Excel shows -654), so it is
+/// escaped like any formula. A value that starts with a quote gets one more only when the
+/// import would otherwise take its quote off (`'=x`), so `'Tis Ltd` stays as it is.
 fn escape(value: &str) -> String {
-    let phone_like = |v: &str| {
-        v.chars()
-            .all(|c| c.is_ascii_digit() || " ()+-./".contains(c))
-    };
-    let formula = value.starts_with(['=', '@', '\t', '\r', '\''])
-        || (value.starts_with(['+', '-']) && !phone_like(value));
-    if formula {
+    if needs_quote(value) {
         format!("'{value}")
     } else {
         value.to_owned()
     }
 }
 
-/// The reverse of [`escape`].
+/// The reverse of [`escape`]: takes off only a quote the export added, so a cell written by
+/// another program (`'Tis Ltd`) is read as it is.
 pub(super) fn unescape(cell: &str) -> &str {
-    cell.strip_prefix('\'').unwrap_or(cell)
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// Whether a spreadsheet would run `value`, or [`unescape`] would change it.
+fn needs_quote(value: &str) -> bool {
+    match value.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !is_phone(&value[1..]),
+        Some('\'') => needs_quote(&value[1..]),
+        _ => false,
+    }
+}
+
+/// Digits and spaces, at least one digit: after a sign, a phone rather than a formula.
+fn is_phone(digits: &str) -> bool {
+    digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == ' ')
 }
 
 /// The import's input, numbering its lines as an editor does: `\r\n`, `\r` and `\n` each
@@ -200,12 +216,45 @@ mod tests {
         for (value, cell) in [
             ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
-            ("+1 (555) 010-2030", "+1 (555) 010-2030"),
-            ("'Tis Ltd", "''Tis Ltd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+1 555 0100", "+1 555 0100"),
+            ("-20 30", "-20 30"),
+            ("+1-555-0100", "'+1-555-0100"),
+            ("+1 (555) 010-2030", "'+1 (555) 010-2030"),
+            ("+", "'+"),
+            ("'=1+1", "''=1+1"),
+            ("''@x", "'''@x"),
+            ("'Tis Ltd", "'Tis Ltd"),
+            ("''quoted''", "''quoted''"),
+            ("'+1 555 0100", "'+1 555 0100"),
+            ("'", "'"),
             ("Acme", "Acme"),
+            ("", ""),
         ] {
-            assert_eq!(escape(value), cell);
-            assert_eq!(unescape(&escape(value)), value);
+            assert_eq!(escape(value), cell, "{value:?}");
+            assert_eq!(unescape(&escape(value)), value, "{value:?}");
+        }
+    }
+
+    /// The import took the first quote off every cell, so `'Tis Ltd` from another program
+    /// became `Tis Ltd`.
+    #[test]
+    fn unescape_keeps_quotes_the_export_did_not_add() {
+        for cell in ["'Tis Ltd", "'", "''", "'+1 555 0100", "'abc'"] {
+            assert_eq!(unescape(cell), cell);
+        }
+        assert_eq!(unescape("'=1+1"), "=1+1");
+        assert_eq!(unescape("'-1-2"), "-1-2");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_value_survives_export_and_import(value in "['=+@ -]{0,3}[a-z0-9 ()'-]{0,6}") {
+            let cell = escape(&value);
+            proptest::prop_assert_eq!(unescape(&cell), value.as_str());
+            // What reaches a spreadsheet never starts a formula.
+            proptest::prop_assert!(!cell.starts_with(['=', '@']));
+            proptest::prop_assert!(!cell.starts_with(['+', '-']) || is_phone(&cell[1..]));
         }
     }
 

@@ -6,7 +6,8 @@ use std::io::Read;
 
 use serde_json::Value;
 
-use super::csv::{BATCH, HEADER, Numbered, csv_error, unescape};
+use super::columns::{Column, Columns};
+use super::csv::{BATCH, Numbered, csv_error, unescape};
 use super::{
     ensure_tenant, optional_text, record_change, record_new, valid_email, valid_metadata,
     valid_name,
@@ -32,6 +33,8 @@ pub struct ImportOptions {
     pub on_duplicate: OnDuplicate,
     /// All rows or none: any rejected row stops the import before anything is written.
     pub atomic: bool,
+    /// (column, field) pairs that map columns by hand, over the names the import knows.
+    pub map: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -43,6 +46,8 @@ pub struct ImportReport {
     /// Duplicates left alone (`OnDuplicate::Skip`).
     pub skipped: u64,
     pub rejected: Vec<Rejected>,
+    /// Header columns no lead field takes, as the file names them.
+    pub ignored_columns: Vec<String>,
 }
 
 /// A row that was not imported, by the line it starts on (the header is line 1).
@@ -68,8 +73,11 @@ pub fn import(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ImportReport> {
     let mut reader = csv::ReaderBuilder::new().from_reader(Numbered::new(input));
-    let columns = columns(reader.headers().map_err(|e| bad_file(&e))?)?;
-    let mut report = ImportReport::default();
+    let columns = Columns::new(reader.headers().map_err(|e| bad_file(&e))?, &options.map)?;
+    let mut report = ImportReport {
+        ignored_columns: columns.ignored.clone(),
+        ..ImportReport::default()
+    };
     let mut pending: Vec<Row> = Vec::new();
     // One batch commits while the next is read and validated.
     let mut committing: Option<QueuedWrite<Vec<Outcome>>> = None;
@@ -136,12 +144,12 @@ enum Outcome {
 fn write_batch(
     store: &Store,
     clock: &dyn Clock,
-    columns: &[Column],
+    columns: &Columns,
     options: &ImportOptions,
     pending: &mut Vec<Row>,
 ) -> Result<QueuedWrite<Vec<Outcome>>> {
     let rows = std::mem::take(pending);
-    let (columns, options, now) = (columns.to_vec(), options.clone(), clock.now());
+    let (columns, options, now) = (columns.clone(), options.clone(), clock.now());
     store.write_alone_queued(move |conn| {
         ensure_tenant(conn, &options.tenant)?;
         let mut outcomes = Vec::with_capacity(rows.len());
@@ -180,7 +188,7 @@ fn tally(batch: Option<QueuedWrite<Vec<Outcome>>>, report: &mut ImportReport) ->
 fn write_row(
     conn: &rusqlite::Connection,
     row: Row,
-    columns: &[Column],
+    columns: &Columns,
     on_duplicate: OnDuplicate,
     now: jiff::Timestamp,
 ) -> Outcome {
@@ -201,7 +209,7 @@ fn rejected(line: u64, err: &Error) -> Outcome {
 fn upsert(
     conn: &rusqlite::Connection,
     mut row: Row,
-    columns: &[Column],
+    columns: &Columns,
     on_duplicate: OnDuplicate,
     now: jiff::Timestamp,
 ) -> Result<Outcome> {
@@ -239,7 +247,7 @@ fn upsert(
     if lead == before {
         return Ok(Outcome::Unchanged);
     }
-    if !columns.contains(&Column::UpdatedAt) {
+    if !columns.has(Column::UpdatedAt) {
         lead.updated_at = now;
     }
     record_change(conn, &before, &lead, now)?;
@@ -247,10 +255,12 @@ fn upsert(
 }
 
 /// Copies the file's columns onto the stored lead (its id, source and creation stay).
-fn merge(lead: &mut Lead, from: &Lead, columns: &[Column]) {
-    for column in columns {
+fn merge(lead: &mut Lead, from: &Lead, columns: &Columns) {
+    for column in columns.fields() {
         match column {
-            Column::Name => lead.name.clone_from(&from.name),
+            Column::Name | Column::FirstName | Column::LastName => {
+                lead.name.clone_from(&from.name);
+            }
             Column::Email => lead.email.clone_from(&from.email),
             Column::Phone => lead.phone.clone_from(&from.phone),
             Column::Company => lead.company.clone_from(&from.company),
@@ -264,94 +274,15 @@ fn merge(lead: &mut Lead, from: &Lead, columns: &[Column]) {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Id,
-    Name,
-    Email,
-    Phone,
-    Company,
-    Status,
-    Score,
-    Qualification,
-    Metadata,
-    Source,
-    CreatedAt,
-    UpdatedAt,
-}
-
-fn column(header: &str) -> Option<Column> {
-    let key: String = header
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    Some(match key.as_str() {
-        "id" => Column::Id,
-        "name" => Column::Name,
-        "email" => Column::Email,
-        "phone" => Column::Phone,
-        "company" => Column::Company,
-        "status" => Column::Status,
-        "score" | "qualificationscore" => Column::Score,
-        "qualification" => Column::Qualification,
-        "metadata" => Column::Metadata,
-        "source" => Column::Source,
-        "createdat" => Column::CreatedAt,
-        "updatedat" => Column::UpdatedAt,
-        _ => return None,
-    })
-}
-
-/// Maps the header row; every column must be known, once, and name and email are required.
-fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
-    let mut columns = Vec::with_capacity(header.len());
-    for name in header {
-        let name = name.trim_start_matches('\u{feff}').trim();
-        let Some(column) = column(name) else {
-            return Err(Error::invalid(
-                "CSV header",
-                format!(
-                    "unknown column {name:?} (known: {}; `score` for qualificationScore)",
-                    HEADER.join(", ")
-                ),
-            ));
-        };
-        if columns.contains(&column) {
-            return Err(Error::invalid(
-                "CSV header",
-                format!("column {name:?} appears twice"),
-            ));
-        }
-        columns.push(column);
-    }
-    for (required, name) in [(Column::Name, "name"), (Column::Email, "email")] {
-        if !columns.contains(&required) {
-            return Err(Error::invalid(
-                "CSV header",
-                format!("a {name} column is required"),
-            ));
-        }
-    }
-    Ok(columns)
-}
-
 /// Validates one record into the lead it describes, as a create through the API would, and
 /// says whether the record named the lead's id.
 fn parse(
     record: &csv::StringRecord,
-    columns: &[Column],
+    columns: &Columns,
     tenant: &TenantId,
     clock: &dyn Clock,
 ) -> Result<(Lead, bool)> {
-    let cell = |wanted: Column| {
-        columns
-            .iter()
-            .position(|c| *c == wanted)
-            .and_then(|i| record.get(i))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
+    let cell = |wanted: Column| columns.cell(record, wanted);
     let text = |wanted| cell(wanted).map(|v| unescape(v).to_owned());
     let now = clock.now();
     let created_at = cell(Column::CreatedAt)
@@ -367,7 +298,11 @@ fn parse(
             None => uuid::Uuid::now_v7().to_string(),
         },
         tenant: tenant.clone(),
-        name: valid_name(&text(Column::Name).unwrap_or_default())?,
+        name: valid_name(&name(
+            text(Column::Name),
+            text(Column::FirstName),
+            text(Column::LastName),
+        ))?,
         email: valid_email(&text(Column::Email).unwrap_or_default())?,
         phone: optional_text("phone", text(Column::Phone), 50)?,
         company: optional_text("company", text(Column::Company), 200)?,
@@ -389,6 +324,17 @@ fn parse(
             .unwrap_or(created_at),
     };
     Ok((lead, cell(Column::Id).is_some()))
+}
+
+/// The name column, or the first and last names joined (HubSpot, Salesforce, Google).
+fn name(full: Option<String>, first: Option<String>, last: Option<String>) -> String {
+    full.unwrap_or_else(|| {
+        [first, last]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 fn score(raw: &str) -> Result<u8> {
@@ -460,41 +406,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_map_in_any_case_and_spelling() {
-        let header = csv::StringRecord::from(vec![
-            "\u{feff}Email",
-            "NAME",
-            "qualification_score",
-            "Created At",
-        ]);
-        assert_eq!(
-            columns(&header).unwrap(),
-            vec![
-                Column::Email,
-                Column::Name,
-                Column::Score,
-                Column::CreatedAt
-            ]
-        );
-        let unknown = csv::StringRecord::from(vec!["name", "email", "fax"]);
-        assert!(
-            columns(&unknown)
-                .unwrap_err()
-                .to_string()
-                .contains("\"fax\"")
-        );
-        let twice = csv::StringRecord::from(vec!["name", "email", "Name"]);
-        assert!(columns(&twice).unwrap_err().to_string().contains("twice"));
-        let no_email = csv::StringRecord::from(vec!["name"]);
-        assert!(
-            columns(&no_email)
-                .unwrap_err()
-                .to_string()
-                .contains("email column is required")
-        );
-    }
-
-    #[test]
     fn scores_are_integers_from_0_to_100() {
         assert_eq!(score("0").unwrap(), 0);
         assert_eq!(score("100").unwrap(), 100);
@@ -545,6 +456,7 @@ mod tests {
             tenant: tenant.id.clone(),
             on_duplicate: OnDuplicate::Skip,
             atomic: true,
+            map: Vec::new(),
         };
         store
             .write_blocking(move |conn| crate::store::tenants::ensure(conn, &tenant))

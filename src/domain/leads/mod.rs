@@ -1,6 +1,7 @@
 //! Leads: validation, the status rules, and the events each change emits.
 
 mod changes;
+pub mod columns;
 pub mod csv;
 pub mod import;
 pub mod merge;
