@@ -11,7 +11,7 @@
 //! | POST   | /api/leads/{id}/merge                  | mergeLeads       |
 //! | GET    | /api/leads/export.csv                  | exportLeadsCsv   |
 //!
-//! The seed also shows `/api/admin/leads`: the same operations live there (`adminListLeads`…).
+//! `/api/admin/leads` (what the admin UI calls) has the same operations (`adminListLeads`…).
 
 use std::collections::BTreeMap;
 
@@ -185,7 +185,7 @@ impl LeadsApi {
     }
 }
 
-/// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`.
+/// The `/api/admin/leads` paths the admin UI calls: the same operations as `/api/leads`.
 #[derive(Default)]
 pub struct AdminLeadsApi;
 
@@ -448,7 +448,7 @@ impl<T> Patch<T> {
     }
 }
 
-/// A lead status, exactly the seed's six.
+/// A lead status: one of the six a lead moves through.
 #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename = "LeadStatus", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]

@@ -1,6 +1,6 @@
 //! Rate limits (governor's GCRA): per API key by tier, per admin session, and failed admin
-//! logins and API keys per client IP (brute force). Headers follow the seed:
-//! X-RateLimit-Limit / -Remaining / -Reset.
+//! logins and API keys per client IP (brute force). Headers are the common
+//! X-RateLimit-Limit / -Remaining / -Reset, which clients already know.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
