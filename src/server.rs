@@ -126,9 +126,8 @@ impl RunningServer {
 }
 
 /// Accepts connections with Nagle's algorithm off. A streamed chat answer is many small
-/// writes (an SSE event per delta); with Nagle on, each one after the first waited for the
-/// client's delayed ACK, up to 40 ms on Linux, which the bench measured as the first model
-/// delta reaching the visitor 40 ms after the provider sent it.
+/// writes (an SSE event per delta), and with Nagle on each one after the first waits for the
+/// client's delayed ACK (up to 40 ms on Linux).
 struct NoDelay(TcpAcceptor);
 
 impl Acceptor for NoDelay {

@@ -80,9 +80,9 @@ fn script(blocks: &[Block], server_url: &str, receiver_url: &str) -> String {
 }
 
 /// A webhook receiver on loopback that answers 200 `ok` to every request.
-async fn receiver() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+async fn receiver() -> std::io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
@@ -102,7 +102,7 @@ async fn receiver() -> String {
             });
         }
     });
-    url
+    Ok(url)
 }
 
 /// Whether the bytes so far and `more` hold the whole request (head and Content-Length body).
@@ -152,7 +152,7 @@ async fn every_sh_block_of_docs_api_md_runs_against_a_fresh_server() {
     assert!(blocks.len() > 20, "only {} sh blocks found", blocks.len());
 
     let server = TestServer::start_with(|c| c.webhooks.allowed_hosts.loopback = true).await;
-    let receiver = receiver().await;
+    let receiver = receiver().await.unwrap();
     let work = tempfile::tempdir().unwrap();
     let marker = work.path().join(".block");
     let script_path = work.path().join("api.sh");
