@@ -72,11 +72,29 @@ fn script(blocks: &[Block], server_url: &str, receiver_url: &str) -> String {
             .text
             .replace(DOC_URL, server_url)
             .replace(DOC_RECEIVER, receiver_url);
+        assert_loopback_only(&text, block.line, &[server_url, receiver_url]);
         script.push_str(&text);
         script.push('\n');
     }
     script.push_str("printf 'all blocks' > \"$DOCS_BLOCK\"\n");
     script
+}
+
+/// Fails, naming the block, when a command would reach anything but the test's own servers
+/// (tests talk to 127.0.0.1 only).
+fn assert_loopback_only(text: &str, line: usize, allowed: &[&str]) {
+    for command in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        for (at, _) in command.match_indices("://") {
+            let start = command[..at]
+                .rfind(|c: char| !c.is_ascii_alphabetic())
+                .map_or(0, |i| i + 1);
+            let url = &command[start..];
+            assert!(
+                allowed.iter().any(|a| url.starts_with(a)),
+                "the block at docs/api.md line {line} reaches beyond this machine: {command}"
+            );
+        }
+    }
 }
 
 /// A webhook receiver on loopback that answers 200 `ok` to every request.
