@@ -1,10 +1,9 @@
 //! Link options for the optimised server binary (see `link/README.md`).
 //!
 //! - The functions the server runs (start-up, requests, jobs) are placed together, in the
-//!   order `link/hot-code.order` lists, instead of scattered over 20 MB of code: the kernel
-//!   maps executable code 64 KiB at a time around each first touch, so scattered hot code
-//!   kept 12-16 MiB of it resident for 5 MiB of functions that ran.
-//! - Relative relocations are packed (DT_RELR): the 2 MB relocation table a position-
+//!   order `link/hot-code.order` lists, because the kernel maps executable code in large
+//!   blocks around each first touch and scattered hot code keeps far more of it resident.
+//! - Relative relocations are packed (DT_RELR), so the relocation table a position-
 //!   independent static executable reads at start-up shrinks to a few kilobytes.
 //!
 //! Both are options of LLD, the linker Rust uses on x86_64 Linux since 1.90.

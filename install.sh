@@ -201,7 +201,7 @@ ensure_env_file() {
     (
         umask 077
         cat >"$file" <<'EOF'
-# Settings for synaptiq.service: SYNAPTIQ_*=value lines, one per line (see README.md,
+# Settings for synaptiq.service: SYNAPTIQ_*=value lines, one per line (see docs/operations.md,
 # "Configuration"). Apply changes with: sudo systemctl restart synaptiq
 #
 # Behind a reverse proxy (examples/nginx.conf, examples/Caddyfile):

@@ -28,7 +28,7 @@ if (!secret) {
 const port = Number(process.env.PORT ?? 8787);
 const maxBody = 1024 * 1024;
 
-// The seed documentation's function, unchanged except for a length check:
+// The documented verifyWebhook, unchanged except for a length check:
 // timingSafeEqual throws when the two buffers differ in length.
 function verifyWebhook(body, signature, secret) {
   const expected = crypto

@@ -540,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_match_the_contract() {
+    fn defaults_match_the_documented_ones() {
         let c = load(&Flags::default(), &[]).unwrap();
         assert_eq!(c.data_dir, PathBuf::from("./synaptiq-data"));
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc returns freed memory to the OS and keeps per-thread heaps small; glibc's malloc
-/// held ~250 MB of idle arenas after a load test (one 64 MB arena per busy thread).
+/// mimalloc returns freed memory to the OS and keeps per-thread heaps small, where glibc's
+/// malloc keeps a large idle arena per thread that was once busy.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -22,9 +22,8 @@ fn main() -> ExitCode {
     synaptiq::cli::run(cli)
 }
 
-/// mimalloc returns freed pages only when the freeing thread allocates again, so an idle
-/// server kept ~20 MB it no longer used. Purging at once costs a little speed under load
-/// and keeps idle memory at what is live.
+/// mimalloc returns freed pages only when the freeing thread allocates again, so purging at
+/// once keeps an idle server's memory at what is live, for a little speed under load.
 #[allow(unsafe_code)]
 fn return_freed_memory_at_once() {
     // SAFETY: mi_option_set stores an integer option; it is called before any other thread
@@ -32,11 +31,9 @@ fn return_freed_memory_at_once() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
 }
 
-/// SQLite allocates with glibc's malloc, not Rust's allocator. glibc raises its mmap
-/// threshold to the size of each large block freed (up to 32 MiB), and its trim threshold to
-/// twice that: once SQLite had bound an 8 MB document text, the next large blocks came from
-/// a heap that never shrank, and an idle server kept 16 MB it no longer used. Setting the
-/// thresholds turns that adaptation off (mallopt(3)).
+/// SQLite allocates with glibc's malloc, which raises its mmap and trim thresholds after each
+/// large block freed, so after one large document the heap never shrank again; fixed
+/// thresholds turn that adaptation off (mallopt(3)).
 #[allow(unsafe_code)]
 fn keep_glibc_thresholds_fixed() {
     // SAFETY: mallopt only sets allocator parameters; it is called before any other thread

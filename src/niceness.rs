@@ -1,11 +1,9 @@
 //! Background work that must not delay requests runs at a lower CPU priority.
 
 /// Runs the calling thread, and the threads it starts, only on CPU time nothing else wants
-/// (`SCHED_IDLE`): a request thread that wakes takes its core at once. A niceness only
-/// lowers a thread's share, and the scheduler (EEVDF) still lets it finish its time slice
-/// before a woken request thread runs, so a GET took 3.6 ms at p99 (0.46 ms idle) while PDF
-/// pages were read at niceness 10. Under load that never leaves a core idle the work waits:
-/// the scheduler gives it a token share only (a weight of 3 against a default thread's 1,024).
+/// (`SCHED_IDLE`), because a niceness only lowers a thread's share and the scheduler still
+/// lets it finish its time slice before a woken request thread runs. Under load that never
+/// leaves a core idle the work waits: it gets a token share only.
 #[allow(unsafe_code)]
 pub fn run_only_when_idle() {
     let param = libc::sched_param { sched_priority: 0 };

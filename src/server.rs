@@ -145,9 +145,8 @@ impl RunningServer {
 
 /// Accepts connections with Nagle's algorithm off, and with hyper's own refusals rewritten as
 /// JSON errors (`http::refused`). A streamed chat answer is many small writes (an SSE event
-/// per delta); with Nagle on, each one after the first waited for the client's delayed ACK,
-/// up to 40 ms on Linux, which the bench measured as the first model delta reaching the
-/// visitor 40 ms after the provider sent it.
+/// per delta), and with Nagle on each one after the first waits for the client's delayed ACK
+/// (up to 40 ms on Linux).
 struct NoDelay(TcpAcceptor);
 
 impl Acceptor for NoDelay {

@@ -443,7 +443,7 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     .await;
     click(&b, "#settings-save").await;
     wait_text(&b, "#toasts", "Settings saved").await;
-    // /api/widget may answer from a cache for up to a second (CONTRACT: never staler).
+    // /api/widget may answer from a cache for up to a second, never staler.
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
         let widget = server.anon().get("/api/widget?tenant=default").await;

@@ -1,5 +1,5 @@
 //! Admin sign-in, sessions, the same-origin rule, tenants chosen by header, API keys and
-//! tenants managed over HTTP, and what is (not) stored about secrets (CONTRACT §2).
+//! tenants managed over HTTP, and what is (not) stored about secrets.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

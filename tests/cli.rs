@@ -1,5 +1,5 @@
 //! The `synaptiq` executable: help, `serve` (start-up output, configuration, signals) and the
-//! commands that work on the data directory, alone and beside a running server (CONTRACT §1).
+//! commands that work on the data directory, alone and beside a running server.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,4 +1,4 @@
-//! Health, the served OpenAPI spec and the API reference page (CONTRACT §4 "Health and docs").
+//! Health, the served OpenAPI spec and the API reference page.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

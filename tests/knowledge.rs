@@ -1,5 +1,5 @@
 //! The knowledge base over HTTP (issue #4): real files uploaded over multipart (PDF, DOCX,
-//! HTML, Markdown, text) and the seed's JSON, extracted, chunked and found by search; bad
+//! HTML, Markdown, text) and JSON uploads, extracted, chunked and found by search; bad
 //! inputs refused with their status and nothing stored; replace, delete, pagination, tenant
 //! isolation, and `synaptiq reindex` with and without a running server.
 
@@ -240,7 +240,7 @@ async fn assert_refused(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The seed's JSON upload
+// The JSON upload
 
 #[tokio::test]
 async fn the_seed_json_upload_works_as_written() {
@@ -286,7 +286,7 @@ async fn the_seed_json_upload_works_as_written() {
     assert!(now.duration_since(timestamp(&doc["createdAt"])).as_secs() < 60);
 
     let results = search(&api, "What is Synaptiq?").await;
-    assert!(!results.is_empty(), "the seed FAQ is searchable at once");
+    assert!(!results.is_empty(), "the JSON FAQ is searchable at once");
     let top = &results[0];
     assert_eq!(top["documentId"], doc["id"]);
     assert_eq!(top["title"], "Product FAQ");

@@ -1209,7 +1209,7 @@ async fn each_change_writes_its_event_with_the_lead_as_returned() {
         assert_eq!(
             keys,
             vec!["data", "event", "timestamp"],
-            "the seed's envelope: {payload}"
+            "the webhook envelope: {payload}"
         );
         assert_eq!(payload["event"], event["type"]);
         assert_wire_time(&payload["timestamp"]);

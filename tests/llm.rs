@@ -1,4 +1,4 @@
-//! The model-backed agent end to end (CONTRACT §4 "The agent"), against fake OpenAI and
+//! The model-backed agent end to end, against fake OpenAI and
 //! Anthropic servers on loopback that stream their exact wire formats: a conversation driven
 //! by tool calls ends where the built-in agent's does; deltas reach the visitor as they
 //! arrive; every provider failure answers 503, shows in `/api/health` and loses no message;

@@ -1,5 +1,5 @@
-//! Webhooks end to end over real HTTP (issue 6): every event in the seed's envelope, signatures
-//! checked by independent code (HMAC in this file, the seed's own `verifyWebhook` under Node,
+//! Webhooks end to end over real HTTP (issue 6): every event in its envelope, signatures
+//! checked by independent code (HMAC in this file, the documented `verifyWebhook` under Node,
 //! the official `standardwebhooks` Python library), the retry schedule, manual retry and
 //! replay, secret rotation, 410 Gone, redirects and timeouts, a `kill -9` of the real binary
 //! with deliveries pending and in flight, the SSRF policy at creation and at delivery, and the
@@ -431,7 +431,7 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The seed: hex HMAC-SHA256 of the raw body keyed with the secret string as shown.
+/// The documented signature: hex HMAC-SHA256 of the raw body keyed with the secret string as shown.
 fn seed_signature(secret: &str, body: &[u8]) -> String {
     hex::encode(hmac_sha256(secret.as_bytes(), body))
 }
@@ -452,7 +452,7 @@ fn script(name: &str) -> PathBuf {
     Path::new("tests/webhooks").join(name)
 }
 
-/// Runs the seed's `verifyWebhook` under Node on a raw body; true when it verifies.
+/// Runs the documented `verifyWebhook` under Node on a raw body; true when it verifies.
 fn seed_code_verifies(body: &[u8], signature: &str, secret: &str) -> bool {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("body");
@@ -466,7 +466,7 @@ fn seed_code_verifies(body: &[u8], signature: &str, secret: &str) -> bool {
         .unwrap_or_else(|e| {
             panic!(
                 "cannot run `node` ({e}): install Node.js (e.g. apt-get install nodejs) — this \
-                 test runs the seed's verifyWebhook"
+                 test runs the documented verifyWebhook"
             )
         });
     match out.status.code() {
@@ -545,7 +545,7 @@ fn check_headers(r: &Received) {
     );
 }
 
-/// The seed's envelope, exactly: `{"event", "timestamp", "data"}`.
+/// The envelope, exactly: `{"event", "timestamp", "data"}`.
 fn check_envelope(r: &Received) -> Value {
     let body = r.json();
     let keys: BTreeSet<&str> = body
@@ -616,7 +616,7 @@ async fn book_a_meeting(server: &TestServer) -> (String, String) {
 }
 
 // =============================================================================================
-// 1. Every event, in the seed's envelope
+// 1. Every event, in its envelope
 
 #[tokio::test]
 async fn every_event_arrives_in_the_seed_envelope_with_its_event_header() {
@@ -768,11 +768,11 @@ async fn signatures_verify_in_rust_with_the_seed_code_and_with_standard_webhooks
             standard_signature(&secret, id, timestamp, &r.body),
             "webhook-signature (one v1 entry before any rotation)"
         );
-        // The seed's verifyWebhook, under Node.
+        // The documented verifyWebhook, under Node.
         let signature = r.header("x-synaptiq-signature");
         assert!(
             seed_code_verifies(&r.body, signature, &secret),
-            "the seed's verifyWebhook rejects a real delivery: {}",
+            "the documented verifyWebhook rejects a real delivery: {}",
             String::from_utf8_lossy(&r.body)
         );
         // The official Standard Webhooks library.

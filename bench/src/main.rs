@@ -248,7 +248,7 @@ struct Ours {
     /// Leads in the measured tenant, and the seeding of all tenants.
     seeded_leads: u64,
     preload: Outcome,
-    /// From the seed's last create until its leads were searchable.
+    /// From the last create of the seeding until its leads were searchable.
     index_caught_up: Duration,
     seeded_conversations: Outcome,
     reads: Reads,

@@ -69,7 +69,7 @@ pub async fn overview(app: &App, tenant: &TenantId) -> Result<Overview> {
     })
 }
 
-/// Leads per status, all six in the seed's order, zeros included.
+/// Leads per status, all six in the funnel's order (as `LeadStatus` lists them), zeros included.
 pub async fn funnel(app: &App, tenant: &TenantId) -> Result<Vec<(LeadStatus, u64)>> {
     let cells = lead_counts(app, tenant).await?;
     Ok(LeadStatus::ALL

@@ -21,7 +21,7 @@ pub fn kinds_listed() -> String {
     kinds().collect::<Vec<_>>().join(", ")
 }
 
-/// Writes `{"event", "timestamp", "data"}` — the seed's envelope — to the outbox.
+/// Writes `{"event", "timestamp", "data"}` — the envelope webhooks deliver — to the outbox.
 pub fn record(
     conn: &Connection,
     tenant: &TenantId,

@@ -12,7 +12,7 @@ use crate::search::chunks::Indexed;
 use crate::store;
 use crate::store::search_changes::Kind;
 
-/// Uploads larger than this are refused (CONTRACT §3).
+/// Uploads larger than this are refused with 413, the limit the API documents.
 pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
 const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SEARCH_RESULTS: usize = 50;

@@ -88,7 +88,7 @@ macro_rules! string_enum {
 }
 
 string_enum!(
-    /// Where a lead is in the funnel; exactly the seed's six.
+    /// Where a lead is in the funnel; exactly these six, which clients and webhooks rely on.
     LeadStatus {
         New = "new",
         Qualifying = "qualifying",

@@ -253,7 +253,7 @@ impl AdminApi {
     }
 }
 
-/// The session cookie exactly as CONTRACT §2 specifies; `max_age` 0 deletes it.
+/// The session cookie: HttpOnly, SameSite=Strict, `Secure` behind https; `max_age` 0 deletes it.
 fn session_set_cookie(app: &App, value: &str, max_age: i64) -> String {
     let secure = if app.public_url.scheme() == "https" {
         "; Secure"

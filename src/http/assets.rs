@@ -51,8 +51,8 @@ pub fn admin() -> impl Endpoint<Output = Response> {
 /// `/api/docs`: poem-openapi's Redoc page under our name, with a bar back to the admin UI
 /// and without the web-font request to Google (an appliance should not call out).
 ///
-/// The page is put together on its first request and kept: 1.2 MB (Redoc's script and the
-/// spec) that a server whose reference nobody opens need not build or hold.
+/// The page is put together on its first request and kept: over a megabyte (Redoc's script
+/// and the spec) that a server whose reference nobody opens need not build or hold.
 pub fn docs() -> impl Endpoint<Output = Response> {
     static PAGE: OnceLock<(String, String)> = OnceLock::new();
     Route::new().at(

@@ -76,8 +76,8 @@ fn without_position(message: &str) -> String {
 }
 
 /// A file sent as a multipart field, read into memory. `limit_body` has already buffered
-/// the whole (bounded) request body; poem-openapi's `Upload` spooled the field to a temp
-/// file through a blocking task per chunk and read it back, 40 ms of an 8 MB upload.
+/// the whole (bounded) request body, which poem-openapi's `Upload` would spool to a temp
+/// file through a blocking task per chunk and read back.
 pub struct FilePart {
     pub name: Option<String>,
     pub bytes: Vec<u8>,

@@ -161,7 +161,7 @@ impl KnowledgeApi {
 
 #[derive(ApiRequest)]
 pub enum DocumentUpload {
-    /// The seed's JSON upload.
+    /// A JSON upload: title, content and type.
     Json(JsonBody<NewDocument>),
     /// A file upload.
     Form(DocumentForm),

@@ -11,7 +11,7 @@
 //! | POST   | /api/leads/{id}/merge                  | mergeLeads       |
 //! | GET    | /api/leads/export.csv                  | exportLeadsCsv   |
 //!
-//! The seed also shows `/api/admin/leads`: the same operations are served there, and left out
+//! `/api/admin/leads` (what the admin UI calls) has the same operations, served and left out
 //! of the spec, so a generated SDK has each lead operation once (one `create_lead`).
 
 use std::collections::BTreeMap;
@@ -187,9 +187,8 @@ impl LeadsApi {
     }
 }
 
-/// The seed's `/api/admin/leads` paths: the same operations as `/api/leads`, served for the
-/// clients that use them and hidden from the spec (an SDK generator would make a second
-/// `create_lead` of each).
+/// The `/api/admin/leads` paths the admin UI calls: the same operations as `/api/leads`,
+/// hidden from the spec (an SDK generator would make a second `create_lead` of each).
 #[derive(Default)]
 pub struct AdminLeadsApi;
 
@@ -471,7 +470,7 @@ impl<T> Patch<T> {
     }
 }
 
-/// A lead status, exactly the seed's six.
+/// A lead status: one of the six a lead moves through.
 #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename = "LeadStatus", rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]

@@ -38,7 +38,7 @@ use poem_openapi::{OpenApiService, Tags};
 
 use crate::app::App;
 
-/// JSON bodies larger than this are refused with 413 (CONTRACT §3).
+/// JSON bodies larger than this are refused with 413, the limit the API documents.
 pub const JSON_BODY_LIMIT: u64 = 1024 * 1024;
 /// Knowledge-base uploads: 25 MiB of file plus room for the multipart framing.
 pub const UPLOAD_BODY_LIMIT: u64 = 25 * 1024 * 1024 + 64 * 1024;

@@ -1,6 +1,6 @@
 //! Rate limits (governor's GCRA): per API key by tier, per admin session, and failed admin
-//! logins and API keys per client (brute force). Headers follow the seed:
-//! X-RateLimit-Limit / -Remaining / -Reset.
+//! logins and API keys per client (brute force). Headers are the common
+//! X-RateLimit-Limit / -Remaining / -Reset, which clients already know.
 //!
 //! A client is an IPv4 address or an IPv6 /64: one subscriber is handed a whole /64, so
 //! counting each of its 2^64 addresses alone would let it step around every limit.

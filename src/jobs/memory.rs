@@ -3,9 +3,8 @@
 //! trims it, mimalloc's in the heap of the thread that freed them until that thread
 //! allocates again. On a busy server that reuse is what makes them fast; on a quiet one the
 //! pages just stay resident. SQLite's idle read connections give their page caches up first
-//! (a heap profile of the idle server found 1.2 MB of its 2.3 MB of SQLite memory there),
-//! and the search indexes' mapped pages leave the process once no search ran for a round
-//! (`search::mapped`).
+//! (they hold much of SQLite's memory), and the search indexes' mapped pages leave the
+//! process once no search ran for a round (`search::mapped`).
 
 use std::time::Duration;
 

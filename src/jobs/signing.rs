@@ -1,4 +1,4 @@
-//! Webhook secrets and signatures: the seed's `X-Synaptiq-Signature` (what its `verifyWebhook`
+//! Webhook secrets and signatures: `X-Synaptiq-Signature` (what `examples/verify-webhook.mjs`
 //! checks) and the Standard Webhooks headers, so receivers can use either.
 
 use base64::Engine;
@@ -44,7 +44,7 @@ pub fn headers(
 }
 
 /// Lowercase hex HMAC-SHA256 of the raw body, keyed with the secret string exactly as shown
-/// to the user, `whsec_` included: the seed's `verifyWebhook` does
+/// to the user, `whsec_` included: the documented receiver (`examples/verify-webhook.mjs`) does
 /// `createHmac('sha256', secret).update(body).digest('hex')`.
 pub fn seed_signature(secret: &str, body: &str) -> String {
     hex::encode(mac(secret.as_bytes(), &[body.as_bytes()]))

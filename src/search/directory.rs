@@ -54,9 +54,9 @@ impl Directory for UnsyncedDirectory {
         self.mmap.delete(path)?;
         // MmapDirectory keeps an entry for every file it ever mapped (the path and a weak
         // reference) and drops the dead ones only when asked for its cache info. Segment
-        // files are never opened again under the same name, so under sustained writes the
-        // map grew by every file of every segment: ~1.5 MB a minute in the mixed load
-        // (heap profile). Tantivy deletes the files of merged segments a few at a time.
+        // files are never opened again under the same name, so without this the map grows by
+        // every file of every segment under sustained writes. Tantivy deletes the files of
+        // merged segments a few at a time.
         let _ = self.mmap.get_cache_info();
         Ok(())
     }

@@ -1,6 +1,5 @@
 //! Documents handed to an indexer before the write that changes their item, so tantivy
-//! inverts them while SQLite commits (an 8 MB upload: its 80 ms write and 110 ms of
-//! indexing ran one after the other).
+//! inverts them while SQLite commits instead of after it.
 //!
 //! The indexer adds them to its writer at once, and commits nothing while any such write is
 //! still running: had the write failed after a commit, the index would hold a version

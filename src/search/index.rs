@@ -428,13 +428,10 @@ struct Indexer<S: Source> {
 
 impl<S: Source> Indexer<S> {
     fn run(mut self, woken: &crossbeam_channel::Receiver<()>) {
-        // A commit is a 7–11 ms burst of CPU on up to three threads (tantivy's, which inherit
-        // this). At niceness 5 the scheduler still let a burst finish its slice before a woken
-        // request thread ran: under the mixed load a 0.2 ms analytics read waited 1-2 ms, and
-        // a GET during a PDF upload 2.8 ms (0.13 ms idle) even with a 20 ms custom slice that
-        // should let shorter-sliced threads in first. The cost: under load that leaves no
-        // core idle, indexing gets SCHED_IDLE's token share and falls behind until the load
-        // lets up; searches show the last commit meanwhile, and `wait_for` gives up after 30 s.
+        // A commit is a burst of CPU on up to three threads (tantivy's, which inherit this)
+        // that a lower niceness still lets delay a woken request, so indexing runs only on
+        // idle CPU; under load it falls behind until the load lets up, searches show the last
+        // commit meanwhile, and `wait_for` gives up after 30 s.
         crate::niceness::run_only_when_idle();
         let mut last_cycle = Instant::now()
             .checked_sub(self.refresh)

@@ -1,10 +1,10 @@
 //! The index files tantivy maps into memory, and their pages given back once searches stop.
 //! A search reads the pages of the terms, postings and columns it needs from the mapped
-//! files, and those pages stay in the process's resident set long after: 7.6–16.9 MiB of
-//! the lead index in the bench's idle server, a fifth to a third of all it held. When no
-//! search has run for a whole round of the memory job, the pages leave the process; they
-//! stay in the kernel's page cache, and the next search maps those it reads again with
-//! minor faults (no disk read while the page cache keeps them).
+//! files, and those pages stay in the process's resident set long after, a large part of
+//! an idle server's memory. When no search has run for a whole round of the memory job,
+//! the pages leave the process; they stay in the kernel's page cache, and the next search
+//! maps those it reads again with minor faults (no disk read while the page cache keeps
+//! them).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};

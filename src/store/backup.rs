@@ -178,10 +178,9 @@ fn create_private(path: &Path) -> Result<()> {
 /// Pages copied per backup step (1 MiB of 4 KiB pages); the copy is flushed after each.
 const STEP_PAGES: i32 = 256;
 
-/// Runs the backup step by step, flushing what each step wrote. Copied in one step and
-/// synced once at the end, a gigabyte of dirty pages reached the disk in one burst, and the
-/// server's commits, each waiting for its own fsync, queued behind it (chat p99.9 190-420 ms
-/// during a backup). Flushed a megabyte at a time, the server's syncs take turns with it.
+/// Runs the backup step by step, flushing what each step wrote, so the server's commits
+/// (each waiting for its own fsync) take turns with the copy instead of queueing behind one
+/// burst of a gigabyte of dirty pages.
 fn copy_pages(source: &Connection, target: &mut Connection, file: &std::fs::File) -> Result<()> {
     let backup = Backup::new(source, target)?;
     let mut tries = 0;

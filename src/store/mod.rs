@@ -56,10 +56,10 @@ const STATEMENT_CACHE: usize = 128;
 /// A writer with nothing queued this long gives its unused page cache back.
 const WRITER_QUIET: Duration = Duration::from_secs(5);
 /// How long a transaction holding only lingering writes ([`Store::write_lingering`]) stays
-/// open for the write that will settle them. A commit after idle costs this VM 1-1.2 ms of
-/// fsync (0.05 ms back to back), so a chat turn's two or three commits one after the other
-/// were most of its time; against a real model, which takes far longer, the wait runs out
-/// and the commit happens long before the reply is written.
+/// open for the write that will settle them, because a commit after idle costs a full fsync
+/// and a chat turn's commits one after the other would be most of its time; against a real
+/// model, which takes far longer, the wait runs out and the commit happens long before the
+/// reply is written.
 pub const LINGER: Duration = Duration::from_millis(10);
 
 /// What the writer does with a queued write: run it in the open transaction, or refuse it.
@@ -252,8 +252,8 @@ impl Store {
 
     /// Like [`Store::read`], but on the calling thread when a reader is idle: for reads
     /// bounded by a small constant (counter tables), which take less time than the hand-off
-    /// to a blocking thread and back. Under load each hand-off waits for a thread to be
-    /// scheduled (analytics' p99 under the mixed load: 1.66 ms before, 1.24-1.91 after).
+    /// to a blocking thread and back, since under load each hand-off waits for a thread to be
+    /// scheduled.
     pub async fn read_quick<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
@@ -606,10 +606,10 @@ fn write_loop(
 /// Keeps the WAL near its limit. SQLite starts the WAL over when a write transaction begins
 /// with every frame copied into the database and no reader using one; the passive
 /// checkpoints, on their own thread, never found that moment under sustained writes (the
-/// next group was always under way), and the WAL grew by every byte written (566 MB in a
-/// two-minute load). So once it is past the limit, the writer checkpoints it itself between
-/// two transactions and waits briefly for readers (RESTART), and tries again after each
-/// further eighth of the limit if a reader kept it from finishing.
+/// next group was always under way), and the WAL grew by every byte written. So once it is
+/// past the limit, the writer checkpoints it itself between two transactions and waits
+/// briefly for readers (RESTART), and tries again after each further eighth of the limit if
+/// a reader kept it from finishing.
 struct WalBound {
     limit: u32,
     /// WAL size, in frames, at which the writer checkpoints next.

@@ -53,7 +53,7 @@ assert duplicate.status_code == 409, duplicate
 assert isinstance(duplicate.parsed, Error) and duplicate.parsed.lead_id == lead.id, duplicate.parsed
 assert "email" in duplicate.parsed.error, duplicate.parsed
 
-# The seed's JSON upload. (The generator sends a multipart body with a bare
+# The JSON upload. (The generator sends a multipart body with a bare
 # `Content-Type: multipart/form-data`, without its boundary, when an operation takes two body
 # types; the TypeScript test uploads a file.)
 faq = "Q: Do you offer a free trial?\nA: Yes, 14 days, no card needed.\n"

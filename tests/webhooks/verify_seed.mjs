@@ -1,5 +1,5 @@
-// The seed's verifyWebhook (seeds/synaptiq-api-docs.txt, "Webhooks"), verbatim; the lines
-// below it only feed it a real delivery, so tests/webhooks.rs proves that the documented
+// The reference verifyWebhook given to receivers (examples/verify-webhook.mjs only adds a
+// length check), verbatim; the lines below it only feed it a real delivery, so tests/webhooks.rs proves that the documented
 // receiver code accepts what Synaptiq sends.
 //
 //   node verify_seed.mjs BODY_FILE   with SIGNATURE (X-Synaptiq-Signature) and SECRET in the

@@ -21,7 +21,7 @@ use crate::store::webhooks::Due;
 
 /// The test button's event: sent once, never retried.
 pub const PING: &str = "ping";
-/// How long the secret before a rotation keeps signing (CONTRACT: 24 hours).
+/// How long the secret before a rotation keeps signing, so receivers can switch without a gap.
 const ROTATION_OVERLAP: SignedDuration = SignedDuration::from_hours(24);
 /// A webhook failing for this long without one success is disabled.
 const FAILING_LIMIT: SignedDuration = SignedDuration::from_hours(5 * 24);
@@ -505,7 +505,7 @@ fn new_delivery(webhook_id: &str, event: &Event) -> Delivery {
     }
 }
 
-/// http(s), not too long, and (CONTRACT) refused when it leads outside the allowed hosts.
+/// http(s), not too long, and refused when it leads outside the allowed hosts (SSRF).
 async fn valid_url(app: &App, raw: &str) -> Result<String> {
     let raw = raw.trim();
     if raw.is_empty() || raw.chars().count() > MAX_URL_CHARS {

@@ -280,8 +280,7 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
             .iter()
             .map(|part| {
                 scope.spawn(move || {
-                    // They take every core for seconds: requests go first (chat turns took
-                    // 2.2× their idle p99 during a 10 MB upload at the requests' priority).
+                    // They take every core for seconds, so requests go first.
                     crate::niceness::run_only_when_idle();
                     page_text(part)
                 })
