@@ -368,7 +368,8 @@ async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadDetail>> {
     let matches = domain::merge::possible_matches(app, caller.tenant(), &id).await?;
     Ok(Json(LeadDetail {
         lead: lead.into(),
-        possible_matches: matches.into_iter().map(PossibleMatchBody::from).collect(),
+        possible_matches: (!matches.is_empty())
+            .then(|| matches.into_iter().map(PossibleMatchBody::from).collect()),
     }))
 }
 
@@ -656,8 +657,8 @@ pub struct LeadDetail {
     /// (a possible returning visitor, or someone using another's address). Merge them with
     /// `POST /api/leads/{id}/merge`; the older lead is never changed by the chat. Absent when
     /// there are none.
-    #[oai(skip_serializing_if_is_empty)]
-    pub possible_matches: Vec<PossibleMatchBody>,
+    #[oai(skip_serializing_if_is_none)]
+    pub possible_matches: Option<Vec<PossibleMatchBody>>,
 }
 
 #[derive(Object, Debug)]
