@@ -385,7 +385,8 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
         .await
         .unwrap();
     wait_text(&b, "#kb-upload-status", "indexed").await;
-    wait_text(&b, "#kb-list", "pricing").await;
+    // Listed by its title, the document's first heading.
+    wait_text(&b, "#kb-list", "Pricing").await;
     type_into(&b, "#kb-question", "How much does the Pro plan cost?").await;
     click(&b, "#kb-ask").await;
     wait_text(&b, "#kb-results", "49 dollars").await;
