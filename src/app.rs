@@ -11,13 +11,13 @@ use url::Url;
 use crate::agent::Agent;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::dns::Resolver;
-use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
-use crate::jobs::url_guard;
+use crate::outbound::dns::Resolver;
+use crate::outbound::url_guard;
 use crate::search::LeadSearch;
 use crate::search::chunks::ChunkSearch;
-use crate::store::Store;
+use crate::store::key_cache::KeyCache;
+use crate::store::{self, Store};
 
 /// How often a key's `last_used_at` is written at most: a write per request would cost more
 /// than the request.
@@ -41,7 +41,7 @@ pub struct Inner {
     /// Sends webhook deliveries: guarded against internal addresses, never redirected.
     pub webhook_client: reqwest::Client,
     /// Keys recently found live; a revocation through the API clears it.
-    pub api_keys: auth::KeyCache,
+    pub api_keys: KeyCache,
     key_touches: Mutex<HashMap<String, Instant>>,
 }
 
@@ -57,7 +57,10 @@ impl App {
     /// Opens the data directory: database (migrated), `default` tenant, search indexes.
     pub async fn open(config: Config, public_url: Url, clock: Arc<dyn Clock>) -> Result<Self> {
         let store = open_store(&config.data_dir)?;
-        tenants::ensure_default(&store, clock.as_ref()).await?;
+        let now = clock.now().as_millisecond();
+        store
+            .write(move |conn| store::tenants::ensure_default(conn, now))
+            .await?;
         let index_dir = config.data_dir.join("index");
         let refresh = config.search_refresh;
         let for_index = store.clone();
@@ -85,7 +88,7 @@ impl App {
             clock,
             resolver,
             webhook_client,
-            api_keys: auth::KeyCache::default(),
+            api_keys: KeyCache::default(),
             key_touches: Mutex::new(HashMap::new()),
         })))
     }
@@ -116,7 +119,11 @@ impl App {
         if due {
             let (app, id) = (self.clone(), key_id.to_owned());
             tokio::spawn(async move {
-                if let Err(err) = auth::touch_key(&app.store, app.clock.as_ref(), id).await {
+                let now = app.clock.now().as_millisecond();
+                let touched = app
+                    .store
+                    .write(move |conn| store::api_keys::touch(conn, &id, now));
+                if let Err(err) = touched.await {
                     tracing::warn!(%err, "could not record API key use");
                 }
             });
@@ -126,23 +133,6 @@ impl App {
 
 /// Opens (creating) the data directory, private to this user, and the database in it.
 pub fn open_store(data_dir: &Path) -> Result<Store> {
-    create_private_dir(data_dir)?;
+    crate::data_dir::create_private_dir(data_dir)?;
     Store::open(&data_dir.join("synaptiq.db"))
-}
-
-pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| {
-            Error::Unavailable(format!(
-                "cannot create data directory {}: {e}",
-                dir.display()
-            ))
-        })
 }

@@ -32,7 +32,7 @@ impl ServerLock {
     /// Takes the lock, or says which process holds it. `doing` names what needs it
     /// ("serve", "restore") for the message.
     pub fn acquire(data_dir: &Path, doing: &str) -> Result<Self> {
-        crate::app::create_private_dir(data_dir)?;
+        create_private_dir(data_dir)?;
         let path = data_dir.join(LOCK_FILE);
         let mut file = OpenOptions::new()
             .read(true)
@@ -133,6 +133,23 @@ fn size(bytes: u64) -> String {
     } else {
         format!("{:.1} MiB", bytes / f64::from(1u32 << 20))
     }
+}
+
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| {
+            Error::Unavailable(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })
 }
 
 #[cfg(test)]

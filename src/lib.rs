@@ -1,6 +1,8 @@
 //! Synaptiq: a self-hosted AI sales agent in one executable.
 //!
-//! Layers (DESIGN.md): `http` → `domain` → `store` / `search`; `app` ties them together.
+//! Layers (docs/architecture.md): `http` → `domain` → `store`, `search`, `ingest`, `agent`,
+//! `scheduling`, `outbound` → `model`; `jobs` → `domain`; `app` holds the handles and
+//! `server` / `cli` wire it all. `tests/layers.rs` keeps imports that way.
 
 pub mod agent;
 pub mod app;
@@ -8,13 +10,14 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod data_dir;
-pub mod dns;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod idle_priority;
 pub mod ingest;
 pub mod jobs;
-pub mod niceness;
+pub mod json;
+pub mod model;
 pub mod outbound;
 pub mod scheduling;
 pub mod search;

@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use std::net::IpAddr;
 
 use synaptiq::config::AllowedHosts;
-use synaptiq::jobs::url_guard;
+use synaptiq::outbound::url_guard;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(raw) = std::str::from_utf8(data) else {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
-use crate::dns::Resolver;
+use crate::outbound::dns::Resolver;
 
 use crate::config::{LlmConfig, LlmProvider};
 
@@ -132,11 +132,11 @@ async fn reachable(url: &Url, resolver: &Resolver) -> bool {
 #[serde(rename_all = "camelCase", default)]
 pub struct AgentState {
     pub contact: ContactState,
-    pub facts: crate::domain::qualification::Facts,
+    pub facts: crate::model::qualification::Facts,
     /// What the agent asked last, so a short reply ("200", "cto", "2") is read as its answer.
     pub asking: Option<Asking>,
     /// Questions asked whose answer was not understood; not asked again.
-    pub skipped: Vec<crate::domain::settings::Field>,
+    pub skipped: Vec<crate::model::settings::Field>,
     /// The slots offered last, in the order they were listed (unix milliseconds).
     pub offered: Vec<(i64, i64)>,
     pub outcome: Option<Outcome>,
@@ -156,7 +156,7 @@ pub struct ContactState {
 #[serde(rename_all = "camelCase")]
 pub enum Asking {
     Contact,
-    Field(crate::domain::settings::Field),
+    Field(crate::model::settings::Field),
     Meeting,
 }
 

@@ -13,8 +13,8 @@ use crate::config::Config;
 use crate::domain::leads::import::{self, ImportOptions, ImportReport, OnDuplicate};
 use crate::domain::leads::parse_since;
 use crate::domain::leads::{columns, csv};
-use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
+use crate::model::TenantId;
 use crate::store::leads::Filter;
 
 /// The import's page cache: a batch's rows, their events and every index they touch.

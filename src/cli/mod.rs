@@ -16,9 +16,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Flags, LogFormat};
-use crate::domain::model::{LeadStatus, TenantId, Tier};
 use crate::domain::{auth, tenants};
 use crate::error::{Error, Result};
+use crate::model::{LeadStatus, TenantId, Tier};
 use crate::store::Store;
 
 #[derive(Parser, Debug)]

@@ -8,9 +8,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 
-use super::model::{LeadSource, LeadStatus, LlmUsage, TenantId};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{LeadSource, LeadStatus, LlmUsage, TenantId};
 use crate::store;
 use crate::store::analytics::{LeadCount, SCORE_BUCKETS, slot_of};
 

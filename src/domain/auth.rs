@@ -4,10 +4,6 @@
 //! lookup by index leaks nothing useful through timing; the one comparison against a known
 //! hash (the admin token) is constant-time.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
@@ -15,9 +11,9 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::model::{ApiKey, TenantId, Tier};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::model::{ApiKey, TenantId, Tier};
 use crate::store::{self, Store};
 
 pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -170,73 +166,8 @@ pub async fn create_key(
     Ok((key, secret))
 }
 
-/// How long a key found live is believed without reading it again. A revocation through
-/// this server clears the cache at once; one by another process (`synaptiq keys revoke`)
-/// takes effect within this.
-pub const KEY_CACHE_TTL: Duration = Duration::from_millis(500);
-/// Live keys cached at most; beyond it the cache starts over.
-const KEY_CACHE_MAX: usize = 10_000;
-
-/// Keys recently found live, by the hash of their secret, so most requests authenticate
-/// without a read on the blocking pool, whose hand-off under load waits for a thread to
-/// wake on a busy core.
-#[derive(Default)]
-pub struct KeyCache {
-    inner: Mutex<Cached>,
-}
-
-#[derive(Default)]
-struct Cached {
-    keys: HashMap<[u8; 32], (ApiKey, Instant)>,
-    /// Bumped by every revocation, so a lookup that raced one does not cache its result.
-    generation: u64,
-}
-
-impl KeyCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Cached> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn lookup(&self, hashed: &[u8; 32]) -> Lookup {
-        let cached = self.lock();
-        match cached.keys.get(hashed) {
-            Some((key, at)) if at.elapsed() < KEY_CACHE_TTL => Lookup::Live(key.clone()),
-            _ => Lookup::Unknown {
-                generation: cached.generation,
-            },
-        }
-    }
-
-    fn found(&self, hashed: [u8; 32], key: Option<&ApiKey>, generation: u64) {
-        let mut cached = self.lock();
-        match key {
-            Some(key) if cached.generation == generation => {
-                if cached.keys.len() >= KEY_CACHE_MAX {
-                    cached.keys.clear();
-                }
-                cached.keys.insert(hashed, (key.clone(), Instant::now()));
-            }
-            _ => {
-                cached.keys.remove(&hashed);
-            }
-        }
-    }
-
-    fn forget_all(&self) {
-        let mut cached = self.lock();
-        cached.keys.clear();
-        cached.generation += 1;
-    }
-}
-
-enum Lookup {
-    Live(ApiKey),
-    /// Not cached, or cached too long ago: read it, and cache what was read if no
-    /// revocation came in between.
-    Unknown {
-        generation: u64,
-    },
-}
+use crate::store::key_cache::Lookup;
+pub use crate::store::key_cache::{KEY_CACHE_TTL, KeyCache};
 
 /// The live key a bearer secret belongs to.
 pub async fn authenticate_key(

@@ -1,9 +1,9 @@
 //! Reading conversations: lists for the dashboard and integrations, one with its messages.
 
-use super::model::{Conversation, ConversationStatus, Message, Page, TenantId};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{Conversation, ConversationStatus, Message, Page, TenantId};
 use crate::store;
 use crate::store::conversations::Filter;
 

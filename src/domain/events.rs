@@ -5,10 +5,10 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::model::{Event, EventKind, Page, TenantId};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{Event, EventKind, Page, TenantId};
 use crate::store;
 
 /// Every event name, in the order they are documented.

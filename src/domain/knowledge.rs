@@ -3,11 +3,11 @@
 
 use sha2::{Digest, Sha256};
 
-use super::model::{ChunkHit, DocType, Document, Page, TenantId};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Extracted, chunk};
+use crate::model::{ChunkHit, DocType, Document, Page, TenantId};
 use crate::search::chunks::Indexed;
 use crate::store;
 use crate::store::search_changes::Kind;

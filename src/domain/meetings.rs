@@ -2,10 +2,10 @@
 
 use jiff::Timestamp;
 
-use super::model::{Meeting, MeetingStatus, Page, TenantId};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{Meeting, MeetingStatus, Page, TenantId};
 use crate::scheduling::{Slot, ics};
 use crate::store;
 

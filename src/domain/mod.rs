@@ -5,12 +5,15 @@ pub mod auth;
 pub mod chat;
 pub mod conversations;
 pub mod events;
+pub mod health;
 pub mod knowledge;
 pub mod leads;
 pub mod meetings;
-pub mod model;
 pub mod pagination;
-pub mod qualification;
 pub mod settings;
 pub mod tenants;
 pub mod webhooks;
+
+/// The plain types, where callers outside the crate found them before they were shared.
+pub use crate::model;
+pub use crate::model::qualification;

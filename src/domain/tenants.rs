@@ -1,9 +1,9 @@
 //! Tenants: the unit of isolation. Every widget, key and row belongs to one.
 
-use super::model::{Tenant, TenantId};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::model::{Tenant, TenantId};
 use crate::store::{self, Store};
 
 pub async fn create(app: &App, id: &str, name: Option<String>) -> Result<Tenant> {
@@ -36,15 +36,9 @@ pub async fn create_in(
 
 /// Makes sure the `default` tenant exists; a fresh install serves it.
 pub async fn ensure_default(store: &Store, clock: &dyn Clock) -> Result<()> {
-    let now = clock.now();
-    let tenant = Tenant {
-        id: TenantId::default_tenant(),
-        name: "Default".into(),
-        created_at: now,
-        updated_at: now,
-    };
+    let now = clock.now().as_millisecond();
     store
-        .write(move |conn| store::tenants::ensure(conn, &tenant))
+        .write(move |conn| store::tenants::ensure_default(conn, now))
         .await?;
     Ok(())
 }

@@ -29,9 +29,9 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
-use crate::domain::model::{ApiKey, Tenant, Tier};
 use crate::domain::{auth, tenants};
 use crate::error::Error;
+use crate::model::{ApiKey, Tenant, Tier};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

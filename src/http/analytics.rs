@@ -19,7 +19,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 use crate::app::App;
 use crate::domain::analytics::{self as domain, DayCount, DayUsage, Overview, ScoreBucket};
-use crate::domain::model::{LeadSource, LeadStatus, LlmUsage};
+use crate::model::{LeadSource, LeadStatus, LlmUsage};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -15,9 +15,9 @@ use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions};
 use super::error::respond;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
-use crate::domain::model::{ApiKey, TenantId, Tier};
 use crate::domain::{auth, tenants};
 use crate::error::Error;
+use crate::model::{ApiKey, TenantId, Tier};
 
 pub const SESSION_COOKIE: &str = "synaptiq_session";
 pub const TENANT_HEADER: &str = "x-synaptiq-tenant";

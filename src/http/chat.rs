@@ -25,8 +25,8 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::chat::{self, ChatInput, ChatOutput};
-use crate::domain::model::TenantId;
 use crate::domain::settings;
+use crate::model::TenantId;
 
 type Result<T> = std::result::Result<T, ApiError>;
 

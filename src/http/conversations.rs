@@ -18,7 +18,7 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::conversations;
-use crate::domain::model::{Conversation, ConversationStatus, Message, Page};
+use crate::model::{Conversation, ConversationStatus, Message, Page};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -15,8 +15,8 @@ use super::auth::client_ip;
 use super::error::respond;
 use super::rate_limit::{Limiters, seconds_up};
 use crate::app::App;
-use crate::domain::model::TenantId;
 use crate::domain::settings;
+use crate::model::TenantId;
 
 fn is_public(path: &str) -> bool {
     path == "/api/chat" || path.starts_with("/api/chat/") || path == "/api/widget"

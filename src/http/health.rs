@@ -10,6 +10,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
 use crate::app::App;
+use crate::domain::health;
 
 #[derive(Default)]
 pub struct HealthApi;
@@ -23,16 +24,8 @@ impl HealthApi {
     /// minute after it, otherwise whether the provider's server accepts a connection.
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self, app: Data<&App>) -> HealthResponse {
-        let database = app
-            .store
-            .read(|conn| {
-                Ok(conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get::<_, i64>(0))?)
-            })
-            .await;
-        let search = app
-            .leads_index
-            .check()
-            .and_then(|()| app.chunks_index.check());
+        let database = health::database(&app).await;
+        let search = health::search(&app);
         let report = Health {
             status: if database.is_ok() && search.is_ok() {
                 "ok"

@@ -23,8 +23,8 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::knowledge::{self, Content, Upload};
-use crate::domain::model::{ChunkHit, DocType, Document};
 use crate::error::Error;
+use crate::model::{ChunkHit, DocType, Document};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

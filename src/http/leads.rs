@@ -35,9 +35,8 @@ use super::formats::Email;
 use super::meetings::MeetingBody;
 use super::webhooks::DeliveryBody;
 use crate::app::App;
-use crate::domain::leads::{self as domain, LeadPatch, ListQuery, NewLead, Patch, Refresh};
-use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification};
-use crate::store::leads::Filter;
+use crate::domain::leads::{self as domain, Filter, LeadPatch, ListQuery, NewLead, Patch, Refresh};
+use crate::model::{Lead, LeadSource, LeadStatus, Qualification};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -19,8 +19,8 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::meetings;
-use crate::domain::model::{Meeting, Page};
 use crate::error::Error;
+use crate::model::{Meeting, Page};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -19,7 +19,7 @@ use poem::Response;
 use poem::http::HeaderValue;
 
 use crate::config::RateLimitConfig;
-use crate::domain::model::Tier;
+use crate::model::Tier;
 
 type Keyed<K> = DefaultKeyedRateLimiter<K, StateInformationMiddleware>;
 

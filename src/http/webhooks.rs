@@ -30,9 +30,9 @@ use super::error::ApiError;
 use super::formats::{DateTime, Uri};
 use crate::app::App;
 use crate::domain::leads::Patch;
-use crate::domain::model::{Attempt, Delivery, DeliveryStatus, Webhook};
 use crate::domain::webhooks::{self as domain, DeliveryQuery, NewWebhook, WebhookPatch};
 use crate::error::Error;
+use crate::model::{Attempt, Delivery, DeliveryStatus, Webhook};
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -15,43 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::error::{Error, Result};
 
-/// What an upload's content is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Pdf,
-    Docx,
-    Html,
-    Markdown,
-    Text,
-    /// Text sent in the JSON API's `content` field.
-    Json,
-}
-
-impl Format {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pdf => "pdf",
-            Self::Docx => "docx",
-            Self::Html => "html",
-            Self::Markdown => "markdown",
-            Self::Text => "text",
-            Self::Json => "json",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        [
-            Self::Pdf,
-            Self::Docx,
-            Self::Html,
-            Self::Markdown,
-            Self::Text,
-            Self::Json,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == raw)
-    }
-}
+pub use crate::model::Format;
 
 /// A piece of a document's structure.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,9 +4,7 @@
 pub mod delivery;
 pub mod memory;
 pub mod retention;
-pub mod signing;
 pub mod sweeper;
-pub mod url_guard;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;

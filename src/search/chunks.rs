@@ -13,8 +13,8 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::index::{LiveIndex, Source};
-use crate::domain::model::TenantId;
 use crate::error::Result;
+use crate::model::TenantId;
 use crate::store::documents::{self, StoredChunk};
 use crate::store::search_changes::Kind;
 
@@ -277,9 +277,9 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::domain::model::{DocType, Document};
     use crate::ingest::Format;
     use crate::ingest::chunk::Chunk;
+    use crate::model::{DocType, Document};
     use crate::store::{Store, search_changes};
 
     fn tenant() -> TenantId {

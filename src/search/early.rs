@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use tantivy::TantivyDocument;
 
-use crate::domain::model::TenantId;
+use crate::model::TenantId;
 
 /// The early items of one index.
 #[derive(Default)]

@@ -21,8 +21,8 @@ use tokio::sync::watch;
 
 use super::directory::{self, UnsyncedDirectory};
 use super::early::Early;
-use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
+use crate::model::TenantId;
 use crate::store::Store;
 use crate::store::search_changes::{self, Kind};
 
@@ -432,7 +432,7 @@ impl<S: Source> Indexer<S> {
         // that a lower niceness still lets delay a woken request, so indexing runs only on
         // idle CPU; under load it falls behind until the load lets up, searches show the last
         // commit meanwhile, and `wait_for` gives up after 30 s.
-        crate::niceness::run_only_when_idle();
+        crate::idle_priority::run_only_when_idle();
         let mut last_cycle = Instant::now()
             .checked_sub(self.refresh)
             .unwrap_or_else(Instant::now);

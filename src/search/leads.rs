@@ -13,8 +13,8 @@ use tantivy::tokenizer::{
 use tantivy::{DocAddress, Index, IndexWriter, Score, SegmentReader, TantivyDocument, Term};
 
 use super::index::{LiveIndex, Source};
-use crate::domain::model::{Lead, LeadStatus, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Lead, LeadStatus, TenantId};
 use crate::store;
 use crate::store::search_changes::Kind;
 
@@ -308,7 +308,7 @@ mod tests {
             qualification_score: 0,
             qualification: None,
             metadata: serde_json::Map::new(),
-            source: crate::domain::model::LeadSource::Api,
+            source: crate::model::LeadSource::Api,
             created_at: jiff::Timestamp::UNIX_EPOCH,
             updated_at: jiff::Timestamp::UNIX_EPOCH,
         }

@@ -5,8 +5,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::domain::model::{LeadSource, LeadStatus, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{LeadSource, LeadStatus, TenantId};
 
 /// Width of a `lead_creations` slot: a UTC quarter hour, in milliseconds. Migration 004
 /// hard-codes the same number.

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{ApiKey, TenantId, Tier};
 use crate::error::Result;
+use crate::model::{ApiKey, TenantId, Tier};
 
 const COLUMNS: &str = "id, tenant_id, name, tier, prefix, created_at, last_used_at, revoked_at";
 

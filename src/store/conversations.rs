@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Conversation, ConversationStatus, Message, Role, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Conversation, ConversationStatus, Message, Role, TenantId};
 
 const COLUMNS: &str = "id, tenant_id, visitor_id, lead_id, status, summary, message_count, state, created_at, updated_at";
 

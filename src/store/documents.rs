@@ -3,10 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{DocType, Document, TenantId};
 use crate::error::{Error, Existing, Result};
 use crate::ingest::Format;
 use crate::ingest::chunk::Chunk;
+use crate::model::{DocType, Document, TenantId};
 
 const COLUMNS: &str = "id, tenant_id, title, type, format, size_bytes, content_hash, chunk_count, created_at, updated_at";
 

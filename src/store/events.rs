@@ -3,8 +3,8 @@
 use rusqlite::{Connection, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Event, TenantId};
 use crate::error::Result;
+use crate::model::{Event, TenantId};
 
 pub fn insert(conn: &Connection, event: &Event) -> Result<()> {
     conn.prepare_cached(

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::TenantId;
 use crate::error::Result;
+use crate::model::TenantId;
 
 /// Why two leads may be one person.
 pub const SAME_EMAIL: &str = "same_email";

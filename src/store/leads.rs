@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Lead, LeadSource, LeadStatus, TenantId};
 use crate::error::{Error, Existing, Result};
+use crate::model::{Lead, LeadSource, LeadStatus, TenantId};
 
 const COLUMNS: &str = "id, tenant_id, name, email, phone, company, status, qualification_score,
      qualification, metadata, source, created_at, updated_at";

@@ -3,8 +3,8 @@
 
 use rusqlite::{Connection, params};
 
-use crate::domain::model::{LlmTurn, LlmUsage, TenantId};
 use crate::error::Result;
+use crate::model::{LlmTurn, LlmUsage, TenantId};
 
 pub fn record_turn(conn: &Connection, turn: &LlmTurn) -> Result<()> {
     conn.prepare_cached(

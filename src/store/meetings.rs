@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Meeting, MeetingStatus, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Meeting, MeetingStatus, TenantId};
 
 const COLUMNS: &str =
     "id, tenant_id, lead_id, conversation_id, starts_at, ends_at, status, created_at";

@@ -11,6 +11,7 @@ pub mod backup;
 pub mod conversations;
 pub mod documents;
 pub mod events;
+pub mod key_cache;
 pub mod lead_matches;
 pub mod leads;
 pub mod llm;

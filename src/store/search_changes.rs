@@ -3,8 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::domain::model::TenantId;
 use crate::error::Result;
+use crate::model::TenantId;
 
 /// Which index a change is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::domain::model::TenantId;
 use crate::error::Result;
+use crate::model::TenantId;
 
 pub fn get(conn: &Connection, tenant: &TenantId) -> Result<Option<String>> {
     Ok(conn

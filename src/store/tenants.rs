@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Tenant, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Tenant, TenantId};
 
 pub fn insert(conn: &Connection, tenant: &Tenant) -> Result<()> {
     let inserted = conn.execute(
@@ -87,4 +87,21 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
         created_at: from_millis(r.get(2)?),
         updated_at: from_millis(r.get(3)?),
     })
+}
+
+/// The `default` tenant exists from the first start on: a widget without `data-tenant`
+/// and a fresh install's admin act on it.
+pub fn ensure_default(conn: &Connection, now_ms: i64) -> Result<bool> {
+    let inserted = conn.execute(
+        "INSERT OR IGNORE INTO tenants (id, name, created_at, updated_at)
+         VALUES ('default', 'Default', ?1, ?1)",
+        params![now_ms],
+    )?;
+    Ok(inserted > 0)
+}
+
+/// How many tenants exist (the health check's real read).
+pub fn count(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM tenants", [], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
-use crate::domain::model::{Attempt, Delivery, DeliveryStatus, TenantId, Webhook};
 use crate::error::Result;
+use crate::model::{Attempt, Delivery, DeliveryStatus, TenantId, Webhook};
 
 const WEBHOOK_COLUMNS: &str = "w.id, w.tenant_id, w.url, w.events, w.description, w.enabled,
      w.disabled_reason, w.secret, w.previous_secret, w.previous_secret_expires_at,

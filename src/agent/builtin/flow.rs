@@ -8,9 +8,9 @@ use jiff::tz::TimeZone;
 use super::extract::{self, Answer};
 use super::replied;
 use crate::agent::{AgentState, Asking, ContactState, Outcome};
-use crate::domain::model::{ChunkHit, LeadStatus, Qualification};
-use crate::domain::qualification::{self, Facts};
-use crate::domain::settings::{Field, TenantSettings};
+use crate::model::qualification::{self, Facts};
+use crate::model::settings::{Field, TenantSettings};
+use crate::model::{ChunkHit, LeadStatus, Qualification};
 use crate::scheduling::{self, Slot, choice};
 
 /// What the agent is given for one turn.

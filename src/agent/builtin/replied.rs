@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::extract::Answer;
-use crate::domain::settings::Field;
+use crate::model::settings::Field;
 
 /// An amount with an optional multiplier: "15k", "12,500", "2.5m", "20 grand". ASCII digits,
 /// which is what `f64::from_str` reads (see `PHONE` in extract.rs on the size of `\d`).

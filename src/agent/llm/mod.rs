@@ -17,11 +17,11 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use url::Url;
 
-use crate::dns::Resolver;
+use crate::outbound::dns::Resolver;
 
 use crate::config::{LlmConfig, LlmProvider, Secret};
-use crate::domain::model::LlmOutcome;
 use crate::error::Error;
+use crate::model::LlmOutcome;
 
 /// Model requests per turn: each tool-calling step is one.
 const MAX_STEPS: u32 = 8;

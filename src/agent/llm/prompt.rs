@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::Item;
 use crate::agent::AgentState;
-use crate::domain::model::{ChunkHit, Lead, Message, Role};
-use crate::domain::settings::{Field, Operator, TenantSettings};
+use crate::model::settings::{Field, Operator, TenantSettings};
+use crate::model::{ChunkHit, Lead, Message, Role};
 
 /// History sent with each request, in estimated tokens: enough for a qualification chat,
 /// small enough to keep every turn cheap.

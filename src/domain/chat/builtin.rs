@@ -10,8 +10,8 @@ use super::request::Valid;
 use super::{ChatOutput, state_of};
 use crate::agent::builtin::flow::{self, Reply, Turn};
 use crate::app::App;
-use crate::domain::model::{ChunkHit, Message, Role};
 use crate::error::{Error, Result};
+use crate::model::{ChunkHit, Message, Role};
 use crate::scheduling;
 use crate::store;
 

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use crate::agent::AgentState;
 use crate::app::App;
 use crate::domain::events;
-use crate::domain::model::{Conversation, ConversationStatus, EventKind, Lead};
 use crate::error::{Error, Result};
+use crate::model::{Conversation, ConversationStatus, EventKind, Lead};
 use crate::store;
 
 /// Completes every active conversation idle for longer than `idle`; returns how many.

@@ -14,11 +14,11 @@ use crate::domain::leads::{
     self, MAX_COMPANY_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, record_change, record_claimant,
     record_claiming_change, record_new,
 };
-use crate::domain::model::{
+use crate::error::Result;
+use crate::model::{
     Conversation, EventKind, Lead, LeadSource, LeadStatus, Meeting, MeetingStatus, Message,
     Qualification, TenantId,
 };
-use crate::error::Result;
 use crate::scheduling::{self, Slot};
 use crate::store;
 

@@ -17,12 +17,12 @@ use crate::agent::llm::tools::{self, Book, LeadDetails, Qualify, Search, ToolReq
 use crate::agent::llm::{self, Deltas, LlmAgent, Toolbox, prompt};
 use crate::agent::{Asking, Outcome};
 use crate::app::App;
-use crate::domain::model::{
-    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
-};
-use crate::domain::settings::TenantSettings;
 use crate::domain::{knowledge, leads, qualification};
 use crate::error::{Error, Result};
+use crate::model::settings::TenantSettings;
+use crate::model::{
+    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
+};
 use crate::scheduling::{self, Slot};
 use crate::store;
 use crate::store::Durable;

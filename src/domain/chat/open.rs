@@ -10,11 +10,11 @@ use crate::agent::builtin::flow;
 use crate::agent::{AgentState, ContactState};
 use crate::app::App;
 use crate::domain::events;
-use crate::domain::model::{
-    ChunkHit, Conversation, ConversationStatus, EventKind, Lead, Message, Role, TenantId,
-};
 use crate::domain::settings::{self, TenantSettings};
 use crate::error::{Error, Result};
+use crate::model::{
+    ChunkHit, Conversation, ConversationStatus, EventKind, Lead, Message, Role, TenantId,
+};
 use crate::store;
 use crate::store::Durable;
 

@@ -1,7 +1,7 @@
 //! A chat request's fields, validated before anything is stored.
 
-use crate::domain::model::TenantId;
 use crate::error::{Error, Result};
+use crate::model::TenantId;
 
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 const MAX_VISITOR_CHARS: usize = 128;

@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::super::events;
-use super::super::model::{EventKind, Lead, LeadStatus};
 use crate::error::Result;
+use crate::model::{EventKind, Lead, LeadStatus};
 use crate::search;
 use crate::store;
 use crate::store::search_changes::Kind;

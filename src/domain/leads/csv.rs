@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 
 use crate::app::App;
-use crate::domain::model::{Lead, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Lead, TenantId};
 use crate::store::leads::{self as rows, Filter};
 
 /// The export's columns, in order; the import also accepts them in any order, in any case,

@@ -13,8 +13,8 @@ use super::{
     valid_name,
 };
 use crate::clock::Clock;
-use crate::domain::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
 use crate::error::{Error, Result};
+use crate::model::{Lead, LeadSource, LeadStatus, Qualification, TenantId};
 use crate::store::leads as rows;
 use crate::store::{self, QueuedWrite, Store};
 
@@ -446,7 +446,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("synaptiq.db")).unwrap();
         let clock = crate::clock::ManualClock::new(crate::clock::from_millis(1_775_052_600_000));
-        let tenant = crate::domain::model::Tenant {
+        let tenant = crate::model::Tenant {
             id: TenantId::default_tenant(),
             name: "Default".into(),
             created_at: clock.now(),

@@ -5,10 +5,10 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::super::events;
-use super::super::model::{EventKind, Lead, LeadStatus, TenantId};
 use super::{Refresh, searchable};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{EventKind, Lead, LeadStatus, TenantId};
 use crate::store;
 use crate::store::lead_matches::Match;
 use crate::store::search_changes::Kind;
@@ -144,7 +144,7 @@ mod tests {
             qualification_score: 10,
             qualification: None,
             metadata: serde_json::Map::new(),
-            source: crate::domain::model::LeadSource::Api,
+            source: crate::model::LeadSource::Api,
             created_at: Timestamp::UNIX_EPOCH,
             updated_at: Timestamp::UNIX_EPOCH,
         }

@@ -6,19 +6,20 @@ pub mod csv;
 pub mod import;
 pub mod merge;
 
+pub use crate::store::leads::Filter;
 pub(crate) use changes::{record_change, record_claimant, record_claiming_change, record_new};
 
 use email_address::EmailAddress;
 use serde_json::{Map, Value};
 
 use super::events;
-use super::model::{
-    Conversation, Delivery, EventKind, Lead, LeadSource, LeadStatus, Meeting, Message, Page,
-    TenantId,
-};
 use super::pagination::{self, Cursor};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::model::{
+    Conversation, Delivery, EventKind, Lead, LeadSource, LeadStatus, Meeting, Message, Page,
+    TenantId,
+};
 use crate::search::leads::MAX_RESULTS;
 use crate::store;
 use crate::store::search_changes::Kind;

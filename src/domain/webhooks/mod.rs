@@ -2,6 +2,8 @@
 //! webhook in the transaction that records it (the outbox), `jobs/delivery.rs` sends it, and
 //! each attempt and its outcome are written here: retry schedule, drop, auto-disable.
 
+mod attempt;
+
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -11,13 +13,15 @@ use serde_json::json;
 
 use super::events::{kinds, kinds_listed};
 use super::leads::Patch;
-use super::model::{Attempt, Delivery, DeliveryStatus, Event, Page, TenantId, Webhook};
 use super::pagination;
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::jobs::{signing, url_guard};
+use crate::model::{Attempt, Delivery, DeliveryStatus, Event, Page, TenantId, Webhook};
+use crate::outbound::{signing, url_guard};
 use crate::store;
 use crate::store::webhooks::Due;
+
+pub use attempt::deliver;
 
 /// The test button's event: sent once, never retried.
 pub const PING: &str = "ping";
@@ -214,7 +218,7 @@ pub async fn test(app: &App, tenant: &TenantId, id: &str) -> Result<(Delivery, V
             })
         })
         .await?;
-    let delivery = crate::jobs::delivery::deliver(app, due).await?;
+    let delivery = attempt::deliver(app, due).await?;
     let id = delivery.id.clone();
     let attempts = app
         .store

@@ -93,7 +93,7 @@ fn failing_webhook() -> (Connection, Webhook, Delivery) {
     store::migrate::run(&mut conn).unwrap();
     let tenant = TenantId::from_stored("t".to_owned());
     let t0 = Timestamp::UNIX_EPOCH;
-    let record = super::super::model::Tenant {
+    let record = crate::model::Tenant {
         id: tenant.clone(),
         name: "T".into(),
         created_at: t0,

@@ -281,7 +281,7 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
             .map(|part| {
                 scope.spawn(move || {
                     // They take every core for seconds, so requests go first.
-                    crate::niceness::run_only_when_idle();
+                    crate::idle_priority::run_only_when_idle();
                     page_text(part)
                 })
             })

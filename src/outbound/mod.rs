@@ -1,6 +1,11 @@
-//! HTTP clients for calls out of the appliance (webhooks, LLM providers): names resolve
-//! through [`crate::dns`], and TLS trusts the system's CA certificates or, on a host without
+//! Everything that leaves the machine: the URL guard, DNS, the HTTP clients (webhooks, LLM
+//! providers), request signing and the webhook sender. Names resolve through [`dns`], and TLS trusts the system's CA certificates or, on a host without
 //! any (an empty container, a chroot), Mozilla's, built into the binary.
+
+pub mod dns;
+pub mod signing;
+pub mod url_guard;
+pub mod webhook;
 
 use crate::error::{Error, Result};
 

@@ -1,4 +1,8 @@
-//! The product's plain data types, shared by the domain, the store and the search index.
+//! The product's plain data types, shared by every layer. It imports nothing of the crate
+//! but the error type and the time format.
+
+pub mod qualification;
+pub mod settings;
 
 use std::fmt;
 
@@ -199,7 +203,7 @@ pub struct Document {
     pub tenant: TenantId,
     pub title: String,
     pub doc_type: DocType,
-    pub format: crate::ingest::Format,
+    pub format: Format,
     pub size_bytes: u64,
     /// SHA-256 of the uploaded bytes, lowercase hex.
     pub content_hash: String,
@@ -401,4 +405,42 @@ pub struct Attempt {
     pub error: Option<String>,
     /// The first 4 KiB of the response body.
     pub response_body: Option<String>,
+}
+
+/// What an upload's content is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+    Html,
+    Markdown,
+    Text,
+    /// Text sent in the JSON API's `content` field.
+    Json,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Html => "html",
+            Self::Markdown => "markdown",
+            Self::Text => "text",
+            Self::Json => "json",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            Self::Pdf,
+            Self::Docx,
+            Self::Html,
+            Self::Markdown,
+            Self::Text,
+            Self::Json,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == raw)
+    }
 }

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{LeadStatus, Qualification};
 use super::settings::{Field, Operator, Rule, Scoring};
+use super::{LeadStatus, Qualification};
 
 /// What the visitor has told the agent about the fit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +99,7 @@ pub fn status(scoring: &Scoring, score: u8) -> LeadStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::settings::TenantSettings;
+    use crate::model::settings::TenantSettings;
 
     fn decision_maker(role: &str) -> bool {
         role.eq_ignore_ascii_case("cto")

@@ -16,8 +16,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
 use crate::config::AllowedHosts;
-use crate::dns::Resolver;
 use crate::error::Error;
+use crate::outbound::dns::Resolver;
 
 const SETTING: &str = "SYNAPTIQ_WEBHOOK_ALLOWED_HOSTS";
 
