@@ -10,6 +10,7 @@ DESTDIR=${DESTDIR:-}
 DATA_DIR=/var/lib/synaptiq
 BINARY=
 VERSION=
+DOWNLOAD_DIR=
 # Where releases are published: <base>/<tag>/synaptiq-<arch>-linux and <base>/<tag>/SHA256SUMS
 # (GitHub's layout: https://github.com/OWNER/REPO/releases/download).
 RELEASE_URL=${SYNAPTIQ_RELEASE_URL:-}
@@ -202,16 +203,17 @@ download_release() {
     local asset base dir expected
     asset=synaptiq-$(release_arch)-linux
     base=${RELEASE_URL%/}/$VERSION
-    dir=$(mktemp -d)
+    DOWNLOAD_DIR=$(mktemp -d)
     # Removed on exit whatever happens; the installed copy is made before that.
-    trap 'rm -rf -- "$dir"' EXIT
+    trap 'rm -rf -- "$DOWNLOAD_DIR"' EXIT
+    dir=$DOWNLOAD_DIR
     note "Downloading $base/$asset"
     curl -fsSL --retry 2 -o "$dir/SHA256SUMS" -- "$base/SHA256SUMS" ||
         die "cannot download $base/SHA256SUMS"
-    curl -fsSL --retry 2 -o "$dir/$asset" -- "$base/$asset" ||
-        die "cannot download $base/$asset"
     expected=$(awk -v f="$asset" '$2 == f || $2 == "*" f { print $1; exit }' "$dir/SHA256SUMS")
     [ -n "$expected" ] || die "SHA256SUMS of $VERSION has no line for $asset"
+    curl -fsSL --retry 2 -o "$dir/$asset" -- "$base/$asset" ||
+        die "cannot download $base/$asset"
     (cd -- "$dir" && printf '%s  %s\n' "$expected" "$asset" | sha256sum --check --status) ||
         die "checksum mismatch for $asset: the download is not the release, refusing to install it"
     note "Checked $asset against SHA256SUMS ($expected)"

@@ -213,14 +213,14 @@ fn asset() -> String {
     format!("synaptiq-{}-linux", std::env::consts::ARCH)
 }
 
-/// A release directory `<tag>/` holding the test binary as the asset and `sums` as SHA256SUMS.
-fn release(sums: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+/// A release directory `<tag>/` holding `binary` as the asset and `sums(its digest)` as
+/// SHA256SUMS.
+fn release(binary: &[u8], sums: impl FnOnce(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let tag = dir.path().join(TAG);
     std::fs::create_dir(&tag).unwrap();
-    let binary = std::fs::read(BIN).unwrap();
-    std::fs::write(tag.join(asset()), &binary).unwrap();
-    let digest = hex::encode(Sha256::digest(&binary));
+    std::fs::write(tag.join(asset()), binary).unwrap();
+    let digest = hex::encode(Sha256::digest(binary));
     std::fs::write(tag.join("SHA256SUMS"), sums(&digest)).unwrap();
     dir
 }
@@ -239,7 +239,7 @@ fn install_release(root: &Path, mirror: &Mirror) -> Ran {
 
 #[test]
 fn install_sh_installs_a_downloaded_release_that_matches_its_sha256sums() {
-    let published = release(|digest| {
+    let published = release(&std::fs::read(BIN).unwrap(), |digest| {
         format!(
             "{}  synaptiq-other-linux\n{digest}  {}\n",
             "0".repeat(64),
@@ -268,7 +268,8 @@ fn install_sh_refuses_a_release_with_a_wrong_or_missing_checksum() {
     let bin = root.path().join("usr/local/bin/synaptiq");
 
     // One hex digit off: the digest of some other file.
-    let tampered = release(|digest| {
+    let fake = b"#!/bin/sh\necho not synaptiq\n";
+    let tampered = release(fake, |digest| {
         let first = if digest.starts_with('0') { '1' } else { '0' };
         format!("{first}{}  {}\n", &digest[1..], asset())
     });
@@ -278,7 +279,7 @@ fn install_sh_refuses_a_release_with_a_wrong_or_missing_checksum() {
     assert!(ran.stderr.contains("checksum mismatch"), "{}", ran.stderr);
     assert!(!bin.exists());
 
-    let unlisted = release(|digest| format!("{digest}  synaptiq-other-linux\n"));
+    let unlisted = release(fake, |digest| format!("{digest}  synaptiq-other-linux\n"));
     let mirror = Mirror::serve(unlisted.path());
     let ran = install_release(root.path(), &mirror);
     assert!(!ran.ok);
