@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs Synaptiq as a systemd service: the binary, a `synaptiq` system user, a private
-# data directory and a hardened unit. Safe to run again (it converges to the same state);
+# Installs Synaptiq as a systemd service: the binary (built here, given, or a downloaded
+# release checked against its SHA256SUMS), a `synaptiq` system user, a private data
+# directory and a hardened unit. Safe to run again (it converges to the same state);
 # --uninstall removes the binary and the unit and keeps the data.
 set -euo pipefail
 
@@ -8,6 +9,11 @@ PREFIX=${PREFIX:-/usr/local}
 DESTDIR=${DESTDIR:-}
 DATA_DIR=/var/lib/synaptiq
 BINARY=
+VERSION=
+DOWNLOAD_DIR=
+# Where releases are published: <base>/<tag>/synaptiq-<arch>-linux and <base>/<tag>/SHA256SUMS
+# (GitHub's layout: https://github.com/OWNER/REPO/releases/download).
+RELEASE_URL=${SYNAPTIQ_RELEASE_URL:-}
 UNINSTALL=0
 SERVICE_USER=synaptiq
 UNIT_NAME=synaptiq.service
@@ -15,7 +21,7 @@ ENV_FILE=/etc/synaptiq/synaptiq.env
 
 usage() {
     cat <<EOF
-Usage: ./install.sh [--binary PATH] [--prefix DIR] [--data-dir DIR]
+Usage: ./install.sh [--binary PATH | --version TAG] [--prefix DIR] [--data-dir DIR]
        ./install.sh --uninstall [--prefix DIR]
 
 Installs Synaptiq as a systemd service:
@@ -28,6 +34,9 @@ Installs Synaptiq as a systemd service:
 Options:
   --binary PATH    install this binary instead of building one; without it, the script
                    runs 'cargo build --release' in the checkout it belongs to
+  --version TAG    download release TAG (e.g. v0.1.0) for this machine's architecture
+                   from \$SYNAPTIQ_RELEASE_URL and install it if it matches its line in
+                   the release's SHA256SUMS (needs curl and sha256sum)
   --prefix DIR     installation prefix (default: /usr/local; also PREFIX=...)
   --data-dir DIR   state directory (default: /var/lib/synaptiq)
   --uninstall      remove the binary and the unit; keep the data, the settings and the user
@@ -37,6 +46,8 @@ Environment:
   DESTDIR          stage everything under this directory (for packaging; creates no user
                    and touches no running service)
   CARGO_TARGET_DIR where cargo puts the build (default: <checkout>/target)
+  SYNAPTIQ_RELEASE_URL  base URL of the releases, for --version: files are fetched from
+                   <base>/<TAG>/synaptiq-<x86_64|aarch64>-linux and <base>/<TAG>/SHA256SUMS
 
 Run it as root (sudo) to install on this machine. Without --binary, building as root needs
 cargo on root's PATH; otherwise build first as yourself:
@@ -63,6 +74,12 @@ while [ $# -gt 0 ]; do
             shift 2
             ;;
         --binary=*) BINARY=${1#*=}; shift ;;
+        --version)
+            [ $# -ge 2 ] || usage_error "--version needs a release tag"
+            VERSION=$2
+            shift 2
+            ;;
+        --version=*) VERSION=${1#*=}; shift ;;
         --prefix)
             [ $# -ge 2 ] || usage_error "--prefix needs a directory"
             PREFIX=$2
@@ -80,6 +97,8 @@ while [ $# -gt 0 ]; do
         *) usage_error "unknown argument: $1" ;;
     esac
 done
+
+[ -z "$BINARY" ] || [ -z "$VERSION" ] || usage_error "--binary and --version exclude each other"
 
 # systemd needs absolute paths, and the unit file does not quote them.
 for path in "$PREFIX" "$DATA_DIR"; do
@@ -158,6 +177,47 @@ build_binary() {
     esac
     # .cargo/config.toml names the target (static linking), so the build lands under it.
     BINARY=$target/x86_64-unknown-linux-gnu/release/synaptiq
+}
+
+# The release asset's architecture name for this machine.
+release_arch() {
+    case $(uname -m) in
+        x86_64 | amd64) echo x86_64 ;;
+        aarch64 | arm64) echo aarch64 ;;
+        *) die "no release binary for $(uname -m): build from source instead" ;;
+    esac
+}
+
+# Downloads release $VERSION into a temporary directory and checks it against SHA256SUMS.
+download_release() {
+    case $VERSION in
+        v[0-9]*) ;;
+        *) die "--version takes a release tag like v0.1.0, not: $VERSION" ;;
+    esac
+    case $VERSION in
+        *[!A-Za-z0-9._+-]*) die "--version takes a release tag like v0.1.0, not: $VERSION" ;;
+    esac
+    [ -n "$RELEASE_URL" ] || die "set SYNAPTIQ_RELEASE_URL to where the releases are published"
+    command -v curl >/dev/null 2>&1 || die "curl not found: needed to download a release"
+    command -v sha256sum >/dev/null 2>&1 || die "sha256sum not found: needed to check a release"
+    local asset base dir expected
+    asset=synaptiq-$(release_arch)-linux
+    base=${RELEASE_URL%/}/$VERSION
+    DOWNLOAD_DIR=$(mktemp -d)
+    # Removed on exit whatever happens; the installed copy is made before that.
+    trap 'rm -rf -- "$DOWNLOAD_DIR"' EXIT
+    dir=$DOWNLOAD_DIR
+    note "Downloading $base/$asset"
+    curl -fsSL --retry 2 -o "$dir/SHA256SUMS" -- "$base/SHA256SUMS" ||
+        die "cannot download $base/SHA256SUMS"
+    expected=$(awk -v f="$asset" '$2 == f || $2 == "*" f { print $1; exit }' "$dir/SHA256SUMS")
+    [ -n "$expected" ] || die "SHA256SUMS of $VERSION has no line for $asset"
+    curl -fsSL --retry 2 -o "$dir/$asset" -- "$base/$asset" ||
+        die "cannot download $base/$asset"
+    (cd -- "$dir" && printf '%s  %s\n' "$expected" "$asset" | sha256sum --check --status) ||
+        die "checksum mismatch for $asset: the download is not the release, refusing to install it"
+    note "Checked $asset against SHA256SUMS ($expected)"
+    BINARY=$dir/$asset
 }
 
 ensure_user() {
@@ -318,7 +378,9 @@ if [ "$UNINSTALL" -eq 1 ]; then
     exit 0
 fi
 
-if [ -z "$BINARY" ]; then
+if [ -n "$VERSION" ]; then
+    download_release
+elif [ -z "$BINARY" ]; then
     build_binary
 fi
 install_binary

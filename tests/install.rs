@@ -4,9 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+
+use sha2::{Digest, Sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_synaptiq");
 
@@ -17,11 +20,16 @@ struct Ran {
 }
 
 fn install(root: &Path, args: &[&str]) -> Ran {
+    install_with(root, args, &[])
+}
+
+fn install_with(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
     let script = Path::new("install.sh").to_path_buf();
     let out = Command::new("bash")
         .arg(script)
         .args(args)
         .env("DESTDIR", root)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     Ran {
@@ -148,5 +156,141 @@ fn install_sh_refuses_relative_paths_and_unknown_options() {
         missing.stderr.contains("no such file"),
         "{}",
         missing.stderr
+    );
+}
+
+// ---------------------------------------------------------------- a release to download
+
+/// `python3 -m http.server` on a free loopback port, serving `dir`; killed when dropped.
+struct Mirror {
+    child: Child,
+    url: String,
+}
+
+impl Mirror {
+    fn serve(dir: &Path) -> Self {
+        let mut child = Command::new("python3")
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 (tests serve a fake release with its http.server)");
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .split_whitespace()
+            .skip_while(|word| *word != "port")
+            .nth(1)
+            .unwrap_or_else(|| panic!("http.server said: {line:?}"));
+        let url = format!("http://127.0.0.1:{port}");
+        Self { child, url }
+    }
+}
+
+impl Drop for Mirror {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const TAG: &str = "v9.8.7";
+
+/// The asset install.sh asks for on this machine.
+fn asset() -> String {
+    format!("synaptiq-{}-linux", std::env::consts::ARCH)
+}
+
+/// A release directory `<tag>/` holding `binary` as the asset and `sums(its digest)` as
+/// SHA256SUMS.
+fn release(binary: &[u8], sums: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let tag = dir.path().join(TAG);
+    std::fs::create_dir(&tag).unwrap();
+    std::fs::write(tag.join(asset()), binary).unwrap();
+    let digest = hex::encode(Sha256::digest(binary));
+    std::fs::write(tag.join("SHA256SUMS"), sums(&digest)).unwrap();
+    dir
+}
+
+fn install_release(root: &Path, mirror: &Mirror) -> Ran {
+    install_with(
+        root,
+        &["--version", TAG],
+        &[
+            ("SYNAPTIQ_RELEASE_URL", mirror.url.as_str()),
+            ("no_proxy", "127.0.0.1"),
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+    )
+}
+
+#[test]
+fn install_sh_installs_a_downloaded_release_that_matches_its_sha256sums() {
+    let published = release(&std::fs::read(BIN).unwrap(), |digest| {
+        format!(
+            "{}  synaptiq-other-linux\n{digest}  {}\n",
+            "0".repeat(64),
+            asset()
+        )
+    });
+    let mirror = Mirror::serve(published.path());
+    let root = tempfile::tempdir().unwrap();
+
+    let ran = install_release(root.path(), &mirror);
+    assert!(ran.ok, "{}", ran.stderr);
+    let bin = root.path().join("usr/local/bin/synaptiq");
+    assert_eq!(std::fs::read(&bin).unwrap(), std::fs::read(BIN).unwrap());
+    assert_eq!(mode(&bin), 0o755);
+    assert!(ran.stderr.contains("against SHA256SUMS"), "{}", ran.stderr);
+    assert!(
+        root.path()
+            .join("etc/systemd/system/synaptiq.service")
+            .is_file()
+    );
+}
+
+#[test]
+fn install_sh_refuses_a_release_with_a_wrong_or_missing_checksum() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = root.path().join("usr/local/bin/synaptiq");
+
+    // One hex digit off: the digest of some other file.
+    let fake = b"#!/bin/sh\necho not synaptiq\n";
+    let tampered = release(fake, |digest| {
+        let first = if digest.starts_with('0') { '1' } else { '0' };
+        format!("{first}{}  {}\n", &digest[1..], asset())
+    });
+    let mirror = Mirror::serve(tampered.path());
+    let ran = install_release(root.path(), &mirror);
+    assert!(!ran.ok);
+    assert!(ran.stderr.contains("checksum mismatch"), "{}", ran.stderr);
+    assert!(!bin.exists());
+
+    let unlisted = release(fake, |digest| format!("{digest}  synaptiq-other-linux\n"));
+    let mirror = Mirror::serve(unlisted.path());
+    let ran = install_release(root.path(), &mirror);
+    assert!(!ran.ok);
+    assert!(ran.stderr.contains("has no line for"), "{}", ran.stderr);
+    assert!(!bin.exists());
+
+    let both = install(root.path(), &["--binary", BIN, "--version", TAG]);
+    assert!(!both.ok);
+    assert!(
+        both.stderr.contains("exclude each other"),
+        "{}",
+        both.stderr
     );
 }

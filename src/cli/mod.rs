@@ -5,6 +5,7 @@
 //! failure, 2 usage or configuration error (invalid input rows included).
 
 mod backup;
+mod health;
 mod held_log;
 mod leads;
 
@@ -72,6 +73,9 @@ pub enum Command {
     /// Export leads as CSV on stdout (safe while a server runs)
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Probe the server's /api/health; exit 0 when healthy, 1 otherwise (a container's
+    /// HEALTHCHECK: the image has no curl)
+    Healthcheck(health::HealthcheckArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -290,6 +294,7 @@ async fn dispatch(command: Command, config: Config, log: held_log::HeldLog) -> R
         Command::Restore { path } => backup::restore(&config, path).await,
         Command::Import(ImportCommand::Leads(args)) => leads::import(&config, args).await,
         Command::Export(ExportCommand::Leads(args)) => leads::export(&config, args).await,
+        Command::Healthcheck(args) => health::check(&config, args).await,
         Command::AdminToken(AdminTokenCommand::Reset) => {
             let store = open(&config, clock.as_ref()).await?;
             let token = auth::reset_admin_token(&store, clock.as_ref()).await?;
