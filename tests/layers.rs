@@ -89,7 +89,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "app", "domain", "http", "jobs", "server", "error", "clock", "config", "data_dir",
-            "model", "store", "search", "ingest", "json",
+            "model", "store", "search", "ingest", "json", "outbound",
         ],
     ),
 ];
