@@ -71,6 +71,17 @@ pub enum Command {
     /// Export leads as CSV on stdout (safe while a server runs)
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Extract an upload's text: the file on stdin, JSON on stdout, under memory, CPU and
+    /// output limits. The server runs this in a child process for every upload.
+    #[command(hide = true)]
+    Extract {
+        /// The uploaded file's name (its extension helps tell the format)
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the input as the JSON API's Markdown `content`, not as a file
+        #[arg(long)]
+        content: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -177,9 +188,15 @@ impl From<TierArg> for Tier {
 
 /// Runs the parsed command line to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    if let Command::Openapi = cli.command {
-        println!("{}", crate::http::spec_json());
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Command::Openapi => {
+            println!("{}", crate::http::spec_json());
+            return ExitCode::SUCCESS;
+        }
+        Command::Extract { name, content } => {
+            return crate::ingest::child::run(name.as_deref(), *content);
+        }
+        _ => {}
     }
     let (bind, public_url) = match &cli.command {
         Command::Serve(args) => (args.bind.clone(), args.public_url.clone()),
@@ -246,7 +263,7 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
         Command::Serve(_) => serve(config, clock).await,
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Extract { .. } => Ok(()),
         Command::Keys(cmd) => {
             keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
         }
@@ -287,12 +304,19 @@ async fn dispatch(command: Command, config: Config) -> Result<()> {
     }
 }
 
-async fn serve(config: Config, clock: Arc<dyn Clock>) -> Result<()> {
+async fn serve(mut config: Config, clock: Arc<dyn Clock>) -> Result<()> {
     // Listening for the signals starts before the URL is printed: a supervisor (or the
     // bench) may send SIGTERM as soon as the server answers, and without a handler yet that
     // signal would kill it instead of shutting it down.
     let shutdown = shutdown_signal()
         .map_err(|e| Error::internal(format!("cannot listen for SIGINT and SIGTERM: {e}")))?;
+    config.extractor = crate::ingest::child::this_executable();
+    if config.extractor.is_none() {
+        tracing::warn!(
+            "this executable could not be found (no /proc and no path in argv[0]): uploads \
+             are read in process, within byte caps but without the reader's memory limit"
+        );
+    }
     let server = crate::server::start(config, clock).await?;
     println!("http://{}", server.addr);
     eprintln!("{}", server.banner());
