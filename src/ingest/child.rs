@@ -220,13 +220,13 @@ fn reply(reply: &Reply) -> ExitCode {
     }
 }
 
-/// Memory, CPU time, no files written and no core dump (a core of a 2 GiB reader would
-/// fill a disk).
+/// Memory, CPU time, output (to a file; through the server's pipe the server counts it)
+/// and no core dump (a core of a 2 GiB reader would fill a disk).
 fn limit_self() -> nix::Result<()> {
     use nix::sys::resource::{Resource, setrlimit};
     setrlimit(Resource::RLIMIT_AS, MAX_MEMORY_BYTES, MAX_MEMORY_BYTES)?;
     setrlimit(Resource::RLIMIT_CPU, MAX_CPU_SECONDS, MAX_CPU_SECONDS + 5)?;
-    setrlimit(Resource::RLIMIT_FSIZE, 0, 0)?;
+    setrlimit(Resource::RLIMIT_FSIZE, MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES)?;
     setrlimit(Resource::RLIMIT_CORE, 0, 0)
 }
 
