@@ -44,6 +44,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Conversations with no message for this many days are deleted, daily; `None` keeps them.
     pub retention_days: Option<u32>,
+    /// The executable whose `extract` command reads uploads in a child process (`serve`
+    /// sets it to its own); `None` reads them in process.
+    pub extractor: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -375,6 +378,7 @@ impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
             retention_days: self
                 .optional("retention_days", None, parse_retention_days)?
                 .flatten(),
+            extractor: None,
         })
     }
 }

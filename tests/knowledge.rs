@@ -1352,12 +1352,17 @@ async fn tenants_never_see_each_others_documents() {
     assert_eq!(reply.status, 201, "{}", reply.text);
     let their_doc = id(&reply.body["document"]);
     assert_ne!(their_doc, doc_id);
+    // Several chunks of the one document may match (the handbook has a section per heading).
+    let documents = |mut ids: Vec<String>| {
+        ids.dedup();
+        ids
+    };
     assert_eq!(
-        found_ids(&theirs, "Rotterdam founded").await,
+        documents(found_ids(&theirs, "Rotterdam founded").await),
         vec![their_doc.clone()]
     );
     assert_eq!(
-        found_ids(&ours, "Rotterdam founded").await,
+        documents(found_ids(&ours, "Rotterdam founded").await),
         vec![doc_id.clone()]
     );
     theirs
@@ -1376,13 +1381,15 @@ async fn tenants_never_see_each_others_documents() {
     let admin_acme = admin.with_header("x-synaptiq-tenant", "acme");
     let listed: BTreeSet<String> = all_documents(&admin_acme).await.iter().map(id).collect();
     assert!(listed.contains(&their_doc) && !listed.contains(&doc_id));
-    assert!(found_ids(&admin_acme, "Rotterdam founded").await == vec![their_doc.clone()]);
+    assert!(
+        documents(found_ids(&admin_acme, "Rotterdam founded").await) == vec![their_doc.clone()]
+    );
     assert_eq!(admin_acme.get(&format!("{KB}/{doc_id}")).await.status, 404);
 
     // Deleting ours leaves theirs.
     assert_eq!(ours.delete(&format!("{KB}/{doc_id}")).await.status, 204);
     assert_eq!(
-        found_ids(&theirs, "Rotterdam founded").await,
+        documents(found_ids(&theirs, "Rotterdam founded").await),
         vec![their_doc]
     );
     assert!(found_ids(&ours, "Rotterdam founded").await.is_empty());

@@ -76,6 +76,17 @@ pub enum Command {
     /// Probe the server's /api/health; exit 0 when healthy, 1 otherwise (a container's
     /// HEALTHCHECK: the image has no curl)
     Healthcheck(health::HealthcheckArgs),
+    /// Extract an upload's text: the file on stdin, JSON on stdout, under memory, CPU and
+    /// output limits. The server runs this in a child process for every upload.
+    #[command(hide = true)]
+    Extract {
+        /// The uploaded file's name (its extension helps tell the format)
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the input as the JSON API's Markdown `content`, not as a file
+        #[arg(long)]
+        content: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -193,9 +204,15 @@ impl From<TierArg> for Tier {
 
 /// Runs the parsed command line to an exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    if let Command::Openapi = cli.command {
-        println!("{}", crate::http::spec_json());
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Command::Openapi => {
+            println!("{}", crate::http::spec_json());
+            return ExitCode::SUCCESS;
+        }
+        Command::Extract { name, content } => {
+            return crate::ingest::child::run(name.as_deref(), *content);
+        }
+        _ => {}
     }
     let (bind, public_url) = match &cli.command {
         Command::Serve(args) => (args.bind.clone(), args.public_url.clone()),
@@ -263,7 +280,7 @@ async fn dispatch(command: Command, config: Config, log: held_log::HeldLog) -> R
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
         Command::Serve(_) => serve(config, clock, &log).await,
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Extract { .. } => Ok(()),
         Command::Keys(cmd) => {
             keys(cmd, &open(&config, clock.as_ref()).await?, clock.as_ref()).await
         }
@@ -305,7 +322,7 @@ async fn dispatch(command: Command, config: Config, log: held_log::HeldLog) -> R
     }
 }
 
-async fn serve(config: Config, clock: Arc<dyn Clock>, log: &held_log::HeldLog) -> Result<()> {
+async fn serve(mut config: Config, clock: Arc<dyn Clock>, log: &held_log::HeldLog) -> Result<()> {
     // Listening for the signals starts before the URL is printed: a supervisor (or the
     // bench) may send SIGTERM as soon as the server answers, and without a handler yet that
     // signal would kill it instead of shutting it down.
@@ -316,6 +333,13 @@ async fn serve(config: Config, clock: Arc<dyn Clock>, log: &held_log::HeldLog) -
     // later start may rebuild large indexes, and its lines show as they come.
     let first_start = !config.data_dir.join("synaptiq.db").exists();
     let held = first_start.then(|| log.hold());
+    config.extractor = crate::ingest::child::this_executable();
+    if config.extractor.is_none() {
+        tracing::warn!(
+            "this executable could not be found (no /proc and no path in argv[0]): uploads \
+             are read in process, within byte caps but without the reader's memory limit"
+        );
+    }
     let server = crate::server::start(config, clock).await?;
     println!("http://{}", server.addr);
     eprintln!("{}", server.banner());

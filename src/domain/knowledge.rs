@@ -79,10 +79,11 @@ async fn save(
     let is_new = id.is_none();
     let id = id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let (index, tenant) = (app.chunks_index.clone(), tenant.clone());
+    let reader = app.config.extractor.clone();
     let (id2, tenant2) = (id.clone(), tenant.clone());
     // The index documents are built here too, so the indexer need not read them back.
     let (prepared, indexed) = tokio::task::spawn_blocking(move || {
-        let prepared = prepare(title, doc_type, &content)?;
+        let prepared = prepare(reader.as_deref(), title, doc_type, &content)?;
         let indexed = index.documents(prepared.chunks.iter().map(|c| Indexed {
             tenant: &tenant2,
             document_id: &id2,
@@ -146,6 +147,7 @@ async fn save(
 }
 
 fn prepare(
+    reader: Option<&std::path::Path>,
     title: Option<String>,
     doc_type: Option<DocType>,
     content: &Content,
@@ -158,8 +160,10 @@ fn prepare(
     let (content_hash, extracted) = std::thread::scope(|scope| {
         let hash = scope.spawn(|| hex::encode(Sha256::digest(raw)));
         let extracted = match content {
-            Content::Text(text) => ingest::extract_content(text),
-            Content::File { bytes, name } => ingest::extract_file(bytes, name.as_deref()),
+            Content::Text(text) => ingest::child::extract_content(reader, text),
+            Content::File { bytes, name } => {
+                ingest::child::extract_file(reader, bytes, name.as_deref())
+            }
         };
         (hash.join(), extracted)
     });

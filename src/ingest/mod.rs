@@ -4,6 +4,7 @@
 //!
 //! Extractors run on hostile input: a panic inside one is caught and reported as a bad file.
 
+pub mod child;
 pub mod chunk;
 mod docx;
 mod html;
@@ -18,7 +19,8 @@ use crate::error::{Error, Result};
 pub use crate::model::Format;
 
 /// A piece of a document's structure.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Block {
     Heading { level: u8, text: String },
     Paragraph(String),

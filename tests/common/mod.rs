@@ -96,6 +96,8 @@ impl TestServer {
         let mut config = Config::for_data_dir(dir.path());
         config.bind = "127.0.0.1:0".parse().unwrap();
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
+        // Uploads are read by the real executable's `extract` command, as `serve` does.
+        config.extractor = Some(binary::BIN.into());
         adjust(&mut config);
         let server = synaptiq::server::start(config, clock).await.unwrap();
         let url = format!("http://{}", server.addr);

@@ -2,11 +2,14 @@
 //! no text layer; OCR is out of scope and said so.
 
 mod bounds;
+mod headings;
+mod inflate;
+mod quotes;
 
 use lopdf::{Document, Object, ObjectId, dictionary};
 
+use self::headings::Lines;
 use super::Block;
-use super::text::blocks;
 use crate::error::{Error, Result};
 
 pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
@@ -19,7 +22,8 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
             "the PDF is corrupt or truncated (no end-of-file marker)",
         ));
     }
-    let mut document = lopdf::Document::load_mem(bytes)
+    let options = lopdf::LoadOptions::with_filter(inflate::bound_object_streams);
+    let mut document = lopdf::Document::load_mem_with_options(bytes, options)
         .map_err(|e| Error::invalid("file", format!("the PDF is corrupt or truncated ({e})")))?;
     if document.is_encrypted() && document.decrypt("").is_err() {
         return Err(Error::invalid(
@@ -27,9 +31,11 @@ pub fn extract(bytes: &[u8]) -> Result<Vec<Block>> {
             "the PDF is encrypted (password protected); remove the password and upload it again",
         ));
     }
+    inflate::check(&document)?;
     bounds::check(&document)?;
+    quotes::spell_out(&mut document);
     give_core_fonts_their_measures(&mut document);
-    let blocks = blocks(&text_of(&document, threads(&document))?);
+    let blocks = text_of(&document, threads(&document))?.blocks();
     if blocks.is_empty() {
         return Err(Error::invalid(
             "file",
@@ -266,7 +272,7 @@ fn threads(document: &Document) -> usize {
 }
 
 /// The text of every page, in page order, read by `threads` threads.
-fn text_of(document: &Document, threads: usize) -> Result<String> {
+fn text_of(document: &Document, threads: usize) -> Result<Lines> {
     let pages: Vec<ObjectId> = document.page_iter().collect();
     if threads <= 1 || pages.len() < threads {
         return page_text(document);
@@ -286,19 +292,19 @@ fn text_of(document: &Document, threads: usize) -> Result<String> {
                 })
             })
             .collect();
-        let mut text = String::new();
+        let mut text = Lines::default();
         for reader in readers {
             let part = reader.join().map_err(|_| {
                 Error::invalid("file", "the pdf file is malformed and could not be read")
             })??;
-            text.push_str(&part);
-            text.push('\n');
+            text.append(part);
+            text.newline();
         }
         Ok(text)
     })
 }
 
-fn page_text(document: &Document) -> Result<String> {
+fn page_text(document: &Document) -> Result<Lines> {
     let mut text = PlainText::default();
     pdf_extract::output_doc(document, &mut text)
         .map_err(|e| Error::invalid("file", format!("the PDF's text could not be read ({e})")))?;
@@ -307,9 +313,10 @@ fn page_text(document: &Document) -> Result<String> {
 
 /// pdf-extract's `PlainTextOutput` (the same spaces and line breaks, by the same arithmetic)
 /// without the formatting machinery it ran for every character, `write!(w, "{}", c)`: a
-/// twentieth of a large upload's extraction.
+/// twentieth of a large upload's extraction. It also notes each line's font size, which
+/// tells headings.
 struct PlainText {
-    text: String,
+    text: Lines,
     /// The page's height, which turns PDF's upward y axis downward.
     flip: f64,
     last_end: f64,
@@ -320,7 +327,7 @@ struct PlainText {
 impl Default for PlainText {
     fn default() -> Self {
         Self {
-            text: String::new(),
+            text: Lines::default(),
             flip: 0.0,
             last_end: 100_000.0,
             last_y: 0.0,
@@ -364,17 +371,17 @@ impl pdf_extract::OutputDev for PlainText {
         let size = (size_x * size_y).sqrt();
         if self.first_char {
             if (y - self.last_y).abs() > size * 1.5 {
-                self.text.push('\n');
+                self.text.newline();
             }
             // Moved left and down: a new line.
             if x < self.last_end && (y - self.last_y).abs() > size * 0.5 {
-                self.text.push('\n');
+                self.text.newline();
             }
             if x > self.last_end + size * 0.1 {
-                self.text.push(' ');
+                self.text.push(" ", size);
             }
         }
-        self.text.push_str(character);
+        self.text.push(character, size);
         self.first_char = false;
         self.last_y = y;
         self.last_end = x + width * size;
@@ -503,7 +510,10 @@ mod tests {
             40,
             "the measuring page is gone"
         );
-        assert_eq!(page_text(&widened).unwrap(), page_text(&plain).unwrap());
+        assert_eq!(
+            page_text(&widened).unwrap().text,
+            page_text(&plain).unwrap().text
+        );
     }
 
     /// One page showing every code 0-255 in Helvetica (WinAnsi) and Times (MacRoman).
@@ -566,9 +576,9 @@ mod tests {
                 .iter()
                 .all(|f| f.has(b"ToUnicode") && f.has(b"Widths"))
         );
-        let text = page_text(&plain).unwrap();
+        let text = page_text(&plain).unwrap().text;
         assert!(text.contains("ABC") && text.contains('\u{e9}'), "{text:?}");
-        assert_eq!(page_text(&widened).unwrap(), text);
+        assert_eq!(page_text(&widened).unwrap().text, text);
     }
 
     #[test]
@@ -608,8 +618,77 @@ mod tests {
             )
             .unwrap();
             assert!(theirs.len() > 50, "{theirs:?}");
-            assert_eq!(page_text(&document).unwrap(), theirs);
+            assert_eq!(page_text(&document).unwrap().text, theirs);
         }
+    }
+
+    /// A one-page PDF drawing `content` with Helvetica as `F1`, saved.
+    fn helvetica_page(content: &str) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+        let mut doc = with_one_page(doc, content.as_bytes().to_vec(), resources);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn text_shown_with_the_quote_operators_is_read() {
+        // Every line through `'` or `"`, as some writers do: pdf-extract alone read nothing.
+        let bytes = helvetica_page(
+            "BT /F1 12 Tf 14 TL 72 720 Td (Our support desk answers within one day.) ' \
+             1 0 (Refunds are paid within 14 days.) \" (Don't worry: it's \"easy\".) ' ET",
+        );
+        let text = super::super::Extracted {
+            format: super::super::Format::Pdf,
+            blocks: extract(&bytes).unwrap(),
+        }
+        .text();
+        for line in [
+            "Our support desk answers within one day.",
+            "Refunds are paid within 14 days.",
+            "Don't worry: it's \"easy\".",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from {text:?}");
+        }
+    }
+
+    #[test]
+    fn larger_lines_are_headings_that_split_chunks() {
+        let body = "(The Growth plan costs 199 dollars per month and includes the API.) Tj T*";
+        let bytes = helvetica_page(&format!(
+            "BT /F1 20 Tf 72 740 Td (Pricing) Tj ET \
+             BT /F1 11 Tf 14 TL 72 710 Td {body} {body} ET \
+             BT /F1 20 Tf 72 640 Td (Security) Tj ET \
+             BT /F1 11 Tf 14 TL 72 610 Td (All data is encrypted at rest with AES-256.) Tj ET"
+        ));
+        let blocks = extract(&bytes).unwrap();
+        let headings: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Heading { .. }))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                &Block::Heading {
+                    level: 1,
+                    text: "Pricing".into()
+                },
+                &Block::Heading {
+                    level: 1,
+                    text: "Security".into()
+                },
+            ],
+            "{blocks:?}"
+        );
+        let chunks = super::super::chunk::chunk(&blocks, false);
+        let security = chunks.iter().find(|c| c.text.contains("AES-256")).unwrap();
+        assert_eq!(security.heading, "Security");
+        assert!(!security.text.contains("Growth plan"), "{chunks:?}");
     }
 
     #[test]
@@ -623,7 +702,7 @@ mod tests {
                 .collect()
         };
         for threads in [1, 3] {
-            let read = numbers(text_of(&document, threads).unwrap());
+            let read = numbers(text_of(&document, threads).unwrap().text);
             assert_eq!(read, (0..pages).collect::<Vec<_>>(), "{threads} threads");
         }
         assert!(!extract(&numbered_pdf(pages)).unwrap().is_empty());
