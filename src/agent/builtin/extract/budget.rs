@@ -1,0 +1,198 @@
+//! A budget in the visitor's currency.
+
+use super::*;
+
+/// A budget as a whole number of the visitor's currency: "$5k", "5,000 dollars", "around 10k
+/// a month" (per period as said, not annualised), "€20000", "20 grand", "no budget" (0),
+/// "1.5k", "$2m"; a whole reply that is only an amount ("5000", "none") counts too.
+pub fn budget(text: &str) -> Option<u64> {
+    let lower = lowered(text);
+    let tokens = tokenize(&lower);
+    budget_in(&lower, &tokens).or_else(|| bare_budget(&lower, &tokens))
+}
+
+pub(super) fn budget_in(lower: &str, tokens: &[Token<'_>]) -> Option<u64> {
+    for i in 0..tokens.len() {
+        let currency_first = tokens.get(i).is_some_and(|t| is_currency(t.tok))
+            || is_word(tokens, i, &["usd", "eur", "gbp", "us$"]);
+        let found = currency_first
+            .then(|| amount(tokens, skip_currency(tokens, i + 1)))
+            .flatten()
+            .or_else(|| amount(tokens, i).filter(|&(value, end)| is_money(tokens, i, value, end)));
+        if let Some((value, end)) = found {
+            if !about_other_money(tokens, i, end) {
+                return whole_u64(value);
+            }
+            continue;
+        }
+        if is_word(tokens, i, BUDGET_CUES)
+            && let Some(value) = amount_after_cue(tokens, i + 1)
+        {
+            return Some(value);
+        }
+    }
+    zero_budget(lower).then_some(0)
+}
+
+/// An amount from `i` to `end` is money when a currency or a period goes with it.
+fn is_money(tokens: &[Token<'_>], i: usize, value: f64, end: usize) -> bool {
+    is_word(tokens, end - 1, &["grand"])
+        || tokens[i..end].iter().any(|t| is_currency(t.tok))
+        || tokens.get(end).is_some_and(|t| is_currency(t.tok))
+        || is_word(tokens, end, CURRENCY_WORDS)
+        || is_word(tokens, end, &["budget"])
+        || (value >= 100.0 && per_period(tokens, end))
+}
+
+/// "$2M ARR", "we raised $5m": money that is not what they would spend.
+fn about_other_money(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
+    for j in (i.saturating_sub(4)..i).rev() {
+        if is_word(tokens, j, BUDGET_CUES) {
+            return false;
+        }
+        if is_word(tokens, j, OTHER_MONEY) {
+            return true;
+        }
+    }
+    (end..end + 3).any(|j| is_word(tokens, j, OTHER_MONEY))
+}
+
+#[rustfmt::skip]
+const OTHER_MONEY: &[&str] = &[
+    "revenue", "revenues", "arr", "mrr", "raised", "raise", "funding", "valuation", "valued",
+    "turnover", "salary", "salaries", "profit", "profits", "sales", "worth", "lost", "loss",
+    "funded", "round", "seed", "series", "cheapest", "quote", "quoted", "priced", "charge",
+    "charges", "charged", "cost", "costs", "price",
+];
+
+#[rustfmt::skip]
+const CURRENCY_WORDS: &[&str] = &[
+    "dollars", "dollar", "usd", "eur", "euro", "euros", "gbp", "pounds", "pound", "bucks", "quid",
+    "chf", "cad", "aud",
+];
+#[rustfmt::skip]
+const BUDGET_TAIL: &[&str] = &[
+    "dollars", "dollar", "usd", "eur", "euro", "euros", "gbp", "pounds", "pound", "bucks", "quid",
+    "chf", "cad", "aud", "a", "per", "month", "year", "monthly", "annually", "budget",
+];
+#[rustfmt::skip]
+const BUDGET_CUES: &[&str] = &[
+    "budget", "budgeted", "budgeting", "spend", "spending", "afford", "invest", "investing",
+    "allocate", "allocated", "pay", "paying",
+];
+#[rustfmt::skip]
+const NOT_MONEY: &[&str] = &[
+    "people", "persons", "person", "employees", "staff", "users", "customers", "clients", "months",
+    "month", "weeks", "week", "days", "day", "years", "year", "hours", "seats", "licenses",
+    "licences", "leads", "visitors", "percent", "times", "x", "members", "agents", "reps", "ppl",
+    "contacts", "emails", "messages", "calls", "meetings", "demos", "pages",
+];
+
+/// The amount a budget cue introduces within a few words ("our budget for this is about 8k").
+fn amount_after_cue(tokens: &[Token<'_>], from: usize) -> Option<u64> {
+    for j in from..(from + 7).min(tokens.len()) {
+        if is_word(tokens, j, &["none", "nothing", "nil", "zero"]) {
+            return Some(0);
+        }
+        if let Some((value, end)) = amount(tokens, skip_currency(tokens, j)) {
+            if is_word(tokens, end, NOT_MONEY) || sym(tokens, end) == Some('%') {
+                return None;
+            }
+            return whole_u64(value);
+        }
+    }
+    None
+}
+
+fn per_period(tokens: &[Token<'_>], i: usize) -> bool {
+    let periods = [
+        "month", "year", "quarter", "mo", "yr", "annum", "week", "m", "y", "q",
+    ];
+    ((is_word(tokens, i, &["a", "per", "each", "every", "an"]) || sym(tokens, i) == Some('/'))
+        && is_word(tokens, i + 1, &periods))
+        || is_word(
+            tokens,
+            i,
+            &["monthly", "annually", "yearly", "quarterly", "pm", "pa"],
+        )
+}
+
+#[rustfmt::skip]
+const NOT_ZERO_AFTER: &[&str] = &[
+    "limit", "limits", "constraint", "constraints", "cap", "issue", "issues", "problem",
+    "problems", "ceiling",
+];
+
+fn zero_budget(lower: &str) -> bool {
+    #[rustfmt::skip]
+    const ZERO: &[&str] = &[
+        "no budget", "zero budget", "budget is zero", "budget is none", "budget is nil",
+        "budget is nothing", "budget: none", "budget: zero", "don't have a budget",
+        "dont have a budget", "do not have a budget", "don't have any budget",
+        "dont have any budget", "do not have any budget", "have no budget", "no money", "no funds",
+        "no funding", "not have a budget",
+    ];
+    ZERO.iter().any(|p| {
+        find_phrase(lower, p).is_some_and(|at| {
+            // "no budget limit" means the opposite.
+            let next = next_word(&lower[at + p.len()..]);
+            !is_in(next, NOT_ZERO_AFTER)
+        })
+    })
+}
+
+fn bare_budget(lower: &str, tokens: &[Token<'_>]) -> Option<u64> {
+    let reply = lower.trim().trim_end_matches(['.', '!']);
+    if [
+        "none", "zero", "nothing", "nil", "0", "no money", "nada", "$0",
+    ]
+    .contains(&reply)
+    {
+        return Some(0);
+    }
+    bare_amount(tokens, BUDGET_TAIL).and_then(whole_u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets() {
+        check(
+            &[
+                ("$5k", Some(5000)),
+                ("5,000 dollars", Some(5000)),
+                ("around 10k a month", Some(10_000)),
+                ("€20000", Some(20_000)),
+                ("20 grand", Some(20_000)),
+                ("no budget", Some(0)),
+                ("none", Some(0)),
+                ("zero", Some(0)),
+                ("1.5k", Some(1500)),
+                ("$2m", Some(2_000_000)),
+                ("5000", Some(5000)),
+                ("our budget is about 8k", Some(8000)),
+                ("£3.5k per year", Some(3500)),
+                ("between $5k and $10k", Some(10_000)),
+                ("USD 7500", Some(7500)),
+                ("20.000€", Some(20_000)),
+                ("we could spend maybe 500/month", Some(500)),
+                ("we don't have a budget yet", Some(0)),
+                (
+                    "We are spending $2k a month on our current tool",
+                    Some(2000),
+                ),
+                ("we have 10k users", None),
+                ("Our revenue is $2M ARR", None),
+                ("the cheapest quote was $400/mo", None),
+                ("200 people", None),
+                ("in 2024", None),
+                ("budget is tight, we're 10 people", None),
+                ("no budget limit really", None),
+                ("hello", None),
+            ],
+            budget,
+        );
+    }
+}

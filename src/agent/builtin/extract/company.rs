@@ -1,0 +1,284 @@
+//! The company the visitor works for, from an explicit cue or beside their name.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::*;
+
+pub(super) static COMPANY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compiled(concat!(
+        r"(?i)\b(?:(?P<explicit>(?:i|we)\s+work\s+(?:at|for)|i\s+work\s+with|(?:i['’]?m|i\s+am)\s+working\s+(?:at|for)",
+        r"|works\s+(?:at|for)|employed\s+(?:at|by)|i\s+represent|on\s+behalf\s+of",
+        r"|(?:company|business|firm)\s+(?:i|we)\s+work\s+(?:for|at)\s+is",
+        r"|(?:(?:my|our|the)\s+)?(?:company|startup|business|firm|agency)\s+(?:is\s+)?(?:called|named)",
+        r"|(?:(?:my|our|the)\s+)?(?:company|business|organi[sz]ation|employer|firm|startup)(?:['’]s)?(?:\s+name)?(?:\s+is|\s*:)",
+        r"|company['’]s",
+        r"|(?:ceo|cto|cfo|coo|cmo|cro|cio|cpo|founder|co-?founder|owner|president|director|manager|engineer",
+        r"|developer|designer|analyst|consultant|marketer|specialist|coordinator|associate|executive|officer",
+        r"|sdr|bdr|ae|rep|intern|student|partner|vp|vp\s+\w+|head\s+of\s+\w+(?:\s+\w+)?)\s+(?:at|of|for|with)",
+        r"|(?:team|department|dept|division)\s+(?:at|of))",
+        r"|(?P<from>(?:i['’]?m|i\s+am)\s+(?:from|with|at)|(?:calling|writing|reaching\s+out)\s+from)",
+        r"|(?P<we>we\s+are|we['’]re))\s+",
+    ))
+});
+
+pub(super) static LEADING_FROM: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compiled(r"(?i)^\s*from\s+"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CompanyCue {
+    /// "I work at", "company is", "CTO at": the next words are the company.
+    Explicit,
+    /// "from": also used for places, so a known country or city is refused.
+    From,
+    /// "we're": only a capitalised name, since "we're small/hiring/…" is far more common.
+    We,
+}
+
+/// The company an explicit cue names; a later one wins, since corrections come last.
+pub(super) fn stated_company(message: &str) -> Option<String> {
+    let cues = COMPANY_CUE.as_ref()?;
+    let mut found = None;
+    for cue in cues.captures_iter(message) {
+        let Some(whole) = cue.get(0) else { continue };
+        let kind = if cue.name("from").is_some() {
+            CompanyCue::From
+        } else if cue.name("we").is_some() {
+            CompanyCue::We
+        } else {
+            CompanyCue::Explicit
+        };
+        if let Some(company) = leading_company(&message[whole.end()..], kind) {
+            found = Some(company);
+        }
+    }
+    found
+}
+
+/// A message that opens with "from Acme Corp.".
+pub(super) fn leading_from(message: &str) -> Option<String> {
+    let cue = LEADING_FROM.as_ref()?.find(message)?;
+    leading_company(&message[cue.end()..], CompanyCue::From)
+}
+
+/// The company after a name: " from Acme", ", CTO at Acme", " here with Globex".
+pub(super) fn company_after_name(rest: &str) -> Option<String> {
+    let mut pos = 0;
+    let mut titled = false;
+    for _ in 0..8 {
+        let tail = &rest[pos..];
+        let trimmed = tail.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let word = trimmed[..len].trim_end_matches(',');
+        if word.is_empty() || word.ends_with(['.', '!', '?', ';', ':']) {
+            return None;
+        }
+        pos += tail.len() - trimmed.len() + len;
+        let after = &rest[pos..];
+        if same_word(word, "from") {
+            return leading_company(after, CompanyCue::From);
+        }
+        if is_in(word, &["with", "at", "@"]) {
+            return leading_company(after, CompanyCue::Explicit);
+        }
+        if titled && is_in(word, &["of", "for"]) {
+            if let Some(company) = leading_company(after, CompanyCue::Explicit) {
+                return Some(company);
+            }
+            continue;
+        }
+        let title = is_in(word, TITLE_HEADS) || is_in(word, TITLE_MODIFIERS);
+        if !(title || is_in(word, &["here", "the", "a", "an", "and", "&", "of"])) {
+            return None;
+        }
+        titled |= title;
+    }
+    None
+}
+
+/// One word of a company name, as typed, and whether punctuation ended the name after it.
+struct Piece<'a> {
+    start: usize,
+    text: &'a str,
+    last: bool,
+}
+
+/// The company name at the start of `s`: up to five words, stopping at a common word, a
+/// sentence end or an email address.
+fn leading_company(s: &str, cue: CompanyCue) -> Option<String> {
+    company_span(s, cue).map(|(start, end)| s[start..end].to_owned())
+}
+
+/// Where the company name at the start of `s` lies, as byte offsets.
+pub(super) fn company_span(s: &str, cue: CompanyCue) -> Option<(usize, usize)> {
+    let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(6);
+    let mut pos = 0;
+    while pieces.len() < 6 {
+        let rest = &s[pos..];
+        let trimmed = rest.trim_start();
+        let gap = &rest[..rest.len() - trimmed.len()];
+        if trimmed.is_empty() || (!pieces.is_empty() && gap.contains('\n')) {
+            break;
+        }
+        let len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+        let raw = &trimmed[..len];
+        let opened = raw.trim_start_matches(['"', '“', '(', '\'', '‘']);
+        let text = opened.trim_end_matches(|c: char| ".,;:!?)\"”'’".contains(c));
+        let start = pos + gap.len() + (raw.len() - opened.len());
+        pos += gap.len() + len;
+        if text.is_empty() || text.contains('@') || text.contains("://") {
+            break;
+        }
+        let last = text.len() < opened.len();
+        pieces.push(Piece { start, text, last });
+        if last {
+            break;
+        }
+    }
+    let first = pieces.first()?;
+    if !company_start_ok(first.text, cue) {
+        return None;
+    }
+    let capitalised = first
+        .text
+        .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+    let mut end = first.start + first.text.len();
+    let mut stop = first.last;
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        if stop || i >= 5 {
+            break;
+        }
+        let next = pieces.get(i + 1).map(|p| p.text);
+        if !company_continues(piece.text, capitalised, next) {
+            break;
+        }
+        end = piece.start + piece.text.len();
+        stop = piece.last;
+    }
+    if cue == CompanyCue::From && is_in(&s[first.start..end], PLACES) {
+        return None;
+    }
+    Some((first.start, end))
+}
+
+fn company_start_ok(word: &str, cue: CompanyCue) -> bool {
+    if !word.chars().any(char::is_alphabetic) || is_stop(word) || looks_like_quantity(word) {
+        return false;
+    }
+    let capital = word.starts_with(char::is_uppercase);
+    if cue == CompanyCue::We && !capital {
+        return false;
+    }
+    if cue == CompanyCue::From && is_in(word, PLACES) {
+        return false;
+    }
+    capital || !(word.ends_with("ing") || (word.len() >= 6 && word.ends_with("ed")))
+}
+
+fn company_continues(word: &str, capitalised: bool, next: Option<&str>) -> bool {
+    // "Acme Corp", "Nordic AS" — but not "acme as a vendor".
+    if is_in(word, COMPANY_SUFFIXES) && (!is_stop(word) || !word.chars().any(char::is_lowercase)) {
+        return true;
+    }
+    if capitalised {
+        // "Bank of America", "Johnson & Johnson", "Procter and Gamble".
+        if is_in(word, &["&", "of", "and", "for", "de", "+"]) {
+            return next.is_some_and(|n| n.starts_with(char::is_uppercase));
+        }
+        return word.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            && !is_stop(word);
+    }
+    let verb_like = word.ends_with("ing") || (word.len() >= 6 && word.ends_with("ed"));
+    word.chars().any(char::is_alphabetic)
+        && !is_stop(word)
+        && !looks_like_quantity(word)
+        && !verb_like
+}
+
+/// "200", "3pm", "5k", "2nd": numbers with a unit, never a company.
+fn looks_like_quantity(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && is_in(
+            &word[digits..],
+            &[
+                "", "am", "pm", "k", "m", "st", "nd", "rd", "th", "x", "s", "%", "h", "hrs",
+            ],
+        )
+}
+
+#[rustfmt::skip]
+const COMPANY_SUFFIXES: &[&str] = &[
+    "inc", "inc.", "ltd", "ltd.", "llc", "llp", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
+    "sas", "sarl", "srl", "spa", "plc", "bv", "nv", "oy", "ab", "as", "pty", "limited",
+    "corporation", "incorporated", "group", "labs", "technologies", "holdings",
+];
+
+#[rustfmt::skip]
+const PLACES: &[&str] = &[
+    "usa", "us", "america", "uk", "england", "scotland", "wales", "ireland", "canada", "mexico",
+    "brazil", "argentina", "chile", "colombia", "germany", "france", "spain", "italy", "portugal",
+    "netherlands", "holland", "belgium", "switzerland", "austria", "sweden", "norway", "denmark",
+    "finland", "poland", "ukraine", "russia", "turkey", "greece", "israel", "egypt", "nigeria",
+    "kenya", "south africa", "india", "pakistan", "china", "japan", "korea", "singapore",
+    "australia", "new zealand", "indonesia", "philippines", "vietnam", "thailand", "malaysia",
+    "dubai", "uae", "europe", "asia", "africa", "london", "paris", "berlin", "madrid", "barcelona",
+    "rome", "milan", "amsterdam", "munich", "vienna", "zurich", "stockholm", "dublin", "lisbon",
+    "toronto", "vancouver", "montreal", "new york", "nyc", "san francisco", "sf", "los angeles",
+    "la", "chicago", "boston", "seattle", "austin", "texas", "california", "florida", "sydney",
+    "melbourne", "tokyo", "mumbai", "bangalore", "delhi", "hong kong", "the us", "the uk",
+    "the states", "the netherlands", "abroad", "overseas",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn companies() {
+        check(
+            &[
+                ("I'm Jane from Acme", Some("Acme")),
+                ("I am Jane Smith, CTO at Acme Corp", Some("Acme Corp")),
+                ("this is Bob with Globex", Some("Globex")),
+                ("Hi there! Jane here from Acme Corp.", Some("Acme Corp")),
+                ("im jane from acme", Some("acme")),
+                ("I'm Jane, head of growth at Acme.", Some("Acme")),
+                ("I work at Initech", Some("Initech")),
+                ("we're Initech", Some("Initech")),
+                ("company is Initech Ltd", Some("Initech Ltd")),
+                ("from Acme Corp.", Some("Acme Corp")),
+                ("no, the company is Acme Inc", Some("Acme Inc")),
+                ("I work for Bank of America", Some("Bank of America")),
+                ("my company name is Acme", Some("Acme")),
+                ("Jane, head of sales at Acme", Some("Acme")),
+                ("i work at acme corp as a developer", Some("acme corp")),
+                ("I'm an SDR at Acme", Some("Acme")),
+                ("Anna from Initech here", Some("Initech")),
+                (
+                    "I'm Anna from the marketing team at Initech",
+                    Some("Initech"),
+                ),
+                ("our startup is called Flowbase", Some("Flowbase")),
+                (
+                    "I'm reaching out on behalf of Northwind Traders",
+                    Some("Northwind Traders"),
+                ),
+                ("I represent Contoso Ltd.", Some("Contoso Ltd")),
+                (
+                    "I'm Mohammed Al-Rashid, COO at Gulf Logistics LLC",
+                    Some("Gulf Logistics LLC"),
+                ),
+                ("I'm from Germany", None),
+                ("we're a team of 12", None),
+                ("we're looking for a CRM", None),
+                ("we're small but growing", None),
+                ("I heard about you from a friend", None),
+                ("I'm at home right now", None),
+                ("our company is growing fast", None),
+                ("I'm Jane from London", None),
+            ],
+            |m| contact(m).company,
+        );
+    }
+}

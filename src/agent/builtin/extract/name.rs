@@ -1,0 +1,263 @@
+//! The visitor's name, after a cue ("I'm", "my name is", "Jane here").
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::*;
+
+pub(super) static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compiled(
+        r"(?i)^\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|all|team|folks|guys))?(?:[\s,!.:;\-–]+|$))?",
+    )
+});
+
+pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compiled(
+        r"(?i)\b(?:(?:my\s+)?(?:(?:first|full)\s+)?name(?:\s+is|['’]s|\s*:)|names|(?:you\s+can\s+)?call\s+me|i\s+am|i['’]m|im|i\s+m|this\s+is|it['’]s|its|here\s+is)\s+",
+    )
+});
+
+/// The visitor's name, and the company named right beside it ("Jane from Acme").
+pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
+    let cues = NAME_CUE.as_ref()?;
+    let content_start = greeting_end(message);
+    for cue in cues.find_iter(message) {
+        let said = cue.as_str().as_bytes();
+        let strong = contains_ci(cue.as_str(), "name") || contains_ci(cue.as_str(), "call");
+        // "this is …" and "it's …" introduce a name only as the opening words, and "it's Sarah"
+        // only after a greeting ("hi, it's Sarah"): alone, "it's Acme" usually answers
+        // something else. "This is Synaptiq, right?" asks.
+        let it_s = said.len() >= 2 && said[..2].eq_ignore_ascii_case(b"it");
+        let opening_only = it_s || matches!(said.first(), Some(b't' | b'T' | b'h' | b'H'));
+        let greeted = !message[..content_start].trim().is_empty();
+        if opening_only
+            && (cue.start() != content_start
+                || (it_s && !greeted)
+                || message.trim_end().ends_with('?'))
+        {
+            continue;
+        }
+        if strong && !starts_with_ci(cue.as_str(), "my") {
+            let before = prev_word(message, cue.start());
+            if is_in(before, NOT_A_PERSON) {
+                continue;
+            }
+        }
+        let strength = if strong { Cue::Strong } else { Cue::Weak };
+        if let Some((name, used)) = leading_name(&message[cue.end()..], strength) {
+            let company = company_after_name(&message[cue.end() + used..]);
+            return Some((name, company));
+        }
+    }
+    name_here(message, content_start)
+}
+
+/// Words before "name is" that make it some other thing's name ("company name is Acme").
+#[rustfmt::skip]
+const NOT_A_PERSON: &[&str] = &[
+    "company", "company's", "business", "org", "organization", "organisation", "firm", "startup",
+    "brand", "product", "app", "project", "domain", "file", "team", "agency", "store", "shop",
+    "site", "website", "user", "last", "middle", "channel", "account", "its", "their",
+];
+
+/// "Jane here", "Hi, Jane Smith here from Acme".
+fn name_here(message: &str, content_start: usize) -> Option<(String, Option<String>)> {
+    let rest = &message[content_start..];
+    let (name, used) = leading_name(rest, Cue::Weak)?;
+    if name.split(' ').count() > 2 {
+        return None;
+    }
+    let mut after = rest[used..].trim_start();
+    let mut company = None;
+    // "Anna from Initech here".
+    let connector = leading_word(after);
+    if is_in(connector, &["from", "with", "at"]) {
+        let named = &after[connector.len()..];
+        let cue = if same_word(connector, "from") {
+            CompanyCue::From
+        } else {
+            CompanyCue::Explicit
+        };
+        let (start, end) = company_span(named, cue)?;
+        company = Some(named[start..end].to_owned());
+        after = named[end..].trim_start();
+    }
+    if !starts_with_word_ci(after, "here") {
+        return None;
+    }
+    let tail = &after[4..];
+    let next = next_word(tail);
+    let closes = tail
+        .trim_start()
+        .chars()
+        .next()
+        .is_none_or(|c| ",.!;:-–".contains(c));
+    if !(closes || is_in(next, &["from", "with", "at", "and"])) {
+        return None;
+    }
+    Some((name, company.or_else(|| company_after_name(tail))))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// "my name is", "call me": whatever name-like word follows.
+    Strong,
+    /// "I'm", "this is": often followed by an adjective or verb, so those are refused.
+    Weak,
+}
+
+/// Up to three name-like words at the start of `s`: the tidied name and the bytes it spans.
+fn leading_name(s: &str, cue: Cue) -> Option<(String, usize)> {
+    let mut words = [""; 3];
+    let mut count = 0;
+    let mut pos = 0;
+    let mut capitalised = false;
+    while count < 3 {
+        let rest = &s[pos..];
+        let trimmed = rest.trim_start();
+        if count > 0 && rest[..rest.len() - trimmed.len()].contains('\n') {
+            break;
+        }
+        let start = pos + rest.len() - trimmed.len();
+        let run = trimmed
+            .find(|c: char| !(c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
+            .unwrap_or(trimmed.len());
+        let word = trimmed[..run].trim_end_matches(['-', '\'', '’']);
+        if word.is_empty() {
+            break;
+        }
+        let after = &trimmed[word.len()..];
+        let last = match after.chars().next() {
+            None => true,
+            Some(c) if c.is_whitespace() => false,
+            Some(',' | ';' | ':' | '!' | '?' | ')' | '(' | '"') => true,
+            Some('.') => after[1..].chars().next().is_none_or(char::is_whitespace),
+            // Part of an address, a handle or a number: not a name.
+            Some(_) => break,
+        };
+        if !name_word_ok(word, cue, count, capitalised) {
+            break;
+        }
+        if count == 0 {
+            capitalised = word.starts_with(char::is_uppercase);
+        }
+        words[count] = word;
+        count += 1;
+        pos = start + word.len();
+        if last || (cue == Cue::Weak && !capitalised && count == 2) {
+            break;
+        }
+    }
+    (count > 0).then(|| (tidy_name(&words[..count]), pos))
+}
+
+fn name_word_ok(word: &str, cue: Cue, index: usize, capitalised: bool) -> bool {
+    let Some(first) = word.chars().next() else {
+        return false;
+    };
+    let letters = word.chars().count();
+    if !first.is_alphabetic() || letters > 30 || is_stop(word) {
+        return false;
+    }
+    if letters < 2 && !(index > 0 && first.is_uppercase()) {
+        return false;
+    }
+    if index > 0 && capitalised && !first.is_uppercase() {
+        return false;
+    }
+    // After "I'm", a lower-case -ing or -ed word is what they are doing, not who they are.
+    let lower_case = !word.chars().any(char::is_uppercase);
+    !(cue == Cue::Weak
+        && lower_case
+        && (word.ends_with("ing") || (letters >= 6 && word.ends_with("ed"))))
+}
+
+/// Joins name words, capitalising those typed all in lower case ("o'neil" → "O'Neil").
+fn tidy_name(words: &[&str]) -> String {
+    let mut name = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            name.push(' ');
+        }
+        // "McDonald" stays as typed; "jane" and a shouted "JANE" become "Jane".
+        let shouted = word.chars().count() >= 3 && !word.chars().any(char::is_lowercase);
+        if word.chars().any(char::is_uppercase) && !shouted {
+            name.push_str(word);
+            continue;
+        }
+        let mut capital = true;
+        for c in word.chars() {
+            if capital {
+                name.extend(c.to_uppercase());
+            } else {
+                name.extend(c.to_lowercase());
+            }
+            capital = matches!(c, '-' | '\'' | '’');
+        }
+    }
+    name
+}
+
+/// Where the message starts once an opening greeting ("Hi there, ") is skipped.
+pub(super) fn greeting_end(message: &str) -> usize {
+    GREETING
+        .as_ref()
+        .and_then(|p| p.find(message))
+        .map_or(0, |m| m.end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        check(
+            &[
+                ("I'm Jane from Acme", Some("Jane")),
+                ("I am Jane Smith, CTO at Acme Corp", Some("Jane Smith")),
+                ("my name is jane smith", Some("Jane Smith")),
+                ("this is Bob with Globex", Some("Bob")),
+                ("Jane here", Some("Jane")),
+                ("Hi there! Jane here from Acme Corp.", Some("Jane")),
+                ("name's Jane", Some("Jane")),
+                ("call me Jane", Some("Jane")),
+                ("im jane from acme", Some("Jane")),
+                ("hey its sarah", Some("Sarah")),
+                ("My name is José Álvarez", Some("José Álvarez")),
+                ("my name is mary-jane o'neil", Some("Mary-Jane O'Neil")),
+                ("Hello, I’m Priya and I need a better CRM", Some("Priya")),
+                ("I'm interested. My name is Ann Lee", Some("Ann Lee")),
+                ("Anna from Initech here", Some("Anna")),
+                ("I AM BOB FROM ACME", Some("Bob")),
+                ("name: Jane Doe, company: Acme", Some("Jane Doe")),
+                (
+                    "I'm Mohammed Al-Rashid, COO at Gulf Logistics LLC",
+                    Some("Mohammed Al-Rashid"),
+                ),
+                ("Hello, this is Synaptiq right?", None),
+                ("It's Acme", None),
+                ("I'm interested", None),
+                ("I'm looking for a CRM", None),
+                ("I'm not sure", None),
+                ("I am the CTO", None),
+                ("I'm from Germany", None),
+                ("I'm just browsing", None),
+                ("this is great", None),
+                ("I'm happy with the price", None),
+                ("call me tomorrow", None),
+                ("im trying to automate lead capture", None),
+                ("I'm wondering about pricing", None),
+                ("I'm the founder", None),
+                ("im good thanks", None),
+                ("I'm 34", None),
+                ("I'm based in London", None),
+                ("I'm German", None),
+                ("what is this?", None),
+                ("my company name is Acme", None),
+                ("actually it's jane.smith@acme.com", None),
+            ],
+            |m| contact(m).name,
+        );
+    }
+}
