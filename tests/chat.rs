@@ -1078,7 +1078,8 @@ async fn the_team_merges_a_possible_returning_visitor_into_the_lead_it_matches()
     assert!(same.error().contains("from"), "{}", same.text);
     let unknown = uuid::Uuid::now_v7().to_string();
     let missing = api.post(&url, &json!({"from": unknown})).await;
-    assert_eq!(missing.status, 400, "{}", missing.text);
+    assert_eq!(missing.status, 404, "{}", missing.text);
+    assert!(missing.error().contains("from"), "{}", missing.text);
     let nowhere = api
         .post(
             &format!("/api/leads/{unknown}/merge"),

@@ -267,7 +267,7 @@ async fn another_tenants_ids_are_not_found_by_any_operation() {
             &json!({"from": b.lead}),
         )
         .await;
-    assert_eq!(reply.status, 400, "{}", reply.text);
+    assert_eq!(reply.status, 404, "{}", reply.text);
     assert_shows_nothing(&reply, &b, "merging B's lead into A's");
     let still = server
         .as_key(&key_b)

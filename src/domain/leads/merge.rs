@@ -77,7 +77,7 @@ pub async fn merge(
         .write(move |conn| {
             let kept = store::leads::get(conn, &tenant, &into)?.ok_or(Error::NotFound("lead"))?;
             let gone = store::leads::get(conn, &tenant, &from)?
-                .ok_or_else(|| Error::invalid("from", "no such lead in this tenant"))?;
+                .ok_or(Error::NotFound("the lead named by from"))?;
             absorb(conn, kept, gone, now)
         })
         .await?;

@@ -106,7 +106,7 @@ impl LeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-    ) -> Result<Json<LeadDetail>> {
+    ) -> Result<Json<LeadEnvelope>> {
         get(&app, &caller, id.0).await
     }
 
@@ -186,7 +186,7 @@ impl LeadsApi {
             RefreshMode::domain(refresh.0),
         )
         .await?;
-        Ok(Json(LeadEnvelope { lead: lead.into() }))
+        Ok(Json(LeadEnvelope::from(lead)))
     }
 }
 
@@ -262,7 +262,7 @@ impl AdminLeadsApi {
         app: Data<&App>,
         caller: Caller,
         id: Path<Uuid>,
-    ) -> Result<Json<LeadDetail>> {
+    ) -> Result<Json<LeadEnvelope>> {
         get(&app, &caller, id.0).await
     }
 
@@ -362,14 +362,14 @@ async fn create(
         RefreshMode::domain(refresh),
     )
     .await?;
-    Ok(Created::Lead(Json(LeadEnvelope { lead: lead.into() })))
+    Ok(Created::Lead(Json(LeadEnvelope::from(lead))))
 }
 
-async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadDetail>> {
+async fn get(app: &App, caller: &Caller, id: Uuid) -> Result<Json<LeadEnvelope>> {
     let id = id.to_string();
     let lead = domain::get(app, caller.tenant(), &id).await?;
     let matches = domain::merge::possible_matches(app, caller.tenant(), &id).await?;
-    Ok(Json(LeadDetail {
+    Ok(Json(LeadEnvelope {
         lead: lead.into(),
         possible_matches: (!matches.is_empty())
             .then(|| matches.into_iter().map(PossibleMatchBody::from).collect()),
@@ -400,7 +400,7 @@ async fn update(
         RefreshMode::domain(refresh),
     )
     .await?;
-    Ok(Json(LeadEnvelope { lead: lead.into() }))
+    Ok(Json(LeadEnvelope::from(lead)))
 }
 
 async fn delete(

@@ -193,22 +193,24 @@ impl From<Lead> for LeadBody {
 }
 
 #[derive(Object, Debug)]
-#[oai(rename = "LeadEnvelope")]
+#[oai(rename = "LeadEnvelope", rename_all = "camelCase")]
 pub struct LeadEnvelope {
     pub lead: LeadBody,
-}
-
-/// A lead with the leads that may be the same person.
-#[derive(Object, Debug)]
-#[oai(rename = "LeadDetail", rename_all = "camelCase")]
-pub struct LeadDetail {
-    pub lead: LeadBody,
-    /// Leads that may be this lead's person: a chat visitor gave the email one of them holds
-    /// (a possible returning visitor, or someone using another's address). Merge them with
-    /// `POST /api/leads/{id}/merge`; the older lead is never changed by the chat. Absent when
-    /// there are none.
+    /// `GET` only: leads that may be this lead's person, because a chat visitor gave the
+    /// email one of them holds (a possible returning visitor, or someone using another's
+    /// address). Merge them with `POST /api/leads/{id}/merge`; the older lead is never
+    /// changed by the chat. Absent when there are none.
     #[oai(skip_serializing_if_is_none)]
     pub possible_matches: Option<Vec<PossibleMatchBody>>,
+}
+
+impl From<crate::model::Lead> for LeadEnvelope {
+    fn from(lead: crate::model::Lead) -> Self {
+        Self {
+            lead: lead.into(),
+            possible_matches: None,
+        }
+    }
 }
 
 #[derive(Object, Debug)]
