@@ -277,7 +277,7 @@ mod tests {
     fn forms_drawn_within_bounds_are_read() {
         let doc = with_forms("/F0 Do /F0 Do /F1 Do", &[TEXT, "/F0 Do /F0 Do"]);
         check(&doc).unwrap();
-        let text = super::super::page_text(&doc).unwrap().text;
+        let text = super::super::text::page_text(&doc).unwrap().text;
         assert_eq!(text.matches("Drawn inside a form.").count(), 4, "{text:?}");
     }
 
