@@ -25,6 +25,13 @@ impl ManualClock {
         Self(Mutex::new(truncate_ms(start)))
     }
 
+    pub fn set(&self, to: Timestamp) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = truncate_ms(to);
+    }
+
     pub fn advance(&self, by: SignedDuration) {
         let mut now = self
             .0

@@ -180,6 +180,8 @@ fn beyond_limits(format: Format, status: ExitStatus) -> Error {
 /// The `extract` command, in the child: limits itself, reads the upload on stdin, writes a
 /// [`Reply`] on stdout.
 pub fn run(name: Option<&str>, content: bool) -> ExitCode {
+    // Reading a file is background work: requests on the server come first.
+    crate::idle_priority::run_only_when_idle();
     if let Err(e) = limit_self() {
         return reply(&Reply::Failed(format!("setting the reader's limits: {e}")));
     }
