@@ -127,6 +127,8 @@ CREATE TABLE tenant_settings (
     updated_at  INTEGER NOT NULL
 ) STRICT;
 
+-- context: where the visitor is (zone, language, pages, UTM); handoff: a person was asked
+-- for (both JSON; added by migration 009, hence their place)
 CREATE TABLE conversations (
     id               TEXT PRIMARY KEY,
     tenant_id        TEXT NOT NULL REFERENCES tenants (id),
@@ -141,7 +143,7 @@ CREATE TABLE conversations (
     state            TEXT NOT NULL,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL
-) STRICT;
+, context TEXT, handoff TEXT) STRICT;
 CREATE INDEX conversations_by_tenant ON conversations (tenant_id, id);
 CREATE INDEX conversations_by_lead ON conversations (tenant_id, lead_id, id);
 CREATE INDEX conversations_by_visitor ON conversations (tenant_id, visitor_id, id);

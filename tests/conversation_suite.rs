@@ -40,7 +40,7 @@ const DEFAULT_NOW: &str = "2026-12-07T14:00:00Z";
 struct Script {
     name: String,
     #[serde(default)]
-    now: Option<Timestamp>,
+    now: Option<String>,
     #[serde(default)]
     context: Option<Value>,
     #[serde(default)]
@@ -100,7 +100,7 @@ struct Reasons {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ExpectedMeeting {
     #[serde(default)]
-    starts_at: Option<Timestamp>,
+    starts_at: Option<String>,
     status: String,
 }
 
@@ -193,6 +193,13 @@ fn check_script(stem: &str, script: &Script) {
     }
     if let Some([min, max]) = expect.score {
         assert!(min <= max && max <= 100, "{stem}: score range {min}-{max}");
+    }
+    for at in script
+        .now
+        .iter()
+        .chain(expect.meeting.as_ref().and_then(|m| m.starts_at.as_ref()))
+    {
+        assert!(at.parse::<Timestamp>().is_ok(), "{stem}: not an instant: {at}");
     }
     for check in &expect.replies {
         match &check.turn {
@@ -313,7 +320,8 @@ async fn run(
     script: &Script,
     knowledge: &[Document],
 ) -> Outcome {
-    clock.set(script.now.unwrap_or_else(|| DEFAULT_NOW.parse().unwrap()));
+    let now = script.now.as_deref().unwrap_or(DEFAULT_NOW);
+    clock.set(now.parse().unwrap_or_else(|e| panic!("{stem}: now {now:?}: {e}")));
     let (tenant, key) = tenant_for(server, stem, script, knowledge).await;
     let api = server.as_key(&key);
     let visitor = format!("suite-visitor-{stem}");
@@ -508,9 +516,10 @@ fn check_meeting(expected: &Expect, meetings: &Value, misses: &mut Vec<String>) 
                     want.status, m["status"]
                 ));
             }
-            if let Some(starts_at) = want.starts_at {
+            if let Some(starts_at) = &want.starts_at {
+                let wanted = starts_at.parse::<Timestamp>().ok();
                 let got = m["startsAt"].as_str().and_then(|s| s.parse::<Timestamp>().ok());
-                if got != Some(starts_at) {
+                if got != wanted {
                     misses.push(format!(
                         "meeting: expected {starts_at}, got {}",
                         m["startsAt"]

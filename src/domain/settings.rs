@@ -45,7 +45,35 @@ impl TenantSettings {
             )?;
         }
         self.validate_scoring()?;
+        self.validate_routes()?;
         self.scheduling_availability().map(drop)
+    }
+
+    fn validate_routes(&self) -> Result<()> {
+        let r = &self.routes;
+        for (field, url) in [
+            ("routes.careersUrl", &r.careers_url),
+            ("routes.supportUrl", &r.support_url),
+        ] {
+            if let Some(url) = url {
+                text(field, url, 500)?;
+                let web = url::Url::parse(url)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+                if !web {
+                    return Err(Error::invalid(field, "must be an http(s) URL"));
+                }
+            }
+        }
+        if let Some(email) = &r.support_email {
+            text("routes.supportEmail", email, 254)?;
+            crate::domain::leads::valid_email(email).map_err(|_| {
+                Error::invalid("routes.supportEmail", "must be a valid email address")
+            })?;
+        }
+        if let Some(other) = &r.other_visitors {
+            text("routes.otherVisitors", other, 500)?;
+        }
+        Ok(())
     }
 
     fn validate_scoring(&self) -> Result<()> {

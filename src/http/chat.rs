@@ -27,6 +27,7 @@ use crate::app::App;
 use crate::domain::chat::{self, ChatInput, ChatOutput};
 use crate::domain::settings;
 use crate::model::TenantId;
+use crate::model::context::ContextUpdate;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -61,6 +62,7 @@ impl ChatApi {
             visitor_id: body.visitor_id,
             conversation_id: body.conversation_id,
             message: body.message,
+            context: body.context.map(ContextUpdate::from),
         };
         let wants_stream = req
             .header("accept")
@@ -253,6 +255,36 @@ pub struct ChatRequest {
     /// 1-4000 characters.
     #[oai(validator(min_length = 1, max_length = 4000, pattern = r"\S"))]
     pub message: String,
+    /// Where the visitor is, as the browser tells (the widget sends it with every message).
+    /// Stored on the conversation for the team; the agent speaks times in `timezone`.
+    pub context: Option<ChatContext>,
+}
+
+/// The visitor's browser: each field optional, at most 2,000 characters.
+#[derive(Object, Deserialize)]
+#[oai(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChatContext {
+    /// IANA time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`).
+    pub timezone: Option<String>,
+    /// BCP 47 language tag (`navigator.language`).
+    pub locale: Option<String>,
+    /// The page the widget is on; its `utm_*` parameters are kept.
+    pub page_url: Option<String>,
+    pub page_title: Option<String>,
+    pub referrer: Option<String>,
+}
+
+impl From<ChatContext> for ContextUpdate {
+    fn from(c: ChatContext) -> Self {
+        Self {
+            timezone: c.timezone,
+            locale: c.locale,
+            page_url: c.page_url,
+            page_title: c.page_title,
+            referrer: c.referrer,
+        }
+    }
 }
 
 #[derive(Object, serde::Serialize, Clone)]

@@ -18,6 +18,7 @@ use super::error::ApiError;
 use super::formats::DateTime;
 use crate::app::App;
 use crate::domain::conversations;
+use crate::model::context::{Handoff, VisitorContext};
 use crate::model::{Conversation, ConversationStatus, Message, Page};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -137,6 +138,12 @@ pub struct ConversationBody {
     #[oai(nullable)]
     pub summary: Option<String>,
     pub message_count: u32,
+    /// Where the visitor is, as their browser reported it; null when the widget sent none.
+    #[oai(nullable)]
+    pub context: Option<ContextBody>,
+    /// Null unless the visitor asked for a person (or the bot handed over).
+    #[oai(nullable)]
+    pub handoff: Option<HandoffBody>,
     /// Only when one conversation is fetched: oldest first.
     #[oai(skip_serializing_if_is_none)]
     pub messages: Option<Vec<MessageBody>>,
@@ -162,9 +169,64 @@ impl From<Conversation> for ConversationBody {
             status: c.status.as_str().to_owned(),
             summary: c.summary,
             message_count: c.message_count,
+            context: (c.context != VisitorContext::default()).then(|| ContextBody::from(c.context)),
+            handoff: c.handoff.map(HandoffBody::from),
             messages: None,
             created_at: DateTime::from(c.created_at),
             updated_at: DateTime::from(c.updated_at),
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "ConversationContext", rename_all = "camelCase")]
+pub struct ContextBody {
+    /// IANA time zone.
+    #[oai(nullable)]
+    pub timezone: Option<String>,
+    /// BCP 47 language tag.
+    #[oai(nullable)]
+    pub locale: Option<String>,
+    /// The latest page.
+    #[oai(nullable)]
+    pub page_url: Option<String>,
+    #[oai(nullable)]
+    pub page_title: Option<String>,
+    #[oai(nullable)]
+    pub referrer: Option<String>,
+    /// Up to 50 pages, oldest first.
+    pub pages_seen: Vec<String>,
+    /// The `utm_*` parameters of the latest page that had any, without the prefix.
+    pub utm: std::collections::BTreeMap<String, String>,
+}
+
+impl From<VisitorContext> for ContextBody {
+    fn from(c: VisitorContext) -> Self {
+        Self {
+            timezone: c.timezone,
+            locale: c.locale,
+            page_url: c.page_url,
+            page_title: c.page_title,
+            referrer: c.referrer,
+            pages_seen: c.pages_seen,
+            utm: c.utm,
+        }
+    }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename = "Handoff", rename_all = "camelCase")]
+pub struct HandoffBody {
+    pub requested_at: DateTime,
+    /// `visitor_asked`, `qualified`, `agent_stuck` or `manual`.
+    pub reason: String,
+}
+
+impl From<Handoff> for HandoffBody {
+    fn from(h: Handoff) -> Self {
+        Self {
+            requested_at: DateTime::from(h.requested_at),
+            reason: h.reason.as_str().to_owned(),
         }
     }
 }

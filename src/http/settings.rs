@@ -86,6 +86,30 @@ pub struct Settings {
     pub qualification_questions: Vec<QuestionBody>,
     pub scoring: ScoringBody,
     pub availability: AvailabilityBody,
+    pub routes: RoutesBody,
+}
+
+/// Where the agent sends visitors who are not buyers, without asking them sales questions.
+#[derive(Object, Serialize, Deserialize)]
+#[oai(rename = "Routes", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct RoutesBody {
+    /// Job seekers are pointed here (an http(s) URL).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub careers_url: Option<String>,
+    /// Existing customers with a problem are pointed here (an http(s) URL)…
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_url: Option<String>,
+    /// …and to this address.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_email: Option<String>,
+    /// Said to students, vendors, partners and competitors (at most 500 characters).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_visitors: Option<String>,
 }
 
 #[derive(Object, Serialize, Deserialize)]
@@ -197,4 +221,8 @@ pub struct SettingsPatch {
     #[oai(nullable)]
     #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
     pub availability: MaybeUndefined<Value>,
+    /// Merged into the current routes (see `Routes`); `null` in a field removes it.
+    #[oai(nullable)]
+    #[serde(default, skip_serializing_if = "MaybeUndefined::is_undefined")]
+    pub routes: MaybeUndefined<Value>,
 }

@@ -1,6 +1,7 @@
 //! The product's plain data types, shared by every layer. It imports nothing of the crate
 //! but the error type and the time format.
 
+pub mod context;
 pub mod qualification;
 pub mod settings;
 
@@ -248,6 +249,8 @@ pub struct Conversation {
     pub message_count: u32,
     /// The agent's memory of the conversation (its own JSON).
     pub state: serde_json::Value,
+    pub context: context::VisitorContext,
+    pub handoff: Option<context::Handoff>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

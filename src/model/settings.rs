@@ -20,6 +20,22 @@ pub struct TenantSettings {
     pub qualification_questions: Vec<Question>,
     pub scoring: Scoring,
     pub availability: Availability,
+    /// Where visitors who are not buyers are sent; settings stored before it existed get none.
+    #[serde(default)]
+    pub routes: Routes,
+}
+
+/// Where the agent points visitors who are not buyers, instead of qualifying them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Routes {
+    /// Job seekers.
+    pub careers_url: Option<String>,
+    /// Existing customers with a problem.
+    pub support_url: Option<String>,
+    pub support_email: Option<String>,
+    /// Said to students, vendors, partners and competitors.
+    pub other_visitors: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +220,7 @@ impl TenantSettings {
                 minimum_notice_minutes: 240,
                 horizon_days: 14,
             },
+            routes: Routes::default(),
         }
     }
 }

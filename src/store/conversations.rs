@@ -4,13 +4,14 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::clock::from_millis;
 use crate::error::{Error, Result};
+use crate::model::context::{Handoff, HandoffReason, VisitorContext};
 use crate::model::{Conversation, ConversationStatus, Message, Role, TenantId};
 
-const COLUMNS: &str = "id, tenant_id, visitor_id, lead_id, status, summary, message_count, state, created_at, updated_at";
+const COLUMNS: &str = "id, tenant_id, visitor_id, lead_id, status, summary, message_count, state, created_at, updated_at, context, handoff";
 
 pub fn insert(conn: &Connection, c: &Conversation) -> Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO conversations ({COLUMNS}, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'web_chat')"
+        "INSERT INTO conversations ({COLUMNS}, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'web_chat')"
     ))?
     .execute(params![
         c.id,
@@ -23,6 +24,8 @@ pub fn insert(conn: &Connection, c: &Conversation) -> Result<()> {
         c.state.to_string(),
         c.created_at.as_millisecond(),
         c.updated_at.as_millisecond(),
+        context_json(&c.context),
+        c.handoff.as_ref().map(handoff_json),
     ])?;
     Ok(())
 }
@@ -31,7 +34,7 @@ pub fn update(conn: &Connection, c: &Conversation) -> Result<()> {
     let changed = conn
         .prepare_cached(
             "UPDATE conversations SET lead_id = ?3, status = ?4, summary = ?5, message_count = ?6,
-               state = ?7, updated_at = ?8
+               state = ?7, updated_at = ?8, context = ?9, handoff = ?10
              WHERE tenant_id = ?1 AND id = ?2",
         )?
         .execute(params![
@@ -43,6 +46,8 @@ pub fn update(conn: &Connection, c: &Conversation) -> Result<()> {
             c.message_count,
             c.state.to_string(),
             c.updated_at.as_millisecond(),
+            context_json(&c.context),
+            c.handoff.as_ref().map(handoff_json),
         ])?;
     if changed == 0 {
         return Err(Error::NotFound("conversation"));
@@ -147,6 +152,36 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Conversation> {
         state: serde_json::from_str(&state).unwrap_or_default(),
         created_at: from_millis(r.get(8)?),
         updated_at: from_millis(r.get(9)?),
+        context: r
+            .get::<_, Option<String>>(10)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
+        handoff: r
+            .get::<_, Option<String>>(11)?
+            .and_then(|json| handoff_from(&json)),
+    })
+}
+
+/// NULL for a visitor the widget told nothing about.
+fn context_json(context: &VisitorContext) -> Option<String> {
+    (*context != VisitorContext::default())
+        .then(|| serde_json::to_string(context).ok())
+        .flatten()
+}
+
+fn handoff_json(handoff: &Handoff) -> String {
+    serde_json::json!({
+        "reason": handoff.reason.as_str(),
+        "requestedAt": handoff.requested_at.as_millisecond(),
+    })
+    .to_string()
+}
+
+fn handoff_from(json: &str) -> Option<Handoff> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    Some(Handoff {
+        reason: HandoffReason::parse(value["reason"].as_str()?)?,
+        requested_at: from_millis(value["requestedAt"].as_i64()?),
     })
 }
 

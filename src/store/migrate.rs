@@ -14,6 +14,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_llm.sql"),
     include_str!("migrations/007_lead_events.sql"),
     include_str!("migrations/008_lead_matches.sql"),
+    include_str!("migrations/009_conversation_context.sql"),
 ];
 
 pub fn run(conn: &mut Connection) -> Result<()> {

@@ -24,6 +24,7 @@ pub(super) async fn turn_in_one_write(app: &App, valid: Valid) -> Result<ChatOut
         visitor,
         message,
         conversation_id,
+        context,
     } = valid;
     let now = app.clock.now();
     let knowledge = knowledge_if_asked(app, &tenant, &message).await;
@@ -36,6 +37,7 @@ pub(super) async fn turn_in_one_write(app: &App, valid: Valid) -> Result<ChatOut
                 &visitor,
                 conversation_id.as_deref(),
                 &message,
+                context.as_ref(),
                 now,
             )?;
             store::savepoint(conn, |conn| answer(conn, opened, &message, &knowledge, now))

@@ -9,6 +9,7 @@ use crate::agent::AgentState;
 use crate::app::App;
 use crate::domain::events;
 use crate::error::{Error, Result};
+use crate::model::context::Handoff;
 use crate::model::{Conversation, ConversationStatus, EventKind, Lead};
 use crate::store;
 
@@ -114,6 +115,8 @@ pub fn conversation_json(c: &Conversation) -> Value {
         "status": c.status.as_str(),
         "summary": c.summary,
         "messageCount": c.message_count,
+        "context": (c.context != Default::default()).then_some(&c.context),
+        "handoff": c.handoff.as_ref().map(Handoff::to_json),
         "createdAt": crate::clock::format(c.created_at),
         "updatedAt": crate::clock::format(c.updated_at),
     })

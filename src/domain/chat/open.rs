@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::completion::conversation_json;
-use super::request::Valid;
+use super::request::{Context, Valid};
 use crate::agent::builtin::flow;
 use crate::agent::{AgentState, ContactState};
 use crate::app::App;
@@ -78,6 +78,7 @@ pub(super) async fn begin(
         visitor,
         message,
         conversation_id,
+        context,
     } = valid;
     let now = app.clock.now();
     let text = message.clone();
@@ -89,6 +90,7 @@ pub(super) async fn begin(
             &visitor,
             conversation_id.as_deref(),
             &text,
+            context.as_ref(),
             now,
         )?;
         if with_history {
@@ -124,6 +126,7 @@ pub(super) fn open(
     visitor: &str,
     id: Option<&str>,
     message: &str,
+    context: Option<&Context>,
     now: Timestamp,
 ) -> Result<Opened> {
     if !store::tenants::exists(conn, tenant)? {
@@ -152,6 +155,11 @@ pub(super) fn open(
     )?;
     conversation.message_count += 1;
     conversation.updated_at = now;
+    if let Some(context) = context {
+        conversation
+            .context
+            .update(context.update.clone(), context.utm.clone());
+    }
     store::conversations::update(conn, &conversation)?;
     let lead = match &conversation.lead_id {
         Some(lead_id) => store::leads::get(conn, tenant, lead_id)?,
@@ -195,6 +203,8 @@ fn start(
         summary: None,
         message_count: 1,
         state: serde_json::to_value(&state)?,
+        context: Default::default(),
+        handoff: None,
         created_at: now,
         updated_at: now,
     };

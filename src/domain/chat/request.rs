@@ -2,9 +2,11 @@
 
 use crate::error::{Error, Result};
 use crate::model::TenantId;
+use crate::model::context::ContextUpdate;
 
 pub const MAX_MESSAGE_CHARS: usize = 4000;
 const MAX_VISITOR_CHARS: usize = 128;
+const MAX_CONTEXT_CHARS: usize = 2000;
 
 /// What the widget sends for one visitor message.
 pub struct ChatInput {
@@ -12,6 +14,7 @@ pub struct ChatInput {
     pub visitor_id: String,
     pub conversation_id: Option<String>,
     pub message: String,
+    pub context: Option<ContextUpdate>,
 }
 
 /// A chat request's fields, validated.
@@ -20,6 +23,13 @@ pub(super) struct Valid {
     pub visitor: String,
     pub message: String,
     pub conversation_id: Option<String>,
+    pub context: Option<Context>,
+}
+
+/// The browser's context, checked, with the UTM parameters of its page.
+pub(super) struct Context {
+    pub update: ContextUpdate,
+    pub utm: std::collections::BTreeMap<String, String>,
 }
 
 impl Valid {
@@ -32,8 +42,51 @@ impl Valid {
                 .conversation_id
                 .map(|id| valid_uuid("conversationId", &id))
                 .transpose()?,
+            context: input.context.map(valid_context).transpose()?,
         })
     }
+}
+
+fn valid_context(update: ContextUpdate) -> Result<Context> {
+    for (field, value) in [
+        ("context.timezone", &update.timezone),
+        ("context.locale", &update.locale),
+        ("context.pageUrl", &update.page_url),
+        ("context.pageTitle", &update.page_title),
+        ("context.referrer", &update.referrer),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS) {
+            return Err(Error::invalid(
+                field,
+                format!("must be at most {MAX_CONTEXT_CHARS} characters"),
+            ));
+        }
+    }
+    if let Some(zone) = &update.timezone
+        && jiff::tz::TimeZone::get(zone).is_err()
+    {
+        return Err(Error::invalid(
+            "context.timezone",
+            "must be an IANA time zone name such as America/Chicago",
+        ));
+    }
+    let utm = update.page_url.as_deref().map(utm_of).unwrap_or_default();
+    Ok(Context { update, utm })
+}
+
+/// The `utm_*` parameters of a page address, without the prefix ("source" → "newsletter").
+fn utm_of(page_url: &str) -> std::collections::BTreeMap<String, String> {
+    url::Url::parse(page_url)
+        .map(|url| {
+            url.query_pairs()
+                .filter_map(|(k, v)| {
+                    let key = k.strip_prefix("utm_")?;
+                    (!key.is_empty() && !v.is_empty()).then(|| (key.to_owned(), v.into_owned()))
+                })
+                .take(10)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(super) fn valid_visitor(raw: &str) -> Result<String> {
