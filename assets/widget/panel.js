@@ -71,6 +71,18 @@ function createPanel(ctx) {
     showStatus(v, message, !!action);
   }
 
+  // Where the visitor is: the agent speaks times in their zone, the team sees the page.
+  function browserContext() {
+    var c = {}, cap = function (s) { return String(s).slice(0, 2000); };
+    try { c.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browser */ }
+    if (navigator.language) c.locale = cap(navigator.language);
+    c.pageUrl = cap(location.href);
+    if (document.title) c.pageTitle = cap(document.title);
+    if (document.referrer) c.referrer = cap(document.referrer);
+    if (!c.timezone) delete c.timezone;
+    return c;
+  }
+
   function send(raw, label) {
     var text = (raw || '').trim();
     if (!text || busy) return;
@@ -90,7 +102,8 @@ function createPanel(ctx) {
     var body = {
       tenantId: ctx.tenant(),
       visitorId: visitor(),
-      message: extra ? text + '\n\n' + extra : text
+      message: extra ? text + '\n\n' + extra : text,
+      context: browserContext()
     };
     if (conversation) body.conversationId = conversation;
     controller = new AbortController();

@@ -140,6 +140,43 @@ pub struct AgentState {
     /// The slots offered last, in the order they were listed (unix milliseconds).
     pub offered: Vec<(i64, i64)>,
     pub outcome: Option<Outcome>,
+    /// Visitor messages answered so far; varies the wording.
+    pub turns: u32,
+    /// A time zone the visitor named in the chat (IANA); it wins over the browser's.
+    pub zone: Option<String>,
+    /// The visitor is not a buyer and was pointed elsewhere: no sales questions.
+    pub route: Option<Route>,
+    /// Qualification ended with the lead qualified: times may be proposed and booked.
+    pub qualified: bool,
+    /// The meeting this conversation booked, so it can be moved or cancelled.
+    pub meeting: Option<MeetingRef>,
+    /// A time the visitor proposed before qualifying, tried first when times are offered.
+    pub proposal: Option<String>,
+    /// The visitor declined to give an email, at this turn; asked once more at most.
+    pub email_refused_at: Option<u32>,
+    pub email_reasked: bool,
+    /// The company read from a business email domain, waiting for the visitor's yes.
+    pub company_guess: Option<String>,
+    /// A team size the visitor gave ("a team of 40 reps"), kept apart from the company's.
+    pub team_size: Option<u32>,
+}
+
+/// Where a visitor who is not a buyer was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Route {
+    Careers,
+    Support,
+    Other,
+}
+
+/// A booked meeting as the conversation remembers it (unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingRef {
+    pub id: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
 }
 
 /// Contact details gathered so far (the lead is created once an email is known).
@@ -156,8 +193,12 @@ pub struct ContactState {
 #[serde(rename_all = "camelCase")]
 pub enum Asking {
     Contact,
+    /// Whether the company read from the email domain is right.
+    Company,
     Field(crate::model::settings::Field),
     Meeting,
+    /// New times for the booked meeting were offered.
+    Reschedule,
 }
 
 /// Where a conversation ended up.

@@ -114,6 +114,7 @@ string_enum!(
         LeadDeleted = "lead.deleted",
         ConversationStarted = "conversation.started",
         ConversationCompleted = "conversation.completed",
+        ConversationHandoffRequested = "conversation.handoff_requested",
     }
 );
 

@@ -8,7 +8,9 @@ use super::effects::{Applied, Change, free_slots};
 use super::open::{Opened, Started, knowledge_if_asked, open};
 use super::request::Valid;
 use super::{ChatOutput, state_of};
+use crate::agent::MeetingRef;
 use crate::agent::builtin::flow::{self, Reply, Turn};
+use crate::domain::meetings;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::model::{ChunkHit, Message, Role};
@@ -80,14 +82,17 @@ fn answer(
 ) -> Result<Applied> {
     let availability = opened.settings.scheduling_availability()?;
     let tenant = opened.conversation.tenant.clone();
-    let slots = free_slots(conn, &tenant, &availability, now, flow::SLOTS_OFFERED)?;
+    let free = free_slots(conn, &tenant, &availability, now, usize::MAX)?;
     let reply = flow::respond(&Turn {
         settings: &opened.settings,
         state: state_of(&opened.conversation),
         message,
         knowledge,
-        slots: &slots,
-        timezone: &availability.timezone,
+        free: &free,
+        tenant_zone: &availability.timezone,
+        tenant_zone_name: &opened.settings.availability.timezone,
+        browser_zone: opened.conversation.context.timezone.as_deref(),
+        now,
     });
     apply(conn, opened, reply, &availability, now)
 }
@@ -114,19 +119,32 @@ fn apply(
         }
         _ => change.start_qualifying(conn, now)?,
     }
+    if let Some(reason) = reply.handoff {
+        change.request_handoff(conn, reason, now)?;
+    }
+    change_meeting(conn, &mut change, &mut reply, availability, now)?;
     if let Some(slot) = reply.book.filter(|_| change.lead.is_some()) {
         match change.book(conn, slot, now) {
-            Ok(_) => {}
+            Ok(meeting) => {
+                reply.state.meeting = Some(MeetingRef {
+                    id: meeting.id,
+                    starts_at: slot.starts_at.as_millisecond(),
+                    ends_at: slot.ends_at.as_millisecond(),
+                });
+            }
             Err(Error::Conflict { .. }) => {
                 let tenant = change.conversation.tenant.clone();
-                let slots = free_slots(conn, &tenant, availability, now, flow::SLOTS_OFFERED)?;
+                let free = free_slots(conn, &tenant, availability, now, usize::MAX)?;
                 let turn = Turn {
                     settings: &settings,
                     state: reply.state.clone(),
                     message: "",
                     knowledge: &[],
-                    slots: &slots,
-                    timezone: &availability.timezone,
+                    free: &free,
+                    tenant_zone: &availability.timezone,
+                    tenant_zone_name: &settings.availability.timezone,
+                    browser_zone: change.conversation.context.timezone.as_deref(),
+                    now,
                 };
                 reply.text = flow::slot_taken(&turn, &mut reply.state);
                 reply.complete = false;
@@ -135,6 +153,7 @@ fn apply(
         }
     }
     change.state = reply.state;
+    change.sources = reply.sources;
     let message = Message {
         role: Role::Assistant,
         content: reply.text,
@@ -142,4 +161,22 @@ fn apply(
         incomplete: false,
     };
     change.finish(conn, message, reply.complete, false)
+}
+
+/// Moves or cancels the conversation's meeting as the visitor asked.
+fn change_meeting(
+    conn: &Connection,
+    change: &mut Change,
+    reply: &mut Reply,
+    availability: &scheduling::Availability,
+    now: Timestamp,
+) -> Result<()> {
+    let tenant = change.conversation.tenant.clone();
+    if let Some(id) = reply.cancel.take() {
+        meetings::cancel_in(conn, &tenant, &id, now)?;
+        change.reload_lead(conn)?;
+    } else if let Some((id, slot)) = reply.reschedule.take() {
+        meetings::reschedule_in(conn, &tenant, &id, slot.starts_at, availability, now)?;
+    }
+    Ok(())
 }

@@ -15,9 +15,10 @@ use crate::domain::leads::{
     record_claiming_change, record_new,
 };
 use crate::error::Result;
+use crate::model::context::{Handoff, HandoffReason};
 use crate::model::{
     Conversation, EventKind, Lead, LeadSource, LeadStatus, Meeting, MeetingStatus, Message,
-    Qualification, TenantId,
+    Qualification, Source, TenantId,
 };
 use crate::scheduling::{self, Slot};
 use crate::store;
@@ -31,6 +32,8 @@ pub(super) struct Change {
     pub widget: Vec<WidgetEvent>,
     /// A write changed what the lead's search index holds.
     pub reindex: bool,
+    /// The documents the reply's answer came from.
+    pub sources: Vec<Source>,
 }
 
 /// The turn's outcome: its output, and whether the lead indexer has work.
@@ -47,7 +50,30 @@ impl Change {
             lead,
             widget: Vec::new(),
             reindex: false,
+            sources: Vec::new(),
         }
+    }
+
+    /// Reads the lead again after a rule outside this change updated it (a cancelled
+    /// meeting sends it back to `qualified`).
+    pub fn reload_lead(&mut self, conn: &Connection) -> Result<()> {
+        if let Some(lead) = &self.lead {
+            self.lead = store::leads::get(conn, &lead.tenant, &lead.id)?;
+            self.reindex = true;
+        }
+        Ok(())
+    }
+
+    /// Tells the widget about a change to the conversation's meeting.
+    pub fn meeting_changed(&mut self, kind: EventKind, meeting: &Meeting) {
+        let lead = self
+            .lead
+            .as_ref()
+            .map(|lead| visitor_view(lead, &self.state.contact));
+        self.widget.push(WidgetEvent {
+            kind,
+            detail: json!({ "meeting": meeting, "lead": lead }),
+        });
     }
 
     fn tenant(&self) -> TenantId {
@@ -172,6 +198,36 @@ impl Change {
         Ok(meeting)
     }
 
+    /// Notes that someone should take the conversation over (once: a later request keeps the
+    /// first one's time), with `conversation.handoff_requested`.
+    pub fn request_handoff(
+        &mut self,
+        conn: &Connection,
+        reason: HandoffReason,
+        now: Timestamp,
+    ) -> Result<()> {
+        if self.conversation.handoff.is_some() {
+            return Ok(());
+        }
+        self.conversation.handoff = Some(Handoff {
+            requested_at: now,
+            reason,
+        });
+        let detail = conversation_json(&self.conversation);
+        events::record(
+            conn,
+            &self.tenant(),
+            EventKind::ConversationHandoffRequested,
+            &detail,
+            now,
+        )?;
+        self.widget.push(WidgetEvent {
+            kind: EventKind::ConversationHandoffRequested,
+            detail,
+        });
+        Ok(())
+    }
+
     /// Stores the reply (unless empty) and the conversation's state, completing it when the
     /// turn reached an outcome.
     pub fn finish(
@@ -187,6 +243,7 @@ impl Change {
             lead,
             mut widget,
             reindex,
+            sources,
         } = self;
         let now = reply.created_at;
         conversation.lead_id = lead.as_ref().map(|l| l.id.clone());
@@ -210,6 +267,7 @@ impl Change {
                 reply,
                 lead,
                 events: widget,
+                sources,
                 streamed,
             },
             reindex,

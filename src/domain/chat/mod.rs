@@ -21,7 +21,7 @@ use crate::agent::llm::{Deltas, LlmAgent};
 use crate::agent::{Agent, AgentState};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::model::{Conversation, EventKind, Lead, Message};
+use crate::model::{Conversation, EventKind, Lead, Message, Source};
 use crate::store;
 use open::MessageCommit;
 use request::Valid;
@@ -38,6 +38,8 @@ pub struct ChatOutput {
     pub reply: Message,
     pub lead: Option<Lead>,
     pub events: Vec<WidgetEvent>,
+    /// The documents the reply's answer came from.
+    pub sources: Vec<Source>,
     /// The reply's text already went out as deltas while it was produced.
     pub streamed: bool,
 }

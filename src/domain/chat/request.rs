@@ -62,14 +62,12 @@ fn valid_context(update: ContextUpdate) -> Result<Context> {
             ));
         }
     }
-    if let Some(zone) = &update.timezone
-        && jiff::tz::TimeZone::get(zone).is_err()
-    {
-        return Err(Error::invalid(
-            "context.timezone",
-            "must be an IANA time zone name such as America/Chicago",
-        ));
-    }
+    // A zone this server's time-zone database does not know is dropped rather than refused:
+    // a browser's odd value must not cost the visitor their message.
+    let mut update = update;
+    update.timezone = update
+        .timezone
+        .filter(|zone| jiff::tz::TimeZone::get(zone).is_ok());
     let utm = update.page_url.as_deref().map(utm_of).unwrap_or_default();
     Ok(Context { update, utm })
 }

@@ -1,0 +1,144 @@
+//! The one thing a reply asks next: contact details, the company behind an email, the
+//! tenant's qualification questions in order, then the verdict and a time for a call.
+
+use super::intent::Reading;
+use super::say::Say;
+use super::{Reply, Turn, first_name, meeting};
+use crate::agent::builtin::extract;
+use crate::agent::{Asking, Outcome};
+use crate::model::LeadStatus;
+use crate::model::qualification::{self, Facts};
+
+/// Turns after a refusal before the email is asked for once more.
+const REASK_AFTER_TURNS: u32 = 2;
+
+pub fn next_step(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut Say) {
+    if reply.state.contact.email.is_none() && wants_email(reply, reading) {
+        ask_contact(reply, say);
+        return;
+    }
+    if let Some(guess) = reply.state.company_guess.clone()
+        && reply.state.contact.company.is_none()
+        && reply.state.asking != Some(Asking::Company)
+    {
+        reply.state.asking = Some(Asking::Company);
+        say.ask(format!("Just to check, are you with {guess}?"));
+        return;
+    }
+    let state = &reply.state;
+    let missing = turn
+        .settings
+        .qualification_questions
+        .iter()
+        .find(|q| !state.facts.has(q.field) && !state.skipped.contains(&q.field));
+    if let Some(question) = missing {
+        reply.state.asking = Some(Asking::Field(question.field));
+        say.ask(fill(&question.question, &reply.state));
+        return;
+    }
+    finish_qualification(turn, reply, say);
+}
+
+/// Whether to ask for the email now: not after a refusal, except once more a little later.
+fn wants_email(reply: &mut Reply, reading: &Reading) -> bool {
+    let state = &mut reply.state;
+    let Some(refused_at) = state.email_refused_at else {
+        return !reading.just_browsing || state.turns > 1;
+    };
+    if state.email_reasked || state.turns < refused_at + REASK_AFTER_TURNS {
+        return false;
+    }
+    state.email_reasked = true;
+    true
+}
+
+fn ask_contact(reply: &mut Reply, say: &mut Say) {
+    let state = &mut reply.state;
+    state.asking = Some(Asking::Contact);
+    let text = if state.email_reasked {
+        "If you share your work email, the team can send you the details and follow up; it's entirely up to you.".to_owned()
+    } else {
+        match first_name(state) {
+            Some(name) => format!("What's the best work email to reach you, {name}?"),
+            None => "Could I get your name and work email so the team can follow up?".to_owned(),
+        }
+    };
+    say.ask(text);
+}
+
+fn fill(template: &str, state: &crate::agent::AgentState) -> String {
+    template
+        .replace(
+            "{company}",
+            state.contact.company.as_deref().unwrap_or("your company"),
+        )
+        .replace("{name}", first_name(state).unwrap_or("there"))
+}
+
+/// Scores what was learned; a qualified lead is offered times, others are closed kindly
+/// with the real reason.
+fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
+    if reply.state.qualified {
+        if reply.state.meeting.is_none() && reply.state.outcome.is_none() {
+            meeting::offer(turn, reply, say, "", Asking::Meeting);
+        }
+        return;
+    }
+    let scoring = &turn.settings.scoring;
+    let qualification =
+        qualification::score(scoring, &reply.state.facts, &extract::is_decision_maker);
+    let status = qualification::status(scoring, qualification.score);
+    reply.qualification = Some((qualification, status));
+    match status {
+        LeadStatus::Qualified => {
+            reply.state.qualified = true;
+            if reply.state.contact.email.is_none() {
+                reply.state.asking = Some(Asking::Contact);
+                say.ask("It sounds like a call with the team would be worth it. What's the best email to put the meeting under?");
+                return;
+            }
+            meeting::offer(
+                turn,
+                reply,
+                say,
+                "It sounds like we could really help.",
+                Asking::Meeting,
+            );
+        }
+        other => close(reply, say, other),
+    }
+}
+
+fn close(reply: &mut Reply, say: &mut Say, status: LeadStatus) {
+    let state = &mut reply.state;
+    state.asking = None;
+    reply.complete = true;
+    let why = reason(&state.facts);
+    let name = first_name(state).map(|n| format!(", {n}")).unwrap_or_default();
+    if status == LeadStatus::Disqualified {
+        state.outcome = Some(Outcome::Disqualified);
+        say.answer(format!(
+            "Thanks for sharing all that{name}. {why} we're probably not the right fit for you just yet, so I won't book a sales call, but you're welcome back any time."
+        ));
+    } else {
+        state.outcome = Some(Outcome::Nurturing);
+        say.answer(format!(
+            "Thanks for sharing all that{name}. {why} a sales call would be a little early, so the team will send you a few useful resources and check in later."
+        ));
+    }
+}
+
+/// The real reason a lead did not qualify, as the start of a sentence.
+fn reason(facts: &Facts) -> &'static str {
+    if facts.timeline_months.is_some_and(|m| m > 6) {
+        "Since you're planning to start later on,"
+    } else if facts.timeline_months.is_some_and(|m| m > 3) {
+        "Since you're looking a few months out,"
+    } else if facts.budget.is_some_and(|b| b < 2_000) {
+        "With the budget you mentioned,"
+    } else if facts.company_size.is_some_and(|n| n < 10) {
+        "For a team of your size,"
+    } else {
+        "From what you've told me,"
+    }
+}
