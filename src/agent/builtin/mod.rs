@@ -3,4 +3,5 @@
 
 pub mod extract;
 pub mod flow;
+pub mod intent;
 pub mod replied;
