@@ -244,10 +244,17 @@ fn offer(turn: &Turn<'_>, reply: &mut Reply, lead_in: &str) -> String {
         .iter()
         .map(|s| (s.starts_at.as_millisecond(), s.ends_at.as_millisecond()))
         .collect();
+    let label = scheduling::label_of(turn.timezone);
     let list: Vec<String> = slots
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{}) {}", i + 1, scheduling::describe(s, turn.timezone)))
+        .map(|(i, s)| {
+            format!(
+                "{}) {}",
+                i + 1,
+                scheduling::describe(s, turn.timezone, &label)
+            )
+        })
         .collect();
     format!(
         "{lead_in} Would you like to book a call with the team? These times are free:\n{}\nReply with the number or the time that suits you.",
@@ -272,7 +279,7 @@ fn handle_meeting_reply(turn: &Turn<'_>, reply: &mut Reply, message: &str) -> Op
         reply.complete = true;
         return Some(format!(
             "You're booked for {}. You'll find the calendar invite in your confirmation — talk soon!",
-            scheduling::describe(&picked, turn.timezone)
+            scheduling::describe(&picked, turn.timezone, &scheduling::label_of(turn.timezone))
         ));
     }
     match extract::yes_no(message) {
