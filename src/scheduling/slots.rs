@@ -4,6 +4,8 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use super::proposal::Proposal;
+
 /// When a tenant takes meetings, in the tenant's own time zone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Availability {
@@ -29,7 +31,8 @@ pub struct Slot {
     pub ends_at: Timestamp,
 }
 
-/// The first `limit` free slots after `now`, in time order, skipping any whose start is in `booked`.
+/// The first `limit` free slots after `now`, in time order, skipping any whose start is in
+/// `booked`; `usize::MAX` gives every free slot up to the horizon.
 pub fn free_slots(
     availability: &Availability,
     now: Timestamp,
@@ -47,9 +50,12 @@ pub fn free_slots(
         SignedDuration::from_hours(24 * i64::from(availability.horizon_days)),
     );
     let length = minutes(availability.slot_minutes);
+    // Sorted once, so a tenant with many meetings costs a binary search per slot.
+    let mut booked = booked.to_vec();
+    booked.sort_unstable();
     candidate_starts(availability, earliest)
         .take_while(|start| *start <= latest)
-        .filter(|start| *start >= earliest && !booked.contains(start))
+        .filter(|start| *start >= earliest && booked.binary_search(start).is_err())
         .filter_map(|start| {
             let ends_at = start.checked_add(length).ok()?;
             Some(Slot {
@@ -61,14 +67,212 @@ pub fn free_slots(
         .collect()
 }
 
-/// "Tuesday 2 December at 10:00 (Europe/Amsterdam)" — in the availability's timezone, English.
-pub fn describe(slot: &Slot, timezone: &TimeZone) -> String {
-    let local = timezone.to_datetime(slot.starts_at);
-    format!(
-        "{} ({})",
-        local.strftime("%A %-d %B at %H:%M"),
-        zone_name(timezone, slot.starts_at)
-    )
+/// "Thursday 10 December, 2:00 pm Chicago time": the slot's start in `zone`, English, with
+/// the zone's `label` (from [`super::zones::label`]) so the visitor knows whose clock it is.
+pub fn describe(slot: &Slot, zone: &TimeZone, label: &str) -> String {
+    let local = zone.to_datetime(slot.starts_at);
+    let text = format!(
+        "{}, {}",
+        local.strftime("%A %-d %B"),
+        local.strftime("%-I:%M %P")
+    );
+    if label.is_empty() {
+        text
+    } else {
+        format!("{text} {label}")
+    }
+}
+
+/// The free slots that fit the proposal, earliest first: the one starting at its exact time,
+/// or else those lying wholly inside one of its windows.
+pub fn matching(proposal: &Proposal, free: &[Slot]) -> Vec<Slot> {
+    let mut found: Vec<Slot> = match proposal.exact {
+        Some(exact) => free
+            .iter()
+            .filter(|s| s.starts_at == exact)
+            .copied()
+            .collect(),
+        None => free
+            .iter()
+            .filter(|s| {
+                proposal
+                    .windows
+                    .iter()
+                    .any(|&(from, to)| s.starts_at >= from && s.ends_at <= to)
+            })
+            .copied()
+            .collect(),
+    };
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Up to `n` free slots closest to what was proposed, for when nothing matches: on the day
+/// asked before other days, in the part of the day asked before other parts, then nearest
+/// in time. Earliest first.
+pub fn nearest(proposal: &Proposal, free: &[Slot], n: usize, zone: &TimeZone) -> Vec<Slot> {
+    let asked: Vec<(Timestamp, Timestamp)> = match proposal.exact {
+        Some(exact) => vec![(exact, exact)],
+        None => proposal.windows.clone(),
+    };
+    if asked.is_empty() {
+        return Vec::new();
+    }
+    let asked_days: Vec<(Date, Date)> = asked
+        .iter()
+        .map(|&(from, to)| {
+            (
+                local_date(zone, from),
+                local_date(zone, last_instant(from, to)),
+            )
+        })
+        .collect();
+    let asked_parts: Vec<DayPart> = asked
+        .iter()
+        .flat_map(|&(from, to)| parts_between(zone, from, last_instant(from, to)))
+        .collect();
+    let mut ranked: Vec<((bool, bool, SignedDuration), Slot)> = free
+        .iter()
+        .map(|slot| {
+            let local = zone.to_datetime(slot.starts_at);
+            let other_day = !asked_days
+                .iter()
+                .any(|(first, last)| (*first..=*last).contains(&local.date()));
+            let other_part = !asked_parts.contains(&day_part(local.time()));
+            let distance = asked
+                .iter()
+                .map(|&(from, to)| gap(slot.starts_at, from, to))
+                .min()
+                .unwrap_or(SignedDuration::MAX);
+            ((other_day, other_part, distance), *slot)
+        })
+        .collect();
+    ranked.sort_unstable();
+    let mut picked: Vec<Slot> = ranked.into_iter().take(n).map(|(_, slot)| slot).collect();
+    picked.sort_unstable();
+    picked
+}
+
+/// `n` free slots to offer when the visitor named no time: one a day on different days,
+/// alternating mid-morning and mid-afternoon in `zone` (e.g. tomorrow 10:00, the day after
+/// 14:30, the next day 11:00), then second slots on the same days if there are too few
+/// days. Earliest first.
+pub fn spread(free: &[Slot], n: usize, zone: &TimeZone) -> Vec<Slot> {
+    /// Times people like to meet, in turn: 10:00, 14:30, 11:00, 15:00.
+    const AIMS: [(DayPart, i32); 4] = [
+        (DayPart::Morning, 600),
+        (DayPart::Afternoon, 870),
+        (DayPart::Morning, 660),
+        (DayPart::Afternoon, 900),
+    ];
+    let mut by_day: Vec<(Date, Vec<Slot>)> = Vec::new();
+    for slot in free {
+        let day = local_date(zone, slot.starts_at);
+        match by_day.iter_mut().find(|(d, _)| *d == day) {
+            Some((_, slots)) => slots.push(*slot),
+            None => by_day.push((day, vec![*slot])),
+        }
+    }
+    by_day.sort_by_key(|(day, _)| *day);
+    let mut picked: Vec<Slot> = Vec::new();
+    let mut parts_used: Vec<Option<DayPart>> = vec![None; by_day.len()];
+    // First pass: one slot a day; second pass: the other half of each day.
+    for round in 0..2 {
+        for (index, (_, slots)) in by_day.iter().enumerate() {
+            if picked.len() >= n {
+                break;
+            }
+            let aim = match (round, parts_used[index]) {
+                (0, _) => AIMS[index % AIMS.len()],
+                (_, Some(DayPart::Morning)) => AIMS[1],
+                (_, _) => AIMS[0],
+            };
+            let choice = closest(slots, &picked, aim, zone);
+            if let Some(slot) = choice {
+                parts_used[index] = Some(day_part(zone.to_datetime(slot.starts_at).time()));
+                picked.push(slot);
+            }
+        }
+    }
+    // Few days and many offers: the rest in time order.
+    for slot in free {
+        if picked.len() >= n {
+            break;
+        }
+        if !picked.contains(slot) {
+            picked.push(*slot);
+        }
+    }
+    picked.sort_unstable();
+    picked
+}
+
+/// The slot of `slots` not yet picked that is in the aimed part of the day and nearest the
+/// aimed minute; any part when the day has none in it.
+fn closest(slots: &[Slot], picked: &[Slot], aim: (DayPart, i32), zone: &TimeZone) -> Option<Slot> {
+    let (part, minute) = aim;
+    slots
+        .iter()
+        .filter(|slot| !picked.contains(slot))
+        .min_by_key(|slot| {
+            let time = zone.to_datetime(slot.starts_at).time();
+            let at = i32::from(time.hour()) * 60 + i32::from(time.minute());
+            (day_part(time) != part, (at - minute).abs(), slot.starts_at)
+        })
+        .copied()
+}
+
+/// The halves of a working day people name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DayPart {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+fn day_part(time: Time) -> DayPart {
+    match time.hour() {
+        0..=11 => DayPart::Morning,
+        12..=16 => DayPart::Afternoon,
+        _ => DayPart::Evening,
+    }
+}
+
+/// The parts of the day a span of time touches.
+fn parts_between(zone: &TimeZone, from: Timestamp, last: Timestamp) -> Vec<DayPart> {
+    let (first, end) = (zone.to_datetime(from), zone.to_datetime(last));
+    if first.date() != end.date() {
+        return vec![DayPart::Morning, DayPart::Afternoon, DayPart::Evening];
+    }
+    let (a, b) = (day_part(first.time()), day_part(end.time()));
+    [DayPart::Morning, DayPart::Afternoon, DayPart::Evening]
+        .into_iter()
+        .filter(|part| (a..=b).contains(part))
+        .collect()
+}
+
+/// How far `at` is from the span [from, to]; zero inside it.
+fn gap(at: Timestamp, from: Timestamp, to: Timestamp) -> SignedDuration {
+    if at < from {
+        from.duration_since(at)
+    } else if at > to {
+        at.duration_since(to)
+    } else {
+        SignedDuration::ZERO
+    }
+}
+
+/// The last instant of the half-open span [from, to), or `from` for an empty one.
+fn last_instant(from: Timestamp, to: Timestamp) -> Timestamp {
+    to.checked_sub(SignedDuration::from_nanos(1))
+        .ok()
+        .filter(|last| *last >= from)
+        .unwrap_or(from)
+}
+
+fn local_date(zone: &TimeZone, at: Timestamp) -> Date {
+    zone.to_datetime(at).date()
 }
 
 /// Slot starts from the local day of `from` onwards, strictly increasing.
@@ -116,13 +320,6 @@ fn minutes(count: u32) -> SignedDuration {
 /// `ts + by`, pinned to the end of time rather than failing: "no later than forever".
 fn later_by(ts: Timestamp, by: SignedDuration) -> Timestamp {
     ts.checked_add(by).unwrap_or(Timestamp::MAX)
-}
-
-/// The zone's IANA name, or its offset at `at` for a zone without one.
-fn zone_name(timezone: &TimeZone, at: Timestamp) -> String {
-    timezone
-        .iana_name()
-        .map_or_else(|| timezone.to_offset(at).to_string(), str::to_owned)
 }
 
 #[cfg(test)]
@@ -361,21 +558,38 @@ mod tests {
     }
 
     #[test]
-    fn describe_names_the_local_day_and_zone() {
+    fn describe_names_the_local_day_twelve_hour_time_and_zone() {
         let slot = Slot {
             starts_at: local(2025, 12, 2, 10, 0),
             ends_at: local(2025, 12, 2, 10, 30),
         };
         assert_eq!(
-            describe(&slot, &amsterdam()),
-            "Tuesday 2 December at 10:00 (Europe/Amsterdam)"
+            describe(&slot, &amsterdam(), "Amsterdam time"),
+            "Tuesday 2 December, 10:00 am Amsterdam time"
         );
-        let new_york = TimeZone::get("America/New_York").unwrap();
+        let chicago = TimeZone::get("America/Chicago").unwrap();
         assert_eq!(
-            describe(&slot, &new_york),
-            "Tuesday 2 December at 04:00 (America/New_York)"
+            describe(&slot, &chicago, "Chicago time"),
+            "Tuesday 2 December, 3:00 am Chicago time"
         );
-        let fixed = jiff::tz::offset(2).to_time_zone();
-        assert_eq!(describe(&slot, &fixed), "Tuesday 2 December at 11:00 (+02)");
+        let afternoon = Slot {
+            starts_at: local(2025, 12, 10, 21, 0),
+            ends_at: local(2025, 12, 10, 21, 30),
+        };
+        assert_eq!(
+            describe(&afternoon, &chicago, "Chicago time"),
+            "Wednesday 10 December, 2:00 pm Chicago time"
+        );
+        let noon = Slot {
+            starts_at: local(2025, 12, 2, 12, 30),
+            ends_at: local(2025, 12, 2, 13, 0),
+        };
+        assert_eq!(
+            describe(&noon, &amsterdam(), ""),
+            "Tuesday 2 December, 12:30 pm"
+        );
     }
 }
+
+#[cfg(test)]
+mod offer_tests;

@@ -396,7 +396,11 @@ impl Tools<'_> {
         json!({
             "starts_at": crate::clock::format(slot.starts_at),
             "ends_at": crate::clock::format(slot.ends_at),
-            "label": scheduling::describe(slot, &self.availability.timezone),
+            "label": scheduling::describe(
+                slot,
+                &self.availability.timezone,
+                &scheduling::label_of(&self.availability.timezone),
+            ),
         })
     }
 
