@@ -47,8 +47,15 @@ struct Script {
     settings: Option<Value>,
     #[serde(default)]
     knowledge: Vec<Document>,
+    /// False: only the script's own documents (scripts written before the suite's).
+    #[serde(default = "yes", rename = "suiteKnowledge")]
+    suite_knowledge: bool,
     turns: Vec<String>,
     expect: Expect,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,7 +308,12 @@ async fn tenant_for(
         let reply = api.patch("/api/admin/settings", settings).await;
         assert_eq!(reply.status, 200, "{stem}: settings: {}", reply.text);
     }
-    for doc in knowledge.iter().chain(&script.knowledge) {
+    let suite = if script.suite_knowledge {
+        knowledge
+    } else {
+        &[]
+    };
+    for doc in suite.iter().chain(&script.knowledge) {
         let reply = api
             .post(
                 "/api/admin/knowledge-base",
