@@ -83,6 +83,31 @@ pub fn compose(question: &str, hits: &[ChunkHit], seats: Option<u32>) -> Answere
     }
 }
 
+/// The seats a message names ("for 40 seats", "12 users"), for a per-seat total.
+pub fn seats_in(message: &str) -> Option<u32> {
+    let words = raw_words(message);
+    words.windows(2).find_map(|pair| {
+        let unit = matches!(
+            pair[1].as_str(),
+            "seat"
+                | "seats"
+                | "user"
+                | "users"
+                | "agents"
+                | "reps"
+                | "licenses"
+                | "licences"
+                | "asientos"
+                | "usuarios"
+                | "nutzer"
+                | "lizenzen"
+        );
+        unit.then(|| pair[0].parse().ok())
+            .flatten()
+            .filter(|&n| n > 0)
+    })
+}
+
 /// A question's content words, stemmed, each with its weight.
 struct Asked {
     words: Vec<(String, f32)>,

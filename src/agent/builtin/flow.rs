@@ -5,12 +5,13 @@
 
 use jiff::tz::TimeZone;
 
+use super::answer::{self, Answered};
 use super::extract::{self, Answer};
 use super::replied;
 use crate::agent::{AgentState, Asking, ContactState, Outcome};
 use crate::model::qualification::{self, Facts};
 use crate::model::settings::{Field, TenantSettings};
-use crate::model::{ChunkHit, LeadStatus, Qualification};
+use crate::model::{ChunkHit, LeadStatus, Qualification, Source};
 use crate::scheduling::{self, Slot, choice};
 
 /// What the agent is given for one turn.
@@ -36,6 +37,8 @@ pub struct Reply {
     pub book: Option<Slot>,
     /// The conversation has reached its outcome.
     pub complete: bool,
+    /// The knowledge-base documents the reply's answer came from.
+    pub sources: Vec<Source>,
 }
 
 /// How many slots are offered at once.
@@ -48,6 +51,7 @@ pub fn respond(turn: &Turn<'_>) -> Reply {
         qualification: None,
         book: None,
         complete: false,
+        sources: Vec::new(),
     };
     let mut parts: Vec<String> = Vec::new();
     let message = turn.message.trim();
@@ -60,8 +64,9 @@ pub fn respond(turn: &Turn<'_>) -> Reply {
         reply.text = parts.join(" ");
         return reply;
     }
-    if let Some(answer) = answer_question(turn, message) {
+    if let Some((answer, sources)) = answer_question(turn, message) {
         parts.push(answer);
+        reply.sources = sources;
     } else if learned_contact && let Some(name) = first_name(&reply.state.contact) {
         parts.push(format!("Thanks, {name}!"));
     }
@@ -141,18 +146,15 @@ fn field_key(field: Field) -> &'static str {
     }
 }
 
-/// A visitor's question answered from the knowledge base, naming the source; or an honest
-/// "I don't know" with the offer of a person.
-fn answer_question(turn: &Turn<'_>, message: &str) -> Option<String> {
+/// A visitor's question answered from the knowledge base with the documents it came from;
+/// or an honest "I don't know" with the offer of a person.
+fn answer_question(turn: &Turn<'_>, message: &str) -> Option<(String, Vec<Source>)> {
     if !consults_knowledge(message) {
         return None;
     }
-    Some(match turn.knowledge.first() {
-        Some(hit) => {
-            let answer = hit.answer.as_deref().unwrap_or(&hit.text).trim();
-            format!("{answer} (Source: {})", hit.title)
-        }
-        None => "I don't have an answer to that in my notes, but someone from the team can help — I can set up a call.".to_owned(),
+    Some(match answer::compose(message, turn.knowledge, answer::seats_in(message)) {
+        Answered::Known { text, sources } => (text, sources),
+        Answered::Unknown => ("I don't have an answer to that in my notes, but someone from the team can help — I can set up a call.".to_owned(), Vec::new()),
     })
 }
 
@@ -307,6 +309,7 @@ pub fn slot_taken(turn: &Turn<'_>, state: &mut AgentState) -> String {
         qualification: None,
         book: None,
         complete: false,
+        sources: Vec::new(),
     };
     state.outcome = None;
     reply.state.outcome = None;

@@ -211,6 +211,7 @@ impl Change {
                 lead,
                 events: widget,
                 streamed,
+                sources: Vec::new(),
             },
             reindex,
         })

@@ -21,7 +21,7 @@ use crate::agent::llm::{Deltas, LlmAgent};
 use crate::agent::{Agent, AgentState};
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::model::{Conversation, EventKind, Lead, Message};
+use crate::model::{Conversation, EventKind, Lead, Message, Source};
 use crate::store;
 use open::MessageCommit;
 use request::Valid;
@@ -40,6 +40,8 @@ pub struct ChatOutput {
     pub events: Vec<WidgetEvent>,
     /// The reply's text already went out as deltas while it was produced.
     pub streamed: bool,
+    /// The knowledge-base documents the reply drew on (shown beside it, not in it).
+    pub sources: Vec<Source>,
 }
 
 /// Who answers the visitor's turns.

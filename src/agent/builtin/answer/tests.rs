@@ -140,6 +140,15 @@ fn a_per_seat_price_is_totalled_for_the_visitors_seats() {
 }
 
 #[test]
+fn seats_are_read_from_the_question() {
+    assert_eq!(seats_in("how much for 40 seats?"), Some(40));
+    assert_eq!(seats_in("We'd need 12 users, what's the price"), Some(12));
+    assert_eq!(seats_in("precio para 25 usuarios"), Some(25));
+    assert_eq!(seats_in("how much is it for our team of 200 people"), None);
+    assert_eq!(seats_in("SOC 2?"), None);
+}
+
+#[test]
 fn short_questions_are_answered() {
     let soc = hits(&[
         ("faq", "Is Brightline SOC 2 compliant?"),
