@@ -6,7 +6,8 @@
 //!
 //! A script is `{"name", "turns": [...], "settings"?: merge patch, "knowledge"?: [{"title",
 //! "content", "type"}], "expect": {"lead": {"name"?, "email"?, "company"?, "phone"?} | null,
-//! "status", "score": [min, max], "booked", "replyContains"?: [[turn, "text"], ...]}}`.
+//! "status", "score": [min, max], "booked", "replyContains"?: [[turn, "text"], ...],
+//! "sources"?: [[turn, "document title"], ...]}}`.
 //! Names, emails and companies compare without regard to case; phones by their digits.
 //! Each script gets a fresh visitor; one that patches settings or brings a knowledge base
 //! runs in a tenant of its own. `SYNAPTIQ_SUITE_VERBOSE=1` prints every transcript.
@@ -59,6 +60,9 @@ struct Expect {
     booked: bool,
     #[serde(default)]
     reply_contains: Vec<(usize, String)>,
+    /// `[turn, "document title"]`: the reply names that source in `sources`.
+    #[serde(default)]
+    sources: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +156,7 @@ async fn run(server: &TestServer, stem: &str, script: &Script) -> Outcome {
     let mut conversation: Option<String> = None;
     let mut lead_id: Option<String> = None;
     let mut replies = Vec::new();
+    let mut sources: Vec<Vec<String>> = Vec::new();
     let mut misses = Vec::new();
 
     for (i, message) in script.turns.iter().enumerate() {
@@ -175,6 +180,22 @@ async fn run(server: &TestServer, stem: &str, script: &Script) -> Outcome {
                 .unwrap_or_default()
                 .to_owned(),
         );
+        sources.push(
+            reply.body["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s["title"].as_str().map(str::to_owned))
+                .collect(),
+        );
+    }
+    for (turn, title) in &script.expect.sources {
+        if !sources.get(*turn).is_some_and(|t| t.contains(title)) {
+            misses.push(format!(
+                "turn {turn}: sources lack {title:?}: {:?}",
+                sources.get(*turn)
+            ));
+        }
     }
 
     for (turn, text) in &script.expect.reply_contains {
