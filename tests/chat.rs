@@ -836,13 +836,15 @@ async fn questions_are_answered_from_the_knowledge_base_citing_the_source() {
         .await;
     assert_eq!(upload.status, 201, "{}", upload.text);
     let doc_id = upload.body["document"]["id"].as_str().unwrap().to_owned();
+    let cited = json!([{"documentId": doc_id, "title": "Pricing FAQ"}]);
 
     // Before the visitor has said who they are.
     let mut v = Visitor::new(&server, "default", "visitor-kb");
     let body = v.say("How much does Synaptiq cost?").await;
     let said = content(&body);
     assert!(said.contains("$49 per month"), "{said}");
-    assert!(said.contains("(Source: Pricing FAQ)"), "{said}");
+    assert_eq!(body["sources"], cited, "the source beside the reply");
+    assert!(!said.contains("Source"), "not inside it: {said}");
     assert!(!said.contains("14-day"), "only the matching answer: {said}");
     assert!(
         said.to_lowercase().contains("email"),
@@ -852,20 +854,21 @@ async fn questions_are_answered_from_the_knowledge_base_citing_the_source() {
     // In the middle of qualification: answered, then the pending question again.
     let body = v.say("I'm Ben Carter, ben@carter.example.com").await;
     assert_asks(&body, ASK_NEED);
+    assert_eq!(body["sources"], json!([]), "no answer, no source");
     let body = v.say("is there a free trial?").await;
     let said = content(&body);
     assert!(said.contains("14-day free trial"), "{said}");
-    assert!(said.contains("(Source: Pricing FAQ)"), "{said}");
+    assert_eq!(body["sources"], cited);
     assert_asks(&body, ASK_NEED);
     let body = v.say("where is my data stored").await;
     assert!(content(&body).contains("Frankfurt"), "{}", content(&body));
-    assert!(content(&body).contains("(Source: Pricing FAQ)"));
+    assert_eq!(body["sources"], cited);
 
     // Another tenant's knowledge base is not this tenant's.
     let mut stranger = Visitor::new(&server, "other", "visitor-kb-other");
     let body = stranger.say("How much does Synaptiq cost?").await;
     assert!(!content(&body).contains("$49"), "{}", content(&body));
-    assert!(!content(&body).contains("(Source:"), "{}", content(&body));
+    assert_eq!(body["sources"], json!([]));
 
     // A deleted document is no longer used.
     let deleted = api
@@ -874,11 +877,113 @@ async fn questions_are_answered_from_the_knowledge_base_citing_the_source() {
     assert_eq!(deleted.status, 204, "{}", deleted.text);
     let body = v.say("How much does Synaptiq cost?").await;
     assert!(!content(&body).contains("$49"), "{}", content(&body));
+    assert_eq!(body["sources"], json!([]));
+}
+
+/// Brightline's knowledge base (a B2B SaaS), as a customer would upload it.
+async fn upload_brightline(api: &Client<'_>) -> Vec<(String, String)> {
+    let mut ids = Vec::new();
+    for (name, kind) in [
+        ("company", "article"),
+        ("faq", "faq"),
+        ("pricing", "product"),
+        ("product", "product"),
+        ("security", "policy"),
+    ] {
+        let path = format!("tests/fixtures/brightline/{name}.md");
+        let content = std::fs::read_to_string(&path).unwrap();
+        let upload = api
+            .post(
+                "/api/admin/knowledge-base",
+                &json!({"title": content.lines().next().unwrap().trim_start_matches("# "), "content": content, "type": kind}),
+            )
+            .await;
+        assert_eq!(upload.status, 201, "{path}: {}", upload.text);
+        let document = &upload.body["document"];
+        ids.push((
+            document["id"].as_str().unwrap().to_owned(),
+            document["title"].as_str().unwrap().to_owned(),
+        ));
+    }
+    ids
+}
+
+fn source_titles(body: &Value) -> Vec<String> {
+    body["sources"]
+        .as_array()
+        .unwrap_or_else(|| panic!("sources is an array: {body}"))
+        .iter()
+        .map(|s| {
+            assert!(s["documentId"].is_string(), "{s}");
+            s["title"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn answers_are_the_sentences_that_answer_with_sources_beside_them() {
+    let server = start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let documents = upload_brightline(&api).await;
+    let mut v = Visitor::new(&server, "default", "visitor-brightline");
+
+    let body = v.say("pricing?").await;
+    let said = content(&body);
+    assert!(said.contains("$19 per seat per month"), "{said}");
+    assert_eq!(source_titles(&body), ["Frequently Asked Questions"]);
+    let faq_id = &documents[1].0;
+    assert_eq!(body["sources"][0]["documentId"], json!(faq_id));
+
+    let body = v.say("How much is the Growth plan for 40 seats?").await;
+    let said = content(&body);
     assert!(
-        !content(&body).contains("(Source: Pricing FAQ)"),
+        said.contains("$1,560 a month"),
+        "the visitor's total: {said}"
+    );
+    assert!(!said.contains("Source"), "{said}");
+
+    let body = v.say("Do you sign a BAA?").await;
+    let said = content(&body);
+    assert!(said.starts_with("No, "), "{said}");
+    assert!(said.contains("Business Associate Agreements"), "{said}");
+    assert!(!said.contains("DPA"), "not the GDPR passage: {said}");
+    assert_eq!(source_titles(&body), ["Security and Compliance"]);
+
+    let body = v.say("do you have a mobile app?").await;
+    let said = content(&body);
+    assert!(
+        said.starts_with("No, Brightline does not have a native"),
+        "{said}"
+    );
+    assert!(!said.contains("Salesforce"), "not the integrations: {said}");
+
+    let body = v.say("SOC 2?").await;
+    assert!(
+        content(&body).contains("SOC 2 Type II"),
         "{}",
         content(&body)
     );
+
+    let body = v.say("Can I pay in bitcoin or with gold bars?").await;
+    let said = content(&body);
+    assert!(said.contains("don't have an answer"), "honest: {said}");
+    assert!(said.contains("call"), "offers a call: {said}");
+    assert_eq!(body["sources"], json!([]));
+
+    // Streamed: the `done` event carries the same sources.
+    let streamed = v.say_streamed("Is there a free trial?").await;
+    assert!(
+        content(&streamed.done).contains("14-day trial"),
+        "{}",
+        content(&streamed.done)
+    );
+    assert_eq!(
+        source_titles(&streamed.done),
+        ["Frequently Asked Questions"]
+    );
+    let streamed = v.say_streamed("thanks").await;
+    assert_eq!(streamed.done["sources"], json!([]));
 }
 
 // ---------------------------------------------------------------------------------------------

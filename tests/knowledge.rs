@@ -1578,3 +1578,57 @@ async fn reindex_beside_a_running_server_keeps_search_working() {
         Some(&id(&later))
     );
 }
+
+/// A visitor's one-word questions find their passage ("pricing?", "soc2", "SSO?"): the
+/// query side reads the same words for the same thing (issue 27).
+#[tokio::test]
+async fn short_questions_find_their_passage() {
+    let server = TestServer::start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    for (name, kind) in [
+        ("company", "article"),
+        ("faq", "faq"),
+        ("pricing", "product"),
+        ("product", "product"),
+        ("security", "policy"),
+    ] {
+        let content =
+            std::fs::read_to_string(format!("tests/fixtures/brightline/{name}.md")).unwrap();
+        let title = content.lines().next().unwrap().trim_start_matches("# ");
+        let reply = api
+            .post(
+                KB,
+                &json!({"title": title, "content": content, "type": kind}),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{name}: {}", reply.text);
+    }
+    for (q, heading) in [
+        ("pricing?", "How much does Brightline cost?"),
+        ("price", "How much does Brightline cost?"),
+        ("SOC 2?", "SOC 2"),
+        ("soc2", "SOC 2"),
+        ("trial?", "Is there a free trial?"),
+        ("SSO?", "Do you support single sign-on (SSO)?"),
+        ("gdpr", "GDPR and data processing agreement"),
+        ("do you have a mobile app?", "Do you have a mobile app?"),
+    ] {
+        let results = search(&api, q).await;
+        let first = results
+            .first()
+            .unwrap_or_else(|| panic!("{q:?} found nothing"))["heading"]
+            .as_str()
+            .unwrap();
+        assert!(first.contains(heading), "{q:?} found {first:?} first");
+    }
+    // The agent weighs the first three passages: the one that answers is among them.
+    let results = search(&api, "do you sign a BAA?").await;
+    assert!(
+        results[..3].iter().any(|r| r["heading"]
+            .as_str()
+            .unwrap()
+            .ends_with("HIPAA and health information")),
+        "{results:?}"
+    );
+}

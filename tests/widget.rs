@@ -582,3 +582,50 @@ async fn a_dropped_network_or_a_rate_limit_keeps_the_message_for_retry() {
     );
     b.screenshot("errors-2-rate-limited").await;
 }
+
+#[tokio::test]
+async fn an_answer_shows_its_source_under_the_message_escaped() {
+    let Some((server, _site, b)) = setup("sources", 100_000, "", (1280, 900)).await else {
+        return;
+    };
+    let key = server.key().await;
+    let upload = server
+        .as_key(&key)
+        .post(
+            "/api/admin/knowledge-base",
+            &json!({
+                "title": "<img src=x onerror=window.__pwned=1> Pricing & Plans",
+                "content": "## How much does it cost?\n\nGrowth is $39 per seat per month.",
+                "type": "faq"
+            }),
+        )
+        .await;
+    assert_eq!(upload.status, 201, "{}", upload.text);
+    b.js("SynaptiqWidget.open();").await;
+    b.wait_for(PANEL_OPEN).await;
+    let said = say(&b, "How much does it cost?", 1).await;
+    assert!(said.contains("$39"), "{said}");
+    assert!(!said.contains("Source"), "not in the text: {said}");
+    let shown = b
+        .js("const m = [...r.querySelectorAll('.msg.assistant')].pop(), s = m.querySelector('.source');
+             return {text: m.querySelector('.text').textContent, source: s && s.textContent,
+                     images: m.querySelectorAll('img').length, pwned: !!window.__pwned,
+                     below: s && s.getBoundingClientRect().top >= m.querySelector('.text').getBoundingClientRect().bottom};")
+        .await;
+    assert_eq!(
+        shown["source"],
+        "Source: <img src=x onerror=window.__pwned=1> Pricing & Plans",
+        "{shown}"
+    );
+    assert_eq!(shown["images"], 0, "the title is text, not markup: {shown}");
+    assert_eq!(shown["pwned"], false);
+    assert_eq!(shown["below"], true, "under the message: {shown}");
+    assert!(!shown["text"].as_str().unwrap().contains("Source"), "{shown}");
+    b.screenshot("sources-1-answer").await;
+
+    say(&b, "I'm Ana Ruiz, ana@ruiz.example", 2).await;
+    let sources = b
+        .js("return [...r.querySelectorAll('.msg.assistant')].pop().querySelectorAll('.source').length;")
+        .await;
+    assert_eq!(sources, 0, "a reply without sources has no line");
+}

@@ -190,6 +190,7 @@ function createPanel(ctx) {
     var node = streaming || bubble(v, 'assistant', '', true);
     streaming = null;
     node.firstChild.textContent = answer.reply.content;
+    showSources(node, answer.sources);
     node.removeAttribute('aria-busy');
     scrollDown(v);
     offer(answer.reply.content);

@@ -63,6 +63,19 @@ function bubble(v, role, text, streaming) {
   return node;
 }
 
+// The documents an answer came from, as a small line under the message (not in its text).
+function showSources(node, sources) {
+  var old = node.querySelector('.source');
+  if (old) old.remove();
+  var titles = (sources || []).map(function (s) { return s.title; }).filter(Boolean);
+  if (!titles.length) return;
+  node.appendChild(el('div', {
+    class: 'source',
+    part: 'message-source',
+    text: (titles.length > 1 ? 'Sources: ' : 'Source: ') + titles.join(', ')
+  }));
+}
+
 function scrollDown(v) {
   v.log.scrollTop = v.log.scrollHeight;
 }

@@ -327,6 +327,17 @@ pub struct ChatResponse {
     #[oai(nullable)]
     pub lead: Option<LeadSummary>,
     pub events: Vec<ChatEvent>,
+    /// The knowledge-base documents the reply's answer came from (empty when none); the
+    /// widget shows them as a small "Source" line under the reply.
+    pub sources: Vec<ChatSource>,
+}
+
+#[derive(Object, serde::Serialize, Clone)]
+#[oai(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSource {
+    pub document_id: String,
+    pub title: String,
 }
 
 impl From<ChatOutput> for ChatResponse {
@@ -349,6 +360,14 @@ impl From<ChatOutput> for ChatResponse {
                 .map(|e| ChatEvent {
                     kind: e.kind.as_str().to_owned(),
                     detail: e.detail,
+                })
+                .collect(),
+            sources: o
+                .sources
+                .into_iter()
+                .map(|s| ChatSource {
+                    document_id: s.document_id,
+                    title: s.title,
                 })
                 .collect(),
         }

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod qualification;
 pub mod settings;
+pub mod vocabulary;
 
 use std::fmt;
 
@@ -227,6 +228,13 @@ pub struct ChunkHit {
     pub score: f32,
     /// The matching passage with `<mark>` around matched terms, HTML-escaped otherwise.
     pub snippet: String,
+}
+
+/// A knowledge-base document a reply was drawn from, shown beside the reply (never in it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub document_id: String,
+    pub title: String,
 }
 
 string_enum!(

@@ -1,5 +1,7 @@
 //! The knowledge-base index: one tantivy document per chunk, BM25 with English stemming.
 
+use std::sync::LazyLock;
+
 use rusqlite::Connection;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -14,7 +16,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::index::{LiveIndex, Source};
 use crate::error::Result;
-use crate::model::TenantId;
+use crate::model::{TenantId, vocabulary};
 use crate::store::documents::{self, StoredChunk};
 use crate::store::search_changes::Kind;
 
@@ -23,6 +25,8 @@ const ANALYZER: &str = "english";
 const HEADING_BOOST: f32 = 2.0;
 const TITLE_BOOST: f32 = 0.5;
 const SNIPPET_CHARS: usize = 240;
+/// A synonym of a query's word ("cost" for "pricing") counts less than the word itself.
+const SYNONYM_BOOST: f32 = 0.4;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -238,7 +242,12 @@ fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
         return None;
     }
     let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for term in &terms {
+    let synonyms = synonyms(q, &terms);
+    let weighted = terms
+        .iter()
+        .map(|t| (t, 1.0))
+        .chain(synonyms.iter().map(|t| (t, SYNONYM_BOOST)));
+    for (term, weight) in weighted {
         for (field, boost) in [
             (fields.heading, HEADING_BOOST),
             (fields.body, 1.0),
@@ -250,7 +259,7 @@ fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
             );
             any.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), boost)),
+                Box::new(BoostQuery::new(Box::new(query), boost * weight)),
             ));
         }
     }
@@ -265,6 +274,47 @@ fn query(fields: Fields, tenant: &TenantId, q: &str) -> Option<BooleanQuery> {
         ),
         (Occur::Must, Box::new(BooleanQuery::new(any))),
     ]))
+}
+
+/// Each synonym group's terms: its words' and the phrases read as them ("soc2" → "soc",
+/// "2"), analyzed as indexed text is.
+static SYNONYM_TERMS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    vocabulary::SYNONYMS
+        .iter()
+        .map(|group| {
+            let mut terms: Vec<String> = Vec::new();
+            let phrases = vocabulary::PHRASES
+                .iter()
+                .filter(|(_, word)| group.contains(word))
+                .map(|(phrase, _)| *phrase);
+            for text in group.iter().copied().chain(phrases) {
+                for term in tokens(text) {
+                    if !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
+            }
+            terms
+        })
+        .collect()
+});
+
+/// The terms a short or differently worded query means too ("pricing?" → cost, fee…;
+/// "soc2" → soc, 2), other than its own `terms`.
+fn synonyms(q: &str, terms: &[String]) -> Vec<String> {
+    let words = tokens(&vocabulary::with_phrases_as_words(q));
+    let mut extra: Vec<String> = Vec::new();
+    for group in SYNONYM_TERMS.iter() {
+        if !group.iter().any(|t| words.contains(t)) {
+            continue;
+        }
+        for term in group {
+            if !terms.contains(term) && !extra.contains(term) {
+                extra.push(term.clone());
+            }
+        }
+    }
+    extra
 }
 
 /// The query's terms, analyzed as indexed text is (stop words dropped, stemmed).
@@ -439,6 +489,20 @@ mod tests {
         assert_eq!(found(&index, "refunds"), ["doc-a"]);
         index.close();
         store.close();
+    }
+
+    #[test]
+    fn short_queries_bring_their_synonyms() {
+        let of = |q: &str| synonyms(q, &tokens(q));
+        assert!(of("soc2").contains(&"soc".to_owned()));
+        assert!(of("soc2").contains(&"2".to_owned()));
+        assert!(of("pricing?").contains(&"cost".to_owned()));
+        assert!(of("SSO?").contains(&"saml".to_owned()));
+        assert!(of("SSO?").contains(&"singl".to_owned()));
+        assert!(of("trial?").contains(&"free".to_owned()));
+        assert!(of("do you have a mobile app").contains(&"android".to_owned()));
+        assert!(!of("do you sign a BAA?").contains(&"gdpr".to_owned()));
+        assert!(of("what is the weather like").is_empty());
     }
 
     #[test]

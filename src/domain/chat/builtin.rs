@@ -160,7 +160,9 @@ fn apply(
         created_at: now,
         incomplete: false,
     };
-    change.finish(conn, message, reply.complete, false)
+    let mut applied = change.finish(conn, message, reply.complete, false)?;
+    applied.output.sources = reply.sources;
+    Ok(applied)
 }
 
 /// Moves or cancels the conversation's meeting as the visitor asked.

@@ -269,6 +269,7 @@ impl Change {
                 events: widget,
                 sources,
                 streamed,
+                sources: Vec::new(),
             },
             reindex,
         })

@@ -21,7 +21,8 @@ use crate::domain::{knowledge, leads, qualification};
 use crate::error::{Error, Result};
 use crate::model::settings::TenantSettings;
 use crate::model::{
-    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, TenantId,
+    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, Source,
+    TenantId,
 };
 use crate::scheduling::{self, Slot};
 use crate::store;
@@ -86,6 +87,7 @@ pub(super) async fn answer(
         completes: false,
         unsettled: Vec::new(),
         reindex: false,
+        sources: Vec::new(),
     };
     let output = agent.run(&system, items, &mut tools, deltas).await;
     let usage = LlmTurn {
@@ -110,13 +112,15 @@ pub(super) async fn answer(
         turn,
         reindex,
         unsettled,
+        sources,
         ..
     } = tools;
-    let stored = app
+    let mut stored = app
         .store
         .write(move |conn| store_reply(conn, turn, reply, completes, Some(&usage)))
         .await?
         .output;
+    stored.sources = sources;
     // The tool calls' writes ran before the reply's, so they committed with it or before it
     // and its durability is theirs: waiting for them now only reports one whose commit failed.
     for durable in unsettled {
@@ -188,6 +192,8 @@ struct Tools<'a> {
     unsettled: Vec<Durable>,
     /// A tool call changed what the lead's search index holds.
     reindex: bool,
+    /// The documents `search_knowledge_base` returned this turn, first seen first.
+    sources: Vec<Source>,
 }
 
 impl Toolbox for Tools<'_> {
@@ -209,7 +215,7 @@ impl Tools<'_> {
         &self.turn.conversation.tenant
     }
 
-    async fn search(&self, search: Search) -> Result<Value> {
+    async fn search(&mut self, search: Search) -> Result<Value> {
         let hits = knowledge::search(
             self.app,
             self.tenant(),
@@ -221,6 +227,18 @@ impl Tools<'_> {
             Error::Invalid { reason, .. } => Error::invalid("query", reason),
             other => other,
         })?;
+        for hit in &hits {
+            if !self
+                .sources
+                .iter()
+                .any(|s| s.document_id == hit.document_id)
+            {
+                self.sources.push(Source {
+                    document_id: hit.document_id.clone(),
+                    title: hit.title.clone(),
+                });
+            }
+        }
         let passages: Vec<Value> = hits
             .iter()
             .map(|hit| {

@@ -1,0 +1,232 @@
+//! Words as the answerer compares them: lower case, accents folded, stemmed, with the
+//! vocabulary's phrases read as one word and its synonyms counted as the same word.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+
+use crate::model::vocabulary::{SYNONYMS, with_phrases_as_words};
+
+/// Words that carry no topic in a question ("how do I…", "can you tell me…").
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with",
+    "by", "from", "about", "as", "into", "over", "than", "then", "is", "are", "was", "were",
+    "be", "been", "being", "am", "do", "does", "did", "done", "doing", "can", "could", "would",
+    "should", "will", "shall", "may", "might", "must", "i", "me", "my", "we", "us", "our",
+    "you", "your", "it", "its", "they", "them", "their", "he", "she", "this", "that", "these",
+    "those", "there", "here", "what", "whats", "which", "who", "whom", "whose", "when",
+    "where", "why", "how", "hi", "hello", "hey", "thanks", "thank", "please", "ok", "okay",
+    "so", "just", "also", "any", "some", "much", "many", "more", "most", "very", "really",
+    "quick", "question", "questions", "tell", "know", "wondering", "wonder", "curious", "s",
+    "t", "re", "ve", "ll", "d", "m", "don", "doesn", "isn", "aren", "didn", "won", "not", "no",
+    "yes", "yeah", "anything", "something", "else", "all", "one", "guys", "folks", "still",
+    "currently", "actually", "exactly", "btw", "pls", "plz", "u", "ur", "it's", "im", "id",
+    // Spanish and German function words, so "¿cuánto cuesta?" and "was kostet das?" keep
+    // only their topic.
+    "el", "la", "los", "las", "que", "de", "del", "un", "una", "es", "hay", "para", "por",
+    "con", "y", "o", "tienen", "tiene", "ustedes", "su", "se", "der", "die", "das", "ist",
+    "und", "oder", "ein", "eine", "wie", "gibt", "ihr", "sie", "wir", "ich", "habt", "mit",
+    "fur", "auch",
+];
+
+/// Words too common in any business text to show a passage is about the question.
+#[rustfmt::skip]
+const GENERIC: &[&str] = &[
+    "have", "has", "had", "get", "got", "use", "using", "used", "need", "needs", "want",
+    "like", "work", "works", "working", "support", "supports", "offer", "offers", "provide",
+    "provides", "include", "includes", "included", "sign", "make", "give", "take", "team",
+    "teams", "company", "companies", "people", "thing", "things", "look", "looking", "tool",
+    "tools", "option", "options", "available", "exist", "exists", "plan", "plans", "product",
+    "service", "services", "able", "possible", "go", "see", "new", "good", "way",
+];
+
+/// The words that negate a statement ("does not sign", "no native app").
+const NEGATIONS: &[&str] = &["not", "no", "never", "cannot", "none", "nor", "neither"];
+
+pub struct Vocabulary {
+    stemmer: Stemmer,
+    /// Stem → its synonym group.
+    groups: HashMap<String, usize>,
+    /// The stems of each group.
+    members: Vec<Vec<String>>,
+    stop: HashSet<&'static str>,
+    generic: HashSet<String>,
+    /// The group of "price", which a currency amount in a passage also answers.
+    price_group: Option<usize>,
+}
+
+/// Built once: stems of the synonym table and word lists.
+pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(Vocabulary::new);
+
+impl Vocabulary {
+    fn new() -> Self {
+        let stemmer = Stemmer::new(Algorithm::English);
+        let mut groups = HashMap::new();
+        let mut members = Vec::new();
+        for (i, group) in SYNONYMS.iter().enumerate() {
+            let stems: Vec<String> = group.iter().map(|w| stem_with(&stemmer, w)).collect();
+            for s in &stems {
+                groups.entry(s.clone()).or_insert(i);
+            }
+            members.push(stems);
+        }
+        let price_group = groups.get("price").copied();
+        let generic = GENERIC.iter().map(|w| stem_with(&stemmer, w)).collect();
+        Self {
+            stemmer,
+            groups,
+            members,
+            stop: STOP_WORDS.iter().copied().collect(),
+            generic,
+            price_group,
+        }
+    }
+
+    pub fn stem(&self, word: &str) -> String {
+        stem_with(&self.stemmer, word)
+    }
+
+    pub fn is_stop_word(&self, word: &str) -> bool {
+        self.stop.contains(word)
+    }
+
+    pub fn is_generic(&self, stem: &str) -> bool {
+        self.generic.contains(stem)
+    }
+
+    /// Whether `stems` (a passage's) hold `stem` or one of its synonyms; a currency amount
+    /// answers a question about price.
+    pub fn found_in(&self, stem: &str, stems: &Stems) -> bool {
+        if stems.words.contains(stem) {
+            return true;
+        }
+        let Some(&group) = self.groups.get(stem) else {
+            return false;
+        };
+        (stems.has_money && Some(group) == self.price_group)
+            || self.members[group].iter().any(|s| stems.words.contains(s))
+    }
+}
+
+fn stem_with(stemmer: &Stemmer, word: &str) -> String {
+    stemmer.stem(word).into_owned()
+}
+
+/// The stemmed words of a text, and whether it names an amount of money.
+pub struct Stems {
+    pub words: HashSet<String>,
+    pub has_money: bool,
+}
+
+impl Stems {
+    pub fn of(text: &str) -> Self {
+        let vocabulary = &*VOCABULARY;
+        let words = raw_words(text)
+            .into_iter()
+            .map(|w| vocabulary.stem(&w))
+            .collect();
+        Self {
+            words,
+            has_money: has_money(text),
+        }
+    }
+}
+
+fn has_money(text: &str) -> bool {
+    let bytes: Vec<char> = text.chars().collect();
+    bytes
+        .windows(2)
+        .any(|w| matches!(w[0], '$' | '€' | '£') && w[1].is_ascii_digit())
+        || bytes
+            .windows(3)
+            .any(|w| matches!(w[0], '$' | '€' | '£') && w[1] == ' ' && w[2].is_ascii_digit())
+}
+
+/// Lower-case words with accents folded and phrases joined ("single sign-on" → "sso").
+pub fn raw_words(text: &str) -> Vec<String> {
+    let folded: String = with_phrases_as_words(text)
+        .chars()
+        .map(fold)
+        .map(|c| if c == '’' { '\'' } else { c })
+        .collect();
+    folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.strip_suffix("'s").unwrap_or(w).to_owned())
+        .collect()
+}
+
+fn fold(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        'ß' => 's',
+        other => other,
+    }
+}
+
+/// Whether a sentence negates what it says: "not", "no", "never", "doesn't".
+pub fn is_negative(sentence: &str) -> bool {
+    raw_words(sentence)
+        .iter()
+        .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't") || is_contracted(w))
+}
+
+fn is_contracted(word: &str) -> bool {
+    matches!(
+        word,
+        "dont"
+            | "doesnt"
+            | "isnt"
+            | "arent"
+            | "wont"
+            | "cant"
+            | "didnt"
+            | "wasnt"
+            | "werent"
+            | "hasnt"
+            | "havent"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_synonyms_and_money_count_as_the_same_word() {
+        let v = &*VOCABULARY;
+        let sso = v.stem("sso");
+        assert!(v.found_in(&sso, &Stems::of("SAML 2.0 single sign-on is included.")));
+        assert!(v.found_in(&v.stem("pricing"), &Stems::of("Growth is $39 per seat.")));
+        assert!(v.found_in(&v.stem("cost"), &Stems::of("It is priced per seat.")));
+        assert!(!v.found_in(
+            &v.stem("mobile"),
+            &Stems::of("Connect thousands of other apps.")
+        ));
+        assert!(!v.found_in(
+            &v.stem("hipaa"),
+            &Stems::of("We sign a DPA under the GDPR.")
+        ));
+    }
+
+    #[test]
+    fn negations_are_seen() {
+        assert!(is_negative("Brightline does not have a native app."));
+        assert!(is_negative("We don't sign BAAs."));
+        assert!(is_negative("We don’t sign BAAs."));
+        assert!(is_negative("There is no native mobile app."));
+        assert!(!is_negative(
+            "Yes, SAML single sign-on is included on Growth."
+        ));
+        assert!(!is_negative("Notifications arrive on the Home Screen."));
+    }
+}
