@@ -160,9 +160,7 @@ fn apply(
         created_at: now,
         incomplete: false,
     };
-    let mut applied = change.finish(conn, message, reply.complete, false)?;
-    applied.output.sources = reply.sources;
-    Ok(applied)
+    change.finish(conn, message, reply.complete, false)
 }
 
 /// Moves or cancels the conversation's meeting as the visitor asked.

@@ -269,7 +269,6 @@ impl Change {
                 events: widget,
                 sources,
                 streamed,
-                sources: Vec::new(),
             },
             reindex,
         })

@@ -42,8 +42,6 @@ pub struct ChatOutput {
     pub sources: Vec<Source>,
     /// The reply's text already went out as deltas while it was produced.
     pub streamed: bool,
-    /// The knowledge-base documents the reply drew on (shown beside it, not in it).
-    pub sources: Vec<Source>,
 }
 
 /// Who answers the visitor's turns.

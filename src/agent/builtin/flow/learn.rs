@@ -109,7 +109,7 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
 
 fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: &Reading) -> bool {
     let before = (state.facts.clone(), state.team_size);
-    let today = turn.now.to_zoned(turn.tenant_zone.clone()).date();
+    let today = turn.tenant_zone.to_datetime(turn.now).date();
     let volunteered = extract::volunteered_at(message, today);
     let said_something_else = !volunteered.is_empty();
     if let Some(Asking::Field(field)) = state.asking
