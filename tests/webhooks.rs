@@ -37,11 +37,13 @@ const DELAYS_MS: [u64; 3] = [50, 100, 150];
 /// How long any wait for a delivery may take before the test fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-const ALL_EVENTS: [&str; 7] = [
+const ALL_EVENTS: [&str; 9] = [
     "lead.created",
     "lead.updated",
     "lead.qualified",
     "meeting.booked",
+    "meeting.rescheduled",
+    "meeting.cancelled",
     "lead.deleted",
     "conversation.started",
     "conversation.completed",
