@@ -545,13 +545,18 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
         .await;
 }
 
-const PAGES: [(&str, &str, &str); 9] = [
+const PAGES: [(&str, &str, &str); 10] = [
     ("leads", "#/leads", "#lead-results table"),
     ("lead", "LEAD", "#lead-reasons"),
     (
         "conversations",
         "#/conversations",
         "#conversation-results table",
+    ),
+    (
+        "meetings",
+        "#/meetings",
+        "#meeting-results table, #meeting-results .empty",
     ),
     ("knowledge", "#/knowledge", "#kb-list table"),
     ("webhooks", "#/webhooks", "#webhook-list table"),
@@ -604,6 +609,66 @@ async fn the_team_sees_a_possible_returning_visitor_and_merges_it() {
         "{}",
         conversations.text
     );
+}
+
+#[tokio::test]
+async fn the_team_moves_a_meeting_to_a_free_time_and_cancels_it() {
+    let Some(b) = Browser::start("admin-meetings", 1280, 900).await else {
+        return;
+    };
+    let (server, key) = server().await;
+    let api = server.as_key(&key);
+    let (_, lead_id, meeting_id) =
+        common::book_meeting(&server, "default", "visitor-mia", "mia@initech.example").await;
+    let booked = api.get(&format!("/api/leads/{lead_id}/meetings")).await;
+    let before = booked.body["meetings"][0]["startsAt"].clone();
+
+    // Move, from the lead's page: the dialog offers the free times; the view shows the new one.
+    log_in(&b, &server).await;
+    open(
+        &b,
+        &format!("#/leads/{lead_id}"),
+        "#lead-meetings .meeting-move",
+    )
+    .await;
+    click(&b, "#lead-meetings .meeting-move").await;
+    b.wait_for("document.querySelectorAll('dialog.move-meeting .slot').length === 8")
+        .await;
+    click(&b, "#move-later").await;
+    b.wait_for("document.querySelectorAll('dialog.move-meeting .slot').length === 16")
+        .await;
+    b.screenshot_in(SHOTS, "meeting-move-1280").await;
+    let chosen = b
+        .js("return document.querySelectorAll('dialog.move-meeting .slot')[9].dataset.startsAt;")
+        .await;
+    assert_ne!(chosen, before);
+    b.js("document.querySelectorAll('dialog.move-meeting .slot')[9].click();")
+        .await;
+    wait_text(&b, "#toasts", "Meeting moved").await;
+    b.wait_for(&format!(
+        "!document.querySelector('dialog.move-meeting') && document.querySelector('#main:not([aria-busy]) #lead-meetings time.meeting-start[datetime={chosen}]')"
+    ))
+    .await;
+    let moved = api.get(&format!("/api/leads/{lead_id}/meetings")).await;
+    assert_eq!(moved.body["meetings"][0]["id"], meeting_id.as_str());
+    assert_eq!(moved.body["meetings"][0]["startsAt"], chosen);
+
+    // Cancel, from the meetings list, after a confirmation: the lead is qualified again.
+    open(&b, "#/meetings", "#meeting-results .meeting-cancel").await;
+    wait_text(&b, "#meeting-results", "booked").await;
+    click(&b, "#meeting-results .meeting-cancel").await;
+    click(&b, "dialog.confirm [data-answer=yes]").await;
+    wait_text(&b, "#toasts", "Meeting cancelled").await;
+    b.wait_for("document.querySelector('#main:not([aria-busy]) #meeting-results .status-cancelled') && !document.querySelector('#meeting-results .meeting-cancel')")
+        .await;
+    let lead = api.get(&format!("/api/leads/{lead_id}")).await;
+    assert_eq!(lead.body["lead"]["status"], "qualified", "{}", lead.text);
+    let meetings = api.get(&format!("/api/leads/{lead_id}/meetings")).await;
+    assert_eq!(meetings.body["meetings"][0]["status"], "cancelled");
+    let errors = b
+        .js(&format!("return {};", text_of("#toasts .toast.error")))
+        .await;
+    assert_eq!(errors, "");
 }
 
 #[tokio::test]

@@ -42,7 +42,7 @@ impl Resources {
             p if p.starts_with("/api/conversations/") || p.starts_with("/api/chat/") => {
                 &self.conversation
             }
-            "/api/meetings/{id}" => &self.meeting,
+            p if p.starts_with("/api/meetings/") => &self.meeting,
             p if p.starts_with("/api/admin/knowledge-base/") => &self.document,
             p if p.starts_with("/api/admin/webhooks/") => &self.webhook,
             p if p.starts_with("/api/admin/webhook-deliveries/") => &self.delivery,
@@ -82,6 +82,7 @@ fn valid_body(operation_id: &str) -> Option<Value> {
         "replayWebhookDeliveries" => json!({"since": "2020-01-01T00:00:00Z", "status": "all"}),
         "updateTenant" => json!({"name": "Intruder"}),
         "mergeLeads" => json!({"from": uuid::Uuid::now_v7()}),
+        "rescheduleMeeting" => json!({"startsAt": "2030-01-07T10:00:00Z"}),
         _ => return None,
     })
 }
@@ -291,6 +292,12 @@ async fn another_tenants_ids_are_not_found_by_any_operation() {
         assert_eq!(hook.body["webhook"]["enabled"], true, "{}", hook.text);
         let meeting = api.get(&format!("/api/meetings/{}.ics", own.meeting)).await;
         assert_eq!(meeting.status, 200, "{}", meeting.text);
+        let meetings = api.get(&format!("/api/leads/{}/meetings", own.lead)).await;
+        assert_eq!(
+            meetings.body["meetings"][0]["status"], "booked",
+            "{}",
+            meetings.text
+        );
         let history = server
             .anon()
             .get(&format!(

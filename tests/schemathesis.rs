@@ -148,6 +148,11 @@ checks.positive_data_acceptance.expected-statuses = {also_400}
 include-operation-id = ["createWebhook", "updateWebhook"]
 checks.positive_data_acceptance.expected-statuses = {also_400}
 
+# A meeting moves only to a start of a free slot of the tenant's availability.
+[[operations]]
+include-operation-id = ["rescheduleMeeting"]
+checks.positive_data_acceptance.expected-statuses = {also_400}
+
 # Settings are checked as a whole: start before end, a real time zone, well-formed origins.
 [[operations]]
 include-operation-id = ["updateSettings"]

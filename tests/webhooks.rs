@@ -37,11 +37,13 @@ const DELAYS_MS: [u64; 3] = [50, 100, 150];
 /// How long any wait for a delivery may take before the test fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-const ALL_EVENTS: [&str; 7] = [
+const ALL_EVENTS: [&str; 9] = [
     "lead.created",
     "lead.updated",
     "lead.qualified",
     "meeting.booked",
+    "meeting.rescheduled",
+    "meeting.cancelled",
     "lead.deleted",
     "conversation.started",
     "conversation.completed",
@@ -738,6 +740,65 @@ async fn every_event_arrives_in_the_seed_envelope_with_its_event_header() {
     // The deleted lead's lead.created was erased with it (GDPR), its delivery record too.
     assert_eq!(events, vec!["lead.created"], "{listed}");
     assert_eq!(only_created.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_moved_and_a_cancelled_meeting_arrive_as_their_events() {
+    let server = start().await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    common::open_calendar(&api).await;
+    let receiver = Receiver::ok().await;
+    create_webhook(
+        &api,
+        &receiver.url,
+        Some(&["meeting.rescheduled", "meeting.cancelled"]),
+    )
+    .await;
+    let (_, lead) = book_a_meeting(&server).await;
+    let meetings = ok(
+        api.get(&format!("/api/leads/{lead}/meetings")).await,
+        200,
+        "meetings",
+    )
+    .await;
+    let meeting = meetings["meetings"][0]["id"].as_str().unwrap().to_owned();
+    let old = meetings["meetings"][0]["startsAt"].clone();
+    let slots = ok(api.get("/api/meetings/slots").await, 200, "slots").await;
+    let to = slots["slots"][0]["startsAt"].as_str().unwrap().to_owned();
+    let moved = ok(
+        api.post(
+            &format!("/api/meetings/{meeting}/reschedule"),
+            &json!({ "startsAt": to }),
+        )
+        .await,
+        200,
+        "reschedule",
+    )
+    .await;
+    let reply = api.delete(&format!("/api/meetings/{meeting}")).await;
+    assert_eq!(reply.status, 204, "{}", reply.text);
+
+    // Deliveries run concurrently: they may arrive in either order.
+    let received = receiver.wait_for(2).await;
+    let mut events: Vec<&str> = received.iter().map(Received::event).collect();
+    events.sort_unstable();
+    assert_eq!(events, ["meeting.cancelled", "meeting.rescheduled"]);
+    let about = |d: &Value| d["meeting"]["id"] == meeting.as_str();
+    let rescheduled = check_envelope(find(&received, "meeting.rescheduled", about).unwrap());
+    assert_eq!(rescheduled["data"]["meeting"], moved["meeting"]);
+    assert_eq!(rescheduled["data"]["previousStartsAt"], old);
+    assert_eq!(rescheduled["data"]["lead"]["status"], "booked");
+    let cancelled = check_envelope(find(&received, "meeting.cancelled", about).unwrap());
+    assert_eq!(cancelled["data"]["meeting"]["id"], meeting.as_str());
+    assert_eq!(cancelled["data"]["meeting"]["startsAt"], to.as_str());
+    assert_eq!(cancelled["data"]["meeting"]["status"], "cancelled");
+    assert_eq!(
+        cancelled["data"]["lead"],
+        get_lead(&api, &lead).await,
+        "the lead as it is after the cancellation"
+    );
+    assert_eq!(cancelled["data"]["lead"]["status"], "qualified");
 }
 
 // =============================================================================================

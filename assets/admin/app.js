@@ -5,6 +5,7 @@ import { ApiError, del, get, post, setTenant, tenant } from './api.js';
 import { attempt, toast } from './ui.js';
 import * as leads from './pages/leads.js';
 import * as conversations from './pages/conversations.js';
+import * as meetings from './pages/meetings.js';
 import * as knowledge from './pages/knowledge.js';
 import * as webhooks from './pages/webhooks.js';
 import * as analytics from './pages/analytics.js';
@@ -13,7 +14,7 @@ import * as keys from './pages/keys.js';
 import * as tenants from './pages/tenants.js';
 
 const ROUTES = {
-  leads, conversations, knowledge, webhooks, analytics, settings, keys, tenants,
+  leads, conversations, meetings, knowledge, webhooks, analytics, settings, keys, tenants,
 };
 
 const $ = (id) => document.getElementById(id);

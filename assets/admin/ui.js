@@ -60,12 +60,12 @@ export async function attempt(action, button) {
 }
 
 // A modal confirmation (a <dialog>, so it is styled and testable, unlike window.confirm).
-export function confirmDialog(message, action) {
+export function confirmDialog(message, action, keep) {
   return new Promise((resolve) => {
     const dialog = h('dialog', { class: 'confirm' },
       h('p', { text: message }),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'ghost', 'data-answer': 'no', text: 'Cancel' }),
+        h('button', { type: 'button', class: 'ghost', 'data-answer': 'no', text: keep || 'Cancel' }),
         h('button', { type: 'button', class: 'danger', 'data-answer': 'yes', text: action || 'Delete' })));
     dialog.addEventListener('click', (e) => {
       const answer = e.target.getAttribute && e.target.getAttribute('data-answer');

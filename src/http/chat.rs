@@ -309,7 +309,8 @@ pub struct LeadSummary {
 #[derive(Object, serde::Serialize, Clone)]
 #[oai(rename = "ChatEvent")]
 pub struct ChatEvent {
-    /// `lead.created`, `lead.qualified`, `meeting.booked` or `conversation.completed`.
+    /// `lead.created`, `lead.qualified`, `meeting.booked`, `meeting.rescheduled`,
+    /// `meeting.cancelled` or `conversation.completed`.
     #[oai(rename = "type")]
     #[serde(rename = "type")]
     pub kind: String,

@@ -2,10 +2,12 @@
 //!
 //! | method | path                       | operation          |
 //! |--------|----------------------------|--------------------|
-//! | GET    | /api/meetings              | listMeetings       |
-//! | GET    | /api/meetings/{id}.ics     | getMeetingCalendar |
-//! | DELETE | /api/meetings/{id}         | cancelMeeting      |
-//! | GET    | /api/leads/{id}/meetings   | listLeadMeetings   |
+//! | GET    | /api/meetings                 | listMeetings       |
+//! | GET    | /api/meetings/slots           | listMeetingSlots   |
+//! | GET    | /api/meetings/{id}.ics        | getMeetingCalendar |
+//! | POST   | /api/meetings/{id}/reschedule | rescheduleMeeting  |
+//! | DELETE | /api/meetings/{id}            | cancelMeeting      |
+//! | GET    | /api/leads/{id}/meetings      | listLeadMeetings   |
 
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
@@ -58,6 +60,40 @@ impl MeetingsApi {
         Ok(Json(page.into()))
     }
 
+    /// List free meeting slots
+    ///
+    /// The next free slots of the tenant's availability (what a meeting can be booked or
+    /// moved to), earliest first, from `from` (RFC 3339) on if given; `timezone` is the
+    /// tenant's zone, which the availability's hours are in.
+    #[oai(
+        path = "/meetings/slots",
+        method = "get",
+        operation_id = "listMeetingSlots"
+    )]
+    async fn slots(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        from: Query<Option<DateTime>>,
+        /// 1-100, default 10.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<Option<usize>>,
+    ) -> Result<Json<SlotList>> {
+        let from = instant("from", from.0.as_ref().map(AsRef::as_ref))?;
+        let free = meetings::free_slots(&app, caller.tenant(), from, limit.0.unwrap_or(10)).await?;
+        Ok(Json(SlotList {
+            timezone: free.timezone.iana_name().unwrap_or("UTC").to_owned(),
+            slots: free
+                .slots
+                .into_iter()
+                .map(|s| SlotBody {
+                    starts_at: DateTime::from(s.starts_at),
+                    ends_at: DateTime::from(s.ends_at),
+                })
+                .collect(),
+        }))
+    }
+
     /// Download a meeting as iCalendar
     ///
     /// A `.ics` file calendar apps import: `id` is the meeting's id followed by `.ics`.
@@ -83,9 +119,37 @@ impl MeetingsApi {
         ))
     }
 
+    /// Move a meeting
+    ///
+    /// To the free slot starting at `startsAt` (one of `listMeetingSlots`). The meeting keeps
+    /// its id and calendar UID; its old slot is free again at once; `meeting.rescheduled`
+    /// fires. 409 when the meeting is cancelled or another meeting holds that time; 400 when
+    /// `startsAt` is not a slot start of the tenant's availability.
+    #[oai(
+        path = "/meetings/:id/reschedule",
+        method = "post",
+        operation_id = "rescheduleMeeting"
+    )]
+    async fn reschedule(
+        &self,
+        app: Data<&App>,
+        caller: Caller,
+        id: Path<Uuid>,
+        body: Json<Reschedule>,
+    ) -> Result<Json<MeetingEnvelope>> {
+        let starts_at = instant("startsAt", Some(body.0.starts_at.as_ref()))?
+            .ok_or_else(|| Error::invalid("startsAt", "is required"))?;
+        let meeting =
+            meetings::reschedule(&app, caller.tenant(), &id.0.to_string(), starts_at).await?;
+        Ok(Json(MeetingEnvelope {
+            meeting: meeting.into(),
+        }))
+    }
+
     /// Cancel a meeting
     ///
-    /// The slot is free again at once.
+    /// The slot is free again at once; `meeting.cancelled` fires, and a `booked` lead with
+    /// no other booked meeting goes back to `qualified`.
     #[oai(
         path = "/meetings/:id",
         method = "delete",
@@ -160,6 +224,33 @@ impl From<Meeting> for MeetingBody {
             created_at: DateTime::from(m.created_at),
         }
     }
+}
+
+#[derive(Object, Debug)]
+#[oai(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reschedule {
+    /// The new start, RFC 3339: a free slot of the tenant's availability.
+    pub starts_at: DateTime,
+}
+
+#[derive(Object)]
+pub struct MeetingEnvelope {
+    pub meeting: MeetingBody,
+}
+
+#[derive(Object)]
+#[oai(rename = "MeetingSlot", rename_all = "camelCase")]
+pub struct SlotBody {
+    pub starts_at: DateTime,
+    pub ends_at: DateTime,
+}
+
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SlotList {
+    pub slots: Vec<SlotBody>,
+    /// The tenant's IANA time zone, e.g. `Europe/Amsterdam`.
+    pub timezone: String,
 }
 
 #[derive(Object)]

@@ -309,8 +309,8 @@ pub struct CreateWebhook {
     #[oai(validator(max_length = 2048))]
     pub url: Uri,
     /// Event names (`lead.created`, `lead.updated`, `lead.qualified`, `meeting.booked`,
-    /// `lead.deleted`, `conversation.started`, `conversation.completed`,
-    /// `conversation.handoff_requested`) or `*` (default).
+    /// `meeting.rescheduled`, `meeting.cancelled`, `lead.deleted`, `conversation.started`,
+    /// `conversation.completed`, `conversation.handoff_requested`) or `*` (default).
     #[oai(nullable)]
     pub events: Option<Vec<String>>,
     /// At most 500 characters.

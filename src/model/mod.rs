@@ -112,6 +112,8 @@ string_enum!(
         LeadUpdated = "lead.updated",
         LeadQualified = "lead.qualified",
         MeetingBooked = "meeting.booked",
+        MeetingRescheduled = "meeting.rescheduled",
+        MeetingCancelled = "meeting.cancelled",
         LeadDeleted = "lead.deleted",
         ConversationStarted = "conversation.started",
         ConversationCompleted = "conversation.completed",

@@ -56,6 +56,43 @@ pub fn cancel(conn: &Connection, tenant: &TenantId, id: &str, at_ms: i64) -> Res
     Ok(changed > 0)
 }
 
+/// Moves a booked meeting to `[starts_ms, ends_ms)`; false when no booked meeting has that id.
+/// A time another meeting holds is a conflict, settled by the one-per-slot index.
+pub fn reschedule(
+    conn: &Connection,
+    tenant: &TenantId,
+    id: &str,
+    starts_ms: i64,
+    ends_ms: i64,
+) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE meetings SET starts_at = ?3, ends_at = ?4 WHERE tenant_id = ?1 AND id = ?2 AND status = 'booked'",
+        )?
+        .execute(params![tenant.as_str(), id, starts_ms, ends_ms]);
+    match changed {
+        Ok(n) => Ok(n > 0),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Err(Error::Conflict {
+                message: "startsAt: another meeting is booked at that time".into(),
+                existing: None,
+            })
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// How many meetings of the lead hold a slot (status `booked`), past or future.
+pub fn booked_for_lead(conn: &Connection, tenant: &TenantId, lead_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM meetings WHERE tenant_id = ?1 AND lead_id = ?2 AND status = 'booked'",
+        )?
+        .query_row(params![tenant.as_str(), lead_id], |r| r.get(0))?)
+}
+
 /// Booked slot starts from `from_ms` on (what the scheduler must skip).
 pub fn booked_starts(conn: &Connection, tenant: &TenantId, from_ms: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(

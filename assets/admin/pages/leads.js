@@ -8,6 +8,7 @@ import {
 import {
   attempt, badge, confirmDialog, field, h, pageHeader, STATUSES, table, toast, transcript, when,
 } from '../ui.js';
+import { meetingsTable, tenantZone } from './meetings.js';
 
 export async function render(main, params, ctx) {
   if (params[0]) return renderLead(main, params[0], ctx);
@@ -72,10 +73,11 @@ async function renderList(main, ctx) {
 }
 
 async function renderLead(main, id, ctx) {
-  const [{ lead, possibleMatches = [] }, convs, meetings] = await Promise.all([
+  const [{ lead, possibleMatches = [] }, convs, meetings, zone] = await Promise.all([
     get(`/api/leads/${encodeURIComponent(id)}`),
     get(`/api/leads/${encodeURIComponent(id)}/conversations?limit=20`),
     get(`/api/leads/${encodeURIComponent(id)}/meetings?limit=50`),
+    tenantZone(),
   ]);
   if (!ctx.current()) return;
   const full = await Promise.all(convs.conversations.map((c) => get(`/api/conversations/${c.id}`).then((r) => r.conversation)));
@@ -120,17 +122,9 @@ async function renderLead(main, id, ctx) {
       c.summary ? h('p', { class: 'summary', text: c.summary }) : null,
       transcript(c.messages))) : h('p', { class: 'empty', text: 'No conversations.' })));
 
-  main.append(h('section', { class: 'card' }, h('h2', { text: 'Meetings' }),
-    table([
-      ['Starts', (m) => when(m.startsAt)],
-      ['Ends', (m) => when(m.endsAt)],
-      ['Status', (m) => m.status],
-      ['Calendar', (m) => {
-        const b = h('button', { type: 'button', class: 'link', text: '.ics' });
-        b.addEventListener('click', () => attempt(() => download(`/api/meetings/${m.id}.ics`, `meeting-${m.id}.ics`), b));
-        return b;
-      }],
-    ], meetings.meetings, 'No meetings booked.')));
+  main.append(h('section', { class: 'card', id: 'lead-meetings' }, h('h2', { text: 'Meetings' }),
+    h('p', { class: 'muted', text: `Times in ${zone}.` }),
+    meetingsTable(meetings.meetings, zone, { showLead: false })));
 }
 
 // Leads that may be this lead's person (a chat visitor gave the email one of them holds):

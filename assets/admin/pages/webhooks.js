@@ -8,8 +8,8 @@ import {
   attempt, badge, confirmDialog, field, h, pageHeader, secretBox, table, toast, when,
 } from '../ui.js';
 
-const EVENTS = ['lead.created', 'lead.updated', 'lead.qualified', 'meeting.booked', 'lead.deleted',
-  'conversation.started', 'conversation.completed'];
+const EVENTS = ['lead.created', 'lead.updated', 'lead.qualified', 'meeting.booked', 'meeting.rescheduled',
+  'meeting.cancelled', 'lead.deleted', 'conversation.started', 'conversation.completed'];
 
 export async function render(main, params, ctx) {
   if (params[0]) return renderWebhook(main, params[0], ctx);

@@ -13,7 +13,7 @@ use crate::agent::builtin::flow::{self, Reply, Turn};
 use crate::domain::meetings;
 use crate::app::App;
 use crate::error::{Error, Result};
-use crate::model::{ChunkHit, Message, Role};
+use crate::model::{ChunkHit, EventKind, Message, Role};
 use crate::scheduling;
 use crate::store;
 
@@ -172,11 +172,19 @@ fn change_meeting(
     now: Timestamp,
 ) -> Result<()> {
     let tenant = change.conversation.tenant.clone();
-    if let Some(id) = reply.cancel.take() {
-        meetings::cancel_in(conn, &tenant, &id, now)?;
-        change.reload_lead(conn)?;
+    let (kind, changed) = if let Some(id) = reply.cancel.take() {
+        (
+            EventKind::MeetingCancelled,
+            meetings::cancel_in(conn, &tenant, &id, now)?,
+        )
     } else if let Some((id, slot)) = reply.reschedule.take() {
-        meetings::reschedule_in(conn, &tenant, &id, slot.starts_at, availability, now)?;
-    }
+        (
+            EventKind::MeetingRescheduled,
+            meetings::reschedule_in(conn, &tenant, &id, slot.starts_at, availability, now)?,
+        )
+    } else {
+        return Ok(());
+    };
+    change.meeting_changed(kind, changed);
     Ok(())
 }

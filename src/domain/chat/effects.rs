@@ -10,6 +10,7 @@ use super::WidgetEvent;
 use super::completion::{complete, conversation_json};
 use crate::agent::{AgentState, ContactState};
 use crate::domain::events;
+use crate::domain::meetings::MeetingChange;
 use crate::domain::leads::{
     self, MAX_COMPANY_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, record_change, record_claimant,
     record_claiming_change, record_new,
@@ -54,25 +55,15 @@ impl Change {
         }
     }
 
-    /// Reads the lead again after a rule outside this change updated it (a cancelled
-    /// meeting sends it back to `qualified`).
-    pub fn reload_lead(&mut self, conn: &Connection) -> Result<()> {
-        if let Some(lead) = &self.lead {
-            self.lead = store::leads::get(conn, &lead.tenant, &lead.id)?;
-            self.reindex = true;
-        }
-        Ok(())
-    }
-
-    /// Tells the widget about a change to the conversation's meeting.
-    pub fn meeting_changed(&mut self, kind: EventKind, meeting: &Meeting) {
-        let lead = self
-            .lead
-            .as_ref()
-            .map(|lead| visitor_view(lead, &self.state.contact));
+    /// Takes in a change to the conversation's meeting made by the meeting rules (which may
+    /// have sent the lead back to `qualified`) and tells the widget.
+    pub fn meeting_changed(&mut self, kind: EventKind, changed: MeetingChange) {
+        self.noted(changed.search_change);
+        let lead = visitor_view(&changed.lead, &self.state.contact);
+        self.lead = Some(changed.lead);
         self.widget.push(WidgetEvent {
             kind,
-            detail: json!({ "meeting": meeting, "lead": lead }),
+            detail: json!({ "meeting": changed.meeting, "lead": lead }),
         });
     }
 
