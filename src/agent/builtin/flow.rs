@@ -122,6 +122,10 @@ fn learn(state: &mut AgentState, message: &str) -> bool {
 fn apply(facts: &mut Facts, answer: Answer) {
     match answer {
         Answer::CompanySize(n) => facts.company_size = Some(n),
+        // A team's size stands in for the company's only while that is unknown.
+        Answer::TeamSize(n) => {
+            facts.company_size.get_or_insert(n);
+        }
         Answer::Budget(b) => facts.budget = Some(b),
         Answer::TimelineMonths(m) => facts.timeline_months = Some(m),
         Answer::Role(r) => facts.role = Some(r),
