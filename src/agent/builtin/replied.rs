@@ -2,18 +2,8 @@
 //! cue the visitor did not give: "tom baker" after "what's your name?", "we have roughly 15k
 //! set aside" after "what's your budget?".
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use super::extract::Answer;
+use super::extract::{self, Answer};
 use crate::model::settings::Field;
-
-/// An amount with an optional multiplier: "15k", "12,500", "2.5m", "20 grand". ASCII digits,
-/// which is what `f64::from_str` reads (see `PHONE` in extract.rs on the size of `\d`).
-static AMOUNT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|grand|thousand|million)?\b").ok()
-});
 
 /// Words that say "I don't know", so a number nearby is not taken as an answer.
 const UNSURE: &[&str] = &[
@@ -24,6 +14,9 @@ const UNSURE: &[&str] = &[
     "not decided",
     "depends",
     "unsure",
+    "no sé",
+    "keine ahnung",
+    "weiß nicht",
 ];
 
 /// A lenient reading of `message` as the answer to `field`; `None` when it is not one.
@@ -46,7 +39,8 @@ pub fn answer(field: Field, message: &str) -> Option<Answer> {
     }
 }
 
-/// The last amount in the text (a correction comes after the first guess).
+/// The last amount in the text (a correction comes after the first guess), read with
+/// European separators and currency words ("20.000 dólares" is 20000, not 20).
 fn last_amount(lower: &str) -> Option<f64> {
     if UNSURE.iter().any(|w| lower.contains(w))
         && !lower.contains("probably")
@@ -54,20 +48,17 @@ fn last_amount(lower: &str) -> Option<f64> {
     {
         return None;
     }
-    let regex = AMOUNT.as_ref()?;
-    let caps = regex.captures_iter(lower).last()?;
-    let number: f64 = caps.get(1)?.as_str().replace(',', "").parse().ok()?;
-    let multiplier = match caps.get(2).map(|m| m.as_str()) {
-        Some("k" | "grand" | "thousand") => 1_000.0,
-        Some("m" | "million") => 1_000_000.0,
-        _ => 1.0,
-    };
-    Some(number * multiplier)
+    extract::last_quantity(lower)
 }
 
 /// A bare name (and company) given right after the agent asked for it: the words before an
-/// email, a comma or a dash; "X from Y" also names the company.
+/// email, a comma or a dash; "X from Y" also names the company. Replies that are not a name
+/// give none: "just browsing", "i said no", "no thanks", "Sure", "Hola", "I'm good", "I'm
+/// in Chicago", a refusal or a question.
 pub fn name_and_company(message: &str) -> (Option<String>, Option<String>) {
+    if extract::refused(message).is_some() || extract::is_question(message) {
+        return (None, None);
+    }
     // The email's local part is the last word before '@'; it is not part of the name.
     let before_email = match message.split_once('@') {
         Some((before, _)) => before
@@ -77,37 +68,29 @@ pub fn name_and_company(message: &str) -> (Option<String>, Option<String>) {
     };
     let head = before_email
         .trim_end_matches([' ', '-', ':'])
-        .split([',', ';', '(', '<'])
-        .next()
+        .split([',', ';', '(', '<', '!'])
+        .find(|part| !is_filler_only(part))
         .unwrap_or("")
         .split(" - ")
         .next()
         .unwrap_or("");
-    let text = head.split_whitespace().collect::<Vec<_>>().join(" ");
-    let (name_part, company) = match text
-        .split_once(" from ")
-        .or_else(|| text.split_once(" at "))
-    {
-        Some((name, company)) => (
-            name.to_owned(),
-            Some(company.trim().trim_end_matches('.').to_owned()).filter(|c| !c.is_empty()),
-        ),
-        None => (text, None),
+    let (name_part, company) = match connector(head) {
+        Some((at, len)) => (&head[..at], extract::company_at_start(&head[at + len..])),
+        None => (head, None),
     };
-    const FILLER: &[&str] = &[
-        "hi", "hey", "hello", "sure", "ok", "it's", "its", "i'm", "im", "name", "is", "my", "this",
-        "me",
-    ];
-    let words: Vec<&str> = name_part
+    if extract::yes_no(name_part).is_some() {
+        return (None, None);
+    }
+    let mut words: Vec<&str> = name_part
         .split_whitespace()
-        .filter(|w| !FILLER.contains(&w.to_lowercase().as_str()))
+        .map(|w| w.trim_end_matches(['.', '!']))
         .collect();
-    let looks_like_name = (1..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars()
-                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
-        });
-    if !looks_like_name {
+    let lead = words
+        .iter()
+        .take_while(|w| FILLER.iter().any(|f| f.eq_ignore_ascii_case(w)))
+        .count();
+    words.drain(..lead);
+    if !(1..=4).contains(&words.len()) || !extract::could_be_name(&words) {
         return (None, None);
     }
     (
@@ -120,6 +103,26 @@ pub fn name_and_company(message: &str) -> (Option<String>, Option<String>) {
         ),
         company,
     )
+}
+
+/// Words that open a bare reply without being part of the name ("sure, it's Tom").
+const FILLER: &[&str] = &[
+    "hi", "hey", "hello", "sure", "ok", "okay", "yes", "yeah", "it's", "its", "it’s", "i'm", "im",
+    "i’m", "i", "am", "name", "name's", "is", "my", "this", "me", "hola", "soy", "llamo", "mi",
+    "nombre", "es", "hallo", "ich", "bin", "heiße", "heisse", "mein", "ist",
+];
+
+fn is_filler_only(part: &str) -> bool {
+    part.split_whitespace()
+        .all(|w| FILLER.iter().any(|f| f.eq_ignore_ascii_case(w)))
+}
+
+/// Where " from ", " at ", " de " or " von " joins a name to a company.
+fn connector(text: &str) -> Option<(usize, usize)> {
+    [" from ", " at ", " de ", " von ", " bei "]
+        .iter()
+        .filter_map(|c| text.find(c).map(|at| (at, c.len())))
+        .min()
 }
 
 /// "baker" → "Baker"; "de" and other all-lower particles stay lower only between words.

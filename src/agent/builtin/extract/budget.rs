@@ -12,31 +12,39 @@ pub fn budget(text: &str) -> Option<u64> {
 }
 
 pub(super) fn budget_in(lower: &str, tokens: &[Token<'_>]) -> Option<u64> {
-    for i in 0..tokens.len() {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
         let currency_first = tokens.get(i).is_some_and(|t| is_currency(t.tok))
-            || is_word(tokens, i, &["usd", "eur", "gbp", "us$"]);
-        let found = currency_first
+            || is_word(tokens, i, &["usd", "eur", "gbp", "us$", "chf"]);
+        let money = currency_first
             .then(|| amount(tokens, skip_currency(tokens, i + 1)))
             .flatten()
             .or_else(|| amount(tokens, i).filter(|&(value, end)| is_money(tokens, i, value, end)));
-        if let Some((value, end)) = found {
-            if !about_other_money(tokens, i, end) {
-                return whole_u64(value);
+        if let Some((value, end)) = money {
+            if !about_other_money(tokens, i, end)
+                && let Some(value) = whole_u64(value)
+            {
+                found.push((tokens[i].at, value));
             }
+            i = end.max(i + 1);
             continue;
         }
         if is_word(tokens, i, BUDGET_CUES)
-            && let Some(value) = amount_after_cue(tokens, i + 1)
+            && let Some((value, at, end)) = amount_after_cue(tokens, i + 1)
         {
-            return Some(value);
+            found.push((at, value));
+            i = end.max(i + 1);
+            continue;
         }
+        i += 1;
     }
-    zero_budget(lower).then_some(0)
+    standing(lower, found).or_else(|| zero_budget(lower).then_some(0))
 }
 
 /// An amount from `i` to `end` is money when a currency or a period goes with it.
 fn is_money(tokens: &[Token<'_>], i: usize, value: f64, end: usize) -> bool {
-    is_word(tokens, end - 1, &["grand"])
+    is_word(tokens, end - 1, &["grand", "teur", "keur"])
         || tokens[i..end].iter().any(|t| is_currency(t.tok))
         || tokens.get(end).is_some_and(|t| is_currency(t.tok))
         || is_word(tokens, end, CURRENCY_WORDS)
@@ -62,58 +70,86 @@ const OTHER_MONEY: &[&str] = &[
     "revenue", "revenues", "arr", "mrr", "raised", "raise", "funding", "valuation", "valued",
     "turnover", "salary", "salaries", "profit", "profits", "sales", "worth", "lost", "loss",
     "funded", "round", "seed", "series", "cheapest", "quote", "quoted", "priced", "charge",
-    "charges", "charged", "cost", "costs", "price",
+    "charges", "charged", "cost", "costs", "price", "umsatz", "facturación", "facturacion",
+    "facturamos", "ingresos", "ventas", "gehalt", "kostet", "cuesta",
 ];
 
 #[rustfmt::skip]
 const CURRENCY_WORDS: &[&str] = &[
     "dollars", "dollar", "usd", "eur", "euro", "euros", "gbp", "pounds", "pound", "bucks", "quid",
-    "chf", "cad", "aud",
+    "chf", "cad", "aud", "dólares", "dolares", "dólar", "dolar", "pesos", "peso", "libras",
+    "franken", "mxn", "ars", "cop", "clp", "sek", "nok", "dkk", "pln",
 ];
 #[rustfmt::skip]
 const BUDGET_TAIL: &[&str] = &[
     "dollars", "dollar", "usd", "eur", "euro", "euros", "gbp", "pounds", "pound", "bucks", "quid",
     "chf", "cad", "aud", "a", "per", "month", "year", "monthly", "annually", "budget",
+    "dólares", "dolares", "dólar", "dolar", "pesos", "libras", "franken", "al", "mes", "año",
+    "por", "pro", "im", "monat", "jahr", "mensuales", "mensual", "anuales", "anual",
+    "monatlich", "jährlich", "mo", "yr",
 ];
 #[rustfmt::skip]
 const BUDGET_CUES: &[&str] = &[
     "budget", "budgeted", "budgeting", "spend", "spending", "afford", "invest", "investing",
-    "allocate", "allocated", "pay", "paying",
+    "allocate", "allocated", "pay", "paying", "presupuesto", "gastar", "invertir", "pagar",
+    "ausgeben", "investieren", "zahlen", "budgetiert",
 ];
 #[rustfmt::skip]
 const NOT_MONEY: &[&str] = &[
     "people", "persons", "person", "employees", "staff", "users", "customers", "clients", "months",
     "month", "weeks", "week", "days", "day", "years", "year", "hours", "seats", "licenses",
     "licences", "leads", "visitors", "percent", "times", "x", "members", "agents", "reps", "ppl",
-    "contacts", "emails", "messages", "calls", "meetings", "demos", "pages",
+    "contacts", "emails", "messages", "calls", "meetings", "demos", "pages", "personas",
+    "empleados", "mitarbeiter", "leute", "meses", "monate", "monaten", "años", "jahre",
+    "usuarios", "nutzer", "semanas", "wochen",
 ];
 
-/// The amount a budget cue introduces within a few words ("our budget for this is about 8k").
-fn amount_after_cue(tokens: &[Token<'_>], from: usize) -> Option<u64> {
+/// The amount a budget cue introduces within a few words ("our budget for this is about
+/// 8k"): the value, where it starts and the index after it.
+fn amount_after_cue(tokens: &[Token<'_>], from: usize) -> Option<(u64, usize, usize)> {
     for j in from..(from + 7).min(tokens.len()) {
         if is_word(tokens, j, &["none", "nothing", "nil", "zero"]) {
-            return Some(0);
+            return Some((0, tokens[j].at, j + 1));
         }
         if let Some((value, end)) = amount(tokens, skip_currency(tokens, j)) {
             if is_word(tokens, end, NOT_MONEY) || sym(tokens, end) == Some('%') {
                 return None;
             }
-            return whole_u64(value);
+            return Some((whole_u64(value)?, tokens[j].at, end));
         }
     }
     None
 }
 
+/// "a month", "/mo", "pro Monat", "al mes", "im Jahr", "monatlich": an amount per period.
 fn per_period(tokens: &[Token<'_>], i: usize) -> bool {
-    let periods = [
-        "month", "year", "quarter", "mo", "yr", "annum", "week", "m", "y", "q",
+    #[rustfmt::skip]
+    const PERIODS: &[&str] = &[
+        "month", "year", "quarter", "mo", "yr", "annum", "week", "m", "y", "q", "monat", "jahr",
+        "quartal", "woche", "mes", "año", "trimestre", "semana",
     ];
-    ((is_word(tokens, i, &["a", "per", "each", "every", "an"]) || sym(tokens, i) == Some('/'))
-        && is_word(tokens, i + 1, &periods))
+    #[rustfmt::skip]
+    const PER: &[&str] = &[
+        "a", "per", "each", "every", "an", "pro", "im", "je", "al", "por", "cada", "el",
+    ];
+    ((is_word(tokens, i, PER) || sym(tokens, i) == Some('/')) && is_word(tokens, i + 1, PERIODS))
         || is_word(
             tokens,
             i,
-            &["monthly", "annually", "yearly", "quarterly", "pm", "pa"],
+            &[
+                "monthly",
+                "annually",
+                "yearly",
+                "quarterly",
+                "pm",
+                "pa",
+                "monatlich",
+                "jährlich",
+                "mensual",
+                "mensuales",
+                "anual",
+                "anuales",
+            ],
         )
 }
 

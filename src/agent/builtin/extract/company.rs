@@ -16,9 +16,13 @@ pub(super) static COMPANY_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"|(?:ceo|cto|cfo|coo|cmo|cro|cio|cpo|founder|co-?founder|owner|president|director|manager|engineer",
         r"|developer|designer|analyst|consultant|marketer|specialist|coordinator|associate|executive|officer",
         r"|sdr|bdr|ae|rep|intern|student|partner|vp|vp\s+\w+|head\s+of\s+\w+(?:\s+\w+)?)\s+(?:at|of|for|with)",
-        r"|(?:team|department|dept|division)\s+(?:at|of))",
-        r"|(?P<from>(?:i['’]?m|i\s+am)\s+(?:from|with|at)|(?:calling|writing|reaching\s+out)\s+from)",
-        r"|(?P<we>we\s+are|we['’]re))\s+",
+        r"|(?:team|department|dept|division)\s+(?:at|of)",
+        r"|trabaj(?:o|amos)\s+(?:en|para)|(?:mi|nuestra|la)\s+empresa\s+(?:es|se\s+llama)",
+        r"|(?:ich\s+arbeite|wir\s+arbeiten)\s+(?:bei|für)|ich\s+bin\s+(?:bei|von)",
+        r"|(?:meine|unsere|die)\s+firma\s+(?:ist|hei(?:ß|ss)t)|(?:mein|unser|das)\s+unternehmen\s+(?:ist|hei(?:ß|ss)t))",
+        r"|(?P<from>(?:i['’]?m|i\s+am)\s+(?:from|with|at)|(?:calling|writing|reaching\s+out)\s+from|soy\s+de|vengo\s+de|ich\s+komme\s+von)",
+        r"|(?P<we>we\s+are|we['’]re|somos|i\s+(?:run|own|founded|co-?founded)",
+        r"|(?:sales|marketing|growth|ops|operations|engineering|product|finance|hr|it|support|revops|partnerships|procurement|design|recruiting)\s+at))\s+",
     ))
 });
 
@@ -31,7 +35,8 @@ pub(super) enum CompanyCue {
     Explicit,
     /// "from": also used for places, so a known country or city is refused.
     From,
-    /// "we're": only a capitalised name, since "we're small/hiring/…" is far more common.
+    /// "we're", "I run", "in sales at": only a capitalised name, since "we're small/hiring/…",
+    /// "I run webinars" and "support at weekends" are far more common.
     We,
 }
 
@@ -75,10 +80,10 @@ pub(super) fn company_after_name(rest: &str) -> Option<String> {
         }
         pos += tail.len() - trimmed.len() + len;
         let after = &rest[pos..];
-        if same_word(word, "from") {
+        if is_in(word, &["from", "de", "von", "aus"]) {
             return leading_company(after, CompanyCue::From);
         }
-        if is_in(word, &["with", "at", "@"]) {
+        if is_in(word, &["with", "at", "@", "bei", "en"]) {
             return leading_company(after, CompanyCue::Explicit);
         }
         if titled && is_in(word, &["of", "for"]) {
@@ -94,6 +99,40 @@ pub(super) fn company_after_name(rest: &str) -> Option<String> {
         titled |= title;
     }
     None
+}
+
+/// "Acme Corp here", "Acme team here", or "Acme here" when the name comes from elsewhere
+/// ("Hi, Northwind here, I'm Maria"): the company opening the message.
+pub(super) fn company_here(message: &str, name: Option<&str>) -> Option<String> {
+    let rest = &message[greeting_end(message)..];
+    let (start, end) = company_span(rest, CompanyCue::We)?;
+    let company = &rest[start..end];
+    let mut after = rest[end..].trim_start();
+    let team = starts_with_word_ci(after, "team");
+    if team {
+        after = after[4..].trim_start();
+    }
+    if !starts_with_word_ci(after, "here") {
+        return None;
+    }
+    let closes = after[4..]
+        .trim_start()
+        .chars()
+        .next()
+        .is_none_or(|c| ",.!;:-–".contains(c));
+    let named_elsewhere = name.is_some_and(|n| !same_word(n, company));
+    let suffixed = company
+        .split(' ')
+        .any(|w| is_company_suffix(w) || is_in(w, NAME_ENDINGS));
+    (closes && (team || suffixed || named_elsewhere)).then(|| company.to_owned())
+}
+
+/// "Corp", "GmbH", "LLC": a word that ends company names, never a person's.
+pub(super) fn is_company_suffix(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    word.len() >= 2
+        && is_in(word, COMPANY_SUFFIXES)
+        && !is_in(word, &["co", "as", "ab", "oy", "sa", "group"])
 }
 
 /// One word of a company name, as typed, and whether punctuation ended the name after it.
@@ -180,6 +219,10 @@ fn company_continues(word: &str, capitalised: bool, next: Option<&str>) -> bool 
     if is_in(word, COMPANY_SUFFIXES) && (!is_stop(word) || !word.chars().any(char::is_lowercase)) {
         return true;
     }
+    // "Brightside Agency", "Gulf Partners": a capitalised word that ends company names.
+    if capitalised && word.starts_with(char::is_uppercase) && is_in(word, NAME_ENDINGS) {
+        return true;
+    }
     if capitalised {
         // "Bank of America", "Johnson & Johnson", "Procter and Gamble".
         if is_in(word, &["&", "of", "and", "for", "de", "+"]) {
@@ -212,6 +255,15 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "inc", "inc.", "ltd", "ltd.", "llc", "llp", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
     "sas", "sarl", "srl", "spa", "plc", "bv", "nv", "oy", "ab", "as", "pty", "limited",
     "corporation", "incorporated", "group", "labs", "technologies", "holdings",
+];
+
+/// Words that end company names but are common words too ("agency", "partners").
+#[rustfmt::skip]
+const NAME_ENDINGS: &[&str] = &[
+    "agency", "partners", "studio", "studios", "solutions", "systems", "software", "media",
+    "digital", "ventures", "capital", "consulting", "company", "industries", "enterprises",
+    "associates", "analytics", "logistics", "marketing", "health", "bank", "foods", "motors",
+    "traders", "trading", "networks", "security", "cloud", "ai", "io", "hq", "tech",
 ];
 
 #[rustfmt::skip]
@@ -277,6 +329,84 @@ mod tests {
                 ("I'm at home right now", None),
                 ("our company is growing fast", None),
                 ("I'm Jane from London", None),
+            ],
+            |m| contact(m).company,
+        );
+    }
+
+    #[test]
+    fn companies_from_more_cues_without_the_rest_of_the_sentence() {
+        check(
+            &[
+                ("I'm Dana from Acme and we need a better CRM", Some("Acme")),
+                ("im dana from acme and we need a crm", Some("acme")),
+                ("Dana from Acme, we need help with leads", Some("Acme")),
+                ("Hi, I'm Tom at Globex. Quick question", Some("Globex")),
+                ("Acme Corp here, looking for pricing", Some("Acme Corp")),
+                ("Hi! Northwind team here.", Some("Northwind")),
+                (
+                    "Northwind Traders here. I'm Maria",
+                    Some("Northwind Traders"),
+                ),
+                ("I run Brightside, a small agency", Some("Brightside")),
+                (
+                    "I own Keller Bakery and need a chatbot",
+                    Some("Keller Bakery"),
+                ),
+                ("I founded Flowbase in 2019", Some("Flowbase")),
+                ("I work for Globex Corporation", Some("Globex Corporation")),
+                ("i work for initech and we're hiring", Some("initech")),
+                ("we're Initech and we need help", Some("Initech")),
+                ("We are Hooli, 200 people", Some("Hooli")),
+                ("I'm the founder of Pied Piper", Some("Pied Piper")),
+                (
+                    "co-founder of Stark Industries here",
+                    Some("Stark Industries"),
+                ),
+                ("CEO of Wayne Enterprises", Some("Wayne Enterprises")),
+                ("I'm in sales at Globex", Some("Globex")),
+                ("I run marketing at Umbrella Corp", Some("Umbrella Corp")),
+                ("trabajo en Telefónica", Some("Telefónica")),
+                ("Hola, soy Javier de Acme", Some("Acme")),
+                (
+                    "trabajo para Mercado Libre y necesitamos ayuda",
+                    Some("Mercado Libre"),
+                ),
+                (
+                    "mi empresa se llama Floristería Rosa",
+                    Some("Floristería Rosa"),
+                ),
+                ("ich arbeite bei Siemens", Some("Siemens")),
+                (
+                    "Ich arbeite bei Müller GmbH und wir brauchen Hilfe",
+                    Some("Müller GmbH"),
+                ),
+                ("ich bin Jonas von Becker Logistik", Some("Becker Logistik")),
+                ("unser Unternehmen heißt Nordlicht", Some("Nordlicht")),
+                (
+                    "Sara Lopez from Brightside Agency",
+                    Some("Brightside Agency"),
+                ),
+                // Not companies.
+                ("I run sales ops", None),
+                ("I run a small team", None),
+                ("i run webinars every week", None),
+                ("we run Facebook ads", None),
+                ("Do you have support for Salesforce?", None),
+                ("is there support at weekends?", None),
+                ("Jane here", None),
+                ("Acme here", None),
+                ("we're about 200 people", None),
+                ("we're 200", None),
+                ("I'm from Chicago", None),
+                ("soy de Madrid", None),
+                ("trabajo en casa", None),
+                ("ich arbeite bei der Bank", None),
+                ("I work at home", None),
+                ("I'm at the office", None),
+                ("let's meet at 3pm", None),
+                ("Sure", None),
+                ("just browsing", None),
             ],
             |m| contact(m).company,
         );

@@ -37,50 +37,63 @@ pub(super) static NOT_PHONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// explicit cue ("I work at", "company is", "we're"), else from beside the name ("Jane from
 /// Acme", "Jane, CTO at Acme"). Email and phone are kept as typed, without trailing
 /// punctuation.
+///
+/// A correction keeps the value given last ("my phone is 555 0100, sorry 555 0101"); a value
+/// the visitor takes back ("not jane@old.com") loses to the other. No company is guessed from
+/// the email's domain here: see `company_from_email`.
 pub fn contact(message: &str) -> Contact {
     let (name, company_beside_name) = match named(message) {
         Some((name, company)) => (Some(name), company),
         None => (None, None),
     };
+    let correcting = correcting(&lowered(message));
     Contact {
-        name,
-        email: email(message),
-        phone: phone(message),
+        email: email(message, correcting),
+        phone: phone(message, correcting),
         company: stated_company(message)
             .or(company_beside_name)
-            .or_else(|| leading_from(message)),
+            .or_else(|| leading_from(message))
+            .or_else(|| company_here(message, name.as_deref())),
+        name,
     }
 }
 
-fn email(message: &str) -> Option<String> {
+fn email(message: &str, correcting: bool) -> Option<String> {
     let pattern = EMAIL.as_ref()?;
-    let mut any = None;
-    for found in pattern.find_iter(message) {
+    let found = pattern.find_iter(message).filter_map(|found| {
         let address = found.as_str().trim_start_matches('.');
-        if !EmailAddress::is_valid(address) {
-            continue;
-        }
-        if !retracted(message, found.start()) {
-            return Some(address.to_owned());
-        }
-        any = any.or(Some(address));
-    }
-    any.map(str::to_owned)
+        EmailAddress::is_valid(address).then_some((found.start(), address))
+    });
+    pick(message, found, correcting).map(str::to_owned)
 }
 
-fn phone(message: &str) -> Option<String> {
+fn phone(message: &str, correcting: bool) -> Option<String> {
     let pattern = PHONE.as_ref()?;
+    let found = pattern
+        .find_iter(message)
+        .filter(|found| is_phone(message, found.start(), found.end()))
+        .map(|found| (found.start(), found.as_str().trim()));
+    pick(message, found, correcting).map(str::to_owned)
+}
+
+/// The value that stands: the first one not taken back, or in a correction the last.
+fn pick<'a>(
+    message: &str,
+    found: impl Iterator<Item = (usize, &'a str)>,
+    correcting: bool,
+) -> Option<&'a str> {
     let mut any = None;
-    for found in pattern.find_iter(message) {
-        if !is_phone(message, found.start(), found.end()) {
-            continue;
+    let mut kept = None;
+    for (at, value) in found {
+        any = any.or(Some(value));
+        if !retracted(message, at) {
+            if !correcting {
+                return Some(value);
+            }
+            kept = Some(value);
         }
-        if !retracted(message, found.start()) {
-            return Some(found.as_str().trim().to_owned());
-        }
-        any = any.or(Some(found.as_str()));
     }
-    any.map(|p| p.trim().to_owned())
+    kept.or(any)
 }
 
 /// "it's jane@new.com, not jane@old.com": a value the visitor takes back loses to the other.

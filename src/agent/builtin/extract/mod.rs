@@ -6,17 +6,25 @@
 //! at", "$", "people", …) and stop lists veto common words after weak cues. A bare number or
 //! word counts only as a short reply (`answer_to`, or a whole message that is just "200").
 //!
+//! When a message corrects itself ("actually we're 120, not 12") the readers keep the last
+//! value not taken back; otherwise the first. Numbers may use European separators and
+//! Spanish or German words ("20.000 €", "1,5 Mio", "15 mil euros", "2.500 pro Monat").
+//!
 //! These run on every chat turn: regexes compile once, text is lowercased at most once per
 //! call, and word lists are scanned without allocating.
 
+use jiff::civil::Date;
 use regex::Regex;
 
 mod budget;
 mod company;
 mod contact;
+mod correction;
+mod email_domain;
 mod name;
 mod need;
 mod questions;
+mod refusal;
 mod role;
 mod size;
 mod timeline;
@@ -26,17 +34,21 @@ mod yes_no;
 
 pub use budget::budget;
 pub use contact::contact;
+pub use correction::is_correction;
+pub use email_domain::company_from_email;
 pub use need::need;
 pub use questions::is_question;
+pub use refusal::{Refused, refused};
 pub use role::{is_decision_maker, role};
-pub use size::company_size;
-pub use timeline::timeline_months;
+pub use size::{company_size, team_size};
+pub use timeline::{timeline_months, timeline_months_at};
 pub use yes_no::yes_no;
 
 // Each reader imports `super::*`, so these globs are how they share their helpers.
 use budget::*;
 use company::*;
 use contact::*;
+use correction::*;
 use name::*;
 use questions::*;
 use role::*;
@@ -57,7 +69,11 @@ pub struct Contact {
 /// An answer to one qualification question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
+    /// People in the whole company ("we're about 200 people").
     CompanySize(u32),
+    /// People in the visitor's own team ("a team of around 40 reps", "my team is 8"): worth
+    /// keeping only while the company's size is unknown.
+    TeamSize(u32),
     Budget(u64),
     TimelineMonths(u32),
     Role(String),
@@ -71,12 +87,40 @@ fn compiled(pattern: &str) -> Option<Regex> {
 
 /// Reads a short reply to the question the agent just asked about `field` ("company_size",
 /// "budget", "timeline", "role", "need"), accepting bare numbers and words a volunteered
-/// statement would need a cue for ("200", "cto", "3").
+/// statement would need a cue for ("200", "cto", "3"). Quarters and months count from
+/// today in UTC: see `answer_to_at`.
 pub fn answer_to(field: &str, text: &str) -> Option<Answer> {
+    answer_to_at(field, text, today_utc())
+}
+
+/// `answer_to` with dates counted from `today`. Asked the company's size, a bare "40" is the
+/// company's and "my team is 8" is `TeamSize`; "sorry, I meant 120" takes the corrected
+/// number.
+pub fn answer_to_at(field: &str, text: &str, today: Date) -> Option<Answer> {
     match field {
-        "company_size" => company_size(text).map(Answer::CompanySize),
-        "budget" => budget(text).map(Answer::Budget),
-        "timeline" => timeline_months(text)
+        "company_size" => {
+            let lower = lowered(text);
+            let tokens = tokenize(&lower);
+            let sizes = sizes_in(&lower, &tokens);
+            sizes
+                .company
+                .map(Answer::CompanySize)
+                .or(sizes.team.map(Answer::TeamSize))
+                .or_else(|| bare_size(&tokens).map(Answer::CompanySize))
+                .or_else(|| {
+                    corrected_number(&lower, &tokens)
+                        .filter(|v| *v >= 1.0)
+                        .and_then(whole_u32)
+                        .map(Answer::CompanySize)
+                })
+        }
+        "budget" => budget(text)
+            .or_else(|| {
+                let lower = lowered(text);
+                corrected_number(&lower, &tokenize(&lower)).and_then(whole_u64)
+            })
+            .map(Answer::Budget),
+        "timeline" => timeline_months_at(text, today)
             .or_else(|| bare_months(text))
             .map(Answer::TimelineMonths),
         "role" => role(text)
@@ -91,20 +135,31 @@ pub fn answer_to(field: &str, text: &str) -> Option<Answer> {
 
 /// Every qualification fact stated in a message without being asked ("we're 200 people and
 /// want to start next month with about $10k"). Stricter than `answer_to`: every fact needs a
-/// cue, and vague timelines ("not sure") are not taken as one.
+/// cue, and vague timelines ("not sure") are not taken as one. Dates count from today in
+/// UTC: see `volunteered_at`.
 pub fn volunteered(text: &str) -> Vec<Answer> {
+    volunteered_at(text, today_utc())
+}
+
+/// `volunteered` with quarters and months counted from `today`. A message stating both
+/// sizes gives both ("we're 200 people, my team is 40 reps").
+pub fn volunteered_at(text: &str, today: Date) -> Vec<Answer> {
     let lower = lowered(text);
     let tokens = tokenize(&lower);
     let mut facts = Vec::new();
-    if let Some(size) = size_in(&lower, &tokens) {
+    let sizes = sizes_in(&lower, &tokens);
+    if let Some(size) = sizes.company {
         facts.push(Answer::CompanySize(size));
+    }
+    if let Some(size) = sizes.team {
+        facts.push(Answer::TeamSize(size));
     }
     if let Some(amount) = budget_in(&lower, &tokens) {
         facts.push(Answer::Budget(amount));
     }
     // "Can we meet next week?" is about a call, not about when they will buy.
     if !is_about_meeting(&lower)
-        && let Some(months) = timeline_in(&lower, &tokens, false)
+        && let Some(months) = timeline_in(&lower, &tokens, false, today)
     {
         facts.push(Answer::TimelineMonths(months));
     }
@@ -115,6 +170,67 @@ pub fn volunteered(text: &str) -> Vec<Answer> {
         facts.push(Answer::Need(said));
     }
     facts
+}
+
+/// In a correction, the last number not taken back ("sorry, I meant 120", "not 12 but 120").
+fn corrected_number(lower: &str, tokens: &[Token<'_>]) -> Option<f64> {
+    if !correcting(lower) {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match amount(tokens, skip_currency(tokens, i)) {
+            Some((value, end)) if matches!(tokens[i].tok, Tok::Num(_) | Tok::Sym(_)) => {
+                found.push((tokens[i].at, value));
+                i = end.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    standing(lower, found)
+}
+
+/// The amount a whole reply gives, read as `answer_to` reads it ("20.000 dólares", "1,5 Mio",
+/// "about 5k... actually make that 10k"), for the lenient reader in `replied`.
+pub(super) fn last_quantity(text: &str) -> Option<f64> {
+    let lower = lowered(text);
+    let tokens = tokenize(&lower);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match amount(&tokens, skip_currency(&tokens, i)) {
+            Some((value, end)) if matches!(tokens[i].tok, Tok::Num(_) | Tok::Sym(_)) => {
+                found.push((tokens[i].at, value));
+                i = end.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    // A lenient reply keeps the last amount ("5k... make that 10k") unless one is taken back.
+    let kept = found
+        .iter()
+        .rev()
+        .find(|(at, _)| !retracted_at(&lower, *at));
+    kept.or(found.last()).map(|(_, v)| *v)
+}
+
+/// Whether every word of a bare reply could be part of a name: no common word ("just",
+/// "browsing", "said", "no", "thanks", "hola", "guten", "tag"), letters only.
+pub(super) fn could_be_name(words: &[&str]) -> bool {
+    !words.is_empty()
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_alphabetic)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'))
+                && !is_stop(w)
+        })
+}
+
+/// The company named at the start of `text` ("Brightside Agency - sara@…" → "Brightside
+/// Agency"), stopping before the rest of the sentence.
+pub(super) fn company_at_start(text: &str) -> Option<String> {
+    company_span(text, CompanyCue::From).map(|(start, end)| text[start..end].to_owned())
 }
 
 /// A reply short enough to be the answer itself ("sales", "faster follow-up on leads"), unless

@@ -7,13 +7,13 @@ use super::*;
 
 pub(super) static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compiled(
-        r"(?i)^\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|all|team|folks|guys))?(?:[\s,!.:;\-–]+|$))?",
+        r"(?i)^\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|evening|day)|hola|buenas(?:\s+(?:tardes|noches))?|buenos\s+d[ií]as|hallo|guten\s+(?:tag|morgen|abend)|servus|moin|gr[üu](?:ß|ss)\s+gott|bonjour|ciao|salut)(?:\s+(?:there|all|team|folks|guys|a\s+todos|zusammen))?(?:[\s,!.:;\-–]+|$))?",
     )
 });
 
 pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compiled(
-        r"(?i)\b(?:(?:my\s+)?(?:(?:first|full)\s+)?name(?:\s+is|['’]s|\s*:)|names|(?:you\s+can\s+)?call\s+me|i\s+am|i['’]m|im|i\s+m|this\s+is|it['’]s|its|here\s+is)\s+",
+        r"(?i)\b(?:(?:my\s+)?(?:(?:first|full)\s+)?name(?:\s+is|['’]s|\s*:)|names|(?:you\s+can\s+)?call\s+me|i\s+am|i['’]m|im|i\s+m|this\s+is|it['’]s|its|here\s+is|me\s+llamo|mi\s+nombre\s+es|soy|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|ich\s+bin|hier\s+ist)\s+",
     )
 });
 
@@ -21,14 +21,33 @@ pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
     let cues = NAME_CUE.as_ref()?;
     let content_start = greeting_end(message);
+    let mut last = None;
     for cue in cues.find_iter(message) {
         let said = cue.as_str().as_bytes();
-        let strong = contains_ci(cue.as_str(), "name") || contains_ci(cue.as_str(), "call");
+        let strong = contains_ci(cue.as_str(), "name")
+            || contains_ci(cue.as_str(), "call")
+            || contains_ci(cue.as_str(), "llamo")
+            || contains_ci(cue.as_str(), "hei");
+        // "im" is German for "in the" ("15.000 € im Jahr"): as "I'm" it opens a clause.
+        if cue.as_str().trim_end().eq_ignore_ascii_case("im")
+            && !opens_clause(message, cue.start(), content_start)
+        {
+            continue;
+        }
+        // "soy" and "ich bin" are followed by a title or a state as often as by a name, and
+        // German capitalises nouns: only a name-like word, capitalised unless all is lower.
+        let foreign_weak =
+            starts_with_ci(cue.as_str(), "soy") || starts_with_ci(cue.as_str(), "ich bin");
+        if foreign_weak && !capitalised_next(message, cue.end()) {
+            continue;
+        }
         // "this is …" and "it's …" introduce a name only as the opening words, and "it's Sarah"
         // only after a greeting ("hi, it's Sarah"): alone, "it's Acme" usually answers
         // something else. "This is Synaptiq, right?" asks.
         let it_s = said.len() >= 2 && said[..2].eq_ignore_ascii_case(b"it");
+        // "this is", "here is", "hier ist" (but not "hi"): only as the opening words.
         let opening_only = it_s || matches!(said.first(), Some(b't' | b'T' | b'h' | b'H'));
+        let correcting = correcting(&lowered(message));
         let greeted = !message[..content_start].trim().is_empty();
         if opening_only
             && (cue.start() != content_start
@@ -46,10 +65,38 @@ pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
         let strength = if strong { Cue::Strong } else { Cue::Weak };
         if let Some((name, used)) = leading_name(&message[cue.end()..], strength) {
             let company = company_after_name(&message[cue.end() + used..]);
+            // "my name is Jon, sorry, actually it's John": the correction comes last.
+            if correcting {
+                last = Some((name, company));
+                continue;
+            }
             return Some((name, company));
         }
     }
-    name_here(message, content_start)
+    last.or_else(|| name_here(message, content_start))
+}
+
+/// Whether the cue at `at` opens a clause: the message's first words after any greeting, or
+/// right after punctuation or a filler ("ok im Jane", "hi, im Jane").
+fn opens_clause(message: &str, at: usize, content_start: usize) -> bool {
+    if at <= content_start || message[..at].trim().is_empty() {
+        return true;
+    }
+    let before = message[..at].trim_end();
+    before.ends_with([',', '.', '!', '?', ';', ':', '-', '\n'])
+        || is_in(
+            prev_word(message, at),
+            &[
+                "and", "so", "ok", "okay", "yes", "yeah", "well", "oh", "hi", "hey", "hello",
+                "but", "sorry",
+            ],
+        )
+}
+
+/// Whether the word at `at` starts with a capital letter, or the whole message is lower case.
+fn capitalised_next(message: &str, at: usize) -> bool {
+    let next = message[at..].trim_start();
+    next.starts_with(char::is_uppercase) || !message.chars().any(char::is_uppercase)
 }
 
 /// Words before "name is" that make it some other thing's name ("company name is Acme").
@@ -64,7 +111,7 @@ const NOT_A_PERSON: &[&str] = &[
 fn name_here(message: &str, content_start: usize) -> Option<(String, Option<String>)> {
     let rest = &message[content_start..];
     let (name, used) = leading_name(rest, Cue::Weak)?;
-    if name.split(' ').count() > 2 {
+    if name.split(' ').count() > 2 || name.split(' ').any(is_company_suffix) {
         return None;
     }
     let mut after = rest[used..].trim_start();
@@ -83,7 +130,10 @@ fn name_here(message: &str, content_start: usize) -> Option<(String, Option<Stri
         after = named[end..].trim_start();
     }
     if !starts_with_word_ci(after, "here") {
-        return None;
+        // "Dana from Acme, we need…": a capitalised name and company opening the message.
+        let ends = after.chars().next().is_none_or(|c| ",.!;:-–\n".contains(c));
+        let typed_capitalised = rest.trim_start().starts_with(char::is_uppercase);
+        return (company.is_some() && ends && typed_capitalised).then_some((name, company));
     }
     let tail = &after[4..];
     let next = next_word(tail);

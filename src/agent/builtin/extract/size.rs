@@ -1,44 +1,196 @@
-//! Company size in people.
+//! Head counts: the company's size, and apart from it the size of the visitor's own team.
+//!
+//! "We're about 200 people" is the company; "a team of around 40 reps", "my team is 8", "40
+//! sales reps" and "8 people in my team" are a team within it. A range counts as its upper
+//! bound ("40-50 people" → 50), as the size bands visitors pick from ("11-50", "51-200") are
+//! named by it and a threshold the tenant sets is then met only by a band that reaches it.
 
 use super::*;
 
-/// Company size in people: "50 people", "a team of 12", "10-50 employees" (upper bound),
-/// "just me" (1), "5k employees", "a few hundred staff"; a whole reply that is only a
-/// quantity ("200", "10-50", "two") counts too.
+/// Company size in people: "50 people", "we're a team of 12", "10-50 employees" (upper
+/// bound), "just me" (1), "5k employees", "a few hundred staff", "somos 200", "wir sind 80
+/// Mitarbeiter"; a whole reply that is only a quantity ("200", "10-50", "two") counts too.
+/// A team's size ("my team is 8", "40 sales reps") is not the company's: see `team_size`.
 pub fn company_size(text: &str) -> Option<u32> {
     let lower = lowered(text);
     let tokens = tokenize(&lower);
-    let money = tokens.iter().any(|t| is_currency(t.tok));
-    size_in(&lower, &tokens).or_else(|| {
-        bare_amount(&tokens, SIZE_NOUNS)
-            .filter(|_| !money)
-            .filter(|v| *v >= 1.0)
-            .and_then(whole_u32)
-    })
+    let sizes = sizes_in(&lower, &tokens);
+    sizes
+        .company
+        .or_else(|| sizes.team.is_none().then(|| bare_size(&tokens)).flatten())
 }
 
-pub(super) fn size_in(lower: &str, tokens: &[Token<'_>]) -> Option<u32> {
+/// The size of the visitor's own team: "a team of around 40 reps", "my team is 8", "40 sales
+/// reps", "I manage 12 people", "8 people in my team".
+pub fn team_size(text: &str) -> Option<u32> {
+    let lower = lowered(text);
+    let tokens = tokenize(&lower);
+    sizes_in(&lower, &tokens).team
+}
+
+/// A reply that is only a head count ("200", "about 50", "10-50").
+pub(super) fn bare_size(tokens: &[Token<'_>]) -> Option<u32> {
+    let money = tokens.iter().any(|t| is_currency(t.tok));
+    bare_amount(tokens, SIZE_NOUNS)
+        .filter(|_| !money)
+        .filter(|v| *v >= 1.0)
+        .and_then(whole_u32)
+}
+
+/// The head counts one message states.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Sizes {
+    pub(super) company: Option<u32>,
+    pub(super) team: Option<u32>,
+}
+
+pub(super) fn sizes_in(lower: &str, tokens: &[Token<'_>]) -> Sizes {
+    let mut company = Vec::new();
+    let mut team = Vec::new();
     if let Some(n) = alone_or_with(lower) {
-        return Some(n);
+        company.push((0, n));
     }
-    for i in 0..tokens.len() {
+    let mut i = 0;
+    while i < tokens.len() {
         let Some((value, end)) = amount(tokens, i) else {
+            i += 1;
             continue;
         };
-        if value < 1.0 {
-            continue;
-        }
-        let counted = size_noun_at(tokens, end)
-            || size_cue_before(tokens, i)
-            || is_word(tokens, end, &["strong"])
-            || (is_word(tokens, end, &["of"]) && is_word(tokens, end + 1, &["us", "them"]))
-            || we_are_count(tokens, i, end);
-        if counted {
-            return whole_u32(value);
+        let counted = value >= 1.0
+            && (size_noun_at(tokens, end).is_some()
+                || size_cue_before(tokens, i)
+                || is_word(tokens, end, &["strong"])
+                || (is_word(tokens, end, &["of"]) && is_word(tokens, end + 1, &["us", "them"]))
+                || we_are_count(tokens, i, end)
+                || team_place_after(tokens, end));
+        if counted && let Some(n) = whole_u32(value) {
+            let at = tokens[i].at;
+            if is_team(tokens, i, end) {
+                team.push((at, n));
+            } else {
+                company.push((at, n));
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
         }
     }
-    None
+    Sizes {
+        company: standing(lower, company),
+        team: standing(lower, team),
+    }
 }
+
+/// Whether the head count from `i` to `end` is a team's rather than the company's.
+fn is_team(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
+    if we_before(tokens, i) {
+        // "we're 40 engineers", "we're a team of 12": the whole company talks.
+        return team_place_after(tokens, end + size_noun_len(tokens, end));
+    }
+    if let Some((noun, function)) = size_noun_at(tokens, end) {
+        if is_in(noun, TEAM_NOUNS) || function {
+            return true;
+        }
+    }
+    team_place_after(tokens, end + size_noun_len(tokens, end)) || team_owner_before(tokens, i)
+}
+
+/// "we're 200", "we are a team of 12", "somos 200", "wir sind 80": a count of all of them.
+fn we_before(tokens: &[Token<'_>], i: usize) -> bool {
+    let from = i.saturating_sub(6);
+    (from..i).any(|j| {
+        is_word(tokens, j, &["we're", "were", "somos", "we've"])
+            || (is_word(tokens, j, &["we", "wir"])
+                && is_word(tokens, j + 1, &["are", "sind", "have", "haben", "employ"]))
+    }) && !(from..i).any(|j| is_word(tokens, j, &["my", "mein", "meinem", "mi"]))
+}
+
+/// "my team of 8", "I manage a team of 40", "our sales team is 12", "team size is 8" with
+/// someone's team before it: a team, unless only "our"/"the" owns it.
+fn team_owner_before(tokens: &[Token<'_>], i: usize) -> bool {
+    let from = i.saturating_sub(6);
+    let Some(team_at) = (from..i).rev().find(|&j| is_word(tokens, j, TEAM_WORDS)) else {
+        return is_manager_verb(tokens, i.saturating_sub(3), i);
+    };
+    let owner_from = team_at.saturating_sub(3);
+    (owner_from..team_at).any(|j| {
+        is_word(tokens, j, &["my", "mein", "meinem", "meinen", "mi", "i"])
+            || is_word(tokens, j, FUNCTIONS)
+    }) || is_manager_verb(tokens, owner_from, team_at)
+}
+
+fn is_manager_verb(tokens: &[Token<'_>], from: usize, to: usize) -> bool {
+    (from..to).any(|j| is_word(tokens, j, MANAGING))
+}
+
+/// "8 people in my team", "40 on the sales team", "12 in sales", "5 reporting to me".
+fn team_place_after(tokens: &[Token<'_>], end: usize) -> bool {
+    if is_word(tokens, end, &["reporting", "report"]) {
+        return true;
+    }
+    if !is_word(tokens, end, &["in", "on", "im", "en", "under"]) {
+        return false;
+    }
+    if is_word(tokens, end, &["under"]) {
+        return is_word(tokens, end + 1, &["me"]);
+    }
+    let mut j = end + 1;
+    if is_word(
+        tokens,
+        j,
+        &[
+            "my", "the", "our", "mein", "meinem", "unserem", "el", "mi", "a",
+        ],
+    ) {
+        j += 1;
+    }
+    if is_word(tokens, j, FUNCTIONS) {
+        return true;
+    }
+    is_word(tokens, j, TEAM_WORDS)
+}
+
+fn size_noun_len(tokens: &[Token<'_>], mut i: usize) -> usize {
+    let start = i;
+    for _ in 0..3 {
+        if sym(tokens, i) == Some('-') || is_word(tokens, i, SIZE_MODIFIERS) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if is_word(tokens, i, SIZE_NOUNS) {
+        i + 1 - start
+    } else {
+        0
+    }
+}
+
+#[rustfmt::skip]
+const TEAM_WORDS: &[&str] = &[
+    "team", "department", "dept", "squad", "unit", "equipo", "departamento", "abteilung",
+];
+#[rustfmt::skip]
+const MANAGING: &[&str] = &[
+    "manage", "managing", "lead", "leading", "run", "running", "head", "heading", "oversee",
+    "overseeing", "supervise", "supervising", "coach", "coaching", "dirijo", "gestiono",
+    "leite", "führe",
+];
+/// What a team does: before a head count ("40 sales people") it makes the count a team's.
+#[rustfmt::skip]
+const FUNCTIONS: &[&str] = &[
+    "sales", "support", "engineering", "marketing", "customer", "service", "success", "dev",
+    "it", "ops", "hr", "finance", "inside", "field", "account", "cs", "product", "design",
+    "data", "revops", "bdr", "sdr", "recruiting", "ventas", "vertrieb", "vertriebs", "soporte",
+];
+/// Head-count nouns that name a role, not the whole company.
+#[rustfmt::skip]
+const TEAM_NOUNS: &[&str] = &[
+    "reps", "rep", "representatives", "salespeople", "sdrs", "bdrs", "aes", "agents", "agent",
+    "engineers", "developers", "devs", "consultants", "recruiters", "marketers", "designers",
+    "sellers", "closers", "vendedores", "comerciales", "agentes", "vertriebler", "entwickler",
+    "ingenieros", "executives", "reports", "direct",
+];
 
 /// "just me" (1), "just me and my cofounder" (2), "me and 3 others" (4), "solo founder" (1).
 fn alone_or_with(lower: &str) -> Option<u32> {
@@ -56,7 +208,8 @@ fn alone_or_with(lower: &str) -> Option<u32> {
         };
         let tokens = tokenize(rest);
         if let Some((others, end)) = amount(&tokens, 0)
-            && (is_word(&tokens, end, &["others", "other", "more"]) || size_noun_at(&tokens, end))
+            && (is_word(&tokens, end, &["others", "other", "more"])
+                || size_noun_at(&tokens, end).is_some())
         {
             return whole_u32(others + 1.0);
         }
@@ -77,15 +230,21 @@ const ALONE: &[&str] = &[
     "one man band", "sole trader", "sole proprietor", "self-employed", "self employed",
 ];
 
-fn size_noun_at(tokens: &[Token<'_>], mut i: usize) -> bool {
+/// The head-count noun at `i` after modifiers ("full-time sales staff"), and whether a
+/// modifier named a function (so the count is a team's).
+fn size_noun_at<'a>(tokens: &[Token<'a>], mut i: usize) -> Option<(&'a str, bool)> {
+    let mut function = false;
     for _ in 0..3 {
         if sym(tokens, i) == Some('-') || is_word(tokens, i, SIZE_MODIFIERS) {
+            function |= is_word(tokens, i, FUNCTIONS);
             i += 1;
         } else {
             break;
         }
     }
-    is_word(tokens, i, SIZE_NOUNS)
+    word(tokens, i)
+        .filter(|w| is_in(w, SIZE_NOUNS))
+        .map(|w| (w, function))
 }
 
 #[rustfmt::skip]
@@ -93,13 +252,19 @@ const SIZE_NOUNS: &[&str] = &[
     "people", "persons", "person", "peeps", "ppl", "employees", "employee", "staff", "staffers",
     "folks", "members", "fte", "ftes", "heads", "engineers", "developers", "devs", "workers",
     "colleagues", "teammates", "reps", "salespeople", "humans", "guys", "consultants", "agents",
-    "coworkers",
+    "coworkers", "sdrs", "bdrs", "aes", "sellers", "closers", "recruiters", "marketers",
+    "designers", "representatives", "reports", "personas", "empleados", "empleadas",
+    "trabajadores", "vendedores", "comerciales", "agentes", "ingenieros", "mitarbeiter",
+    "mitarbeitende", "mitarbeitern", "leute", "personen", "angestellte", "beschäftigte",
+    "vertriebler", "entwickler",
 ];
 #[rustfmt::skip]
 const SIZE_MODIFIERS: &[&str] = &[
     "full", "time", "fulltime", "part", "parttime", "permanent", "total", "in", "house", "inhouse",
     "sales", "support", "engineering", "tech", "technical", "remote", "team", "active", "paid",
-    "other", "more", "core",
+    "other", "more", "core", "marketing", "customer", "service", "success", "dev", "it", "ops",
+    "hr", "finance", "inside", "field", "account", "cs", "product", "design", "data", "direct",
+    "revops", "bdr", "sdr", "recruiting", "de", "ventas", "soporte",
 ];
 
 #[rustfmt::skip]
@@ -127,15 +292,29 @@ fn size_cue_before(tokens: &[Token<'_>], i: usize) -> bool {
 /// "we're 200" (and nothing else after the number): a head count.
 fn we_are_count(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
     let after_we = i > 0
-        && (is_word(tokens, i - 1, &["we're", "were"])
-            || (i > 1 && is_word(tokens, i - 1, &["are"]) && is_word(tokens, i - 2, &["we"])));
+        && (is_word(tokens, i - 1, &["we're", "were", "somos"])
+            || (i > 1
+                && is_word(tokens, i - 1, &["are", "sind"])
+                && is_word(tokens, i - 2, &["we", "wir"])));
     after_we
         && (end == tokens.len()
             || matches!(sym(tokens, end), Some('.' | ',' | '!' | ';' | ')'))
             || is_word(
                 tokens,
                 end,
-                &["and", "but", "so", "now", "total", "in", "at"],
+                &[
+                    "and",
+                    "but",
+                    "so",
+                    "now",
+                    "total",
+                    "in",
+                    "at",
+                    "not",
+                    "y",
+                    "und",
+                    "insgesamt",
+                ],
             ))
 }
 
@@ -164,7 +343,7 @@ mod tests {
                 ("200", Some(200)),
                 ("hundreds of employees", Some(300)),
                 ("twenty five people", Some(25)),
-                ("between 20 and 30 engineers", Some(30)),
+                ("between 20 and 30 people", Some(30)),
                 ("it's the two of us", Some(2)),
                 ("we have 5000 users", None),
                 ("$5,000", None),

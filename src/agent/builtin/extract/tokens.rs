@@ -1,5 +1,7 @@
 //! Numbers in text: a tokenizer and the amounts, ranges and scale words it reads.
 
+use super::leading_word;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Tok<'a> {
     Word(&'a str),
@@ -48,7 +50,7 @@ pub(super) fn tokenize(lower: &str) -> Vec<Token<'_>> {
             let letters = rest
                 .find(|c: char| !c.is_alphabetic())
                 .unwrap_or(rest.len());
-            if let Some(scale) = attached_scale(&rest[..letters]) {
+            if let Some(scale) = attached_scale(&rest[..letters], &rest[letters..]) {
                 value *= scale;
                 end += letters;
             }
@@ -118,13 +120,23 @@ fn parse_number(s: &str) -> f64 {
     whole + fraction
 }
 
-fn attached_scale(suffix: &str) -> Option<f64> {
+fn attached_scale(suffix: &str, after: &str) -> Option<f64> {
     match suffix {
-        "k" => Some(1e3),
-        "m" | "mm" | "mn" | "mil" => Some(1e6),
-        "b" | "bn" => Some(1e9),
+        "k" | "tsd" => Some(1e3),
+        "mil" if spanish_thousand(following(after)) => Some(1e3),
+        "m" | "mm" | "mn" | "mil" | "mio" => Some(1e6),
+        "b" | "bn" | "mrd" => Some(1e9),
         _ => None,
     }
+}
+
+/// "15 mil euros" is Spanish for 15,000, while "2 mil" alone is English slang for 2 million.
+fn spanish_thousand(next: &str) -> bool {
+    [
+        "euros", "euro", "dólares", "dolares", "dólar", "dolar", "pesos", "de", "usd", "eur",
+        "libras", "€", "$",
+    ]
+    .contains(&next)
 }
 
 pub(super) fn word<'a>(tokens: &[Token<'a>], i: usize) -> Option<&'a str> {
@@ -165,7 +177,8 @@ fn skip_hedges(tokens: &[Token<'_>], mut i: usize) -> usize {
 const HEDGES: &[&str] = &[
     "about", "around", "approximately", "approx", "roughly", "nearly", "almost", "over", "under",
     "some", "maybe", "circa", "ca", "probably", "perhaps", "est", "estimated", "max", "maximum",
-    "min", "minimum", "below", "above", "like",
+    "min", "minimum", "below", "above", "like", "unos", "unas", "aproximadamente", "aprox",
+    "etwa", "ungefähr", "ungefaehr", "rund", "knapp", "circa", "zirka", "über", "unter", "gut",
 ];
 const HEDGE_PAIRS: &[(&str, &str)] = &[
     ("more", "than"),
@@ -179,6 +192,15 @@ const HEDGE_PAIRS: &[(&str, &str)] = &[
     ("just", "under"),
     ("north", "of"),
     ("upwards", "of"),
+    ("alrededor", "de"),
+    ("cerca", "de"),
+    ("más", "de"),
+    ("mas", "de"),
+    ("menos", "de"),
+    ("hasta", "unos"),
+    ("mehr", "als"),
+    ("weniger", "als"),
+    ("bis", "zu"),
 ];
 
 pub(super) fn is_currency(tok: Tok<'_>) -> bool {
@@ -197,14 +219,14 @@ pub(super) fn skip_currency(tokens: &[Token<'_>], i: usize) -> usize {
 /// index after it.
 pub(super) fn amount(tokens: &[Token<'_>], i: usize) -> Option<(f64, usize)> {
     let mut i = skip_hedges(tokens, i);
-    let between = is_word(tokens, i, &["between"]);
+    let between = is_word(tokens, i, &["between", "entre", "zwischen"]);
     if between {
         i = skip_currency(tokens, i + 1);
     }
     let (mut value, mut end) = one_quantity(tokens, i)?;
     let joined = matches!(sym(tokens, end), Some('-' | '–' | '—'))
-        || is_word(tokens, end, &["to", "or"])
-        || (between && is_word(tokens, end, &["and"]));
+        || is_word(tokens, end, &["to", "or", "bis", "a"])
+        || (between && is_word(tokens, end, &["and", "y", "und"]));
     if joined
         && let Some((upper, after)) = one_quantity(tokens, skip_currency(tokens, end + 1))
         && upper >= value
@@ -230,10 +252,14 @@ fn one_quantity(tokens: &[Token<'_>], i: usize) -> Option<(f64, usize)> {
 fn scaled(tokens: &[Token<'_>], mut value: f64, mut end: usize) -> (f64, usize) {
     for _ in 0..2 {
         let scale = match word(tokens, end) {
-            Some("hundred") => 1e2,
-            Some("k" | "thousand" | "grand") => 1e3,
-            Some("m" | "mil" | "million" | "mm" | "mn") => 1e6,
-            Some("bn" | "billion") => 1e9,
+            Some("hundred" | "hundert" | "cien" | "cientos") => 1e2,
+            Some("k" | "thousand" | "grand" | "tausend" | "tsd" | "teur" | "keur") => 1e3,
+            Some("mil") if mil_is_thousand(tokens, end) => 1e3,
+            Some(
+                "m" | "mil" | "million" | "mm" | "mn" | "mio" | "millionen" | "millones" | "millón"
+                | "millon" | "mill",
+            ) => 1e6,
+            Some("bn" | "billion" | "mrd" | "milliarden") => 1e9,
             _ => break,
         };
         value *= scale;
@@ -241,6 +267,35 @@ fn scaled(tokens: &[Token<'_>], mut value: f64, mut end: usize) -> (f64, usize) 
     }
     (value, end)
 }
+
+/// The next word after `text`, or the currency sign that opens it.
+fn following(text: &str) -> &str {
+    let rest = text.trim_start();
+    match rest.chars().next() {
+        Some(c @ ('€' | '$')) => &rest[..c.len_utf8()],
+        _ => leading_word(rest),
+    }
+}
+
+/// Whether "mil" at `i` is the Spanish thousand: a currency follows ("15 mil euros", "20 mil
+/// $") or the message is Spanish.
+fn mil_is_thousand(tokens: &[Token<'_>], i: usize) -> bool {
+    let next_is_money = match tokens.get(i + 1).map(|t| t.tok) {
+        Some(Tok::Word(w)) => spanish_thousand(w),
+        Some(t) => is_currency(t),
+        None => false,
+    };
+    next_is_money
+        || tokens
+            .iter()
+            .any(|t| matches!(t.tok, Tok::Word(w) if SPANISH_MARKERS.contains(&w)))
+}
+
+#[rustfmt::skip]
+const SPANISH_MARKERS: &[&str] = &[
+    "presupuesto", "tenemos", "somos", "unos", "unas", "más", "menos", "alrededor", "mes",
+    "año", "al", "por", "para", "empleados", "personas", "aproximadamente", "mensuales",
+];
 
 fn number_words(tokens: &[Token<'_>], i: usize) -> Option<(f64, usize)> {
     let of = |j: usize| {
@@ -299,6 +354,18 @@ fn small_number(w: &str) -> Option<f64> {
     ];
     if let Some(n) = WORDS.iter().position(|x| *x == w) {
         return Some(n as f64);
+    }
+    // Spanish and German two to ten ("en dos semanas", "in drei Monaten"); "un"/"ein" are
+    // articles far more often than numbers, so they are left out.
+    #[rustfmt::skip]
+    const FOREIGN: &[(&str, f64)] = &[
+        ("dos", 2.0), ("tres", 3.0), ("cuatro", 4.0), ("cinco", 5.0), ("seis", 6.0),
+        ("siete", 7.0), ("ocho", 8.0), ("nueve", 9.0), ("diez", 10.0), ("doce", 12.0),
+        ("zwei", 2.0), ("drei", 3.0), ("vier", 4.0), ("fünf", 5.0), ("sechs", 6.0),
+        ("sieben", 7.0), ("acht", 8.0), ("neun", 9.0), ("zehn", 10.0), ("zwölf", 12.0),
+    ];
+    if let Some((_, n)) = FOREIGN.iter().find(|(x, _)| *x == w) {
+        return Some(*n);
     }
     TENS.iter()
         .position(|x| *x == w)

@@ -164,4 +164,21 @@ const STOP_WORDS: &[&str] = &[
     "american", "british", "english", "german", "french", "spanish", "italian", "dutch",
     "canadian", "australian", "indian", "chinese", "japanese", "brazilian", "mexican", "irish",
     "swiss", "swedish", "polish", "european",
+    // money and time words ("15.000 € im Jahr", "soy de…"), never a name or a company
+    "dollar", "dollars", "bucks", "usd", "eur", "euro", "euros", "gbp", "pounds", "dólares",
+    "dolares", "pesos", "libras", "jahr", "jahre", "monat", "monate", "woche", "tag", "año",
+    "años", "mes", "meses", "semana", "día", "quarter", "q1", "q2", "q3", "q4",
+    // Spanish and German function words, greetings and states ("soy nuevo", "ich bin hier")
+    "hola", "buenas", "buenos", "gracias", "sí", "vale", "claro", "bueno", "el", "la", "los",
+    "las", "un", "una", "de", "del", "y", "en", "con", "para", "por", "que", "muy", "aquí",
+    "aqui", "nuevo", "nueva", "interesado", "interesada", "buscando", "mirando", "solo",
+    "estudiante", "directora", "gerente", "fundador", "fundadora", "dueño", "dueña", "jefe",
+    "jefa", "hallo", "guten", "danke", "bitte", "ja", "nein", "genau", "gut", "der", "die", "das",
+    "ein", "eine", "einer", "nicht", "sehr", "auch", "noch", "gerade", "hier", "aus", "von",
+    "bei", "mit", "und", "oder", "aber", "für", "zu", "im", "am", "neu", "interessiert",
+    "geschäftsführer", "geschäftsführerin", "gründer", "gründerin", "inhaber", "inhaberin",
+    "leiter", "leiterin", "studentin", "vertrieb", "vertriebsleiter", "wir", "ich",
+    // replies that are not names ("i said no", "just looking")
+    "casa", "oficina", "remoto", "büro", "homeoffice", "hause",
+    "said", "say", "says", "thx", "ty", "cheers", "nah", "yup", "fine", "meh", "hmm", "lol",
 ];
