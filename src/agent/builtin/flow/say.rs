@@ -28,10 +28,6 @@ impl Say {
         self.ask = Some(text.into());
     }
 
-    pub fn has_ask(&self) -> bool {
-        self.ask.is_some()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.ack.is_none() && self.answer.is_empty() && self.ask.is_none()
     }
