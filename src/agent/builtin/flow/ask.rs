@@ -5,7 +5,8 @@ use super::intent::Reading;
 use super::say::Say;
 use super::{Reply, Turn, first_name, meeting};
 use crate::agent::builtin::extract;
-use crate::agent::{Asking, Outcome};
+use crate::agent::{AgentState, Asking, Outcome};
+use crate::model::settings::Field;
 use crate::model::LeadStatus;
 use crate::model::qualification::{self, Facts};
 
@@ -25,18 +26,26 @@ pub fn next_step(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mu
         say.ask(format!("Just to check, are you with {guess}?"));
         return;
     }
-    let state = &reply.state;
     let missing = turn
         .settings
         .qualification_questions
         .iter()
-        .find(|q| !state.facts.has(q.field) && !state.skipped.contains(&q.field));
+        .find(|q| Some(q.field) == next_question(turn, &reply.state));
     if let Some(question) = missing {
         reply.state.asking = Some(Asking::Field(question.field));
         say.ask(fill(&question.question, &reply.state));
         return;
     }
     finish_qualification(turn, reply, say);
+}
+
+/// The next qualification question to ask: the first neither answered nor skipped.
+pub fn next_question(turn: &Turn<'_>, state: &AgentState) -> Option<Field> {
+    turn.settings
+        .qualification_questions
+        .iter()
+        .map(|q| q.field)
+        .find(|field| !state.facts.has(*field) && !state.skipped.contains(field))
 }
 
 /// Whether to ask for the email now: not after a refusal, except once more a little later.

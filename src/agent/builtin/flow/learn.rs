@@ -86,7 +86,8 @@ fn learn_contact(state: &mut AgentState, message: &str, reading: &Reading, learn
     learned.contact = state.contact != before;
 }
 
-/// The visitor's answer to "is that with <company>?".
+/// The visitor's answer to "is that with <company>?", asked once: a yes keeps the guess, a
+/// "no, it's X" takes X, anything else leaves the company unknown.
 fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
     if state.asking != Some(Asking::Company) {
         return;
@@ -112,7 +113,15 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
     let today = turn.tenant_zone.to_datetime(turn.now).date();
     let volunteered = extract::volunteered_at(message, today);
     let said_something_else = !volunteered.is_empty();
-    if let Some(Asking::Field(field)) = state.asking
+    let asked = match state.asking {
+        Some(Asking::Field(field)) => Some(field),
+        // Many answer "is that with Acme?" by going on to what comes next.
+        Some(Asking::Company) if extract::yes_no(message).is_none() => {
+            super::ask::next_question(turn, state)
+        }
+        _ => None,
+    };
+    if let Some(field) = asked
         && !reading.asks
     {
         match extract::answer_to_at(field_key(field), message, today)

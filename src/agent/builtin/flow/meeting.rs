@@ -79,13 +79,19 @@ fn chosen(turn: &Turn<'_>, reply: &Reply, reading: &Reading) -> Option<Slot> {
         return None;
     }
     match reading.picks {
-        Some(Pick::Index(i)) => return offered.get(i).copied(),
-        Some(Pick::Last) => return offered.last().copied(),
-        Some(Pick::Accept) if offered.len() == 1 => return offered.first().copied(),
-        _ => {}
+        Some(Pick::Index(i)) => offered.get(i).copied(),
+        Some(Pick::Last) => offered.last().copied(),
+        Some(Pick::Accept) if offered.len() == 1 => offered.first().copied(),
+        Some(Pick::Described) => described(turn, reply, &offered),
+        _ if reading.proposes_time => described(turn, reply, &offered),
+        _ => None,
     }
+}
+
+/// The offered slot a message names by its day or time ("the Thursday one", "10am works").
+fn described(turn: &Turn<'_>, reply: &Reply, offered: &[Slot]) -> Option<Slot> {
     let (zone, _) = visitor_zone(turn, &reply.state);
-    choice::parse_choice(turn.message, &offered, &zone).map(|i| offered[i])
+    choice::parse_choice(turn.message, offered, &zone).map(|i| offered[i])
 }
 
 enum Proposed {
@@ -97,7 +103,21 @@ enum Proposed {
 /// A time the visitor proposed in their own words, matched against the free slots.
 fn proposed(turn: &Turn<'_>, reply: &Reply) -> Option<Proposed> {
     let (zone, _) = visitor_zone(turn, &reply.state);
-    proposed_in(turn, turn.message, &zone)
+    let text = same_time(turn.message, reply.state.meeting.as_ref(), &zone);
+    proposed_in(turn, &text, &zone)
+}
+
+/// "Thursday, same time" names the booked meeting's time of day.
+fn same_time(message: &str, booked: Option<&MeetingRef>, zone: &TimeZone) -> String {
+    let lower = message.to_lowercase();
+    let Some(at) = booked
+        .filter(|_| lower.contains("same time"))
+        .and_then(|m| Timestamp::from_millisecond(m.starts_at).ok())
+    else {
+        return message.to_owned();
+    };
+    let clock = zone.to_datetime(at).strftime("%H:%M").to_string();
+    lower.replace("same time", &format!("at {clock}"))
 }
 
 fn proposed_in(turn: &Turn<'_>, text: &str, zone: &TimeZone) -> Option<Proposed> {

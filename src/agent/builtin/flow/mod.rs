@@ -118,6 +118,10 @@ fn converse(
         answer_question(turn, reply, say);
     }
     learn::acknowledge(&reply.state, learned, reading, say);
+    if reading.proposes_time && !reply.state.qualified {
+        // Kept for when times are offered: "can we do tomorrow at 2pm?" before qualifying.
+        reply.state.proposal = Some(turn.message.to_owned());
+    }
     if reply.state.outcome.is_some() {
         if say.is_empty() || reading.thanks_or_bye {
             say.answer(if reading.thanks_or_bye {
