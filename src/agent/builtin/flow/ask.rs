@@ -14,7 +14,12 @@ use crate::model::qualification::{self, Facts};
 const REASK_AFTER_TURNS: u32 = 2;
 
 pub fn next_step(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut Say) {
-    if reply.state.contact.email.is_none() && wants_email(reply, reading) {
+    if reading.just_browsing && reply.state.contact.email.is_none() {
+        reply.state.asking = None;
+        say.answer("If any questions come up, just ask me here.");
+        return;
+    }
+    if reply.state.contact.email.is_none() && wants_email(reply) {
         ask_contact(reply, say);
         return;
     }
@@ -49,10 +54,10 @@ pub fn next_question(turn: &Turn<'_>, state: &AgentState) -> Option<Field> {
 }
 
 /// Whether to ask for the email now: not after a refusal, except once more a little later.
-fn wants_email(reply: &mut Reply, reading: &Reading) -> bool {
+fn wants_email(reply: &mut Reply) -> bool {
     let state = &mut reply.state;
     let Some(refused_at) = state.email_refused_at else {
-        return !reading.just_browsing || state.turns > 1;
+        return true;
     };
     if state.email_reasked || state.turns < refused_at + REASK_AFTER_TURNS {
         return false;

@@ -109,6 +109,9 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
 }
 
 fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: &Reading) -> bool {
+    if reading.just_browsing {
+        return false;
+    }
     let before = (state.facts.clone(), state.team_size);
     let today = turn.tenant_zone.to_datetime(turn.now).date();
     let volunteered = extract::volunteered_at(message, today);
@@ -124,9 +127,15 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
     if let Some(field) = asked
         && !reading.asks
     {
-        match extract::answer_to_at(field_key(field), message, today)
-            .or_else(|| replied::answer(field, message))
-        {
+        // The lenient reading ("55" as a budget) only when nothing else was said.
+        let lenient = || {
+            if said_something_else {
+                None
+            } else {
+                replied::answer(field, message)
+            }
+        };
+        match extract::answer_to_at(field_key(field), message, today).or_else(lenient) {
             Some(answer) => apply(state, answer, true),
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
             // A reply about something else (a correction, other facts) leaves it open.

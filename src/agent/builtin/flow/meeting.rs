@@ -27,6 +27,13 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
     if !(offering || (may_book && (reading.proposes_time || reading.picks.is_some()))) {
         return false;
     }
+    if reading.declines && reading.picks.is_none() && !reading.proposes_time {
+        decline(reply, say, Asking::Meeting);
+        if reading.asks {
+            answer_question(turn, reply, say);
+        }
+        return true;
+    }
     if reading.asks && !reading.proposes_time {
         // "Before I pick, what happens after the call?" is answered; nothing is booked.
         answer_question(turn, reply, say);
@@ -54,7 +61,7 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
                     reply,
                     say,
                     &nearest,
-                    "Sorry, that time isn't free. The nearest times I have are:",
+                    "Sorry, that time isn't free. The nearest free times are:",
                     action,
                 );
             }
@@ -222,12 +229,14 @@ fn list(
         .map(|(i, s)| format!("{}) {}", i + 1, scheduling::describe(s, &zone, &label)))
         .collect();
     let question = if action == Asking::Reschedule {
-        "Which of these works better?"
-    } else {
+        "Which of these works better for you?"
+    } else if lead_in.is_empty() || lead_in.ends_with('.') || lead_in.ends_with('!') {
         "Would one of these work for a call with the team?"
+    } else {
+        "Would one of these work for you?"
     };
     say.ask(format!(
-        "{question}\n{}\nYou can also tell me another day or time.",
+        "\n{}\n{question} You can also tell me another day or time.",
         lines.join("\n")
     ));
 }
@@ -256,7 +265,7 @@ fn change_meeting(
                         reply,
                         say,
                         &slots,
-                        "Sure. Here's what's free then:",
+                        "Sure, here's what's free then:",
                         Asking::Reschedule,
                     ),
                     Proposed::NotFree(nearest) => list(
@@ -264,7 +273,7 @@ fn change_meeting(
                         reply,
                         say,
                         &nearest,
-                        "Sorry, that time isn't free. The nearest times I have are:",
+                        "Sorry, that time isn't free. The nearest free times are:",
                         Asking::Reschedule,
                     ),
                 }

@@ -8,6 +8,7 @@ use super::{Reply, Turn, answer_question, first_name};
 use crate::agent::{Asking, Route};
 use crate::model::context::HandoffReason;
 use crate::model::settings::Routes;
+use crate::model::{LeadStatus, Qualification};
 
 /// Handles the turn of a visitor who is not a buyer; false for everyone else.
 pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut Say) -> bool {
@@ -18,6 +19,17 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
         let route = route_of(kind);
         reply.state.route = Some(route);
         reply.state.asking = None;
+        if route != Route::Support {
+            // A lead already made for this visitor is no sales prospect.
+            let reason = format!("Not a buyer: {}", kind_name(kind));
+            reply.qualification = Some((
+                Qualification {
+                    score: 0,
+                    reasons: vec![reason],
+                },
+                LeadStatus::Disqualified,
+            ));
+        }
         say.answer(pointer(kind, &turn.settings.routes));
         if reading.asks && kind != VisitorKind::SupportCustomer {
             answer_question(turn, reply, say);
@@ -38,6 +50,16 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
 fn buying(reply: &Reply) -> bool {
     let state = &reply.state;
     state.qualified || state.meeting.is_some() || state.facts.budget.is_some()
+}
+
+fn kind_name(kind: VisitorKind) -> &'static str {
+    match kind {
+        VisitorKind::JobSeeker => "job seeker",
+        VisitorKind::SupportCustomer => "customer needing support",
+        VisitorKind::Student => "student",
+        VisitorKind::Vendor => "vendor",
+        VisitorKind::Competitor => "competitor",
+    }
 }
 
 fn route_of(kind: VisitorKind) -> Route {

@@ -43,7 +43,14 @@ impl Say {
         }
         parts.extend(self.answer);
         parts.extend(self.ask);
-        parts.join(" ")
+        let mut text = String::new();
+        for part in parts {
+            if !text.is_empty() && !part.starts_with('\n') {
+                text.push(' ');
+            }
+            text.push_str(&part);
+        }
+        text.trim_start().to_owned()
     }
 }
 
