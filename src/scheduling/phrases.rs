@@ -405,6 +405,10 @@ const UNITS: &[&str] = &[
     "of",
     "percent",
     "x",
+    "calls",
+    "times",
+    "per",
+    "each",
 ];
 
 /// Reads `words` (from [`super::words::words`]) as of `today` in the zone meant.
@@ -1049,16 +1053,16 @@ fn read_clock(word: &str) -> Option<(Clock, bool)> {
 
 fn weekday_named(word: &str) -> Option<Weekday> {
     Some(match word {
-        "monday" | "mon" | "mondays" | "lunes" | "montag" | "montags" => Weekday::Monday,
-        "tuesday" | "tue" | "tues" | "tuesdays" | "martes" | "dienstag" | "dienstags" => {
-            Weekday::Tuesday
+        "monday" | "mon" | "mondays" | "mondy" | "lunes" | "montag" | "montags" => Weekday::Monday,
+        "tuesday" | "tue" | "tues" | "tuesdays" | "tuseday" | "tusday" | "tuesay" | "martes"
+        | "dienstag" | "dienstags" => Weekday::Tuesday,
+        "wednesday" | "wed" | "weds" | "wednesdays" | "wensday" | "wendsday" | "wednsday"
+        | "wedensday" | "wednseday" | "miercoles" | "mittwoch" | "mittwochs" => Weekday::Wednesday,
+        "thursday" | "thu" | "thur" | "thurs" | "thursdays" | "thrusday" | "thursady"
+        | "thurday" | "jueves" | "donnerstag" | "donnerstags" => Weekday::Thursday,
+        "friday" | "fri" | "fridays" | "firday" | "fridy" | "viernes" | "freitag" | "freitags" => {
+            Weekday::Friday
         }
-        "wednesday" | "wed" | "weds" | "wednesdays" | "miercoles" | "mittwoch" | "mittwochs" => {
-            Weekday::Wednesday
-        }
-        "thursday" | "thu" | "thur" | "thurs" | "thursdays" | "jueves" | "donnerstag"
-        | "donnerstags" => Weekday::Thursday,
-        "friday" | "fri" | "fridays" | "viernes" | "freitag" | "freitags" => Weekday::Friday,
         "saturday" | "saturdays" | "sabado" | "samstag" | "sonnabend" => Weekday::Saturday,
         "sunday" | "sundays" | "domingo" | "sonntag" => Weekday::Sunday,
         _ => return None,
