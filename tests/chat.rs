@@ -236,7 +236,7 @@ fn assert_asks(body: &Value, question: &str) {
     );
 }
 
-/// The numbered slots a reply offers: "1) Tuesday 2 December at 10:00 (UTC)" → the text.
+/// The numbered slots a reply offers: "1) Tuesday 2 December, 10:00 am UTC" → the text.
 fn offered(body: &Value) -> Vec<String> {
     content(body)
         .lines()
@@ -255,7 +255,7 @@ fn described(starts_at: &Value) -> String {
     let at: jiff::Timestamp = starts_at.as_str().unwrap().parse().unwrap();
     jiff::tz::TimeZone::UTC
         .to_datetime(at)
-        .strftime("%A %-d %B at %H:%M")
+        .strftime("%A %-d %B, %-I:%M %P")
         .to_string()
 }
 

@@ -270,6 +270,9 @@ const PHRASES: &[(&str, Act)] = &[
     ("ganzen tag", Act::Whole),
 ];
 
+/// The phrases by their first word, longest first.
+type PhraseIndex = HashMap<&'static str, Vec<(Vec<&'static str>, Act)>>;
+
 /// German day-part endings of a compound: "Donnerstagnachmittag".
 const COMPOUND_PARTS: &[(&str, Part)] = &[
     ("nachmittag", AFTERNOON),
@@ -402,6 +405,10 @@ const UNITS: &[&str] = &[
     "of",
     "percent",
     "x",
+    "calls",
+    "times",
+    "per",
+    "each",
 ];
 
 /// Reads `words` (from [`super::words::words`]) as of `today` in the zone meant.
@@ -529,18 +536,17 @@ impl Reader<'_> {
     }
 
     fn read_phrases(&mut self) {
-        static BY_FIRST: LazyLock<HashMap<&'static str, Vec<(Vec<&'static str>, Act)>>> =
-            LazyLock::new(|| {
-                let mut map: HashMap<&str, Vec<(Vec<&str>, Act)>> = HashMap::new();
-                for &(phrase, act) in PHRASES {
-                    let words: Vec<&str> = phrase.split(' ').collect();
-                    map.entry(words[0]).or_default().push((words, act));
-                }
-                for entries in map.values_mut() {
-                    entries.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
-                }
-                map
-            });
+        static BY_FIRST: LazyLock<PhraseIndex> = LazyLock::new(|| {
+            let mut map = PhraseIndex::new();
+            for &(phrase, act) in PHRASES {
+                let words: Vec<&str> = phrase.split(' ').collect();
+                map.entry(words[0]).or_default().push((words, act));
+            }
+            for entries in map.values_mut() {
+                entries.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
+            }
+            map
+        });
         for at in 0..self.words.len() {
             let Some(entries) = self.free(at).and_then(|word| BY_FIRST.get(word)) else {
                 continue;
@@ -958,7 +964,7 @@ impl Reader<'_> {
             let english_day = at
                 .checked_sub(1)
                 .and_then(|b| self.word(b))
-                .is_some_and(|b| english_day(b));
+                .is_some_and(english_day);
             match word {
                 "pm" if after_day => self.said.parts.push(AFTERNOON),
                 "am" if english_day => self.said.parts.push(MORNING),
@@ -998,8 +1004,12 @@ fn share_meridiem(from: Clock, to: Clock) -> (Clock, Clock) {
 /// A clock as one word, and whether its form says it is a time: "3pm", "15:00", "15h30",
 /// "3" (not said), "10.30" (not said: it may be a price).
 fn read_clock(word: &str) -> Option<(Clock, bool)> {
-    // "at 10.30." ends a sentence.
+    // "at 10.30." ends a sentence; "11ish" is a time said loosely.
     let word = word.strip_suffix('.').unwrap_or(word);
+    let (word, loosely) = match word.strip_suffix("ish") {
+        Some(word) => (word, true),
+        None => (word, false),
+    };
     let digits = word
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(word.len());
@@ -1024,7 +1034,7 @@ fn read_clock(word: &str) -> Option<(Clock, bool)> {
         "h" | "hs" | "hrs" | "uhr" | "oclock" => (None, true),
         _ => return None,
     };
-    let said = suffix_says || matches!(separator, b':' | b'h');
+    let said = suffix_says || loosely || matches!(separator, b':' | b'h');
     let literal = meridiem.is_none() && (hour >= 13 || hour == 0 || hour_text.starts_with('0'));
     let valid_hour = match meridiem {
         Some(_) => (1..=12).contains(&hour),
@@ -1043,16 +1053,16 @@ fn read_clock(word: &str) -> Option<(Clock, bool)> {
 
 fn weekday_named(word: &str) -> Option<Weekday> {
     Some(match word {
-        "monday" | "mon" | "mondays" | "lunes" | "montag" | "montags" => Weekday::Monday,
-        "tuesday" | "tue" | "tues" | "tuesdays" | "martes" | "dienstag" | "dienstags" => {
-            Weekday::Tuesday
+        "monday" | "mon" | "mondays" | "mondy" | "lunes" | "montag" | "montags" => Weekday::Monday,
+        "tuesday" | "tue" | "tues" | "tuesdays" | "tuseday" | "tusday" | "tuesay" | "martes"
+        | "dienstag" | "dienstags" => Weekday::Tuesday,
+        "wednesday" | "wed" | "weds" | "wednesdays" | "wensday" | "wendsday" | "wednsday"
+        | "wedensday" | "wednseday" | "miercoles" | "mittwoch" | "mittwochs" => Weekday::Wednesday,
+        "thursday" | "thu" | "thur" | "thurs" | "thursdays" | "thrusday" | "thursady"
+        | "thurday" | "jueves" | "donnerstag" | "donnerstags" => Weekday::Thursday,
+        "friday" | "fri" | "fridays" | "firday" | "fridy" | "viernes" | "freitag" | "freitags" => {
+            Weekday::Friday
         }
-        "wednesday" | "wed" | "weds" | "wednesdays" | "miercoles" | "mittwoch" | "mittwochs" => {
-            Weekday::Wednesday
-        }
-        "thursday" | "thu" | "thur" | "thurs" | "thursdays" | "jueves" | "donnerstag"
-        | "donnerstags" => Weekday::Thursday,
-        "friday" | "fri" | "fridays" | "viernes" | "freitag" | "freitags" => Weekday::Friday,
         "saturday" | "saturdays" | "sabado" | "samstag" | "sonnabend" => Weekday::Saturday,
         "sunday" | "sundays" | "domingo" | "sonntag" => Weekday::Sunday,
         _ => return None,

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use regex::Regex;
 
@@ -231,8 +230,13 @@ const BARE: u8 = 1;
 /// The zone the visitor names in `text`, if any; the most clearly stated one when several are.
 pub fn named_zone(text: &str) -> Option<NamedZone> {
     let text = bounded(text);
-    let iana = typed_iana(text)
-        .or_else(|| utc_offset(text))
+    // The regexes run only when their text could be there.
+    let lower = text.to_ascii_lowercase();
+    let iana = (text.contains('/').then(|| typed_iana(text)).flatten())
+        .or_else(|| {
+            let offset = lower.contains("utc") || lower.contains("gmt");
+            offset.then(|| utc_offset(text)).flatten()
+        })
         .or_else(|| from_table(text).map(|(_, iana)| iana.to_owned()))?;
     let tz = TimeZone::get(&iana).ok()?;
     let iana = tz.iana_name().map_or(iana, str::to_owned);
@@ -266,11 +270,12 @@ pub fn label(iana: &str) -> String {
     }
 }
 
-/// [`label`] of a zone, or its UTC offset for a zone without an IANA name.
+/// [`label`] of a zone, or its UTC offset for a fixed-offset zone without an IANA name.
 pub fn label_of(zone: &TimeZone) -> String {
-    match zone.iana_name() {
-        Some(iana) => label(iana),
-        None => format!("UTC{}", zone.to_offset(Timestamp::now())),
+    match (zone.iana_name(), zone.to_fixed_offset()) {
+        (Some(iana), _) => label(iana),
+        (None, Ok(offset)) => format!("UTC{offset}"),
+        (None, Err(_)) => "local time".to_owned(),
     }
 }
 
@@ -323,20 +328,23 @@ struct Word<'a> {
     folded: String,
 }
 
+/// The table by each phrase's first word, longest phrase first: (words, IANA name, kind).
+type ZoneIndex = HashMap<&'static str, Vec<(Vec<&'static str>, &'static str, Kind)>>;
+
+/// The most clearly stated zone in the table, with its strength.
 fn from_table(text: &str) -> Option<(u8, &'static str)> {
-    static BY_FIRST: LazyLock<HashMap<&'static str, Vec<(Vec<&'static str>, &'static str, Kind)>>> =
-        LazyLock::new(|| {
-            let mut map: HashMap<&str, Vec<(Vec<&str>, &str, Kind)>> = HashMap::new();
-            for &(phrase, iana, kind) in ZONES {
-                let words: Vec<&str> = phrase.split(' ').collect();
-                map.entry(words[0]).or_default().push((words, iana, kind));
-            }
-            // Longest phrase first: "new york city" before "new york".
-            for entries in map.values_mut() {
-                entries.sort_by_key(|(words, _, _)| std::cmp::Reverse(words.len()));
-            }
-            map
-        });
+    static BY_FIRST: LazyLock<ZoneIndex> = LazyLock::new(|| {
+        let mut map = ZoneIndex::new();
+        for &(phrase, iana, kind) in ZONES {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            map.entry(words[0]).or_default().push((words, iana, kind));
+        }
+        // Longest phrase first: "new york city" before "new york".
+        for entries in map.values_mut() {
+            entries.sort_by_key(|(words, _, _)| std::cmp::Reverse(words.len()));
+        }
+        map
+    });
     let words = split(text);
     let mixed_case = text.chars().any(char::is_lowercase);
     let mut best: Option<(u8, &'static str)> = None;

@@ -407,3 +407,62 @@ fn windows_stay_within_sixty_days() {
     assert!(read("February 10").is_none());
     assert!(read("January 30").is_some());
 }
+
+#[test]
+fn typos_and_loose_times() {
+    assert_eq!(exact("tomorow at 3pm"), "Tue 08 15:00");
+    assert_eq!(exact("thrusday 3pm"), "Thu 10 15:00");
+    assert_eq!(windows("wensday morning"), ["Wed 09 09:00-12:00"]);
+    assert_eq!(exact("firday @ 10am"), "Fri 11 10:00");
+    assert_eq!(exact("Thurs 11ish"), "Thu 10 11:00");
+    assert_eq!(exact("around 3ish tomorrow"), "Tue 08 15:00");
+    assert_eq!(exact("THURSDAY 3"), "Thu 10 15:00");
+    assert_eq!(exact("Monday the 14th at 2"), "Mon 14 14:00");
+    assert_eq!(exact("Let's aim for Wed the 9th at 1pm"), "Wed 09 13:00");
+}
+
+#[test]
+fn answers_and_corrections_that_carry_a_time() {
+    assert_eq!(exact("yes, tomorrow at 10 works"), "Tue 08 10:00");
+    assert_eq!(exact("No, Thursday at 2pm"), "Thu 10 14:00");
+    assert_eq!(exact("send me an invite for Thursday 11am"), "Thu 10 11:00");
+    // 8am today has passed: tomorrow's.
+    assert_eq!(exact("Can you do 8am?"), "Tue 08 08:00");
+    assert_eq!(windows("I prefer afternoons"), ["Mon 07 12:00-17:00"]);
+}
+
+#[test]
+fn several_times_give_several_windows_and_no_exact_time() {
+    let both = read("thursday 2pm or 3pm").unwrap();
+    assert_eq!(both.windows.len(), 2);
+    assert_eq!(both.exact, None);
+    assert_eq!(
+        windows("Thursday or Friday morning"),
+        ["Thu 10 09:00-12:00", "Fri 11 09:00-12:00"]
+    );
+    assert_eq!(
+        windows("next tuesday or wednesday afternoon"),
+        ["Tue 08 12:00-17:00", "Wed 09 12:00-17:00"]
+    );
+}
+
+#[test]
+fn numbers_that_are_not_times() {
+    for text in [
+        "I'm at 3 calls a day",
+        "call me at 212 555 1234",
+        "We have 2-3 people",
+        "version 2.0 is out",
+        "Can we do it in 2 weeks?",
+        "We have about 200 people and need it by March",
+        "I need it by the end of the month",
+        "What are your prices for 20 users?",
+        "Our budget is about 15k EUR",
+        "15.000 € im Jahr",
+        "20.000 dólares",
+        "Are you open on weekends?",
+        "What time zone are you in?",
+    ] {
+        assert_eq!(read(text), None, "{text}");
+    }
+}
