@@ -1014,3 +1014,45 @@ async fn llm_analytics_follow_the_analytics_conventions() {
         "another tenant sees none of it"
     );
 }
+
+#[tokio::test]
+async fn the_documents_the_model_searched_are_the_replys_sources() {
+    let fake = FakeProvider::start(Kind::OpenAi).await;
+    let server = serve(&fake, |_| {}).await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let upload = api
+        .post(
+            "/api/admin/knowledge-base",
+            &json!({"title": "Pricing FAQ", "type": "faq",
+                    "content": "## How much does it cost?\n\nGrowth is $39 per seat per month."}),
+        )
+        .await;
+    assert_eq!(upload.status, 201, "{}", upload.text);
+    let doc_id = upload.body["document"]["id"].as_str().unwrap().to_owned();
+    fake.script([
+        Reply::Answer(Answer::call(
+            "search_knowledge_base",
+            json!({"query": "price per seat"}),
+        )),
+        Reply::Answer(Answer::text(&["Growth is $39 per seat per month."])),
+        Reply::Answer(Answer::text(&["Happy to help!"])),
+    ]);
+    let mut v = Visitor::new(&server, "visitor-sources");
+
+    let body = v.say("How much is it?").await;
+    assert_eq!(
+        body["reply"]["content"],
+        "Growth is $39 per seat per month."
+    );
+    assert_eq!(
+        body["sources"],
+        json!([{"documentId": doc_id, "title": "Pricing FAQ"}])
+    );
+    let body = v.say("Thanks!").await;
+    assert_eq!(
+        body["sources"],
+        json!([]),
+        "no search this turn, no sources"
+    );
+}

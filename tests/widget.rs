@@ -613,14 +613,16 @@ async fn an_answer_shows_its_source_under_the_message_escaped() {
                      below: s && s.getBoundingClientRect().top >= m.querySelector('.text').getBoundingClientRect().bottom};")
         .await;
     assert_eq!(
-        shown["source"],
-        "Source: <img src=x onerror=window.__pwned=1> Pricing & Plans",
+        shown["source"], "Source: <img src=x onerror=window.__pwned=1> Pricing & Plans",
         "{shown}"
     );
     assert_eq!(shown["images"], 0, "the title is text, not markup: {shown}");
     assert_eq!(shown["pwned"], false);
     assert_eq!(shown["below"], true, "under the message: {shown}");
-    assert!(!shown["text"].as_str().unwrap().contains("Source"), "{shown}");
+    assert!(
+        !shown["text"].as_str().unwrap().contains("Source"),
+        "{shown}"
+    );
     b.screenshot("sources-1-answer").await;
 
     say(&b, "I'm Ana Ruiz, ana@ruiz.example", 2).await;
