@@ -182,4 +182,72 @@ mod tests {
             Some(Answer::CompanySize(65))
         );
     }
+
+    #[test]
+    fn no_name_from_replies_that_are_not_names() {
+        for reply in [
+            "just browsing",
+            "just looking",
+            "i said no",
+            "not interested",
+            "no thanks",
+            "Sure",
+            "Yes",
+            "Thanks",
+            "Hola",
+            "Guten Tag",
+            "Im fine",
+            "I'm good",
+            "I'm interested in pricing",
+            "I'm looking for a CRM",
+            "I'm the CEO",
+            "I'm in Chicago",
+            "I'd rather not say",
+            "skip",
+            "15.000 € im Jahr",
+            "why?",
+        ] {
+            assert_eq!(name_and_company(reply), (None, None), "{reply:?}");
+        }
+    }
+
+    #[test]
+    fn bare_names_in_other_languages_and_with_fillers() {
+        assert_eq!(
+            name_and_company("Lucía Fernández"),
+            (Some("Lucía Fernández".into()), None)
+        );
+        assert_eq!(
+            name_and_company("soy Javier de Acme"),
+            (Some("Javier".into()), Some("Acme".into()))
+        );
+        assert_eq!(
+            name_and_company("Sure, Tom Baker"),
+            (Some("Tom Baker".into()), None)
+        );
+        assert_eq!(
+            name_and_company("Sara Lopez from Brightside Agency and we need help"),
+            (Some("Sara Lopez".into()), Some("Brightside Agency".into()))
+        );
+        assert_eq!(
+            name_and_company("jonas becker").0.as_deref(),
+            Some("Jonas Becker")
+        );
+    }
+
+    #[test]
+    fn european_amounts_when_asked() {
+        assert_eq!(
+            answer(Field::Budget, "20.000 dólares"),
+            Some(Answer::Budget(20_000))
+        );
+        assert_eq!(
+            answer(Field::Budget, "so um die 15.000 € im Jahr"),
+            Some(Answer::Budget(15_000))
+        );
+        assert_eq!(
+            answer(Field::CompanySize, "wir sind ungefähr 1.200"),
+            Some(Answer::CompanySize(1200))
+        );
+    }
 }

@@ -231,4 +231,44 @@ mod tests {
             budget,
         );
     }
+
+    #[test]
+    fn european_and_worded_amounts() {
+        check(
+            &[
+                ("20.000 €", Some(20_000)),
+                ("€15.000", Some(15_000)),
+                ("15.000 € im Jahr", Some(15_000)),
+                ("Budget: 15.000 € im Jahr", Some(15_000)),
+                ("15k EUR", Some(15_000)),
+                ("1,5 Mio", Some(1_500_000)),
+                ("1,5 Mio. Euro", Some(1_500_000)),
+                ("1.5M", Some(1_500_000)),
+                ("$1.5M budget", Some(1_500_000)),
+                ("20.000 dólares", Some(20_000)),
+                ("unos 20.000 dólares al año", Some(20_000)),
+                ("15 mil euros", Some(15_000)),
+                ("presupuesto de 15 mil", Some(15_000)),
+                ("2.500 pro Monat", Some(2500)),
+                ("etwa 2.500 € pro Monat", Some(2500)),
+                ("$3,000/mo", Some(3000)),
+                ("10.000 USD", Some(10_000)),
+                ("£8k", Some(8000)),
+                ("1.500,50 €", Some(1501)),
+                ("50 TEUR", Some(50_000)),
+                ("zwischen 10.000 und 20.000 Euro", Some(20_000)),
+                ("entre 5.000 y 8.000 euros", Some(8000)),
+                ("CHF 12'000", Some(12_000)),
+                ("about 5k, sorry, I meant 10k dollars", Some(10_000)),
+                ("$5k... actually make that $8k", Some(8000)),
+                ("not $10k but $15k", Some(15_000)),
+                ("we have 20.000 Nutzer", None),
+                ("wir sind 80 Mitarbeiter", None),
+                ("2 mil users", None),
+                ("im Jahr 2024", None),
+                ("el año pasado", None),
+            ],
+            budget,
+        );
+    }
 }

@@ -96,12 +96,10 @@ fn pick<'a>(
     kept.or(any)
 }
 
-/// "it's jane@new.com, not jane@old.com": a value the visitor takes back loses to the other.
+/// "it's jane@new.com, not jane@old.com", "instead of jane@old.com": a value the visitor
+/// takes back loses to the other.
 fn retracted(message: &str, at: usize) -> bool {
-    is_in(
-        prev_word(message, at),
-        &["not", "was", "old", "wrong", "previously", "formerly"],
-    )
+    retracted_at(message, at) || is_in(prev_word(message, at), &["old"])
 }
 
 fn is_phone(message: &str, start: usize, end: usize) -> bool {
@@ -219,6 +217,39 @@ mod tests {
                 phone: Some("+1 555 010 2030".into()),
                 company: Some("Acme Corp".into()),
             }
+        );
+    }
+
+    #[test]
+    fn corrected_contact_details_keep_the_last() {
+        check(
+            &[
+                ("sorry, typo: it's maria@acme.io", Some("maria@acme.io")),
+                (
+                    "maria@acme.com, sorry typo: maria@acme.io",
+                    Some("maria@acme.io"),
+                ),
+                (
+                    "actually use maria@acme.io instead of maria@gmail.com",
+                    Some("maria@acme.io"),
+                ),
+                (
+                    "my email is maria@acme.com or maria@gmail.com",
+                    Some("maria@acme.com"),
+                ),
+            ],
+            |m| contact(m).email,
+        );
+        check(
+            &[
+                ("my phone is 555 0100, sorry 555 0101", Some("555 0101")),
+                (
+                    "+1 555 010 2030, I mean +1 555 010 2031",
+                    Some("+1 555 010 2031"),
+                ),
+                ("call 555 010 2030 or 555 010 9999", Some("555 010 2030")),
+            ],
+            |m| contact(m).phone,
         );
     }
 }

@@ -302,6 +302,11 @@ mod tests {
         for field in ["company_size", "budget", "timeline", "role", "need"] {
             let _ = answer_to(field, text);
         }
+        let _ = team_size(text);
+        let _ = is_correction(text);
+        let _ = refused(text);
+        let _ = company_from_email(text);
+        let _ = last_quantity(text);
     }
 
     proptest::proptest! {
@@ -313,7 +318,7 @@ mod tests {
 
         #[test]
         fn chat_like_text_is_read_without_panicking(
-            text in "((I[’']m|my name is|call me|this is|from|at|we[’']re|\\$|€|[0-9]{1,5}|[0-9]\\.[0-9]k|k|people|months|CTO|head of|[A-Za-zÀ-ÿ’'.,@+()-]{1,8}|José|Ünïcödé|\\?|!|\\n) ?){0,16}"
+            text in "((I[’']m|im|soy|ich bin|my name is|call me|this is|from|at|we[’']re|somos|actually|not|sorry|\\$|€|[0-9]{1,5}|[0-9]\\.[0-9]{3}|[0-9],[0-9]|[0-9]'[0-9]{3}|[0-9]\\.[0-9]k|k|mil|Mio|people|reps|team|months|Q[1-4]|März|CTO|head of|[A-Za-zÀ-ÿ’'.,@+()-]{1,8}|José|Ünïcödé|\\?|!|\\n) ?){0,16}"
         ) {
             read_everything(&text);
             let found = contact(&text);
@@ -419,6 +424,104 @@ mod tests {
                 ("hello", vec![]),
             ],
             volunteered,
+        );
+    }
+
+    fn on_dec_8() -> Date {
+        jiff::civil::date(2026, 12, 8)
+    }
+
+    #[test]
+    fn team_sizes_apart_from_company_sizes() {
+        let asked = |text: &str| answer_to_at("company_size", text, on_dec_8());
+        check(
+            &[
+                ("40", Some(Answer::CompanySize(40))),
+                ("about 40", Some(Answer::CompanySize(40))),
+                ("We're about 200 people", Some(Answer::CompanySize(200))),
+                ("a team of around 40 reps", Some(Answer::TeamSize(40))),
+                ("my team is 8", Some(Answer::TeamSize(8))),
+                ("40 sales reps", Some(Answer::TeamSize(40))),
+                ("200 people, my team is 40", Some(Answer::CompanySize(200))),
+                ("sorry, I meant 120", Some(Answer::CompanySize(120))),
+                ("not 12 but 120", Some(Answer::CompanySize(120))),
+                ("40-50", Some(Answer::CompanySize(50))),
+                ("no idea", None),
+            ],
+            asked,
+        );
+        check(
+            &[
+                (
+                    "We're about 200 people and my team is 40 reps",
+                    vec![Answer::CompanySize(200), Answer::TeamSize(40)],
+                ),
+                ("a team of around 40 reps", vec![Answer::TeamSize(40)]),
+                (
+                    "we're 200 people, budget 20.000 € and we want to start end of Q1",
+                    vec![
+                        Answer::CompanySize(200),
+                        Answer::Budget(20_000),
+                        Answer::TimelineMonths(3),
+                    ],
+                ),
+                (
+                    "somos 50 personas, presupuesto 15 mil euros, el próximo mes",
+                    vec![
+                        Answer::CompanySize(50),
+                        Answer::Budget(15_000),
+                        Answer::TimelineMonths(1),
+                    ],
+                ),
+                (
+                    "Wir sind 80 Mitarbeiter, Budget 2.500 pro Monat, Start im März",
+                    vec![
+                        Answer::CompanySize(80),
+                        Answer::Budget(2500),
+                        Answer::TimelineMonths(3),
+                    ],
+                ),
+                ("can we meet in March?", vec![]),
+            ],
+            |text| volunteered_at(text, on_dec_8()),
+        );
+    }
+
+    #[test]
+    fn corrected_and_dated_answers() {
+        let asked = |field: &'static str| move |text: &str| answer_to_at(field, text, on_dec_8());
+        check(
+            &[
+                ("5k, sorry, 10k", Some(Answer::Budget(10_000))),
+                ("make that 8000", Some(Answer::Budget(8000))),
+                ("20.000 dólares", Some(Answer::Budget(20_000))),
+                ("15 mil euros", Some(Answer::Budget(15_000))),
+                ("£8k", Some(Answer::Budget(8000))),
+            ],
+            asked("budget"),
+        );
+        check(
+            &[
+                ("end of Q1", Some(Answer::TimelineMonths(3))),
+                ("by June", Some(Answer::TimelineMonths(6))),
+                ("ASAP", Some(Answer::TimelineMonths(0))),
+                ("Q1, actually Q2", Some(Answer::TimelineMonths(4))),
+            ],
+            asked("timeline"),
+        );
+    }
+
+    #[test]
+    fn lenient_quantities_read_european_numbers() {
+        check(
+            &[
+                ("20.000 dólares", Some(20_000.0)),
+                ("1,5 Mio", Some(1_500_000.0)),
+                ("about 5k... actually make that 10k", Some(10_000.0)),
+                ("10k, not 5k", Some(10_000.0)),
+                ("no number here", None),
+            ],
+            last_quantity,
         );
     }
 }

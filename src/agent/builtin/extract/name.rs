@@ -310,4 +310,71 @@ mod tests {
             |m| contact(m).name,
         );
     }
+
+    #[test]
+    fn no_names_from_common_replies() {
+        check(
+            &[
+                ("just browsing", None::<&str>),
+                ("Just browsing", None),
+                ("just looking", None),
+                ("Just looking, thanks", None),
+                ("i said no", None),
+                ("I said no", None),
+                ("not interested", None),
+                ("no thanks", None),
+                ("Sure", None),
+                ("Yes", None),
+                ("Thanks", None),
+                ("Hola", None),
+                ("Guten Tag", None),
+                ("Im fine", None),
+                ("I'm good", None),
+                ("I'm interested in your pricing", None),
+                ("I'm looking for a CRM", None),
+                ("I'm the CEO", None),
+                ("I'm in Chicago", None),
+                ("Budget: 15.000 € im Jahr", None),
+                ("wir zahlen 2.500 pro Monat, im Team sind 8", None),
+                ("20.000 dólares al año", None),
+                ("Hola, soy nuevo aquí", None),
+                ("soy el CEO", None),
+                ("ich bin Geschäftsführer", None),
+                ("ich bin interessiert", None),
+                ("ich bin aus Berlin", None),
+                ("Guten Tag, ich bin auf der Suche nach einem CRM", None),
+                ("im Moment nicht", None),
+            ],
+            |m| contact(m).name,
+        );
+    }
+
+    #[test]
+    fn spanish_and_german_names_keep_their_accents() {
+        check(
+            &[
+                ("me llamo Lucía Fernández", Some("Lucía Fernández")),
+                ("Hola, me llamo lucía fernández", Some("Lucía Fernández")),
+                ("soy Javier", Some("Javier")),
+                ("Hola, soy Javier de Acme", Some("Javier")),
+                ("mi nombre es José Ángel Núñez", Some("José Ángel Núñez")),
+                ("ich bin Jonas Becker", Some("Jonas Becker")),
+                (
+                    "Guten Tag, ich bin Jonas Becker von Becker Logistik",
+                    Some("Jonas Becker"),
+                ),
+                ("mein Name ist Anna Schmidt", Some("Anna Schmidt")),
+                ("Mein Name ist Jürgen Weiß", Some("Jürgen Weiß")),
+                ("ich heiße Zoë Müller", Some("Zoë Müller")),
+                ("hi im jane", Some("Jane")),
+                ("ok im Jane from Acme", Some("Jane")),
+                ("Dana from Acme, we need help with leads", Some("Dana")),
+                (
+                    "my name is Jon, sorry, actually my name is John",
+                    Some("John"),
+                ),
+            ],
+            |m| contact(m).name,
+        );
+    }
 }

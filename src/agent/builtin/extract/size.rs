@@ -62,7 +62,8 @@ pub(super) fn sizes_in(lower: &str, tokens: &[Token<'_>]) -> Sizes {
                 || is_word(tokens, end, &["strong"])
                 || (is_word(tokens, end, &["of"]) && is_word(tokens, end + 1, &["us", "them"]))
                 || we_are_count(tokens, i, end)
-                || team_place_after(tokens, end));
+                || team_place_after(tokens, end)
+                || team_is_before(tokens, i));
         if counted && let Some(n) = whole_u32(value) {
             let at = tokens[i].at;
             if is_team(tokens, i, end) {
@@ -95,13 +96,23 @@ fn is_team(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
     team_place_after(tokens, end + size_noun_len(tokens, end)) || team_owner_before(tokens, i)
 }
 
+/// "my team is 8", "the team has 12", "Teamgröße: 5": a count right after a team.
+fn team_is_before(tokens: &[Token<'_>], i: usize) -> bool {
+    let linked = i >= 2
+        && (is_word(
+            tokens,
+            i - 1,
+            &["is", "has", "of", "are", "ist", "hat", "es", "tiene", "von"],
+        ) || matches!(sym(tokens, i - 1), Some(':' | '=')));
+    linked && is_word(tokens, i - 2, TEAM_WORDS)
+}
+
 /// "we're 200", "we are a team of 12", "somos 200", "wir sind 80": a count of all of them.
 fn we_before(tokens: &[Token<'_>], i: usize) -> bool {
     let from = i.saturating_sub(6);
     (from..i).any(|j| {
-        is_word(tokens, j, &["we're", "were", "somos", "we've"])
-            || (is_word(tokens, j, &["we", "wir"])
-                && is_word(tokens, j + 1, &["are", "sind", "have", "haben", "employ"]))
+        is_word(tokens, j, &["we're", "were", "somos"])
+            || (is_word(tokens, j, &["we", "wir"]) && is_word(tokens, j + 1, &["are", "sind"]))
     }) && !(from..i).any(|j| is_word(tokens, j, &["my", "mein", "meinem", "mi"]))
 }
 
@@ -352,6 +363,56 @@ mod tests {
                 ("we're 2 weeks away", None),
             ],
             company_size,
+        );
+    }
+
+    #[test]
+    fn company_and_team_sizes_kept_apart() {
+        let both = |m: &str| (company_size(m), team_size(m));
+        check(
+            &[
+                ("We're about 200 people", (Some(200), None)),
+                ("we're around 200 people", (Some(200), None)),
+                ("a team of around 40 reps", (None, Some(40))),
+                ("my team is 8", (None, Some(8))),
+                ("My team is 8 people", (None, Some(8))),
+                ("40 sales reps", (None, Some(40))),
+                ("we have 40 sales reps", (None, Some(40))),
+                ("I manage a team of 12", (None, Some(12))),
+                ("I lead 6 SDRs", (None, Some(6))),
+                ("8 people in my team", (None, Some(8))),
+                ("about 15 people on the sales team", (None, Some(15))),
+                ("our sales team is 25 people", (None, Some(25))),
+                ("25 support agents", (None, Some(25))),
+                ("12 in sales", (None, Some(12))),
+                ("5 people reporting to me", (None, Some(5))),
+                (
+                    "We're about 200 people and my team is 40 reps",
+                    (Some(200), Some(40)),
+                ),
+                (
+                    "I run a team of 8 at a company of 1,500 employees",
+                    (Some(1500), Some(8)),
+                ),
+                ("we're a team of 12", (Some(12), None)),
+                ("We're a small team of 5", (Some(5), None)),
+                ("we're 40 engineers", (Some(40), None)),
+                ("our team is 12 people", (Some(12), None)),
+                ("40-50 people", (Some(50), None)),
+                ("somos unas 200 personas", (Some(200), None)),
+                ("somos 35", (Some(35), None)),
+                ("wir sind 80 Mitarbeiter", (Some(80), None)),
+                ("wir haben etwa 1.200 Mitarbeiter", (Some(1200), None)),
+                ("tenemos 30 vendedores", (None, Some(30))),
+                ("actually we're 120 not 12", (Some(120), None)),
+                ("we're 12, sorry, 120 people", (Some(120), None)),
+                ("we're 200 people. Correction: 250", (Some(200), None)),
+                ("we have 5000 users", (None, None)),
+                ("we talk to 40 customers a week", (None, None)),
+                ("my team loves it", (None, None)),
+                ("$40", (None, None)),
+            ],
+            both,
         );
     }
 }

@@ -108,12 +108,23 @@ const LOOKING_BACK: &[&str] = &[
     "durante", "lleva", "llevamos",
 ];
 
+#[rustfmt::skip]
+const PAST: &[&str] = &[
+    "started", "began", "launched", "bought", "signed", "switched", "joined", "moved", "tried",
+    "was", "were", "did", "had", "ago", "empezamos", "empezó", "comenzamos", "begonnen",
+    "gestartet", "angefangen", "war", "waren",
+];
+
 /// A quarter, a month or a holiday at token `i`, as (bytes it spans, months from `today`).
 fn dated(lower: &str, tokens: &[Token<'_>], i: usize, today: Date) -> Option<(usize, u32)> {
     let (first_month, last_month, mut end) = quarter_at(tokens, i)
         .or_else(|| month_at(lower, tokens, i))
         .or_else(|| holiday_at(tokens, i))?;
     if i > 0 && is_word(tokens, i - 1, LOOKING_BACK) {
+        return None;
+    }
+    // "we started in March", "signed last Q2": something that already happened.
+    if (i.saturating_sub(4)..i).any(|j| is_word(tokens, j, PAST)) {
         return None;
     }
     let late = late_before(tokens, i);
@@ -508,6 +519,83 @@ mod tests {
                 ("we've been using it for 6 months", None),
             ],
             timeline_months,
+        );
+    }
+
+    fn on_dec_8(text: &str) -> Option<u32> {
+        timeline_months_at(text, jiff::civil::date(2026, 12, 8))
+    }
+
+    #[test]
+    fn quarters_and_months_count_from_today() {
+        check(
+            &[
+                ("Q1", Some(1)),
+                ("in Q1", Some(1)),
+                ("by the end of Q1", Some(3)),
+                ("end of Q1", Some(3)),
+                ("in Q2 next year", Some(4)),
+                ("q3", Some(7)),
+                ("Q4", Some(0)),
+                ("Q4 2027", Some(10)),
+                ("first quarter", Some(1)),
+                ("H1", Some(1)),
+                ("H2", Some(0)),
+                ("in March", Some(3)),
+                ("by June", Some(6)),
+                ("end of June", Some(6)),
+                ("March", Some(3)),
+                ("in December", Some(0)),
+                ("by Jan", Some(1)),
+                ("in May", Some(5)),
+                ("before Christmas", Some(0)),
+                ("after the summer", Some(7)),
+                ("en marzo", Some(3)),
+                ("a finales de junio", Some(6)),
+                ("im März", Some(3)),
+                ("bis Juni", Some(6)),
+                ("im ersten Quartal", Some(1)),
+                ("el primer trimestre", Some(1)),
+                ("Q1, sorry, I meant Q2", Some(4)),
+                ("not Q1 but Q2", Some(4)),
+                ("we started in March", None),
+                ("since June we use HubSpot", None),
+                ("May I ask something?", None),
+                ("we may switch", None),
+                ("last March", None),
+            ],
+            on_dec_8,
+        );
+    }
+
+    #[test]
+    fn timelines_in_other_words() {
+        check(
+            &[
+                ("ASAP", Some(0)),
+                ("right away", Some(0)),
+                ("next year", Some(12)),
+                ("in a couple of weeks", Some(1)),
+                ("in a couple weeks", Some(1)),
+                ("el próximo mes", Some(1)),
+                ("el mes que viene", Some(1)),
+                ("nächsten Monat", Some(1)),
+                ("sofort", Some(0)),
+                ("ab sofort", Some(0)),
+                ("lo antes posible", Some(0)),
+                ("en 3 meses", Some(3)),
+                ("en dos semanas", Some(1)),
+                ("in drei Monaten", Some(3)),
+                ("in 6 Monaten", Some(6)),
+                ("nächstes Jahr", Some(12)),
+                ("el año que viene", Some(12)),
+                ("no sé todavía", Some(24)),
+                ("keine Ahnung", Some(24)),
+                ("actually next month, not next year", Some(1)),
+                ("vor 3 Monaten", None),
+                ("hace 2 meses", None),
+            ],
+            on_dec_8,
         );
     }
 }

@@ -41,7 +41,8 @@ pub(super) fn tokenize(lower: &str) -> Vec<Token<'_>> {
             while end < bytes.len()
                 && (bytes[end].is_ascii_digit()
                     || (matches!(bytes[end], b'.' | b',')
-                        && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+                        && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+                    || (bytes[end] == b'\'' && swiss_group(&bytes[end + 1..])))
             {
                 end += 1;
             }
@@ -88,6 +89,13 @@ pub(super) fn tokenize(lower: &str) -> Vec<Token<'_>> {
         }
     }
     tokens
+}
+
+/// "12'000": an apostrophe groups thousands only before exactly three digits.
+fn swiss_group(after: &[u8]) -> bool {
+    after.len() >= 3
+        && after[..3].iter().all(u8::is_ascii_digit)
+        && !after.get(3).is_some_and(u8::is_ascii_digit)
 }
 
 /// Digits with separators: a ',' or '.' followed by exactly three digits groups thousands

@@ -179,6 +179,10 @@ const STOP_WORDS: &[&str] = &[
     "geschäftsführer", "geschäftsführerin", "gründer", "gründerin", "inhaber", "inhaberin",
     "leiter", "leiterin", "studentin", "vertrieb", "vertriebsleiter", "wir", "ich",
     // replies that are not names ("i said no", "just looking")
+    "moment", "unternehmen", "sommer", "winter", "herbst", "frühjahr", "prinzip", "grunde",
+    "rahmen", "voraus", "vergleich", "allgemeinen", "januar", "februar", "märz", "mai", "juni",
+    "juli", "oktober", "dezember", "enero", "febrero", "marzo", "mayo", "junio", "julio",
+    "agosto", "septiembre", "octubre", "noviembre", "diciembre",
     "casa", "oficina", "remoto", "büro", "homeoffice", "hause",
     "said", "say", "says", "thx", "ty", "cheers", "nah", "yup", "fine", "meh", "hmm", "lol",
 ];
