@@ -618,3 +618,51 @@ proptest::proptest! {
         proptest::prop_assert!(!reading.proposes_time, "{text:?} proposes a time");
     }
 }
+
+#[test]
+fn scratch() {
+    for line in std::fs::read_to_string("/tmp/intent-scratch.txt")
+        .unwrap_or_default()
+        .lines()
+    {
+        let r = read(line);
+        let mut flags = Vec::new();
+        if r.asks {
+            flags.push("asks".to_string());
+        }
+        if r.proposes_time {
+            flags.push("time".to_string());
+        }
+        if r.wants_meeting {
+            flags.push("MEET".to_string());
+        }
+        if let Some(p) = r.picks {
+            flags.push(format!("{p:?}"));
+        }
+        if r.wants_person {
+            flags.push("person".to_string());
+        }
+        if let Some(m) = r.meeting {
+            flags.push(format!("{m:?}"));
+        }
+        if let Some(v) = r.visitor {
+            flags.push(format!("{v:?}"));
+        }
+        if r.declines {
+            flags.push("declines".to_string());
+        }
+        if r.just_browsing {
+            flags.push("browsing".to_string());
+        }
+        if r.greeting_only {
+            flags.push("greeting".to_string());
+        }
+        if r.thanks_or_bye {
+            flags.push("thanks".to_string());
+        }
+        if r.hostile {
+            flags.push("HOSTILE".to_string());
+        }
+        println!("{line:<70} | {}", flags.join(" "));
+    }
+}

@@ -125,7 +125,7 @@ static TIME_FRAME: Pattern = Pattern::new(
 /// time", "podemos", "können wir".
 static REQUEST_FRAME: Pattern = Pattern::new(concat!(
     r"^(?:(?:can|could|shall|should|may|might|would it be possible to|is it possible to|would you be able to|are you able to|let'?s|lets) (?:we |i |you |u )?",
-    r"(?:meet|do|talk|chat|speak|hop|jump|get together|have|book|schedule|grab|set up|setup|make it|call|connect|go with|go for|try|say|move|push|reschedule|change|switch|find|catch up|sync|arrange|organize|squeeze)\b",
+    r"(?:meet|do|talk|chat|speak|hop|jump|get together|have|book|schedule|grab|set up|setup|make it|call|connect|go with|go for|try|say|move|push|reschedule|change|switch|find|catch up|sync|arrange|organize|squeeze|start|begin)\b",
     r"|(?:are|r) (?:you|u|ya) (?:free|available|around)\b",
     r"|(?:do|does) (?:you|u|your team|the team) have (?:time|availability|a slot|slots|any slots|anything|space|room|an opening|openings|a minute)\b",
     r"|(?:is|are) there (?:a |any )?(?:slot|slots|time|availability|opening|openings|space)\b",
