@@ -57,11 +57,11 @@ static REQUEST_MEETING: Pattern = Pattern::new(concat!(
 
 /// "I want a demo", "interested in a call", "ich hätte gerne eine Demo".
 static WANT_MEETING: Pattern = Pattern::new(
-    r"\b(?:i|we) (?:want|need|would like|'d like|'d love|would love) (?:a |an |to see a |to get a |to have a |to book a |to schedule a )?(?:quick |short |live )?(?:demo|call|meeting|walkthrough)\b|\binterested in (?:a |an )?(?:demo|call|meeting|walkthrough)\b|\b(?:hatte gerne|mochte|will|wurde gerne) (?:eine |einen )?(?:demo|termin|gesprach|call)\b",
+    r"\b(?:i|we) (?:want|need|would like|'d like|'d love|would love) (?:a |an |to see a |to get a |to have a |to book a |to schedule a )?(?:quick |short |live )?(?:demo|call|meeting|walkthrough)\b|\binterested in (?:a |an )?(?:demo|call|meeting|walkthrough)\b|\b(?:hatte gerne|mochte|will|wurde gerne|(?:kann|konnen) (?:ich|wir)) (?:eine |einen )?(?:demo|termin|gesprach|call)\b|\b(?:puedo|podemos|podria|podriamos) (?:tener|agendar|reservar|hacer) (?:una )?(?:demo|llamada|reunion)\b",
 );
 
 static CANCEL_MEETING: Pattern = Pattern::new(concat!(
-    r"\b(?:cancel\w*|call off|cancelar|cancela|cancele|anular|anula)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|reservation|session|invite|invitation|chat|meet|slot|reunion|cita|llamada|termin)s?\b",
+    r"\b(?:cancel\w*|call off|skip|drop|scrap|cancelar|cancela|cancele|anular|anula)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|reservation|session|invite|invitation|chat|meet|slot|reunion|cita|llamada|termin)s?\b",
     r"|\b(?:termin|meeting|gesprach|call|demo|anruf|telefonat)\b.*\b(?:absagen|stornieren|canceln|streichen)\b",
     r"|\b(?:sage|sagen|sag)\b.*\b(?:termin|meeting|gesprach|call)\b.*\bab\b",
 ));
@@ -74,7 +74,7 @@ static CANCEL_BARE: Pattern = Pattern::new(
 static MOVE_MEETING: Pattern = Pattern::new(concat!(
     r"\b(?:move|moving|reschedule|rescheduling|rebook|push|shift|postpone|bump|change|switch|delay|reprogramar|reprograma|cambiar|cambia|mover|verschieben|verlegen|andern)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|session|reunion|cita|llamada|termin|gesprach|slot|time|date|day)s?\b",
     r"|\b(?:need|have|want|would like|'d like|like|gotta|let'?s|can we|could we|can i|could i|please|pls)\s+(?:to\s+)?(?:reschedule|rebook|postpone)\b|^(?:reschedule|rebook|postpone)\b",
-    r"|\b(?:something came up|change of plans|reprogramar|verschieben)\b",
+    r"|\b(?:something came up|change of plans|reprogramar|verschieben)\b|\b(?:[0-9]+|an?|half an?|a few|few) (?:min|mins|minutes?|hours?|hrs?) (?:later|earlier)\b",
     r"|\b(?:termin|meeting|gesprach|call)\b.*\b(?:verschieben|verlegen|andern)\b",
 ));
 

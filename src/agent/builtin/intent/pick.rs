@@ -69,6 +69,12 @@ fn read_clause(clause: &str) -> (Said, bool) {
     marked |= strip_phrase_back(&mut words, TAILS);
     marked |= strip_back(&mut words, NOUNS);
     strip_back(&mut words, COURTESY);
+    if ACCEPT_PHRASES
+        .iter()
+        .any(|p| words.iter().copied().eq(p.split(' ')))
+    {
+        return (Said::Accept, false);
+    }
     match words.as_slice() {
         [] if agreed || marked => (Said::Accept, false),
         [] => (Said::Courtesy, false),
@@ -251,6 +257,15 @@ const CHOICE_VERBS: &[&str] = &[
     "how about", "what about",
     "quiero", "me quedo con", "prefiero", "ich nehme", "nehme", "ich hatte gern", "ich hatte gerne",
     "lieber",
+];
+/// Agreement that is left once fillers are gone: "go ahead", "sounds good".
+#[rustfmt::skip]
+const ACCEPT_PHRASES: &[&str] = &[
+    "go ahead", "go for it", "sounds good", "sounds great", "sounds perfect", "works for me",
+    "that works", "that works for me", "that's fine", "thats fine", "fine by me", "deal",
+    "confirmed", "lock it in", "let's do it", "lets do it", "let's do that", "do it", "book it",
+    "please do", "yes please", "de acuerdo", "me va bien", "klingt gut", "einverstanden",
+    "das passt", "passt", "why not", "of course", "absolutely",
 ];
 const ARTICLES: &[&str] = &["the", "la", "el", "die", "der", "den", "das"];
 #[rustfmt::skip]

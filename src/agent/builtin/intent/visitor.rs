@@ -48,7 +48,7 @@ fn is_support_customer(folded: &str) -> bool {
 }
 
 static JOB_SEEKER: Pattern = Pattern::new(concat!(
-    r"\b(?:are|r) (?:you|u|y'?all|ya) (?:guys |folks )?(?:currently |still |also )?hiring\b|\bhiring at the moment\?|\bany (?:open )?(?:positions|roles|jobs|openings|vacancies)\b",
+    r"\b(?:are|r) (?:you|u|y'?all|ya) (?:guys |folks )?(?:currently |still |also )?hiring\b|\bhiring at the moment\?|\bis (?:your company|synaptiq|your team|the company) (?:currently |still )?hiring\b|\b(?:do|does) (?:you|u|your company|synaptiq)(?: guys)? hire\b|\bany (?:open )?(?:positions|roles|jobs|openings|vacancies)\b",
     r"|\b(?:do|does) (?:you|u|synaptiq|your (?:company|team)) (?:have|offer) (?:any )?(?:open |current )?(?:positions?|roles?|jobs?|openings?|vacancies|internships?|job openings?|career opportunities)\b",
     r"|\b(?:apply|applying|application)\s+(?:for|to)\s+(?:the |a |an |your |this )?(?:\S+\s+){0,3}?(?:role|position|job|opening|internship|vacancy|team)\b",
     r"|\b(?:i'?d like to|i want to|i would like to|how (?:do|can) i|where (?:do|can) i|wanna) apply\b",
@@ -105,12 +105,12 @@ static OWNED_PART_BROKEN: Pattern = Pattern::new(
 
 /// A visitor shopping for a tool, whatever else they say about support or customers.
 static SHOPPING: Pattern = Pattern::new(
-    r"\b(?:looking for|need a (?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way)|replace|replacing|replacement|switch(?:ing)? (?:from|to|away)|alternative|evaluat\w*|our (?:current|old|existing|previous) (?:tool|vendor|provider|solution|system|bot|chatbot|crm|platform)|considering|comparing|drowning|how much|pricing|demo|need something|want something|buy|purchase)\b",
+    r"\b(?:(?:need|want|looking for|searching for) (?:a |an )?(?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way|assistant|widget)|looking for|need a (?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way)|replace|replacing|replacement|switch(?:ing)? (?:from|to|away)|alternative|evaluat\w*|our (?:current|old|existing|previous) (?:tool|vendor|provider|solution|system|bot|chatbot|crm|platform)|considering|comparing|drowning|how much|pricing|demo|need something|want something|buy|purchase)\b",
 );
 
 /// A buyer describing what their own business does.
 static OWN_BUSINESS: Pattern = Pattern::new(
-    r"\b(?:company|startup|business|we sell|we serve|serving|edtech|housing|our (?:customers|clients|users|students)|for our (?:site|website|team))\b",
+    r"\b(?:company|startup|business|we sell|we serve|serving|edtech|housing|our (?:customers|clients|users|students)|(?:for|on) our (?:site|website|team|page|homepage))\b",
 );
 
 static STUDENT_SELF: Pattern = Pattern::new(concat!(
