@@ -47,8 +47,8 @@ fn moves(clause: &str) -> bool {
 
 /// "can I get a demo", "let's set up a call", "book a demo", "demo please".
 static REQUEST_MEETING: Pattern = Pattern::new(concat!(
-    r"(?:^|\b(?:can|could|may|i'?d like to|i would like to|i want to|i wanna|i'?d love to|we'?d like to|we want to|let'?s|lets|i need to|we need to|please|happy to|keen to|love to|like to|want to|would like to|id like to)\s+)",
-    r"(?:i |we |you )?(?:please )?(?:book|schedule|set up|setup|arrange|get|have|see|grab|request|do|hop on|jump on|organize|organise)\s+",
+    r"(?:^(?:please )?|\b(?:can|could|may|i'?d like to|i would like to|i want to|i wanna|i'?d love to|we'?d like to|we want to|let'?s|lets|i need to|we need to|please|happy to|keen to|love to|like to|want to|would like to|id like to)\s+(?:i |we |you )?(?:please )?)",
+    r"(?:book|schedule|set up|setup|arrange|get|have|see|grab|request|do|hop on|jump on|organize|organise)\s+",
     r"(?:a |an |the |some |me |us )?(?:in for )?(?:a |an )?(?:quick |short |live |personal |product |15[- ]?min(?:ute)? |30[- ]?min(?:ute)? |intro |discovery |sales )?(?:demo|call|meeting|walkthrough|walk-through|chat with (?:sales|someone|your team))\b",
     r"|^(?:a |quick )?(?:demo|call|meeting)(?:\s+(?:please|pls|plz))?\W*$",
     r"|\b(?:agendar|reservar|programar|quiero|quisiera) (?:una )?(?:demo|llamada|reunion|cita)\b",
@@ -57,7 +57,7 @@ static REQUEST_MEETING: Pattern = Pattern::new(concat!(
 
 /// "I want a demo", "interested in a call", "ich hätte gerne eine Demo".
 static WANT_MEETING: Pattern = Pattern::new(
-    r"\b(?:i|we) (?:want|need|would like|'d like|'d love|would love) (?:a |an |to see a |to get a |to have a |to book a |to schedule a )?(?:quick |short |live )?(?:demo|call|meeting|walkthrough)\b|\binterested in (?:a |an )?(?:demo|call|meeting|walkthrough)\b|\b(?:hatte gerne|mochte|will|wurde gerne|(?:kann|konnen) (?:ich|wir)) (?:eine |einen )?(?:demo|termin|gesprach|call)\b|\b(?:puedo|podemos|podria|podriamos) (?:tener|agendar|reservar|hacer) (?:una )?(?:demo|llamada|reunion)\b",
+    r"\b(?:i|we)(?: want| need| would like|'d like|'d love| would love) (?:a |an |to see a |to get a |to have a |to book a |to schedule a )?(?:quick |short |live )?(?:demo|call|meeting|walkthrough)\b|\binterested in (?:a |an )?(?:demo|call|meeting|walkthrough)\b|\b(?:hatte gerne|mochte|will|wurde gerne|(?:kann|konnen) (?:ich|wir)) (?:eine |einen )?(?:demo|termin|gesprach|call)\b|\b(?:puedo|podemos|podria|podriamos) (?:tener|agendar|reservar|hacer) (?:una )?(?:demo|llamada|reunion)\b",
 );
 
 static CANCEL_MEETING: Pattern = Pattern::new(concat!(

@@ -152,9 +152,11 @@ fn strip_back(words: &mut Vec<&str>, list: &[&str]) -> bool {
 fn strip_phrase_front(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
     let longest = phrases
         .iter()
-        .map(|p| p.split(' ').collect::<Vec<_>>())
-        .filter(|p| words.starts_with(p))
-        .map(|p| p.len())
+        .filter(|p| {
+            let n = p.split(' ').count();
+            n <= words.len() && p.split(' ').eq(words[..n].iter().copied())
+        })
+        .map(|p| p.split(' ').count())
         .max();
     match longest {
         Some(n) => {
@@ -168,9 +170,11 @@ fn strip_phrase_front(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
 fn strip_phrase_back(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
     let longest = phrases
         .iter()
-        .map(|p| p.split(' ').collect::<Vec<_>>())
-        .filter(|p| words.ends_with(p))
-        .map(|p| p.len())
+        .filter(|p| {
+            let n = p.split(' ').count();
+            n <= words.len() && p.split(' ').eq(words[words.len() - n..].iter().copied())
+        })
+        .map(|p| p.split(' ').count())
         .max();
     match longest {
         Some(n) => {

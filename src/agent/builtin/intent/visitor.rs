@@ -134,7 +134,7 @@ static VENDOR_STRONG: Pattern = Pattern::new(concat!(
     r"|\b(?:i|we) (?:want|wanted) to (?:sell|offer|pitch) (?:you|your team)\b|\bsell (?:you|to you)\b",
     r"|\b(?:can|could|may) (?:i|we) (?:pitch|quickly pitch|present our|introduce our|offer you)\b|\bquick pitch\b|\bpitch (?:you|our|my)\b",
     r"|\bpartnership (?:opportunit\w+|proposal|offer)\b|\bbusiness (?:opportunity|proposal)\b|\b(?:partner|collaborate) with (?:you|your (?:team|company))\b",
-    r"|\bwe help (?:companies|businesses|brands|saas|startups|teams|firms) like (?:yours|you)\b",
+    r"|\bwe help (?:\w+ )?(?:companies|businesses|brands|saas|startups|teams|firms) like (?:yours|you)\b",
     r"|\b(?:guest posts?|backlinks?|link building|seo audit|offshore (?:team|development)|white[- ]label (?:services|solution))\b",
     r"|\b(?:would you|are you) (?:be )?interested in (?:our|my) (?:services?|offer|solution|proposal|product|agency)\b|\b(?:interested in|open to) (?:working together|a partnership|partnering|collaborating|a collaboration)\b",
     r"|\bofrecemos (?:servicios|soluciones)\b|\b(?:propuesta|oportunidad) de (?:colaboracion|negocio|alianza)\b|\bme gustaria ofrecer(?:les|te)?\b",
