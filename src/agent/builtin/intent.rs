@@ -1,5 +1,5 @@
 //! What one visitor message does, read before the agent acts: asks a question, proposes or
-//! picks a meeting time, asks for a person, cancels or moves a meeting, says who the visitor is
+//! picks a meeting time, asks for a meeting or a person, cancels or moves a meeting, says who the visitor is
 //! (job seeker, customer needing support, student, vendor, competitor), declines, browses,
 //! greets, thanks, or is hostile.
 //!
@@ -39,6 +39,9 @@ pub struct Reading {
     pub proposes_time: bool,
     /// An explicit choice from an offered list; never from a message that asks something.
     pub picks: Option<Pick>,
+    /// Asks for a demo or call ("can I get a demo?", "I'd like to book a call"), with or
+    /// without a time; not a question for the notes.
+    pub wants_meeting: bool,
     /// Asks for a human ("can I talk to a real person?", "is this a bot?", "agent please").
     pub wants_person: bool,
     /// Cancels or moves an existing meeting.
@@ -119,6 +122,7 @@ pub fn read(text: &str) -> Reading {
         asks,
         proposes_time,
         picks,
+        wants_meeting: meeting.is_none() && clauses.iter().any(|c| meeting::wants_meeting(c.text)),
         wants_person,
         meeting,
         visitor: visitor::kind(&folded),
@@ -138,6 +142,7 @@ fn asks_in(clause: &Clause<'_>, about_meeting: bool) -> bool {
         && !time::is_proposal(clause, about_meeting)
         && !pick::is_booking_request(clause.text)
         && !meeting::is_change_request(clause.text)
+        && !meeting::wants_meeting(clause.text)
         && !person::asks_for_person(clause.text)
 }
 

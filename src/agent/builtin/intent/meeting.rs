@@ -21,6 +21,14 @@ pub(super) fn is_change_request(clause: &str) -> bool {
     cancels(clause) || moves(clause)
 }
 
+/// Whether a clause asks for a demo or call ("can I get a demo?", "book a call", "I'd like a
+/// walkthrough"), with or without a time.
+pub(super) fn wants_meeting(clause: &str) -> bool {
+    !NOT_A_REQUEST.is_match(clause)
+        && !PRODUCT_QUESTION.is_match(clause)
+        && (REQUEST_MEETING.is_match(clause) || WANT_MEETING.is_match(clause))
+}
+
 fn cancels(clause: &str) -> bool {
     !NOT_A_REQUEST.is_match(clause)
         && !PRODUCT_QUESTION.is_match(clause)
@@ -37,8 +45,23 @@ fn moves(clause: &str) -> bool {
         || (INSTEAD.is_match(clause) && time::mentions_time(clause))
 }
 
+/// "can I get a demo", "let's set up a call", "book a demo", "demo please".
+static REQUEST_MEETING: Pattern = Pattern::new(concat!(
+    r"(?:^(?:please )?|\b(?:can|could|may|i'?d like to|i would like to|i want to|i wanna|i'?d love to|we'?d like to|we want to|let'?s|lets|i need to|we need to|please|happy to|keen to|love to|like to|want to|would like to|id like to)\s+(?:i |we |you )?(?:please )?)",
+    r"(?:book|schedule|set up|setup|arrange|get|have|see|grab|request|do|hop on|jump on|organize|organise)\s+",
+    r"(?:a |an |the |some |me |us )?(?:in for )?(?:a |an )?(?:quick |short |live |personal |product |15[- ]?min(?:ute)? |30[- ]?min(?:ute)? |intro |discovery |sales )?(?:demo|call|meeting|walkthrough|walk-through|chat with (?:sales|someone|your team))\b",
+    r"|^(?:a |quick )?(?:demo|call|meeting)(?:\s+(?:please|pls|plz))?\W*$",
+    r"|\b(?:agendar|reservar|programar|quiero|quisiera) (?:una )?(?:demo|llamada|reunion|cita)\b",
+    r"|\b(?:demo|termin|gesprach|call|anruf) (?:buchen|vereinbaren|ausmachen|machen)\b",
+));
+
+/// "I want a demo", "interested in a call", "ich hätte gerne eine Demo".
+static WANT_MEETING: Pattern = Pattern::new(
+    r"\b(?:i|we)(?: want| need| would like|'d like|'d love| would love) (?:a |an |to see a |to get a |to have a |to book a |to schedule a )?(?:quick |short |live )?(?:demo|call|meeting|walkthrough)\b|\binterested in (?:a |an )?(?:demo|call|meeting|walkthrough)\b|\b(?:hatte gerne|mochte|will|wurde gerne|(?:kann|konnen) (?:ich|wir)) (?:eine |einen )?(?:demo|termin|gesprach|call)\b|\b(?:puedo|podemos|podria|podriamos) (?:tener|agendar|reservar|hacer) (?:una )?(?:demo|llamada|reunion)\b",
+);
+
 static CANCEL_MEETING: Pattern = Pattern::new(concat!(
-    r"\b(?:cancel\w*|call off|cancelar|cancela|cancele|anular|anula)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|reservation|session|invite|invitation|chat|meet|reunion|cita|llamada|termin)s?\b",
+    r"\b(?:cancel\w*|call off|skip|drop|scrap|cancelar|cancela|cancele|anular|anula)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|reservation|session|invite|invitation|chat|meet|slot|reunion|cita|llamada|termin)s?\b",
     r"|\b(?:termin|meeting|gesprach|call|demo|anruf|telefonat)\b.*\b(?:absagen|stornieren|canceln|streichen)\b",
     r"|\b(?:sage|sagen|sag)\b.*\b(?:termin|meeting|gesprach|call)\b.*\bab\b",
 ));
@@ -49,9 +72,9 @@ static CANCEL_BARE: Pattern = Pattern::new(
 );
 
 static MOVE_MEETING: Pattern = Pattern::new(concat!(
-    r"\b(?:move|moving|reschedule|rescheduling|rebook|push|shift|postpone|bump|change|switch|delay|reprogramar|reprograma|cambiar|cambia|mover|verschieben|verlegen|andern)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|session|reunion|cita|llamada|termin|gesprach|slot)s?\b",
+    r"\b(?:move|moving|reschedule|rescheduling|rebook|push|shift|postpone|bump|change|switch|delay|reprogramar|reprograma|cambiar|cambia|mover|verschieben|verlegen|andern)\s+(?:\S+\s+){0,3}?(?:meeting|call|demo|booking|appointment|session|reunion|cita|llamada|termin|gesprach|slot|time|date|day)s?\b",
     r"|\b(?:need|have|want|would like|'d like|like|gotta|let'?s|can we|could we|can i|could i|please|pls)\s+(?:to\s+)?(?:reschedule|rebook|postpone)\b|^(?:reschedule|rebook|postpone)\b",
-    r"|\b(?:something came up|change of plans|reprogramar|verschieben)\b",
+    r"|\b(?:something came up|change of plans|reprogramar|verschieben)\b|\b(?:[0-9]+|an?|half an?|a few|few) (?:min|mins|minutes?|hours?|hrs?) (?:later|earlier)\b",
     r"|\b(?:termin|meeting|gesprach|call)\b.*\b(?:verschieben|verlegen|andern)\b",
 ));
 
@@ -85,6 +108,8 @@ static PRODUCT_QUESTION: Pattern = Pattern::new(
 
 #[cfg(test)]
 pub(super) const PATTERNS: &[&Pattern] = &[
+    &REQUEST_MEETING,
+    &WANT_MEETING,
     &CANCEL_MEETING,
     &CANCEL_BARE,
     &MOVE_MEETING,

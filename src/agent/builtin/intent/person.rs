@@ -45,6 +45,7 @@ static BARE: Pattern = Pattern::new(
 /// "can someone call me?", "have a rep contact me", "I want a human".
 static CALL_ME: Pattern = Pattern::new(concat!(
     r"\b(?:can|could|would|will|have|get|please have|please ask) (?:someone|somebody|a person|a human|a rep|a real person|sales|your sales team|your team|one of your reps|a salesperson|a sales rep)\s+(?:please\s+)?(?:call|contact|email|reach out|get in touch|get back|phone|ring)\b",
+    r"|\b(?:please call me|call me back|(?:can|could|would) (?:you|someone|somebody) (?:please )?call me|rufen sie mich (?:bitte )?an|ruf mich (?:bitte )?an|llamame|me pueden llamar|pueden llamarme)\b",
     r"|\b(?:i|we) (?:want|need|would like|'d like|prefer) (?:a |an |to talk to a )?(?:human|real person|person|rep|salesperson|sales rep|human being)\s*(?:$|[,.!?]|please\b|pls\b|now\b|instead\b|not a bot)",
 ));
 

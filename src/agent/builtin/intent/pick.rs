@@ -15,7 +15,14 @@ pub(super) fn pick(clauses: &[Clause<'_>]) -> Option<Pick> {
     let mut accepted = false;
     let mut other = false;
     for clause in clauses {
-        match read_clause(clause.text).0 {
+        let said = match read_clause(clause.text).0 {
+            // "do you have anything on friday?" asks about a time; it does not choose one.
+            Said::Described if clause.question && !PROPOSAL_PICK.is_match(clause.text) => {
+                Said::Other
+            }
+            said => said,
+        };
+        match said {
             Said::Place(p) => {
                 if place.is_some_and(|known| known != p) {
                     return None;
@@ -54,12 +61,20 @@ enum Said {
 fn read_clause(clause: &str) -> (Said, bool) {
     let mut words: Vec<&str> = text::words(clause).collect();
     let thumbs = clause.contains(['👍', '👌', '✅']);
+    strip_front(&mut words, FILLERS);
     let agreed = strip_front(&mut words, ACCEPT_WORDS) | thumbs;
+    strip_front(&mut words, FILLERS);
     let mut marked = strip_phrase_front(&mut words, CHOICE_VERBS);
     marked |= strip_front(&mut words, ARTICLES);
     marked |= strip_phrase_back(&mut words, TAILS);
     marked |= strip_back(&mut words, NOUNS);
     strip_back(&mut words, COURTESY);
+    if ACCEPT_PHRASES
+        .iter()
+        .any(|p| words.iter().copied().eq(p.split(' ')))
+    {
+        return (Said::Accept, false);
+    }
     match words.as_slice() {
         [] if agreed || marked => (Said::Accept, false),
         [] => (Said::Courtesy, false),
@@ -97,17 +112,23 @@ fn one_word(word: &str, marked: bool, agreed: bool) -> (Said, bool) {
     if marked && let Some(n) = number_word(word) {
         return (Said::Place(Pick::Index(n - 1)), false);
     }
-    if (marked || agreed) && matches!(word, "that" | "this" | "it") {
+    if (marked || agreed) && matches!(word, "that" | "this" | "it" | "do") {
         return (Said::Accept, false);
     }
     (described(&[word], marked || agreed), false)
 }
 
-/// A short description of a time: "thursday", "tuesday at 10am", "the 2pm".
+/// A short description of a time, made only of time words: "thursday", "tuesday at 10am",
+/// "the 2pm", "morgen 10 uhr"; "eine demo nächste woche" is a request, not a choice.
 fn described(words: &[&str], marked: bool) -> Said {
     let joined = words.join(" ");
     let short = words.len() <= if marked { 5 } else { 3 };
-    if short && time::names_time_plainly(&joined) {
+    let only_time = words.iter().all(|w| {
+        TIME_FILLERS.contains(w)
+            || w.starts_with(|c: char| c.is_ascii_digit())
+            || time::mentions_time(w)
+    });
+    if short && only_time && time::names_time_plainly(&joined) {
         Said::Described
     } else {
         Said::Other
@@ -131,9 +152,11 @@ fn strip_back(words: &mut Vec<&str>, list: &[&str]) -> bool {
 fn strip_phrase_front(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
     let longest = phrases
         .iter()
-        .map(|p| p.split(' ').collect::<Vec<_>>())
-        .filter(|p| words.starts_with(p))
-        .map(|p| p.len())
+        .filter(|p| {
+            let n = p.split(' ').count();
+            n <= words.len() && p.split(' ').eq(words[..n].iter().copied())
+        })
+        .map(|p| p.split(' ').count())
         .max();
     match longest {
         Some(n) => {
@@ -147,9 +170,11 @@ fn strip_phrase_front(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
 fn strip_phrase_back(words: &mut Vec<&str>, phrases: &[&str]) -> bool {
     let longest = phrases
         .iter()
-        .map(|p| p.split(' ').collect::<Vec<_>>())
-        .filter(|p| words.ends_with(p))
-        .map(|p| p.len())
+        .filter(|p| {
+            let n = p.split(' ').count();
+            n <= words.len() && p.split(' ').eq(words[words.len() - n..].iter().copied())
+        })
+        .map(|p| p.split(' ').count())
         .max();
     match longest {
         Some(n) => {
@@ -206,8 +231,20 @@ fn ordinal(word: &str) -> Option<usize> {
 const ACCEPT_WORDS: &[&str] = &[
     "yes", "yeah", "yep", "yup", "yea", "ya", "ok", "okay", "k", "kk", "sure", "great", "perfect",
     "awesome", "cool", "alright", "fine", "excellent", "lovely", "brilliant", "nice", "good",
-    "si", "vale", "perfecto", "genial", "ja", "gut", "super", "prima", "klar", "gerne", "oh",
-    "ah", "so", "and", "then", "um", "hmm", "well", "right",
+    "si", "vale", "perfecto", "genial", "ja", "gut", "super", "prima", "klar", "gerne",
+];
+/// Words that open a reply without agreeing to anything.
+const FILLERS: &[&str] = &[
+    "oh", "ah", "so", "and", "then", "um", "hmm", "well", "right", "actually",
+];
+/// Words that may stand in a time description beside the time words.
+#[rustfmt::skip]
+const TIME_FILLERS: &[&str] = &[
+    "at", "on", "the", "a", "an", "um", "am", "pm", "las", "la", "el", "en", "de", "next", "this",
+    "in", "my", "your", "time", "one", "uhr", "week", "woche", "semana", "around", "ish", "or",
+    "cet", "cest", "est", "edt", "pst", "pdt", "gmt", "utc", "bst", "et", "pt", "ct", "local",
+    "zone", "o'clock", "oclock", "early", "late", "mid", "the", "about", "after", "before",
+    "then", "please",
 ];
 #[rustfmt::skip]
 const CHOICE_VERBS: &[&str] = &[
@@ -215,13 +252,24 @@ const CHOICE_VERBS: &[&str] = &[
     "i'd go with", "i'll go for", "go with", "going with", "let's go with", "lets go with",
     "let's go for", "lets go for", "go for", "let's do", "lets do", "let's book", "lets book",
     "i'd like", "i would like", "we'd like", "i want", "we want", "i prefer", "prefer", "i pick",
+    "i'd prefer", "i would prefer", "we'd prefer", "we prefer", "id prefer",
     "pick", "i choose", "choose", "take", "book", "book me for", "book me in for", "book me in",
     "book me", "please book", "please book me for", "can we book", "could we book", "can we do",
     "could we do", "can you book", "can you book me for", "could you book", "can i book",
     "can i get", "can i have", "could i get", "can we go with", "could we go with", "can i take",
-    "shall we do", "shall we go with", "i'll have", "put me down for", "do", "confirm", "book it for",
+    "shall we do", "shall we go with", "i'll have", "put me down for", "confirm", "book it for",
+    "how about", "what about",
     "quiero", "me quedo con", "prefiero", "ich nehme", "nehme", "ich hatte gern", "ich hatte gerne",
     "lieber",
+];
+/// Agreement that is left once fillers are gone: "go ahead", "sounds good".
+#[rustfmt::skip]
+const ACCEPT_PHRASES: &[&str] = &[
+    "go ahead", "go for it", "sounds good", "sounds great", "sounds perfect", "works for me",
+    "that works", "that works for me", "that's fine", "thats fine", "fine by me", "deal",
+    "confirmed", "lock it in", "let's do it", "lets do it", "let's do that", "do it", "book it",
+    "please do", "yes please", "de acuerdo", "me va bien", "klingt gut", "einverstanden",
+    "das passt", "passt", "why not", "of course", "absolutely",
 ];
 const ARTICLES: &[&str] = &["the", "la", "el", "die", "der", "den", "das"];
 #[rustfmt::skip]
@@ -246,5 +294,10 @@ static BOOKING_FRAME: Pattern = Pattern::new(
     r"^(?:can|could|shall|would you|please)\s+(?:we|i|you)?\s*(?:book|do|go with|take|have|get|put me down for|lock in|grab)\b",
 );
 
+/// Questions that choose a described time: "could we do thursday at 2?", "how about 10am?".
+static PROPOSAL_PICK: Pattern = Pattern::new(
+    r"^(?:(?:can|could|shall) (?:we|i|you) (?:do|book|go with|take|have|say|grab|lock in|get)|how about|what about|let'?s)\b",
+);
+
 #[cfg(test)]
-pub(super) const PATTERNS: &[&Pattern] = &[&BOOKING_FRAME];
+pub(super) const PATTERNS: &[&Pattern] = &[&BOOKING_FRAME, &PROPOSAL_PICK];

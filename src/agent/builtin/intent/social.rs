@@ -88,8 +88,8 @@ fn gibberish(folded: &str) -> bool {
 
 static DECLINE: Pattern = Pattern::new(concat!(
     r"^(?:no|nope|nah)?,?\s*(?:thanks|thank you|thx|ty)?\s*(?:",
-    r"no,? thank(?:s| you)|no thx|not now|not (?:right now|today|at the moment|at this time|this time|for now|really|for me|interested)|not a good time",
-    r"|none (?:of (?:those|these|them|the (?:times|slots|options|above)|your (?:times|slots)))?(?:\s+(?:work|works|fit|fits|suit|suits|are good|is good))?(?:\s+for (?:me|us))?",
+    r"no,? thank(?:s| you)|no thx|not now|not (?:right now|today|at the moment|at this time|this time|for now|really|for me|interested|yet)|not a good time",
+    r"|none(?: of (?:those|these|them|the above|(?:those|these|the|your) (?:times|slots|options|dates|days)))?(?:\s+(?:work|works|fit|fits|suit|suits|are good|is good))?(?:\s+for (?:me|us))?",
     r"|neither(?: of (?:those|them|these))?(?:\s+works?)?(?:\s+for (?:me|us))?",
     r"|(?:i'?ll|i will|ill|i'?m going to|gonna|i think i'?ll|we'?ll) pass|pass",
     r"|(?:maybe|perhaps) (?:later|another time|some other time|next (?:time|year|quarter|month))|(?:some other|another) time|later",
@@ -98,7 +98,8 @@ static DECLINE: Pattern = Pattern::new(concat!(
     r"|no,? gracias|ahora no|no me interesa|ninguna?(?: de (?:esas|estas|ellas|esos|estos))?|paso|mas adelante|en otro momento",
     r"|nein,? danke|kein interesse|jetzt nicht|keiner? davon|keine der (?:zeiten|termine)|spater vielleicht|vielleicht spater|passt (?:mir )?nicht|lieber nicht",
     r")(?:\s+(?:thanks|thank you|thx|sorry|for now|right now|anymore|at the moment|though|tho|either|to be honest|honestly|mate|buddy|friend))*\W*$",
-    r"|\b(?:i'?ll pass|no thanks|no thank you|none of (?:those|these|them) (?:work|works|fit|suit))\b|\bnot interested(?:\s+(?:thanks|right now|at the moment|anymore|at this time|sorry))*\W*$",
+    r"|\b(?:i'?ll pass|no thanks|no thank you|none of (?:those|these|them)(?: times| slots| options)? (?:work|works|fit|suit)|i (?:already )?said no|(?:let'?s |i'?d rather |we'?ll )?skip (?:the|a|our|my) (?:call|meeting|demo))\b",
+    r"|\b(?:i|we) (?:don'?t|do not|dont|would rather not|'?d rather not) (?:want to )?(?:give|share|provide|leave|say|tell)\b|\brather not (?:share|give|say|provide|tell)\b|\bnot interested(?:\s+(?:thanks|right now|at the moment|anymore|at this time|sorry))*\W*$",
 ));
 
 static BARE_NO: Pattern =
@@ -116,10 +117,10 @@ static THANKS_BYE_ONLY: Pattern = Pattern::new(concat!(
     r"|thank (?:you|u|ya)(?: (?:so much|very much|again|for (?:the|your|all the) (?:help|info|information|time|answers?|reply|details|chat)|for everything))*",
     r"|thx|thnx|thnks|thanx|ty|tysm|tyvm|cheers|much appreciated|appreciate (?:it|that|the help|you)|many thanks",
     r"|bye(?: bye)?|byebye|bye for now|goodbye|good bye|see (?:you|ya)(?: (?:later|soon|then|around|tomorrow|next week|on \w+|\w+day))?|cya|ciao|later|take care|talk (?:to you )?(?:soon|later)|ttyl|have a (?:nice|good|great|lovely) (?:day|one|weekend|evening|afternoon|week)",
-    r"|that'?s (?:all|it|everything)(?: for now| i needed| thanks)?|nothing else|all done|i'?m done|we'?re done",
+    r"|that'?s (?:all|it|everything)(?: for now| i needed| thanks)?|nothing else|all done|i'?m done|we'?re done|(?:i )?just wanted to say thanks",
     r"|gracias|muchas gracias|mil gracias|adios|hasta (?:luego|pronto|manana)|chao|nos vemos",
     r"|danke(?: schon| sehr| dir| ihnen)?|vielen dank|tschuss|tschau|auf wiedersehen|bis (?:dann|bald|spater)|merci",
-    r")(?:\s+(?:so much|again|bye|a lot|then|everyone|all|mate|buddy|folks|team|friend|guys))*\W*$",
+    r")(?:\s+(?:so much|again|bye|a lot|then|everyone|all|mate|buddy|folks|team|friend|guys))*(?:\s+[a-z]{2,12})?\W*$",
 ));
 
 static BROWSING: Pattern = Pattern::new(concat!(
@@ -149,7 +150,7 @@ static PROFANITY: Pattern = Pattern::new(concat!(
 ));
 
 static INSULT: Pattern = Pattern::new(concat!(
-    r"\b(?:you'?re|you are|ur|youre|u r|you|this(?: bot| thing| chat| chatbot| tool| ai| site)?(?: is)?|that'?s|thats|what a|such a|your (?:bot|product|tool|company|ai|chatbot|answers?|service)(?: is| are)?|the bot is|this is|it'?s)\s+",
+    r"\b(?:you'?re|you are|ur|youre|u r|you|this(?: bot| thing| chat| chatbot| tool| ai| site)?(?: is)?|what a|such a|your (?:bot|product|tool|company|ai|chatbot|answers?|service)(?: is| are)?|the bot is|this is)\s+",
     r"(?:so |really |completely |totally |absolutely |fucking |such |a |an |just )*(?:stupid|dumb|useless|garbage|trash|rubbish|pathetic|worthless|idiotic|moronic|idiot|joke|terrible|awful|scam|scammers|crap|waste of (?:my )?time|clowns?|retarded|braindead|brain dead|incompetent|a waste)\b",
     r"|\b(?:stupid|dumb|useless|idiotic|worthless|pathetic|garbage|crappy|trash|moronic) (?:bot|chatbot|robot|machine|ai|thing|tool|answer|answers|website|site)\b",
     r"|\b(?:you|u|this bot|your bot|this thing|this|it) (?:suck|sucks|stink|stinks|are the worst|blows)\b|\b(?:idiots?|morons?|imbeciles?|losers?)\b",

@@ -52,6 +52,9 @@ pub(super) struct Clause<'a> {
     pub(super) text: &'a str,
     /// Closed by '?' (the last clause of a question) or opened by '¿'.
     pub(super) question: bool,
+    /// Follows "but", "and" or a dash inside a sentence, so its subject may be missing ("we
+    /// use X but are unhappy"): an opening "are" or "is" does not make it a question.
+    pub(super) joined: bool,
 }
 
 /// Splits folded text into clauses. Separators inside numbers ("5,000", "10:30", "acme.com")
@@ -82,17 +85,23 @@ pub(super) fn clauses(folded: &str) -> Vec<Clause<'_>> {
 
 fn push_clause<'a>(out: &mut Vec<Clause<'a>>, piece: &'a str, question: bool) {
     let mut rest = piece;
+    let mut joined = false;
     while let Some((start, end)) = SPLIT.find(rest) {
-        push_trimmed(out, &rest[..start], false);
+        push_trimmed(out, &rest[..start], false, joined);
         rest = &rest[end..];
+        joined = true;
     }
-    push_trimmed(out, rest, question);
+    push_trimmed(out, rest, question, joined);
 }
 
-fn push_trimmed<'a>(out: &mut Vec<Clause<'a>>, piece: &'a str, question: bool) {
+fn push_trimmed<'a>(out: &mut Vec<Clause<'a>>, piece: &'a str, question: bool, joined: bool) {
     let text = piece.trim_matches(|c: char| c.is_whitespace() || "-–—()[]\"'*~".contains(c));
     if !text.is_empty() {
-        out.push(Clause { text, question });
+        out.push(Clause {
+            text,
+            question,
+            joined,
+        });
     }
 }
 
@@ -105,11 +114,18 @@ static SPLIT: Pattern = Pattern::new(
 /// word in English, Spanish or German, or "tell me about", "I'd like to know".
 pub(super) fn is_asking(clause: &Clause<'_>) -> bool {
     let text = strip_openers(clause.text);
-    clause.question
-        || extract::is_question(text)
-        || FOREIGN_QUESTION.is_match(text)
-        || INFO_REQUEST.is_match(text)
+    if clause.question {
+        return true;
+    }
+    if clause.joined && AUXILIARY.is_match(text) {
+        return false;
+    }
+    extract::is_question(text) || FOREIGN_QUESTION.is_match(text) || INFO_REQUEST.is_match(text)
 }
+
+static AUXILIARY: Pattern = Pattern::new(
+    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|have|has|had|isn'?t|aren'?t)\b",
+);
 
 /// Question words that open a Spanish or German question without its '?'.
 static FOREIGN_QUESTION: Pattern = Pattern::new(
@@ -127,7 +143,7 @@ pub(super) fn is_trivial_question(text: &str) -> bool {
 }
 
 static TRIVIAL: Pattern = Pattern::new(
-    r"^(?:ok|okay|right|really|seriously|hello|hi|hey|hallo|hola|huh|eh|sorry|pardon|yes|no|anyone there|anybody there|you there|are you there|still there|how are you|how are you doing|how r u|how's it going|hows it going|what's up|whats up|sup|que tal|como estas|wie geht'?s|wie geht es dir|wie geht es ihnen|sounds good|right|got it)\W*$",
+    r"^(?:ok|okay|right|really|seriously|hello|hi|hey|hallo|hola|huh|eh|sorry|pardon|yes|no|anyone|anybody|someone|anyone there|anybody there|you there|are you there|still there|how are you|how are you doing|how r u|how's it going|hows it going|what's up|whats up|sup|que tal|como estas|wie geht'?s|wie geht es dir|wie geht es ihnen|sounds good|right|got it)\W*$",
 );
 
 /// The clause after leading fillers: "hi", "ok so", "quick question", "btw".
@@ -156,5 +172,11 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 #[cfg(test)]
-pub(super) const PATTERNS: &[&Pattern] =
-    &[&SPLIT, &FOREIGN_QUESTION, &INFO_REQUEST, &TRIVIAL, &OPENER];
+pub(super) const PATTERNS: &[&Pattern] = &[
+    &AUXILIARY,
+    &SPLIT,
+    &FOREIGN_QUESTION,
+    &INFO_REQUEST,
+    &TRIVIAL,
+    &OPENER,
+];

@@ -49,6 +49,7 @@ pub(super) fn is_proposal(clause: &Clause<'_>, about_meeting: bool) -> bool {
     let plain = Clause {
         text,
         question: false,
+        joined: clause.joined,
     };
     if text::is_asking(&plain) {
         return false;
@@ -57,7 +58,10 @@ pub(super) fn is_proposal(clause: &Clause<'_>, about_meeting: bool) -> bool {
     if clause.question {
         return text::words(text).count() <= 4;
     }
-    about_meeting || text::words(text).count() <= 6 || STATEMENT_FRAME.is_match(text)
+    // "we use a competitor today" says what the visitor does; a short time alone proposes.
+    STATEMENT_FRAME.is_match(text)
+        || about_meeting
+        || (text::words(text).count() <= 6 && !SUBJECT.is_match(text))
 }
 
 /// A time word within the next three words: "is [friday 10am] free", "would [the 3pm] work".
@@ -91,7 +95,6 @@ static TIME_WORD: Pattern = Pattern::new(concat!(
     r"|today|tonight|tomorrow|tomorow|tommorow|tommorrow|tmrw|tmr|2morrow|day after tomorrow",
     r"|morning|mornings|afternoon|afternoons|evening|noon|midday|lunchtime|lunch time",
     r"|(?:next|this|later this|early next|end of (?:the |this )?|the following|following|coming) week",
-    r"|next (?:mon|tue|wed|thu|fri)\w*",
     r"|lunes|martes|miercoles|jueves|viernes|sabado|domingo|hoy|manana|pasado manana|la semana que viene|proxima semana|semana proxima|por la tarde|esta tarde|mediodia",
     r"|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|heute|morgen|ubermorgen|nachste woche|kommende woche|diese woche|vormittag|vormittags|nachmittag|nachmittags|morgens|abends|mittags",
     r"|[0-9]{1,2}(?::[0-9]{2})?(?:\s?(?:am|pm)|a|p)|[0-9]{1,2}:[0-9]{2}|[0-9]{1,2}h[0-9]{2}|[0-9]{1,2}\s?(?:uhr|o'?clock|oclock)",
@@ -109,7 +112,7 @@ static GREETING_TIME: Pattern = Pattern::new(
 
 /// Clauses that mention a time for another reason.
 static VETO: Pattern = Pattern::new(concat!(
-    r"\b(?:can'?t|cannot|cant|can not|won'?t|wont|not|busy|busiest|out of (?:the )?office|i'?m out|we'?re out|off|away|holiday|holidays|vacation|travell?ing|unavailable|sick|closed|except|besides|other than|no puedo|no podemos|imposible|nicht|keine zeit|leider",
+    r"\b(?:can'?t|cannot|cant|can not|won'?t|wont|not|busy|busiest|out of (?:the )?office|i'?m out|we'?re out|off|away|holiday|holidays|vacation|travell?ing|unavailable|sick|closed|except|besides|other than|bad|tough|difficult|doesn'?t|does not|no good|no puedo|no podemos|imposible|nicht|keine zeit|leider",
     r"|go live|going live|goes live|launch\w*|roll ?out|rolling out|deploy\w*|implement\w*|migrat\w*|start using|switch(?:ing)? over|purchase|buy|buying|contract|renew\w*|deadline|budget|invoice|billing|hiring|onboard\w*|expir\w*|due|ended|(?:trial|contract|subscription|plan|quarter) ends?|start(?:ing)? (?:the |a |our )?(?:trial|pilot|subscription|contract|project|rollout)|started|yesterday|last (?:mon|tue|wed|thu|fri|sat|sun)\w*|last week|ago",
     r"|see (?:you|ya)|talk (?:to you )?(?:then|soon)|bye|cancel\w*|support hours|office hours|opening hours|business hours|are you open|24/7|respond|response time|reply within",
     r")\b",
@@ -125,7 +128,7 @@ static TIME_FRAME: Pattern = Pattern::new(
 /// time", "podemos", "können wir".
 static REQUEST_FRAME: Pattern = Pattern::new(concat!(
     r"^(?:(?:can|could|shall|should|may|might|would it be possible to|is it possible to|would you be able to|are you able to|let'?s|lets) (?:we |i |you |u )?",
-    r"(?:meet|do|talk|chat|speak|hop|jump|get together|have|book|schedule|grab|set up|setup|make it|call|connect|go with|go for|try|say|move|push|reschedule|change|switch|find|catch up|sync|arrange|organize|squeeze)\b",
+    r"(?:meet|do|talk|chat|speak|hop|jump|get together|have|book|schedule|grab|set up|setup|make it|call|connect|go with|go for|try|say|move|push|reschedule|change|switch|find|catch up|sync|arrange|organize|squeeze|start|begin)\b",
     r"|(?:are|r) (?:you|u|ya) (?:free|available|around)\b",
     r"|(?:do|does) (?:you|u|your team|the team) have (?:time|availability|a slot|slots|any slots|anything|space|room|an opening|openings|a minute)\b",
     r"|(?:is|are) there (?:a |any )?(?:slot|slots|time|availability|opening|openings|space)\b",
@@ -144,6 +147,10 @@ static STATEMENT_FRAME: Pattern = Pattern::new(
     r"^(?:(?:i'?m|i am|we'?re|we are|i'?ll be|we'?ll be|i should be) (?:free|available|around|open)|(?:i|we) (?:can|could) (?:do|make|meet|talk|chat)|works for me|let'?s|lets|i'?d prefer|i prefer|prefer|ideally|preferably|book me|schedule (?:me|us|it)|put me down|i'?ll take|i'?d like|we'?d like|i want|we want)\b",
 );
 
+/// A subject that makes a clause a statement about the visitor.
+static SUBJECT: Pattern =
+    Pattern::new(r"\b(?:we|i|i'?m|we'?re|they|they'?re|he|she|it'?s|our|wir|ich|nosotros|yo)\b");
+
 /// Words that make a message about meeting rather than buying.
 static MEETING_WORD: Pattern = Pattern::new(concat!(
     r"\b(?:meet|meeting|call|demo|chat|talk|speak|book|booking|schedule|slot|slots|available|availability|calendar|zoom|teams|google meet|hop on|jump on|appointment|session|walkthrough|suit|suits",
@@ -160,5 +167,6 @@ pub(super) const PATTERNS: &[&Pattern] = &[
     &REQUEST_FRAME,
     &STARTS_WITH_TIME,
     &STATEMENT_FRAME,
+    &SUBJECT,
     &MEETING_WORD,
 ];

@@ -41,12 +41,14 @@ fn is_support_customer(folded: &str) -> bool {
         return false;
     }
     ACCESS_OR_BILLING.is_match(folded)
-        || (CUSTOMER.is_match(folded) && PROBLEM.is_match(folded))
+        || (CUSTOMER.is_match(folded)
+            && (PROBLEM.is_match(folded) || HOW_TO.is_match(folded))
+            && !UPSELL.is_match(folded))
         || OWNED_PART_BROKEN.is_match(folded)
 }
 
 static JOB_SEEKER: Pattern = Pattern::new(concat!(
-    r"\b(?:are|r) (?:you|u|y'?all|ya) (?:guys |folks )?(?:currently |still |also )?hiring\b|\bhiring at the moment\?|\bany (?:open )?(?:positions|roles|jobs|openings|vacancies)\b",
+    r"\b(?:are|r) (?:you|u|y'?all|ya) (?:guys |folks )?(?:currently |still |also )?hiring\b|\bhiring at the moment\?|\bis (?:your company|synaptiq|your team|the company) (?:currently |still )?hiring\b|\b(?:do|does) (?:you|u|your company|synaptiq)(?: guys)? hire\b|\bany (?:open )?(?:positions|roles|jobs|openings|vacancies)\b",
     r"|\b(?:do|does) (?:you|u|synaptiq|your (?:company|team)) (?:have|offer) (?:any )?(?:open |current )?(?:positions?|roles?|jobs?|openings?|vacancies|internships?|job openings?|career opportunities)\b",
     r"|\b(?:apply|applying|application)\s+(?:for|to)\s+(?:the |a |an |your |this )?(?:\S+\s+){0,3}?(?:role|position|job|opening|internship|vacancy|team)\b",
     r"|\b(?:i'?d like to|i want to|i would like to|how (?:do|can) i|where (?:do|can) i|wanna) apply\b",
@@ -73,10 +75,21 @@ static CUSTOMER: Pattern = Pattern::new(concat!(
 
 /// Something broken, as a customer reports it.
 static PROBLEM: Pattern = Pattern::new(concat!(
-    r"\b(?:down|not working|isn'?t working|is not working|doesn'?t work|does not work|don'?t work|stopped working|broken|broke|error|errors|bug|bugs|crash\w*|fail\w*|not loading|won'?t load|outage|issue with|problem with|trouble with|glitch\w*",
+    r"\b(?:down|not working|isn'?t working|is not working|doesn'?t work|does not work|don'?t work|stopped working|broken|broke|error|errors|bug|bugs|crash\w*|fail\w*|not loading|won'?t load|outage|issue with|problem with|trouble with|glitch\w*|missing",
+    r"|(?:aren'?t|are not|isn'?t|is not|not|stopped) (?:showing|coming|arriving|loading|appearing|syncing)(?: up| in| through)?",
     r"|not (?:receiving|getting|showing) (?:any )?(?:leads|messages|emails|notifications|chats|conversations)",
     r"|no funciona|caido|problema|funktioniert nicht|fehler|geht nicht|kaputt|ausgefallen|storung)\b",
 ));
+
+/// "how do I add a user?" from a customer is a support question; upgrading is a sale.
+static HOW_TO: Pattern = Pattern::new(
+    r"\b(?:how (?:do|can|to) (?:i|we)|where (?:do|can) (?:i|we) (?:find|change|add|set)|can'?t find|cannot find)\b",
+);
+
+/// Buying more is a sale, not support.
+static UPSELL: Pattern = Pattern::new(
+    r"\b(?:upgrade|upgrading|more seats|add seats|more licenses|pricing|price|cost|discount)\b",
+);
 
 /// "I can't log in", "reset my password", "billing question", "charged twice".
 static ACCESS_OR_BILLING: Pattern = Pattern::new(concat!(
@@ -92,12 +105,12 @@ static OWNED_PART_BROKEN: Pattern = Pattern::new(
 
 /// A visitor shopping for a tool, whatever else they say about support or customers.
 static SHOPPING: Pattern = Pattern::new(
-    r"\b(?:looking for|need a (?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way)|replace|replacing|replacement|switch(?:ing)? (?:from|to|away)|alternative|evaluat\w*|our (?:current|old|existing|previous) (?:tool|vendor|provider|solution|system|bot|chatbot|crm|platform)|considering|comparing|drowning|how much|pricing|demo|need something|want something|buy|purchase)\b",
+    r"\b(?:(?:need|want|looking for|searching for) (?:a |an )?(?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way|assistant|widget)|looking for|need a (?:new |better )?(?:tool|solution|platform|chatbot|bot|system|replacement|way)|replace|replacing|replacement|switch(?:ing)? (?:from|to|away)|alternative|evaluat\w*|our (?:current|old|existing|previous) (?:tool|vendor|provider|solution|system|bot|chatbot|crm|platform)|considering|comparing|drowning|how much|pricing|demo|need something|want something|buy|purchase)\b",
 );
 
 /// A buyer describing what their own business does.
 static OWN_BUSINESS: Pattern = Pattern::new(
-    r"\b(?:company|startup|business|we sell|we serve|serving|edtech|housing|our (?:customers|clients|users|students)|for our (?:site|website|team))\b",
+    r"\b(?:company|startup|business|we sell|we serve|serving|edtech|housing|our (?:customers|clients|users|students)|(?:for|on) our (?:site|website|team|page|homepage))\b",
 );
 
 static STUDENT_SELF: Pattern = Pattern::new(concat!(
@@ -111,7 +124,7 @@ static STUDENT_SELF: Pattern = Pattern::new(concat!(
 /// "writing a thesis", "for a school project": student work, unless shopping for a tool.
 static STUDENT_WORK: Pattern = Pattern::new(concat!(
     r"\b(?:writing|working on|doing|researching for|for) (?:a |an |my |our )?(?:bachelor'?s |master'?s |masters |phd |senior |final )?(?:thesis|dissertation|capstone|term paper|research paper|seminar paper)\b",
-    r"|\b(?:school|class|university|uni|college|course|student|academic|coursework) (?:project|assignment|paper|report|essay)\b",
+    r"|\b(?:school|class|university|uni|college|course|student|academic|coursework) (?:project|assignment|paper|report|essay)\b|\bfor (?:my|a) (?:\w+ )?(?:class|course|seminar|lecture|module)\b",
     r"|\bproyecto (?:de la|para la|de) (?:universidad|uni|facultad|escuela|clase)\b|\bfur (?:die|meine) (?:uni|hochschule|schule)\b",
 ));
 
@@ -121,23 +134,24 @@ static VENDOR_STRONG: Pattern = Pattern::new(concat!(
     r"|\b(?:i|we) (?:want|wanted) to (?:sell|offer|pitch) (?:you|your team)\b|\bsell (?:you|to you)\b",
     r"|\b(?:can|could|may) (?:i|we) (?:pitch|quickly pitch|present our|introduce our|offer you)\b|\bquick pitch\b|\bpitch (?:you|our|my)\b",
     r"|\bpartnership (?:opportunit\w+|proposal|offer)\b|\bbusiness (?:opportunity|proposal)\b|\b(?:partner|collaborate) with (?:you|your (?:team|company))\b",
-    r"|\bwe help (?:companies|businesses|brands|saas|startups|teams|firms) like (?:yours|you)\b",
+    r"|\bwe help (?:\w+ )?(?:companies|businesses|brands|saas|startups|teams|firms) like (?:yours|you)\b",
     r"|\b(?:guest posts?|backlinks?|link building|seo audit|offshore (?:team|development)|white[- ]label (?:services|solution))\b",
-    r"|\b(?:would you|are you) (?:be )?interested in (?:our|my) (?:services?|offer|solution|proposal|product|agency)\b",
+    r"|\b(?:would you|are you) (?:be )?interested in (?:our|my) (?:services?|offer|solution|proposal|product|agency)\b|\b(?:interested in|open to) (?:working together|a partnership|partnering|collaborating|a collaboration)\b",
     r"|\bofrecemos (?:servicios|soluciones)\b|\b(?:propuesta|oportunidad) de (?:colaboracion|negocio|alianza)\b|\bme gustaria ofrecer(?:les|te)?\b",
     r"|\bwir bieten (?:ihnen |euch )?(?:\S+ ){0,3}?(?:dienstleistungen|services|losungen|beratung)\b|\b(?:kooperation|partnerschaft)(?:sanfrage|sangebot)?\b|\bich mochte (?:ihnen|euch) (?:\S+ ){0,3}?anbieten\b",
 ));
 
 /// "we offer SEO services": a pitch unless the visitor is also shopping.
-static VENDOR_WEAK: Pattern = Pattern::new(
-    r"\bwe (?:offer|provide|sell|deliver|do) (?:\S+ ){0,4}?(?:services?|outsourcing|backlinks?|link building|seo|consulting|staffing)\b|\b(?:our|my) (?:agency|firm) (?:can|could|would|helps?|offers?|specializes?)\b",
-);
+static VENDOR_WEAK: Pattern = Pattern::new(concat!(
+    r"\bwe (?:offer|provide|sell|deliver|do) (?:\S+ ){0,4}?(?:services?|outsourcing|backlinks?|link building|seo|consulting|staffing|design|development|ads)\b|\b(?:our|my) (?:agency|firm) (?:can|could|would|helps?|offers?|specializes?)\b",
+    r"|\b(?:i|we) run (?:an? )?(?:seo|marketing|design|web design|dev|development|lead gen\w*|growth|ads|ppc|web|digital) (?:agency|shop|studio|firm)\b|\b(?:want|need) (?:a new website|more (?:traffic|followers|reviews)|better seo)\b",
+));
 
 static COMPETITOR: Pattern = Pattern::new(concat!(
     r"\b(?:i|we) work (?:at|for) (?:a |one of your |your |a direct )?competitors?\b|\b(?:i'?m|i am|we'?re|we are) (?:a |one of your |your |a direct |direct )?competitors?\b",
     r"|\b(?:i'?m|i am|we'?re|we are) (?:from|with) (?:a |one of your |your )?competitors?\b|\bfrom (?:a |one of your )competitor\b|\bwe compete with you\b|\bwe'?re in the same (?:space|market|business|industry)\b",
     r"|\b(?:we|i) (?:build|make|sell|develop|run|are building|'re building|am building|'m building|are developing|created|built) (?:a |an |our own )?(?:very )?(?:similar|competing|rival|comparable) (?:product|tool|platform|solution|app|service|bot|chatbot|software)\b",
-    r"|\b(?:we|i)(?:'re| are| am|'m)? (?:build|building|make|making|develop|developing) something (?:very )?similar\b",
+    r"|\b(?:we|i)(?:'re| are| am|'m)? (?:build|building|make|making|develop|developing) something (?:very )?similar\b|\b(?:we|i) (?:also )?(?:build|make|sell|develop) \w+(?: \w+)? (?:too|as well)\b",
     r"|\bsomos (?:la )?competencia\b|\btrabajo (?:en|para) (?:la )?competencia\b|\b(?:hacemos|desarrollamos|tenemos) (?:un|una) (?:producto|herramienta) (?:similar|parecid[oa])\b",
     r"|\bwir sind (?:ein |eure |ihre |ein direkter )?(?:wettbewerber|konkurrent|konkurrenz|mitbewerber)\b|\bich arbeite (?:bei|fur) (?:einem |der )?(?:wettbewerber|konkurrenten|konkurrenz|mitbewerber)\b|\bwir (?:bauen|entwickeln|haben) (?:ein )?ahnliches produkt\b",
 ));
@@ -150,6 +164,8 @@ pub(super) const PATTERNS: &[&Pattern] = &[
     &PROBLEM,
     &ACCESS_OR_BILLING,
     &OWNED_PART_BROKEN,
+    &HOW_TO,
+    &UPSELL,
     &SHOPPING,
     &OWN_BUSINESS,
     &STUDENT_SELF,
