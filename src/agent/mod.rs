@@ -137,6 +137,8 @@ pub struct AgentState {
     pub asking: Option<Asking>,
     /// Questions asked whose answer was not understood; not asked again.
     pub skipped: Vec<crate::model::settings::Field>,
+    /// Questions answered with something else; asked once more after the others.
+    pub deferred: Vec<crate::model::settings::Field>,
     /// The slots offered last, in the order they were listed (unix milliseconds).
     pub offered: Vec<(i64, i64)>,
     pub outcome: Option<Outcome>,

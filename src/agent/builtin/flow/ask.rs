@@ -44,13 +44,19 @@ pub fn next_step(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mu
     finish_qualification(turn, reply, say);
 }
 
-/// The next qualification question to ask: the first neither answered nor skipped.
+/// The next qualification question to ask: the first neither answered nor skipped, those
+/// put off (answered with something else) last.
 pub fn next_question(turn: &Turn<'_>, state: &AgentState) -> Option<Field> {
-    turn.settings
-        .qualification_questions
-        .iter()
-        .map(|q| q.field)
-        .find(|field| !state.facts.has(*field) && !state.skipped.contains(field))
+    let open = || {
+        turn.settings
+            .qualification_questions
+            .iter()
+            .map(|q| q.field)
+            .filter(|field| !state.facts.has(*field) && !state.skipped.contains(field))
+    };
+    open()
+        .find(|field| !state.deferred.contains(field))
+        .or_else(|| open().next())
 }
 
 /// Whether to ask for the email now: not after a refusal, except once more a little later.
@@ -98,12 +104,7 @@ fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
         }
         return;
     }
-    let scoring = &turn.settings.scoring;
-    let qualification =
-        qualification::score(scoring, &reply.state.facts, &extract::is_decision_maker);
-    let status = qualification::status(scoring, qualification.score);
-    reply.qualification = Some((qualification, status));
-    match status {
+    match score(turn, reply) {
         LeadStatus::Qualified => {
             reply.state.qualified = true;
             if reply.state.contact.email.is_none() {
@@ -121,6 +122,16 @@ fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
         }
         other => close(reply, say, other),
     }
+}
+
+/// Scores what is known with the tenant's rules; the lead's new status.
+pub fn score(turn: &Turn<'_>, reply: &mut Reply) -> LeadStatus {
+    let scoring = &turn.settings.scoring;
+    let qualification =
+        qualification::score(scoring, &reply.state.facts, &extract::is_decision_maker);
+    let status = qualification::status(scoring, qualification.score);
+    reply.qualification = Some((qualification, status));
+    status
 }
 
 fn close(reply: &mut Reply, say: &mut Say, status: LeadStatus) {

@@ -140,17 +140,23 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
             // A reply about something else (a correction, other facts) leaves it open.
             None if !said_something_else && extract::refused(message).is_none() => {
-                if !state.skipped.contains(&field) {
-                    state.skipped.push(field);
-                }
+                skip(state, field);
             }
-            None => {}
+            // Answered with other facts: asked again once, after the rest.
+            None if !state.deferred.contains(&field) => state.deferred.push(field),
+            None => skip(state, field),
         }
     }
     for answer in volunteered {
         apply(state, answer, false);
     }
     (state.facts.clone(), state.team_size) != before
+}
+
+fn skip(state: &mut AgentState, field: Field) {
+    if !state.skipped.contains(&field) {
+        state.skipped.push(field);
+    }
 }
 
 /// Stores an answer; a team size counts as the company's only while that is unknown.

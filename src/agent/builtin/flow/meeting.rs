@@ -27,7 +27,12 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
     if !(offering || (may_book && (reading.proposes_time || reading.picks.is_some()))) {
         return false;
     }
-    if reading.declines && reading.picks.is_none() && !reading.proposes_time {
+    if reading.declines && reading.picks.is_none() && !reading.proposes_time && offering {
+        if rejects_times(turn.message) {
+            say.answer("No problem.");
+            say.ask("What day and time would suit you better?");
+            return true;
+        }
         decline(reply, say, Asking::Meeting);
         if reading.asks {
             answer_question(turn, reply, say);
@@ -162,12 +167,36 @@ fn take(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say, slot: Slot, action: A
         ));
         return;
     }
+    if !state.qualified && reply.qualification.is_none() {
+        // Booked before every question was answered (the visitor asked for a person): the
+        // lead is scored on what is known.
+        super::ask::score(turn, reply);
+    }
+    let state = &mut reply.state;
     reply.book = Some(slot);
     state.outcome = Some(Outcome::Booked);
     reply.complete = true;
     say.answer(format!(
         "You're booked for {when}. Someone from the team will confirm the details with you. Talk soon!"
     ));
+}
+
+/// "None of those work" turns down the times offered, not the call.
+fn rejects_times(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    [
+        "none of",
+        "those don",
+        "those times",
+        "doesn't work",
+        "don't work",
+        "dont work",
+        "not those",
+        "other time",
+        "different time",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
 }
 
 fn decline(reply: &mut Reply, say: &mut Say, action: Asking) {

@@ -201,3 +201,4 @@ pub fn slot_taken(turn: &Turn<'_>, state: &mut AgentState) -> String {
     *state = reply.state;
     say.text()
 }
+

@@ -105,7 +105,6 @@ fn support(routes: &Routes) -> String {
 /// happens next.
 pub fn person(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
     reply.handoff = Some(HandoffReason::VisitorAsked);
-    let _ = turn;
     let state = &mut reply.state;
     match (&state.contact.email, first_name(state)) {
         (Some(email), name) => {
@@ -113,9 +112,14 @@ pub fn person(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
             say.answer(format!(
                 "Of course{name}. Nobody from the team is live in this chat right now, so I've let them know you'd like to talk to a person and they'll get back to you at {email}."
             ));
-            if state.qualified && state.meeting.is_none() {
-                say.ask("If you'd rather pick a time for a call now, just tell me a day and time.");
-                state.asking = Some(Asking::Meeting);
+            if state.meeting.is_none() {
+                super::meeting::offer(
+                    turn,
+                    reply,
+                    say,
+                    "If a call suits you better, I can book one with the team now:",
+                    Asking::Meeting,
+                );
             }
         }
         (None, _) if state.route.is_some() || state.email_refused_at.is_some() => {
