@@ -3,6 +3,7 @@
 
 pub mod choice;
 pub mod ics;
+mod lexicon;
 mod phrases;
 pub mod proposal;
 pub mod slots;
