@@ -11,6 +11,7 @@ pub(super) type Part = (u16, u16);
 pub(super) const MORNING: Part = (540, 720);
 pub(super) const LUNCH: Part = (720, 810);
 pub(super) const AFTERNOON: Part = (720, 1020);
+pub(super) const AFTER_LUNCH: Part = (810, 1020);
 pub(super) const LATE_AFTERNOON: Part = (900, 1020);
 pub(super) const EARLY_AFTERNOON: Part = (720, 900);
 pub(super) const LATE_MORNING: Part = (600, 720);
@@ -166,6 +167,15 @@ pub(super) const PHRASES: &[(&str, Act)] = &[
     ("early morning", Act::Part(EARLY_MORNING)),
     ("first thing", Act::Part(FIRST_THING)),
     ("first thing in the morning", Act::Part(FIRST_THING)),
+    ("after lunch", Act::Part(AFTER_LUNCH)),
+    ("after lunchtime", Act::Part(AFTER_LUNCH)),
+    ("despues de comer", Act::Part(AFTER_LUNCH)),
+    ("despues del almuerzo", Act::Part(AFTER_LUNCH)),
+    ("nach dem mittagessen", Act::Part(AFTER_LUNCH)),
+    ("before lunch", Act::Part(MORNING)),
+    ("antes de comer", Act::Part(MORNING)),
+    ("vor dem mittagessen", Act::Part(MORNING)),
+    ("after work", Act::Part(EVENING)),
     ("lunch", Act::Part(LUNCH)),
     ("lunchtime", Act::Part(LUNCH)),
     ("lunch time", Act::Part(LUNCH)),
