@@ -11,7 +11,8 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use super::phrases::{self, Bound, Clock, Meridiem, Part, Said, Which};
+use super::lexicon::Part;
+use super::phrases::{self, Bound, Clock, Meridiem, Said, Which};
 use super::{words, zones};
 
 /// When the visitor would meet: instants, already in UTC.

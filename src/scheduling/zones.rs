@@ -25,12 +25,15 @@ enum Kind {
     Place,
     /// Also an ordinary word or a first name: needs "in/from …", "… time" or a clock before.
     Cued,
+    /// A region that is also an adjective ("central", "eastern"): needs "… time" or a clock
+    /// before it, since "in central London" is London.
+    Region,
     /// An abbreviation that is also a word ("ET", "IST", "est"): written in capitals in
     /// mixed-case text, or with a cue.
     Capitals,
 }
 
-use Kind::{Capitals, Cued, Place};
+use Kind::{Capitals, Cued, Place, Region};
 
 /// Phrases (lower case, accents folded, words separated by one space) → IANA zone.
 const ZONES: &[(&str, &str, Kind)] = &[
@@ -179,19 +182,19 @@ const ZONES: &[(&str, &str, Kind)] = &[
     ("auckland", "Pacific/Auckland", Place),
     ("new zealand", "Pacific/Auckland", Place),
     // Regions and abbreviations.
-    ("eastern", "America/New_York", Cued),
+    ("eastern", "America/New_York", Region),
     ("est", "America/New_York", Capitals),
     ("edt", "America/New_York", Place),
     ("et", "America/New_York", Capitals),
-    ("central", "America/Chicago", Cued),
+    ("central", "America/Chicago", Region),
     ("cst", "America/Chicago", Place),
     ("cdt", "America/Chicago", Place),
     ("ct", "America/Chicago", Capitals),
-    ("mountain", "America/Denver", Cued),
+    ("mountain", "America/Denver", Region),
     ("mst", "America/Denver", Place),
     ("mdt", "America/Denver", Place),
     ("mt", "America/Denver", Capitals),
-    ("pacific", "America/Los_Angeles", Cued),
+    ("pacific", "America/Los_Angeles", Region),
     ("pst", "America/Los_Angeles", Place),
     ("pdt", "America/Los_Angeles", Place),
     ("pt", "America/Los_Angeles", Capitals),
@@ -392,6 +395,8 @@ fn strength(words: &[Word<'_>], at: usize, len: usize, kind: Kind, mixed_case: b
     match kind {
         Place => cued.max(BARE),
         Cued => cued,
+        Region if clock_before || time_after => BY_TIME,
+        Region => 0,
         // "in LA", "3pm ET"; but "en la mañana" is Spanish and "15 Uhr ist gut" German.
         Capitals if capitals => cued.max(BARE),
         Capitals if said_am_pm || time_after => BY_TIME,
@@ -484,6 +489,8 @@ mod tests {
             ("pdt", "America/Los_Angeles"),
             ("10am PT", "America/Los_Angeles"),
             ("I'm on Pacific time", "America/Los_Angeles"),
+            ("let's meet in central London", "Europe/London"),
+            ("Central Standard Time", "America/Chicago"),
             ("3pm GMT", "Etc/GMT"),
             ("15:00 UTC", "UTC"),
             ("BST", "Europe/London"),
@@ -523,6 +530,8 @@ mod tests {
             "That is central to our business",
             "Eastern Europe is a big market",
             "we climbed the mountain",
+            "we're in central Europe",
+            "based in the Pacific",
             "Austin is my name",
             "Das ist gut",
             "DAS IST GUT",

@@ -205,6 +205,17 @@ fn parts_of_the_day() {
     assert_eq!(windows("late afternoon on Friday"), ["Fri 11 15:00-17:00"]);
     assert_eq!(windows("friday evening"), ["Fri 11 17:00-20:00"]);
     assert_eq!(windows("Tuesday pm"), ["Tue 08 12:00-17:00"]);
+    assert_eq!(windows("tuesday after lunch"), ["Tue 08 13:30-17:00"]);
+    assert_eq!(windows("tuesday before lunch"), ["Tue 08 09:00-12:00"]);
+    assert_eq!(windows("first thing tomorrow"), ["Tue 08 09:00-10:00"]);
+    assert_eq!(
+        windows("tomorrow between 10 and 12"),
+        ["Tue 08 10:00-12:00"]
+    );
+    assert_eq!(
+        windows("wed anytime between 9 and 5"),
+        ["Wed 09 09:00-17:00"]
+    );
     assert_eq!(windows("tuesday am"), ["Tue 08 09:00-12:00"]);
     assert_eq!(windows("in the afternoon"), ["Mon 07 12:00-17:00"]);
     assert!(read("3pm").unwrap().exact.is_some());
@@ -456,6 +467,7 @@ fn numbers_that_are_not_times() {
         "Can we do it in 2 weeks?",
         "We have about 200 people and need it by March",
         "I need it by the end of the month",
+        "I'll send the contract by end of day",
         "What are your prices for 20 users?",
         "Our budget is about 15k EUR",
         "15.000 € im Jahr",

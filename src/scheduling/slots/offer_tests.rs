@@ -67,6 +67,19 @@ fn every_free_slot_in_the_horizon_can_be_listed() {
 }
 
 #[test]
+fn booked_starts_in_any_order_are_skipped() {
+    let booked = [
+        ny("2026-12-08T10:00"),
+        ny("2026-12-07T09:30"),
+        ny("2026-12-07T09:00"),
+    ];
+    let free = free(&booked);
+    assert_eq!(free.len(), 10 * 16 + 1 - 3);
+    assert!(free.iter().all(|slot| !booked.contains(&slot.starts_at)));
+    assert_eq!(shown_ny(&free[..1]), ["Mon 07 10:00"]);
+}
+
+#[test]
 fn an_exact_time_matches_its_free_slot() {
     let found = matching(&proposal("Thursday at 3pm"), &free(&[]));
     assert_eq!(shown(&found, &new_york()), ["Thu 10 15:00"]);
