@@ -34,13 +34,15 @@ pub(super) fn correcting(lower: &str) -> bool {
     if sorry_then_value(lower) {
         return true;
     }
-    NOT_BUT.as_ref().is_some_and(|p| {
-        p.captures_iter(lower).any(|c| {
-            // "not sure but", "not just X but": hedges, not a value taken back.
-            c.name("was")
-                .is_none_or(|was| !is_in(was.as_str(), NOT_BUT_HEDGES))
+    let negated = ["not", "nicht", "no "].iter().any(|w| lower.contains(w));
+    negated
+        && NOT_BUT.as_ref().is_some_and(|p| {
+            p.captures_iter(lower).any(|c| {
+                // "not sure but", "not just X but": hedges, not a value taken back.
+                c.name("was")
+                    .is_none_or(|was| !is_in(was.as_str(), NOT_BUT_HEDGES))
+            })
         })
-    })
 }
 
 #[rustfmt::skip]

@@ -18,7 +18,8 @@ pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// The visitor's name, and the company named right beside it ("Jane from Acme").
-pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
+/// `correcting`: the message corrects itself, so the last name given wins.
+pub(super) fn named(message: &str, correcting: bool) -> Option<(String, Option<String>)> {
     let cues = NAME_CUE.as_ref()?;
     let content_start = greeting_end(message);
     let mut last = None;
@@ -47,7 +48,6 @@ pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
         let it_s = said.len() >= 2 && said[..2].eq_ignore_ascii_case(b"it");
         // "this is", "here is", "hier ist" (but not "hi"): only as the opening words.
         let opening_only = it_s || matches!(said.first(), Some(b't' | b'T' | b'h' | b'H'));
-        let correcting = correcting(&lowered(message));
         let greeted = !message[..content_start].trim().is_empty();
         if opening_only
             && (cue.start() != content_start

@@ -88,10 +88,10 @@ fn is_team(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
         // "we're 40 engineers", "we're a team of 12": the whole company talks.
         return team_place_after(tokens, end + size_noun_len(tokens, end));
     }
-    if let Some((noun, function)) = size_noun_at(tokens, end) {
-        if is_in(noun, TEAM_NOUNS) || function {
-            return true;
-        }
+    if let Some((noun, function)) = size_noun_at(tokens, end)
+        && (is_in(noun, TEAM_NOUNS) || function)
+    {
+        return true;
     }
     team_place_after(tokens, end + size_noun_len(tokens, end)) || team_owner_before(tokens, i)
 }
