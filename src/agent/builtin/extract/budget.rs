@@ -271,4 +271,41 @@ mod tests {
             budget,
         );
     }
+
+    /// "1234567" → "1.234.567" (or with `sep` ',').
+    fn grouped(n: u64, sep: char) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grouped_amounts_read_whole(
+            n in 1_000u64..100_000_000,
+            style in 0usize..6,
+        ) {
+            let text = match style {
+                0 => format!("{} €", grouped(n, '.')),
+                1 => format!("€{}", grouped(n, '.')),
+                2 => format!("${}/mo", grouped(n, ',')),
+                3 => format!("{} dólares al año", grouped(n, '.')),
+                4 => format!("Budget: {} € pro Monat", grouped(n, '.')),
+                _ => format!("{} USD", grouped(n, ',')),
+            };
+            proptest::prop_assert_eq!(budget(&text), Some(n), "{}", text);
+        }
+
+        #[test]
+        fn a_correction_keeps_the_last_amount(a in 1u64..500, b in 1u64..500) {
+            let text = format!("${a}k, sorry, I meant ${b}k");
+            proptest::prop_assert_eq!(budget(&text), Some(b * 1000), "{}", text);
+        }
+    }
 }

@@ -415,4 +415,13 @@ mod tests {
             both,
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn company_and_team_counts_stay_apart(company in 2u32..5000, team in 2u32..500) {
+            let text = format!("We're about {company} people and my team is {team} reps");
+            proptest::prop_assert_eq!(company_size(&text), Some(company), "{}", text);
+            proptest::prop_assert_eq!(team_size(&text), Some(team), "{}", text);
+        }
+    }
 }
