@@ -39,6 +39,14 @@ pub(super) fn budget_in(lower: &str, tokens: &[Token<'_>]) -> Option<u64> {
         }
         i += 1;
     }
+    // "budget is 5k, actually 8k": the corrected amount needs no cue of its own.
+    if let Some(&(at, _)) = found.last()
+        && let Some((fixed_at, value)) = corrected_after(lower, tokens, at + 1)
+        && found.iter().all(|f| f.0 != fixed_at)
+        && let Some(value) = whole_u64(value)
+    {
+        found.push((fixed_at, value));
+    }
     standing(lower, found).or_else(|| zero_budget(lower).then_some(0))
 }
 
@@ -277,7 +285,7 @@ mod tests {
         let digits = n.to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(c);
@@ -307,5 +315,17 @@ mod tests {
             let text = format!("${a}k, sorry, I meant ${b}k");
             proptest::prop_assert_eq!(budget(&text), Some(b * 1000), "{}", text);
         }
+    }
+
+    #[test]
+    fn corrected_budgets_without_a_cue() {
+        check(
+            &[
+                ("budget is 5k, actually 8k", Some(8000)),
+                ("our budget is $5k. Sorry, make that 7k", Some(7000)),
+                ("budget around 5k, actually we use HubSpot now", Some(5000)),
+            ],
+            budget,
+        );
     }
 }

@@ -89,6 +89,59 @@ fn sorry_then_value(lower: &str) -> bool {
     })
 }
 
+/// "we're 45. actually closer to 50": the number a correction after byte `after` gives
+/// without repeating the cue, as (byte offset, value). Only a number the correction opens
+/// with and nothing names ("50", "closer to 50", "make that 8k"), so "actually 3 of us are
+/// remote" gives none.
+pub(super) fn corrected_after(
+    lower: &str,
+    tokens: &[Token<'_>],
+    mut after: usize,
+) -> Option<(usize, f64)> {
+    while after < lower.len() && !lower.is_char_boundary(after) {
+        after += 1;
+    }
+    if after > lower.len() {
+        return None;
+    }
+    let cue_end = CORRECTION_PHRASES
+        .iter()
+        .chain(&["sorry", "perdón", "entschuldigung"])
+        .filter_map(|p| {
+            let at = find_phrase(&lower[after..], p)?;
+            Some(after + at + p.len())
+        })
+        .min()?;
+    let i = tokens.iter().position(|t| t.at >= cue_end)?;
+    // Skip a few fillers between the cue and the number ("actually it's closer to 50").
+    let mut j = i;
+    while j < i + 5 {
+        match tokens.get(j)?.tok {
+            Tok::Num(_) => break,
+            t if is_currency(t) => break,
+            Tok::Sym(_) => j += 1,
+            Tok::Word(_) if is_word(tokens, j, CORRECTION_FILLERS) => j += 1,
+            Tok::Word(_) => return None,
+        }
+    }
+    let (value, end) = amount(tokens, skip_currency(tokens, j))?;
+    let closes = end == tokens.len()
+        || sym(tokens, end).is_some()
+        || is_word(
+            tokens,
+            end,
+            &["not", "rather", "instead", "then", "now", "and", "but"],
+        );
+    closes.then(|| (tokens[j].at, value))
+}
+
+#[rustfmt::skip]
+const CORRECTION_FILLERS: &[&str] = &[
+    "it's", "its", "it", "is", "we're", "were", "we", "are", "more", "like", "closer", "close",
+    "to", "about", "around", "roughly", "nearer", "that", "make", "say", "the", "budget", "number",
+    "es", "ist", "sind", "somos", "eher", "unos", "son",
+];
+
 /// Whether the value starting at byte `at` is one the visitor takes back: "not 12", "instead
 /// of 5k", "rather than March", "nicht 12", "no 12".
 pub(super) fn retracted_at(lower: &str, at: usize) -> bool {
@@ -188,6 +241,26 @@ mod tests {
         assert!(retracted_at(lower, at("5k")));
         assert!(retracted_at(lower, at("march")));
         assert!(!retracted_at("12", 0));
+    }
+
+    #[test]
+    fn numbers_a_correction_gives_without_a_cue() {
+        let at = |lower: &str| {
+            let tokens = tokenize(lower);
+            corrected_after(lower, &tokens, 0).map(|(_, v)| v)
+        };
+        check(
+            &[
+                ("we're 45. actually closer to 50", Some(50.0)),
+                ("5k, sorry 8k", Some(8000.0)),
+                ("make that $12k", Some(12000.0)),
+                ("actually it's 120", Some(120.0)),
+                ("actually 3 of us are remote", None),
+                ("actually we use hubspot", None),
+                ("actually, great, 50 is fine", None),
+            ],
+            at,
+        );
     }
 
     #[test]
