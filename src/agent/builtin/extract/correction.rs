@@ -77,6 +77,13 @@ fn sorry_then_value(lower: &str) -> bool {
     .filter_map(|w| find_phrase(lower, w).map(|at| at + w.len()))
     .any(|after| {
         let rest = lower[after..].trim_start_matches(|c: char| !c.is_alphanumeric());
+        // "sorry, it's John": the apology puts right what follows.
+        if ["it's ", "its ", "it is ", "es ist "]
+            .iter()
+            .any(|p| rest.starts_with(p))
+        {
+            return true;
+        }
         let rest = rest
             .strip_prefix("it's ")
             .or_else(|| rest.strip_prefix("its "))
@@ -220,6 +227,7 @@ mod tests {
                 // Not corrections.
                 ("sorry, what do you mean?", false),
                 ("sorry for the late reply", false),
+                ("sorry, it's John", true),
                 ("I'm not sure but maybe 10k", false),
                 ("not just sales but support too", false),
                 ("we're 120 people", false),
