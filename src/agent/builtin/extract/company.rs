@@ -212,7 +212,9 @@ fn company_start_ok(word: &str, cue: CompanyCue) -> bool {
         return false;
     }
     let capital = word.starts_with(char::is_uppercase);
-    if cue == CompanyCue::We && !capital {
+    let verb_like = word.ends_with("ing") || (word.len() >= 6 && word.ends_with("ed"));
+    // "we're Hiring!", "we're Excited": a capital does not make a state a company.
+    if cue == CompanyCue::We && (!capital || verb_like) {
         return false;
     }
     if cue == CompanyCue::From && is_in(word, PLACES) {

@@ -31,6 +31,13 @@ pub(super) fn correcting(lower: &str) -> bool {
     {
         return true;
     }
+    // "I mean 120" corrects; "I mean, it's a bit pricey" is a manner of speaking.
+    if ["i mean", "ich meine"].iter().any(|p| {
+        find_phrase(lower, p)
+            .is_some_and(|at| lower[at..].bytes().any(|b| b.is_ascii_digit() || b == b'@'))
+    }) {
+        return true;
+    }
     if sorry_then_value(lower) {
         return true;
     }
@@ -47,13 +54,13 @@ pub(super) fn correcting(lower: &str) -> bool {
 
 #[rustfmt::skip]
 const CORRECTION_PHRASES: &[&str] = &[
-    "actually", "i meant", "i mean", "meant to say", "typo", "correction", "make that",
+    "actually", "i meant", "meant to say", "typo", "correction", "make that",
     "scratch that", "my bad", "my mistake", "i misspoke", "misspoke", "i misread", "oops",
     "i was wrong", "let me correct", "to correct", "should have said", "should've said",
     "wrong number", "wrong email", "that's wrong", "that was wrong",
     "quise decir", "quería decir", "queria decir", "me equivoqué", "me equivoque", "corrijo",
     "corrección", "correccion", "perdón, es", "en realidad", "mejor dicho",
-    "korrektur", "eigentlich", "ich meinte", "ich meine", "tippfehler", "vertippt", "verschrieben",
+    "korrektur", "eigentlich", "ich meinte", "tippfehler", "vertippt", "verschrieben",
     "sorry, es ist", "genauer gesagt",
 ];
 
@@ -227,6 +234,7 @@ mod tests {
                 // Not corrections.
                 ("sorry, what do you mean?", false),
                 ("sorry for the late reply", false),
+                ("I mean, it's a bit pricey", false),
                 ("sorry, it's John", true),
                 ("I'm not sure but maybe 10k", false),
                 ("not just sales but support too", false),
