@@ -39,6 +39,14 @@ pub(super) fn budget_in(lower: &str, tokens: &[Token<'_>]) -> Option<u64> {
         }
         i += 1;
     }
+    // "budget is 5k, actually 8k": the corrected amount needs no cue of its own.
+    if let Some(&(at, _)) = found.last()
+        && let Some((fixed_at, value)) = corrected_after(lower, tokens, at + 1)
+        && found.iter().all(|f| f.0 != fixed_at)
+        && let Some(value) = whole_u64(value)
+    {
+        found.push((fixed_at, value));
+    }
     standing(lower, found).or_else(|| zero_budget(lower).then_some(0))
 }
 
@@ -267,6 +275,55 @@ mod tests {
                 ("2 mil users", None),
                 ("im Jahr 2024", None),
                 ("el año pasado", None),
+            ],
+            budget,
+        );
+    }
+
+    /// "1234567" → "1.234.567" (or with `sep` ',').
+    fn grouped(n: u64, sep: char) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn grouped_amounts_read_whole(
+            n in 1_000u64..100_000_000,
+            style in 0usize..6,
+        ) {
+            let text = match style {
+                0 => format!("{} €", grouped(n, '.')),
+                1 => format!("€{}", grouped(n, '.')),
+                2 => format!("${}/mo", grouped(n, ',')),
+                3 => format!("{} dólares al año", grouped(n, '.')),
+                4 => format!("Budget: {} € pro Monat", grouped(n, '.')),
+                _ => format!("{} USD", grouped(n, ',')),
+            };
+            proptest::prop_assert_eq!(budget(&text), Some(n), "{}", text);
+        }
+
+        #[test]
+        fn a_correction_keeps_the_last_amount(a in 1u64..500, b in 1u64..500) {
+            let text = format!("${a}k, sorry, I meant ${b}k");
+            proptest::prop_assert_eq!(budget(&text), Some(b * 1000), "{}", text);
+        }
+    }
+
+    #[test]
+    fn corrected_budgets_without_a_cue() {
+        check(
+            &[
+                ("budget is 5k, actually 8k", Some(8000)),
+                ("our budget is $5k. Sorry, make that 7k", Some(7000)),
+                ("budget around 5k, actually we use HubSpot now", Some(5000)),
             ],
             budget,
         );

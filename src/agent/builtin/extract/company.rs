@@ -175,7 +175,14 @@ pub(super) fn company_span(s: &str, cue: CompanyCue) -> Option<(usize, usize)> {
         }
     }
     let first = pieces.first()?;
-    if !company_start_ok(first.text, cue) {
+    // "La Poste", "El Corte Inglés", "The Home Depot": a capitalised article opens the name.
+    let article = is_in(first.text, ARTICLES)
+        && first.text.starts_with(char::is_uppercase)
+        && !first.last
+        && pieces
+            .get(1)
+            .is_some_and(|p| p.text.starts_with(char::is_uppercase) && !is_stop(p.text));
+    if !article && !company_start_ok(first.text, cue) {
         return None;
     }
     let capitalised = first
@@ -205,7 +212,9 @@ fn company_start_ok(word: &str, cue: CompanyCue) -> bool {
         return false;
     }
     let capital = word.starts_with(char::is_uppercase);
-    if cue == CompanyCue::We && !capital {
+    let verb_like = word.ends_with("ing") || (word.len() >= 6 && word.ends_with("ed"));
+    // "we're Hiring!", "we're Excited": a capital does not make a state a company.
+    if cue == CompanyCue::We && (!capital || verb_like) {
         return false;
     }
     if cue == CompanyCue::From && is_in(word, PLACES) {
@@ -255,6 +264,10 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "inc", "inc.", "ltd", "ltd.", "llc", "llp", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
     "sas", "sarl", "srl", "spa", "plc", "bv", "nv", "oy", "ab", "as", "pty", "limited",
     "corporation", "incorporated", "group", "labs", "technologies", "holdings",
+];
+
+const ARTICLES: &[&str] = &[
+    "the", "la", "el", "le", "les", "los", "las", "die", "der", "das",
 ];
 
 /// Words that end company names but are common words too ("agency", "partners").

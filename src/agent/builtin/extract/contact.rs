@@ -42,11 +42,11 @@ pub(super) static NOT_PHONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// the visitor takes back ("not jane@old.com") loses to the other. No company is guessed from
 /// the email's domain here: see `company_from_email`.
 pub fn contact(message: &str) -> Contact {
-    let (name, company_beside_name) = match named(message) {
+    let correcting = correcting(&lowered(message));
+    let (name, company_beside_name) = match named(message, correcting) {
         Some((name, company)) => (Some(name), company),
         None => (None, None),
     };
-    let correcting = correcting(&lowered(message));
     Contact {
         email: email(message, correcting),
         phone: phone(message, correcting),

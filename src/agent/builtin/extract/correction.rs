@@ -31,27 +31,36 @@ pub(super) fn correcting(lower: &str) -> bool {
     {
         return true;
     }
+    // "I mean 120" corrects; "I mean, it's a bit pricey" is a manner of speaking.
+    if ["i mean", "ich meine"].iter().any(|p| {
+        find_phrase(lower, p)
+            .is_some_and(|at| lower[at..].bytes().any(|b| b.is_ascii_digit() || b == b'@'))
+    }) {
+        return true;
+    }
     if sorry_then_value(lower) {
         return true;
     }
-    NOT_BUT.as_ref().is_some_and(|p| {
-        p.captures_iter(lower).any(|c| {
-            // "not sure but", "not just X but": hedges, not a value taken back.
-            c.name("was")
-                .is_none_or(|was| !is_in(was.as_str(), NOT_BUT_HEDGES))
+    let negated = ["not", "nicht", "no "].iter().any(|w| lower.contains(w));
+    negated
+        && NOT_BUT.as_ref().is_some_and(|p| {
+            p.captures_iter(lower).any(|c| {
+                // "not sure but", "not just X but": hedges, not a value taken back.
+                c.name("was")
+                    .is_none_or(|was| !is_in(was.as_str(), NOT_BUT_HEDGES))
+            })
         })
-    })
 }
 
 #[rustfmt::skip]
 const CORRECTION_PHRASES: &[&str] = &[
-    "actually", "i meant", "i mean", "meant to say", "typo", "correction", "make that",
+    "actually", "i meant", "meant to say", "typo", "correction", "make that",
     "scratch that", "my bad", "my mistake", "i misspoke", "misspoke", "i misread", "oops",
     "i was wrong", "let me correct", "to correct", "should have said", "should've said",
     "wrong number", "wrong email", "that's wrong", "that was wrong",
     "quise decir", "quería decir", "queria decir", "me equivoqué", "me equivoque", "corrijo",
     "corrección", "correccion", "perdón, es", "en realidad", "mejor dicho",
-    "korrektur", "eigentlich", "ich meinte", "ich meine", "tippfehler", "vertippt", "verschrieben",
+    "korrektur", "eigentlich", "ich meinte", "tippfehler", "vertippt", "verschrieben",
     "sorry, es ist", "genauer gesagt",
 ];
 
@@ -75,6 +84,13 @@ fn sorry_then_value(lower: &str) -> bool {
     .filter_map(|w| find_phrase(lower, w).map(|at| at + w.len()))
     .any(|after| {
         let rest = lower[after..].trim_start_matches(|c: char| !c.is_alphanumeric());
+        // "sorry, it's John": the apology puts right what follows.
+        if ["it's ", "its ", "it is ", "es ist "]
+            .iter()
+            .any(|p| rest.starts_with(p))
+        {
+            return true;
+        }
         let rest = rest
             .strip_prefix("it's ")
             .or_else(|| rest.strip_prefix("its "))
@@ -86,6 +102,59 @@ fn sorry_then_value(lower: &str) -> bool {
         first.starts_with(|c: char| c.is_ascii_digit()) || first.contains('@')
     })
 }
+
+/// "we're 45. actually closer to 50": the number a correction after byte `after` gives
+/// without repeating the cue, as (byte offset, value). Only a number the correction opens
+/// with and nothing names ("50", "closer to 50", "make that 8k"), so "actually 3 of us are
+/// remote" gives none.
+pub(super) fn corrected_after(
+    lower: &str,
+    tokens: &[Token<'_>],
+    mut after: usize,
+) -> Option<(usize, f64)> {
+    while after < lower.len() && !lower.is_char_boundary(after) {
+        after += 1;
+    }
+    if after > lower.len() {
+        return None;
+    }
+    let cue_end = CORRECTION_PHRASES
+        .iter()
+        .chain(&["sorry", "perdón", "entschuldigung"])
+        .filter_map(|p| {
+            let at = find_phrase(&lower[after..], p)?;
+            Some(after + at + p.len())
+        })
+        .min()?;
+    let i = tokens.iter().position(|t| t.at >= cue_end)?;
+    // Skip a few fillers between the cue and the number ("actually it's closer to 50").
+    let mut j = i;
+    while j < i + 5 {
+        match tokens.get(j)?.tok {
+            Tok::Num(_) => break,
+            t if is_currency(t) => break,
+            Tok::Sym(_) => j += 1,
+            Tok::Word(_) if is_word(tokens, j, CORRECTION_FILLERS) => j += 1,
+            Tok::Word(_) => return None,
+        }
+    }
+    let (value, end) = amount(tokens, skip_currency(tokens, j))?;
+    let closes = end == tokens.len()
+        || sym(tokens, end).is_some()
+        || is_word(
+            tokens,
+            end,
+            &["not", "rather", "instead", "then", "now", "and", "but"],
+        );
+    closes.then(|| (tokens[j].at, value))
+}
+
+#[rustfmt::skip]
+const CORRECTION_FILLERS: &[&str] = &[
+    "it's", "its", "it", "is", "we're", "were", "we", "are", "more", "like", "closer", "close",
+    "to", "about", "around", "roughly", "nearer", "that", "make", "say", "the", "budget", "number",
+    "es", "ist", "sind", "somos", "eher", "unos", "son",
+];
 
 /// Whether the value starting at byte `at` is one the visitor takes back: "not 12", "instead
 /// of 5k", "rather than March", "nicht 12", "no 12".
@@ -165,6 +234,8 @@ mod tests {
                 // Not corrections.
                 ("sorry, what do you mean?", false),
                 ("sorry for the late reply", false),
+                ("I mean, it's a bit pricey", false),
+                ("sorry, it's John", true),
                 ("I'm not sure but maybe 10k", false),
                 ("not just sales but support too", false),
                 ("we're 120 people", false),
@@ -186,6 +257,26 @@ mod tests {
         assert!(retracted_at(lower, at("5k")));
         assert!(retracted_at(lower, at("march")));
         assert!(!retracted_at("12", 0));
+    }
+
+    #[test]
+    fn numbers_a_correction_gives_without_a_cue() {
+        let at = |lower: &str| {
+            let tokens = tokenize(lower);
+            corrected_after(lower, &tokens, 0).map(|(_, v)| v)
+        };
+        check(
+            &[
+                ("we're 45. actually closer to 50", Some(50.0)),
+                ("5k, sorry 8k", Some(8000.0)),
+                ("make that $12k", Some(12000.0)),
+                ("actually it's 120", Some(120.0)),
+                ("actually 3 of us are remote", None),
+                ("actually we use hubspot", None),
+                ("actually, great, 50 is fine", None),
+            ],
+            at,
+        );
     }
 
     #[test]

@@ -168,4 +168,19 @@ mod tests {
             company_from_email,
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn free_mail_is_never_a_company(
+            local in "[a-z][a-z0-9._+-]{0,20}",
+            provider in proptest::sample::select(vec![
+                "gmail.com", "outlook.com", "hotmail.co.uk", "yahoo.es", "icloud.com",
+                "proton.me", "gmx.de", "web.de", "t-online.de", "aol.com", "live.de",
+                "mit.edu", "cam.ac.uk", "uni-koeln.de",
+            ]),
+        ) {
+            let address = format!("{local}@{provider}");
+            proptest::prop_assert_eq!(company_from_email(&address), None);
+        }
+    }
 }

@@ -18,9 +18,15 @@ pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// The visitor's name, and the company named right beside it ("Jane from Acme").
-pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
+/// `correcting`: the message corrects itself, so the last name given wins.
+pub(super) fn named(message: &str, correcting: bool) -> Option<(String, Option<String>)> {
     let cues = NAME_CUE.as_ref()?;
     let content_start = greeting_end(message);
+    let fix_end = if correcting {
+        correction_opener_end(message, content_start)
+    } else {
+        content_start
+    };
     let mut last = None;
     for cue in cues.find_iter(message) {
         let said = cue.as_str().as_bytes();
@@ -47,11 +53,12 @@ pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
         let it_s = said.len() >= 2 && said[..2].eq_ignore_ascii_case(b"it");
         // "this is", "here is", "hier ist" (but not "hi"): only as the opening words.
         let opening_only = it_s || matches!(said.first(), Some(b't' | b'T' | b'h' | b'H'));
-        let correcting = correcting(&lowered(message));
         let greeted = !message[..content_start].trim().is_empty();
+        // "sorry, it's John", "actually, my name is Jon": a correction opens like a greeting.
+        let after_fix = correcting && cue.start() == fix_end;
         if opening_only
-            && (cue.start() != content_start
-                || (it_s && !greeted)
+            && ((cue.start() != content_start && !after_fix)
+                || (it_s && !greeted && !after_fix)
                 || message.trim_end().ends_with('?'))
         {
             continue;
@@ -75,6 +82,26 @@ pub(super) fn named(message: &str) -> Option<(String, Option<String>)> {
     }
     last.or_else(|| name_here(message, content_start))
 }
+
+/// Where the message goes on after opening correction words ("sorry, typo:", "actually").
+fn correction_opener_end(message: &str, from: usize) -> usize {
+    let mut at = from;
+    loop {
+        let rest = &message[at..];
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || ",.:;!-–".contains(c));
+        let word = leading_word(trimmed);
+        if word.is_empty() || !is_in(word, CORRECTION_OPENERS) {
+            return at + (rest.len() - trimmed.len());
+        }
+        at += rest.len() - trimmed.len() + word.len();
+    }
+}
+
+#[rustfmt::skip]
+const CORRECTION_OPENERS: &[&str] = &[
+    "sorry", "actually", "oops", "typo", "correction", "my", "bad", "mistake", "perdón", "perdon",
+    "eigentlich", "korrektur", "entschuldigung", "no", "wait",
+];
 
 /// Whether the cue at `at` opens a clause: the message's first words after any greeting, or
 /// right after punctuation or a filler ("ok im Jane", "hi, im Jane").
@@ -181,7 +208,7 @@ fn leading_name(s: &str, cue: Cue) -> Option<(String, usize)> {
             None => true,
             Some(c) if c.is_whitespace() => false,
             Some(',' | ';' | ':' | '!' | '?' | ')' | '(' | '"') => true,
-            Some('.') => after[1..].chars().next().is_none_or(char::is_whitespace),
+            Some('.') if after[1..].chars().next().is_none_or(char::is_whitespace) => true,
             // Part of an address, a handle or a number: not a name.
             Some(_) => break,
         };
@@ -373,6 +400,11 @@ mod tests {
                     "my name is Jon, sorry, actually my name is John",
                     Some("John"),
                 ),
+                ("sorry, it's John", Some("John")),
+                ("actually, it's Jon with no h", Some("Jon")),
+                ("typo: my name is Lucía", Some("Lucía")),
+                ("actually it's jane.smith@acme.com", None),
+                ("sorry, it's late here", None),
             ],
             |m| contact(m).name,
         );

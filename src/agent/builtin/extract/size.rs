@@ -60,7 +60,7 @@ pub(super) fn sizes_in(lower: &str, tokens: &[Token<'_>]) -> Sizes {
             && (size_noun_at(tokens, end).is_some()
                 || size_cue_before(tokens, i)
                 || is_word(tokens, end, &["strong"])
-                || (is_word(tokens, end, &["of"]) && is_word(tokens, end + 1, &["us", "them"]))
+                || whole_of_us(tokens, i, end)
                 || we_are_count(tokens, i, end)
                 || team_place_after(tokens, end)
                 || team_is_before(tokens, i));
@@ -76,6 +76,26 @@ pub(super) fn sizes_in(lower: &str, tokens: &[Token<'_>]) -> Sizes {
             i += 1;
         }
     }
+    // "we're 45. actually closer to 50": the corrected count keeps the cue's kind.
+    let last = company
+        .last()
+        .copied()
+        .into_iter()
+        .chain(team.last().copied())
+        .max_by_key(|c| c.0);
+    if let Some((at, _)) = last
+        && let Some((fixed_at, value)) = corrected_after(lower, tokens, at + 1)
+        && let Some(n) = whole_u32(value).filter(|n| *n >= 1)
+    {
+        let into = if team.last().is_some_and(|t| t.0 == at) {
+            &mut team
+        } else {
+            &mut company
+        };
+        if into.iter().all(|c| c.0 != fixed_at) {
+            into.push((fixed_at, n));
+        }
+    }
     Sizes {
         company: standing(lower, company),
         team: standing(lower, team),
@@ -88,12 +108,24 @@ fn is_team(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
         // "we're 40 engineers", "we're a team of 12": the whole company talks.
         return team_place_after(tokens, end + size_noun_len(tokens, end));
     }
-    if let Some((noun, function)) = size_noun_at(tokens, end) {
-        if is_in(noun, TEAM_NOUNS) || function {
-            return true;
-        }
+    if let Some((noun, function)) = size_noun_at(tokens, end)
+        && (is_in(noun, TEAM_NOUNS) || function)
+    {
+        return true;
     }
     team_place_after(tokens, end + size_noun_len(tokens, end)) || team_owner_before(tokens, i)
+}
+
+/// "the two of us", "just 3 of us" — but not "3 of us are remote", a part of them.
+fn whole_of_us(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
+    is_word(tokens, end, &["of"])
+        && is_word(tokens, end + 1, &["us", "them"])
+        && (i == 0
+            || is_word(
+                tokens,
+                i - 1,
+                &["the", "just", "only", "we're", "were", "are", "all"],
+            ))
 }
 
 /// "my team is 8", "the team has 12", "Teamgröße: 5": a count right after a team.
@@ -406,7 +438,7 @@ mod tests {
                 ("tenemos 30 vendedores", (None, Some(30))),
                 ("actually we're 120 not 12", (Some(120), None)),
                 ("we're 12, sorry, 120 people", (Some(120), None)),
-                ("we're 200 people. Correction: 250", (Some(200), None)),
+                ("we're 200 people. Correction: 250", (Some(250), None)),
                 ("we have 5000 users", (None, None)),
                 ("we talk to 40 customers a week", (None, None)),
                 ("my team loves it", (None, None)),
@@ -414,5 +446,27 @@ mod tests {
             ],
             both,
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn company_and_team_counts_stay_apart(company in 2u32..5000, team in 2u32..500) {
+            let text = format!("We're about {company} people and my team is {team} reps");
+            proptest::prop_assert_eq!(company_size(&text), Some(company), "{}", text);
+            proptest::prop_assert_eq!(team_size(&text), Some(team), "{}", text);
+        }
+    }
+
+    #[test]
+    fn corrected_counts_without_a_cue() {
+        check(
+            &[
+                ("we're 45. actually closer to 50", Some(50)),
+                ("about 200 employees, sorry, 250", Some(250)),
+                ("we have 30 people, actually 3 of us are remote", Some(30)),
+            ],
+            company_size,
+        );
+        check(&[("my team is 8, sorry 9", Some(9))], team_size);
     }
 }

@@ -87,7 +87,7 @@ pub(super) fn timeline_in(
 
 /// Of the times said, the earliest (on a tie the longer phrase: "half a year" over "a
 /// year"); in a correction the last one not taken back ("Q1, sorry, Q2").
-fn chosen(lower: &str, found: &mut Vec<(usize, usize, u32)>) -> Option<u32> {
+fn chosen(lower: &str, found: &mut [(usize, usize, u32)]) -> Option<u32> {
     found.sort_by_key(|&(at, len, _)| (at, std::cmp::Reverse(len)));
     // A phrase inside a longer one found at the same place ("next year" in "Q2 next year").
     let mut kept: Vec<(usize, u32)> = Vec::with_capacity(found.len());

@@ -196,6 +196,7 @@ const HEDGE_PAIRS: &[(&str, &str)] = &[
     ("at", "least"),
     ("at", "most"),
     ("close", "to"),
+    ("closer", "to"),
     ("just", "over"),
     ("just", "under"),
     ("north", "of"),

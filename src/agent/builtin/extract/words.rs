@@ -174,7 +174,7 @@ const STOP_WORDS: &[&str] = &[
     "aqui", "nuevo", "nueva", "interesado", "interesada", "buscando", "mirando", "solo",
     "estudiante", "directora", "gerente", "fundador", "fundadora", "dueño", "dueña", "jefe",
     "jefa", "hallo", "guten", "danke", "bitte", "ja", "nein", "genau", "gut", "der", "die", "das",
-    "ein", "eine", "einer", "nicht", "sehr", "auch", "noch", "gerade", "hier", "aus", "von",
+    "ein", "eine", "einer", "einem", "einen", "eines", "dem", "den", "unserem", "meinem", "nicht", "sehr", "auch", "noch", "gerade", "hier", "aus", "von",
     "bei", "mit", "und", "oder", "aber", "für", "zu", "im", "am", "neu", "interessiert",
     "geschäftsführer", "geschäftsführerin", "gründer", "gründerin", "inhaber", "inhaberin",
     "leiter", "leiterin", "studentin", "vertrieb", "vertriebsleiter", "wir", "ich",
