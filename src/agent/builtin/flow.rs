@@ -147,15 +147,18 @@ fn field_key(field: Field) -> &'static str {
 }
 
 /// A visitor's question answered from the knowledge base with the documents it came from;
-/// or an honest "I don't know" with the offer of a person.
+/// or an honest "I don't know" with the offer of a person. A topic named alone ("pricing",
+/// "soc2") is answered when the knowledge base covers it, and otherwise left to the flow.
 fn answer_question(turn: &Turn<'_>, message: &str) -> Option<(String, Vec<Source>)> {
-    if !consults_knowledge(message) {
+    let asked = consults_knowledge(message);
+    if !asked && !answer::asks_by_topic(message) {
         return None;
     }
-    Some(match answer::compose(message, turn.knowledge, answer::seats_in(message)) {
-        Answered::Known { text, sources } => (text, sources),
-        Answered::Unknown => ("I don't have an answer to that in my notes, but someone from the team can help — I can set up a call.".to_owned(), Vec::new()),
-    })
+    match answer::compose(message, turn.knowledge, answer::seats_in(message)) {
+        Answered::Known { text, sources } => Some((text, sources)),
+        Answered::Unknown if asked => Some(("I don't have an answer to that in my notes, but someone from the team can help — I can set up a call.".to_owned(), Vec::new())),
+        Answered::Unknown => None,
+    }
 }
 
 /// Whether the reply to `message` may quote the knowledge base: only a question that is not
