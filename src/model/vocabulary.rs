@@ -22,6 +22,9 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("free trial", "trial"),
     ("money-back", "refund"),
     ("set up", "setup"),
+    ("where are you based", "headquarters"),
+    ("where are you located", "headquarters"),
+    ("where is your office", "headquarters"),
 ];
 
 /// Groups of words that mean the same to a buyer, lower case, unstemmed. Words in several
@@ -55,7 +58,7 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["career", "careers", "job", "jobs", "hiring", "vacancy", "vacancies"],
     &["onboarding", "setup", "implementation", "rollout"],
     &["founded", "founder", "founders"],
-    &["headquarters", "hq", "office", "offices", "based"],
+    &["headquarters", "hq", "office", "offices"],
 ];
 
 /// `text`, lower case, with every phrase of [`PHRASES`] replaced by its word.

@@ -38,6 +38,14 @@ const SENTENCE_SHARE: f32 = 0.6;
 const SHORT_SENTENCE_CHARS: usize = 60;
 /// Sentences are added, best first, while the answer stays under this many characters.
 const MAX_ANSWER_CHARS: usize = 600;
+/// A passage whose heading names the question gets up to this much on top of its coverage.
+const HEADING_BONUS: f32 = 0.25;
+/// The search's first passage gets this much, its second half, so near ties keep its order.
+const RANK_BONUS: f32 = 0.05;
+/// A question's word found only in the document's title or outer headings counts this much.
+const CONTEXT_MATCH: f32 = 0.7;
+/// A message of at most this many words naming a topic is a question about it.
+const MAX_TOPIC_WORDS: usize = 2;
 
 /// The answer to `question` from `hits` (best first); `seats`, when the visitor said how
 /// many, turns a per-seat price into their total.
@@ -47,11 +55,15 @@ pub fn compose(question: &str, hits: &[ChunkHit], seats: Option<u32>) -> Answere
         return Answered::Unknown;
     }
     let mut best: Option<(f32, &ChunkHit)> = None;
-    for hit in hits.iter().take(CONSIDERED_HITS) {
-        if let Some(coverage) = asked.covered_by(hit)
-            && best.is_none_or(|(b, _)| coverage > b)
-        {
-            best = Some((coverage, hit));
+    for (rank, hit) in hits.iter().take(CONSIDERED_HITS).enumerate() {
+        let Some(coverage) = asked.covered_by(hit) else {
+            continue;
+        };
+        let order = RANK_BONUS / (1 << rank) as f32;
+        let fit =
+            coverage + HEADING_BONUS * asked.heading_share(last_heading(&hit.heading)) + order;
+        if best.is_none_or(|(b, _)| fit > b) {
+            best = Some((fit, hit));
         }
     }
     let Some((_, hit)) = best else {
@@ -156,32 +168,73 @@ impl Asked {
     /// question).
     fn covered_by(&self, hit: &ChunkHit) -> Option<f32> {
         let body = hit.answer.as_deref().unwrap_or(&hit.text);
-        let stems = Stems::of(&format!("{}\n{}\n{body}", hit.title, hit.heading));
+        let own = Stems::of(&format!("{}\n{body}", last_heading(&hit.heading)));
+        // The document's title and outer headings say what every chunk of it is about
+        // ("Pricing and Plans"), so they count for less than the chunk's own words.
+        let context = Stems::of(&format!("{}\n{}", hit.title, hit.heading));
         let vocabulary = &*VOCABULARY;
-        let total: f32 = self.words.iter().map(|(_, w)| w).sum();
-        let found: f32 = self
-            .words
-            .iter()
-            .filter(|(s, _)| vocabulary.found_in(s, &stems))
-            .map(|(_, w)| w)
-            .sum();
+        let found = |s: &str| {
+            vocabulary
+                .found_in(s, &own)
+                .max(CONTEXT_MATCH * vocabulary.found_in(s, &context))
+        };
         let keys = self.key_words().count();
-        let missing = self
-            .key_words()
-            .filter(|s| !vocabulary.found_in(s, &stems))
-            .count();
-        let coverage = found / total;
+        let missing = self.key_words().filter(|s| found(s) == 0.0).count();
+        let covered: f32 = self.words.iter().map(|(s, w)| w * found(s)).sum();
+        let coverage = covered / self.total();
         (coverage >= MIN_COVERAGE && missing <= keys / 4).then_some(coverage)
     }
 
-    /// How much of the question one sentence speaks to.
+    /// How much of the question a heading names: a passage titled by what was asked is
+    /// the one that answers it ("Data residency" rather than "GDPR" for where data is).
+    fn heading_share(&self, heading: &str) -> f32 {
+        self.score(&Stems::of(heading)) / self.total()
+    }
+
+    fn total(&self) -> f32 {
+        self.words.iter().map(|(_, w)| w).sum()
+    }
+
+    /// How much of the question some text speaks to (synonyms count a little less).
     fn score(&self, stems: &Stems) -> f32 {
         self.words
             .iter()
-            .filter(|(s, _)| VOCABULARY.found_in(s, stems))
+            .map(|(s, w)| w * VOCABULARY.found_in(s, stems))
+            .sum()
+    }
+
+    /// How much of the question a sentence speaks to: within the chosen passage a synonym
+    /// counts in full, so a list's items ("US region…", "EU region…") rank with their
+    /// lead-in rather than below a sentence that repeats the question's word.
+    fn sentence_score(&self, stems: &Stems) -> f32 {
+        self.words
+            .iter()
+            .filter(|(s, _)| VOCABULARY.found_in(s, stems) > 0.0)
             .map(|(_, w)| w)
             .sum()
     }
+}
+
+/// Whether a message of a word or two names a topic buyers ask about ("price", "soc2",
+/// "gdpr", "SSO"): a question, though it has no question mark. Other short messages
+/// ("sales", "Acme", "40 users") are more often answers and are left alone.
+pub fn asks_by_topic(message: &str) -> bool {
+    let words = raw_words(message);
+    let vocabulary = &*VOCABULARY;
+    let content: Vec<&String> = words
+        .iter()
+        .filter(|w| !vocabulary.is_stop_word(w))
+        .collect();
+    (1..=MAX_TOPIC_WORDS).contains(&content.len())
+        && words.len() <= MAX_TOPIC_WORDS + 1
+        && content
+            .iter()
+            .all(|w| vocabulary.is_topic(&vocabulary.stem(w)))
+}
+
+/// The chunk's own heading, without the document's headings above it.
+fn last_heading(heading: &str) -> &str {
+    heading.rsplit(" › ").next().unwrap_or(heading)
 }
 
 /// The sentences of a message that ask something; the whole message when none does.
@@ -227,13 +280,13 @@ fn starts_with_wh(sentence: &str) -> bool {
 
 /// The one to three sentences of a passage that answer the question, in document order,
 /// opened with "Yes"/"No" when they say so plainly.
-fn passage_answer(asked: &Asked, text: &str) -> Option<String> {
-    let all = sentences(text, false);
+fn passage_answer(asked: &Asked, passage: &str) -> Option<String> {
+    let all = sentences(passage, false);
     let scored: Vec<(f32, &Sentence, Stems)> = all
         .iter()
         .map(|s| {
             let stems = Stems::of(&s.text);
-            (asked.score(&stems), s, stems)
+            (asked.sentence_score(&stems), s, stems)
         })
         .collect();
     let top = scored.iter().map(|(score, ..)| *score).fold(0.0, f32::max);
@@ -259,7 +312,7 @@ fn passage_answer(asked: &Asked, text: &str) -> Option<String> {
         None => text,
     };
     Some(match verdict {
-        Some(word) => format!("{word}, {}", lower_first(&text)),
+        Some(word) => format!("{word}, {}", lower_first(&text, passage)),
         None => text,
     })
 }
@@ -301,8 +354,9 @@ fn choose(scored: &[(f32, &Sentence, Stems)], top: f32) -> Vec<usize> {
     chosen
 }
 
-/// "No" when the best sentence negates the question; "Yes" when none does and together they
-/// name every topic word of it; nothing when they are mixed or do not say.
+/// "No" when the best sentence negates the question and no chosen sentence about it says
+/// otherwise; "Yes" when none negates and together they name every topic word of it;
+/// nothing when they are mixed or do not say.
 fn verdict(
     asked: &Asked,
     scored: &[(f32, &Sentence, Stems)],
@@ -317,62 +371,91 @@ fn verdict(
     if opens_with_answer || scored[best].0 < 1.0 {
         return None;
     }
-    if is_negative(lead) {
-        return Some("No");
-    }
-    if chosen.iter().any(|&i| is_negative(&scored[i].1.text)) {
-        return None;
-    }
     let vocabulary = &*VOCABULARY;
     let keys: Vec<&str> = asked.key_words().collect();
+    let about_it = |i: usize| {
+        keys.iter()
+            .any(|k| vocabulary.found_in(k, &scored[i].2) > 0.0)
+    };
+    let (negative, positive): (Vec<usize>, Vec<usize>) = chosen
+        .iter()
+        .copied()
+        .filter(|&i| about_it(i))
+        .partition(|&i| is_negative(&scored[i].1.text));
+    if is_negative(lead) {
+        // "Partial months are not refunded" beside "a 30-day money-back guarantee" is no "No".
+        return positive.is_empty().then_some("No");
+    }
+    if !negative.is_empty() || chosen.iter().any(|&i| is_negative(&scored[i].1.text)) {
+        return None;
+    }
     let affirmed = !keys.is_empty()
-        && keys
-            .iter()
-            .all(|k| chosen.iter().any(|&i| vocabulary.found_in(k, &scored[i].2)));
+        && keys.iter().all(|k| {
+            chosen
+                .iter()
+                .any(|&i| vocabulary.found_in(k, &scored[i].2) > 0.0)
+        });
     affirmed.then_some("Yes")
 }
 
-/// The sentence after "Yes, ": its first word lower-cased when it is a common word (never
-/// a name such as "Brightline" or "SAML").
-fn lower_first(text: &str) -> String {
-    const COMMON: &[&str] = &[
-        "We",
-        "Our",
-        "The",
-        "All",
-        "Every",
-        "Each",
-        "It",
-        "Its",
-        "There",
-        "You",
-        "Your",
-        "This",
-        "These",
-        "Admins",
-        "Customers",
-        "Data",
-        "Conversation",
-        "Conversations",
-        "Monthly",
-        "Annual",
-        "Upgrades",
-        "Downgrades",
-        "Drafts",
-        "Imports",
-        "Reports",
-        "Rules",
-    ];
+/// Words that open a sentence without being a name.
+const COMMON_OPENERS: &[&str] = &[
+    "All",
+    "Every",
+    "Each",
+    "Admins",
+    "Customers",
+    "Data",
+    "Conversation",
+    "Conversations",
+    "Monthly",
+    "Annual",
+    "Upgrades",
+    "Downgrades",
+    "Drafts",
+    "Imports",
+    "Reports",
+    "Rules",
+    "Minimum",
+    "Maximum",
+    "Light",
+    "Most",
+    "Both",
+    "Only",
+    "Backups",
+    "Prices",
+    "Seats",
+];
+
+/// The sentence after "Yes, ": its first word lower-cased when it is a common word, never
+/// a name — written in capitals, with digits, as a label ("Salesforce:"), or capitalised
+/// mid-sentence somewhere in the passage.
+fn lower_first(text: &str, passage: &str) -> String {
     let first = text.split_whitespace().next().unwrap_or_default();
-    if COMMON.contains(&first) {
-        let mut chars = text.chars();
-        chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default()
-    } else {
-        text.to_owned()
+    let word = first.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let is_name = first.ends_with(':')
+        || word.chars().any(|c| c.is_ascii_digit())
+        || (word.chars().count() > 1 && word.chars().all(|c| !c.is_lowercase()))
+        || capitalised_mid_sentence(word, passage);
+    let common = COMMON_OPENERS.contains(&word) || VOCABULARY.is_stop_word(&word.to_lowercase());
+    if is_name || !common {
+        return text.to_owned();
     }
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn capitalised_mid_sentence(word: &str, passage: &str) -> bool {
+    passage.match_indices(word).any(|(at, _)| {
+        let before = passage[..at].trim_end_matches(' ');
+        let after = passage[at + word.len()..].chars().next();
+        before.len() < at
+            && before.ends_with(|c: char| c.is_alphanumeric() || c == ',')
+            && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 #[cfg(test)]

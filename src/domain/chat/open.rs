@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use super::completion::conversation_json;
 use super::request::{Context, Valid};
-use crate::agent::builtin::flow;
+use crate::agent::builtin::{answer, flow};
 use crate::agent::{AgentState, ContactState};
 use crate::app::App;
 use crate::domain::events;
@@ -226,13 +226,14 @@ fn start(
     Ok(conversation)
 }
 
-/// What the knowledge base says about `message`, if the built-in agent would consult it.
+/// What the knowledge base says about `message`, if the built-in agent would consult it (a
+/// question, or a topic named alone such as "pricing").
 pub(super) async fn knowledge_if_asked(
     app: &App,
     tenant: &TenantId,
     message: &str,
 ) -> Vec<ChunkHit> {
-    if !flow::consults_knowledge(message) {
+    if !flow::consults_knowledge(message) && !answer::asks_by_topic(message) {
         return Vec::new();
     }
     // A failed search only means the agent answers without the knowledge base.

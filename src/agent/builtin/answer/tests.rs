@@ -152,6 +152,56 @@ fn seats_are_read_from_the_question() {
 }
 
 #[test]
+fn a_topic_named_alone_is_a_question() {
+    for m in [
+        "price",
+        "pricing",
+        "soc2",
+        "SOC 2",
+        "gdpr",
+        "SSO",
+        "hipaa",
+        "api",
+        "the price",
+        "Trial.",
+    ] {
+        assert!(asks_by_topic(m), "{m}");
+    }
+    for m in [
+        "sales",
+        "Acme",
+        "40 users",
+        "seats",
+        "yes",
+        "Jane Doe",
+        "about 20 people",
+        "",
+        "we need a better price for our whole team",
+    ] {
+        assert!(!asks_by_topic(m), "{m}");
+    }
+}
+
+#[test]
+fn the_passage_titled_by_the_question_wins_a_tie() {
+    let found = hits(&[
+        ("security", "GDPR and data processing agreement"),
+        ("security", "Data residency"),
+    ]);
+    let text = known("Where is my data stored?", &found, None).0;
+    assert!(text.contains("Frankfurt"), "{text}");
+    let found = hits(&[
+        ("faq", "What are your support hours?"),
+        ("faq", "Does Brightline work in other languages?"),
+    ]);
+    let text = known("what languages do you support?", &found, None).0;
+    assert!(
+        text.starts_with("The app is available in English"),
+        "{text}"
+    );
+}
+
+#[test]
 fn short_questions_are_answered() {
     let soc = hits(&[
         ("faq", "Is Brightline SOC 2 compliant?"),
@@ -257,13 +307,31 @@ fn a_mobile_app_question_gets_an_honest_no_or_nothing() {
         "{text}"
     );
     let prose = passage(
-        "Apps\nBrightline has no native mobile app. The web app works in mobile\nbrowsers such as Safari.\n\nIntegrations\nConnect thousands of other apps with Zapier.",
+        "Apps\nBrightline has no native mobile app. Notifications arrive by\nemail.\n\nIntegrations\nConnect thousands of other apps with Zapier.",
     );
     let text = known("is there a mobile app?", &[prose], None).0;
     assert_eq!(
         text,
-        "No, Brightline has no native mobile app. The web app works in mobile browsers such as Safari."
+        "No, Brightline has no native mobile app. Notifications arrive by email."
     );
+    // A sentence that says otherwise about the same thing leaves the verdict to the reader.
+    let mixed = passage(
+        "Brightline has no native mobile app. The web app works in mobile browsers such as Safari.",
+    );
+    let text = known("is there a mobile app?", &[mixed], None).0;
+    assert!(
+        text.starts_with("Brightline has no native mobile app."),
+        "{text}"
+    );
+    let text = answer(
+        "Do you offer refunds?",
+        &[("pricing", "Cancellation and refunds")],
+    );
+    assert!(
+        !text.starts_with("No") && !text.starts_with("Yes"),
+        "{text}"
+    );
+    assert!(text.contains("money-back"), "{text}");
 }
 
 #[test]
@@ -324,6 +392,11 @@ fn pdf_like_text_is_normalised_into_sentences() {
 
 #[test]
 fn a_plain_statement_may_be_answered_yes_but_a_mixed_one_is_not() {
+    let text = answer(
+        "Is there a minimum number of seats?",
+        &[("pricing", "Starter: $19 per seat per month")],
+    );
+    assert_eq!(text, "Yes, minimum 2 seats.");
     let text = answer("Is my data encrypted?", &[("security", "Encryption")]);
     assert!(
         text.starts_with("Yes, all data is encrypted in transit"),

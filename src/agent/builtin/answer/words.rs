@@ -38,8 +38,9 @@ const GENERIC: &[&str] = &[
     "like", "work", "works", "working", "support", "supports", "offer", "offers", "provide",
     "provides", "include", "includes", "included", "sign", "make", "give", "take", "team",
     "teams", "company", "companies", "people", "thing", "things", "look", "looking", "tool",
-    "tools", "option", "options", "available", "exist", "exists", "plan", "plans", "product",
-    "service", "services", "able", "possible", "go", "see", "new", "good", "way",
+    "tools", "option", "options", "available", "exist", "exists", "product",
+    "service", "services", "able", "possible", "go", "see", "new", "good", "way", "long",
+    "take", "takes", "number", "amount", "kind", "type", "sort", "lot",
 ];
 
 /// The words that negate a statement ("does not sign", "no native app").
@@ -55,7 +56,11 @@ pub struct Vocabulary {
     generic: HashSet<String>,
     /// The group of "price", which a currency amount in a passage also answers.
     price_group: Option<usize>,
+    seat_group: Option<usize>,
 }
+
+/// A synonym in a passage counts for this much of the question's own word.
+const SYNONYM_MATCH: f32 = 0.8;
 
 /// Built once: stems of the synonym table and word lists.
 pub static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(Vocabulary::new);
@@ -73,6 +78,7 @@ impl Vocabulary {
             members.push(stems);
         }
         let price_group = groups.get("price").copied();
+        let seat_group = groups.get("seat").copied();
         let generic = GENERIC.iter().map(|w| stem_with(&stemmer, w)).collect();
         Self {
             stemmer,
@@ -81,6 +87,7 @@ impl Vocabulary {
             stop: STOP_WORDS.iter().copied().collect(),
             generic,
             price_group,
+            seat_group,
         }
     }
 
@@ -96,17 +103,26 @@ impl Vocabulary {
         self.generic.contains(stem)
     }
 
-    /// Whether `stems` (a passage's) hold `stem` or one of its synonyms; a currency amount
-    /// answers a question about price.
-    pub fn found_in(&self, stem: &str, stems: &Stems) -> bool {
+    /// How well `stems` (a passage's) hold `stem`: 1 for the word itself, less for a
+    /// synonym (a currency amount answers a question about price), 0 when absent.
+    pub fn found_in(&self, stem: &str, stems: &Stems) -> f32 {
         if stems.words.contains(stem) {
-            return true;
+            return 1.0;
         }
         let Some(&group) = self.groups.get(stem) else {
-            return false;
+            return 0.0;
         };
-        (stems.has_money && Some(group) == self.price_group)
-            || self.members[group].iter().any(|s| stems.words.contains(s))
+        let synonym = (stems.has_money && Some(group) == self.price_group)
+            || self.members[group].iter().any(|s| stems.words.contains(s));
+        if synonym { SYNONYM_MATCH } else { 0.0 }
+    }
+
+    /// Whether `stem` names a topic buyers ask about by its name alone ("pricing", "soc2",
+    /// "sso") — not the seat count, which is an answer more often than a question.
+    pub fn is_topic(&self, stem: &str) -> bool {
+        self.groups
+            .get(stem)
+            .is_some_and(|&g| Some(g) != self.seat_group)
     }
 }
 
@@ -205,17 +221,14 @@ mod tests {
     fn phrases_synonyms_and_money_count_as_the_same_word() {
         let v = &*VOCABULARY;
         let sso = v.stem("sso");
-        assert!(v.found_in(&sso, &Stems::of("SAML 2.0 single sign-on is included.")));
-        assert!(v.found_in(&v.stem("pricing"), &Stems::of("Growth is $39 per seat.")));
-        assert!(v.found_in(&v.stem("cost"), &Stems::of("It is priced per seat.")));
-        assert!(!v.found_in(
-            &v.stem("mobile"),
-            &Stems::of("Connect thousands of other apps.")
-        ));
-        assert!(!v.found_in(
-            &v.stem("hipaa"),
-            &Stems::of("We sign a DPA under the GDPR.")
-        ));
+        let found = |word: &str, text: &str| v.found_in(&v.stem(word), &Stems::of(text));
+        assert_eq!(found("sso", "SAML 2.0 single sign-on is included."), 1.0);
+        assert_eq!(found("sso", "SAML 2.0 is included."), SYNONYM_MATCH);
+        assert!(found("pricing", "Growth is $39 per seat.") > 0.0);
+        assert!(found("cost", "It is priced per seat.") > 0.0);
+        assert_eq!(found("mobile", "Connect thousands of other apps."), 0.0);
+        assert_eq!(found("hipaa", "We sign a DPA under the GDPR."), 0.0);
+        assert!(!sso.is_empty());
     }
 
     #[test]

@@ -116,6 +116,9 @@ fn converse(
     }
     if reading.asks {
         answer_question(turn, reply, say);
+    } else if answer::asks_by_topic(turn.message) {
+        // A topic named alone ("pricing", "soc2") is answered when the documents cover it.
+        answer_known(turn, reply, say);
     }
     learn::acknowledge(&reply.state, learned, reading, say);
     if reading.proposes_time && !reply.state.qualified {
@@ -137,20 +140,27 @@ fn converse(
 
 /// Answers the visitor's question from the knowledge base, or says honestly it cannot.
 fn answer_question(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
-    let seats = reply.state.team_size;
-    match answer::compose(turn.message, turn.knowledge, seats) {
-        Answered::Known { text, sources } => {
-            say.answer(text);
-            for source in sources {
-                if !reply.sources.contains(&source) {
-                    reply.sources.push(source);
-                }
-            }
-        }
-        Answered::Unknown => say.answer(
+    if !answer_known(turn, reply, say) {
+        say.answer(
             "I don't have that in my notes, so I won't guess. Someone from the team can answer it on a call or by email.",
-        ),
+        );
     }
+}
+
+/// Answers from the knowledge base when it covers the message; false when it does not.
+fn answer_known(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) -> bool {
+    let seats = answer::seats_in(turn.message).or(reply.state.team_size);
+    let Answered::Known { text, sources } = answer::compose(turn.message, turn.knowledge, seats)
+    else {
+        return false;
+    };
+    say.answer(text);
+    for source in sources {
+        if !reply.sources.contains(&source) {
+            reply.sources.push(source);
+        }
+    }
+    true
 }
 
 /// Whether the knowledge base is searched for `message` before the turn: only when the
