@@ -171,6 +171,8 @@ fn picks() {
             ("ok let's do it", Some(Pick::Accept)),
             ("go ahead", Some(Pick::Accept)),
             ("vale, perfecto", Some(Pick::Accept)),
+            ("Sure thing!", Some(Pick::Accept)),
+            ("yes that one works", Some(Pick::Accept)),
             // Not a pick.
             ("Before I pick, what's the first step after the call?", None),
             ("Quick question first: do you support SSO?", None),
@@ -199,6 +201,11 @@ fn picks() {
             ("do you have anything on friday?", None),
             ("Ich hätte gerne eine Demo nächste Woche", None),
             ("we have 3 offices", None),
+            ("one", None),
+            ("2 of us will join", None),
+            ("We have 2 locations and 3 reps", None),
+            ("Our first priority is speed", None),
+            ("Is option 2 still available?", None),
         ],
         |r| r.picks,
     );
