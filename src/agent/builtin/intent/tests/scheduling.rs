@@ -62,6 +62,12 @@ fn asks() {
             "we use a competitor today but are unhappy",
             "I'm running late, can we start at 3:15?",
             "wtf?",
+            "Would rather not say",
+            "what I need is faster follow-up",
+            "when we get a lead, it takes 2 days to respond",
+            "Why not",
+            "we have around 50 employees",
+            "Budget is ~10k/yr",
         ],
         |r| r.asks,
     );
