@@ -104,15 +104,20 @@ pub fn read(text: &str) -> Reading {
     let wants_person = clauses.iter().any(|c| person::asks_for_person(c.text));
     let hostile = social::hostile(&folded);
     let declines = social::declines(&clauses);
-    let proposes_time = meeting != Some(MeetingChange::Cancel)
-        && clauses.iter().any(|c| time::is_proposal(c, about_meeting));
+    let proposals: Vec<bool> = clauses
+        .iter()
+        .map(|c| time::is_proposal(c, about_meeting))
+        .collect();
+    let proposes_time = meeting != Some(MeetingChange::Cancel) && proposals.contains(&true);
     let asks = clauses
         .iter()
-        .any(|c| asks_in(c, about_meeting) && !hostile_only(c, hostile));
+        .zip(&proposals)
+        .any(|(c, &proposal)| !proposal && asks_in(c) && !hostile_only(c, hostile));
     // A '?' anywhere, other than in a booking request or a proposal, rules out a pick.
-    let questioned = clauses.iter().any(|c| {
-        c.question && !pick::is_booking_request(c.text) && !time::is_proposal(c, about_meeting)
-    });
+    let questioned = clauses
+        .iter()
+        .zip(&proposals)
+        .any(|(c, &proposal)| c.question && !proposal && !pick::is_booking_request(c.text));
     let picks = if asks || questioned || declines || hostile || wants_person || meeting.is_some() {
         None
     } else {
@@ -134,12 +139,11 @@ pub fn read(text: &str) -> Reading {
     }
 }
 
-/// Whether a clause asks something that needs an answer, rather than proposing, booking,
-/// changing a meeting or asking for a person in question form.
-fn asks_in(clause: &Clause<'_>, about_meeting: bool) -> bool {
+/// Whether a clause that proposes no time asks something that needs an answer, rather than
+/// booking, changing a meeting or asking for a meeting or a person in question form.
+fn asks_in(clause: &Clause<'_>) -> bool {
     text::is_asking(clause)
         && !text::is_trivial_question(clause.text)
-        && !time::is_proposal(clause, about_meeting)
         && !pick::is_booking_request(clause.text)
         && !meeting::is_change_request(clause.text)
         && !meeting::wants_meeting(clause.text)

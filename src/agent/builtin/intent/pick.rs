@@ -60,6 +60,9 @@ enum Said {
 /// What the clause says, and whether its place was a bare number.
 fn read_clause(clause: &str) -> (Said, bool) {
     let mut words: Vec<&str> = text::words(clause).collect();
+    if is_accept_phrase(&words) {
+        return (Said::Accept, false);
+    }
     let thumbs = clause.contains(['👍', '👌', '✅']);
     strip_front(&mut words, FILLERS);
     let agreed = strip_front(&mut words, ACCEPT_WORDS) | thumbs;
@@ -67,12 +70,12 @@ fn read_clause(clause: &str) -> (Said, bool) {
     let mut marked = strip_phrase_front(&mut words, CHOICE_VERBS);
     marked |= strip_front(&mut words, ARTICLES);
     marked |= strip_phrase_back(&mut words, TAILS);
-    marked |= strip_back(&mut words, NOUNS);
+    // "one" alone is a number, not "the one".
+    if words.len() > 1 {
+        marked |= strip_back(&mut words, NOUNS);
+    }
     strip_back(&mut words, COURTESY);
-    if ACCEPT_PHRASES
-        .iter()
-        .any(|p| words.iter().copied().eq(p.split(' ')))
-    {
+    if is_accept_phrase(&words) {
         return (Said::Accept, false);
     }
     match words.as_slice() {
@@ -85,6 +88,12 @@ fn read_clause(clause: &str) -> (Said, bool) {
         },
         _ => (described(&words, marked || agreed), false),
     }
+}
+
+fn is_accept_phrase(words: &[&str]) -> bool {
+    ACCEPT_PHRASES
+        .iter()
+        .any(|p| words.iter().copied().eq(p.split(' ')))
 }
 
 fn one_word(word: &str, marked: bool, agreed: bool) -> (Said, bool) {
@@ -269,7 +278,7 @@ const ACCEPT_PHRASES: &[&str] = &[
     "that works", "that works for me", "that's fine", "thats fine", "fine by me", "deal",
     "confirmed", "lock it in", "let's do it", "lets do it", "let's do that", "do it", "book it",
     "please do", "yes please", "de acuerdo", "me va bien", "klingt gut", "einverstanden",
-    "das passt", "passt", "why not", "of course", "absolutely",
+    "das passt", "passt", "why not", "of course", "absolutely", "sure thing", "yes that one",
 ];
 const ARTICLES: &[&str] = &["the", "la", "el", "die", "der", "den", "das"];
 #[rustfmt::skip]

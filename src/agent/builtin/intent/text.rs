@@ -117,11 +117,17 @@ pub(super) fn is_asking(clause: &Clause<'_>) -> bool {
     if clause.question {
         return true;
     }
-    if clause.joined && AUXILIARY.is_match(text) {
+    if (clause.joined && AUXILIARY.is_match(text)) || NOT_ASKING.is_match(text) {
         return false;
     }
     extract::is_question(text) || FOREIGN_QUESTION.is_match(text) || INFO_REQUEST.is_match(text)
 }
+
+/// Statements that open like questions: "would rather not say", "what I need is speed",
+/// "why not".
+static NOT_ASKING: Pattern = Pattern::new(
+    r"^(?:(?:would|could|might|will|should|may) (?:rather|be|depend|probably|likely|definitely|maybe|need|have to)|why not|who knows|how (?:cool|nice|great|awesome|amazing|funny)|(?:what|how|when|where|why) (?:i|we|they|our|my))\b",
+);
 
 static AUXILIARY: Pattern = Pattern::new(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|have|has|had|isn'?t|aren'?t)\b",
@@ -173,6 +179,7 @@ pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 pub(super) const PATTERNS: &[&Pattern] = &[
+    &NOT_ASKING,
     &AUXILIARY,
     &SPLIT,
     &FOREIGN_QUESTION,

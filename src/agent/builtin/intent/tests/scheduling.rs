@@ -62,6 +62,12 @@ fn asks() {
             "we use a competitor today but are unhappy",
             "I'm running late, can we start at 3:15?",
             "wtf?",
+            "Would rather not say",
+            "what I need is faster follow-up",
+            "when we get a lead, it takes 2 days to respond",
+            "Why not",
+            "we have around 50 employees",
+            "Budget is ~10k/yr",
         ],
         |r| r.asks,
     );
@@ -171,6 +177,8 @@ fn picks() {
             ("ok let's do it", Some(Pick::Accept)),
             ("go ahead", Some(Pick::Accept)),
             ("vale, perfecto", Some(Pick::Accept)),
+            ("Sure thing!", Some(Pick::Accept)),
+            ("yes that one works", Some(Pick::Accept)),
             // Not a pick.
             ("Before I pick, what's the first step after the call?", None),
             ("Quick question first: do you support SSO?", None),
@@ -199,6 +207,11 @@ fn picks() {
             ("do you have anything on friday?", None),
             ("Ich hätte gerne eine Demo nächste Woche", None),
             ("we have 3 offices", None),
+            ("one", None),
+            ("2 of us will join", None),
+            ("We have 2 locations and 3 reps", None),
+            ("Our first priority is speed", None),
+            ("Is option 2 still available?", None),
         ],
         |r| r.picks,
     );
