@@ -103,6 +103,10 @@ fn proposes_time() {
             "any slots thursday afternoon?",
             "I'm running late, can we start at 3:15?",
             "none of those times work, anything next week?",
+            "after 2 CET",
+            "any time after 4 works",
+            "I'm in PST, so mornings are best",
+            "Friday 10am EST",
         ],
         &[
             "what happens after the call?",
