@@ -156,7 +156,7 @@ async fn visitors_who_are_not_buyers_are_pointed_elsewhere_without_sales_questio
             if i == 0 {
                 assert!(text.contains(pointer), "{visitor}: {text}");
             }
-            for sales in ["budget", "how many people", "your role", "email", "get started"] {
+            for sales in ["budget", "how many people", "your role", "work email", "get started"] {
                 assert!(
                     !text.contains(sales) || text.contains(pointer),
                     "{visitor} was asked a sales question: {text}"

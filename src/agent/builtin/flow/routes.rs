@@ -4,7 +4,7 @@
 
 use super::intent::{Reading, VisitorKind};
 use super::say::Say;
-use super::{Reply, Turn, answer_question, first_name};
+use super::{Reply, Turn, answer_known, answer_question, first_name};
 use crate::agent::{Asking, Route};
 use crate::model::context::HandoffReason;
 use crate::model::settings::Routes;
@@ -37,7 +37,11 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
     } else if reading.wants_person {
         person(turn, reply, say);
     } else if reading.asks {
-        answer_question(turn, reply, say);
+        if !answer_known(turn, reply, say) {
+            // Nothing in the documents: the place they were pointed to is still the answer.
+            let kind = reply.state.route.map_or(VisitorKind::Vendor, kind_of);
+            say.answer(pointer(kind, &turn.settings.routes));
+        }
     } else if reading.thanks_or_bye {
         say.answer("You're welcome, all the best!");
     } else {
@@ -59,6 +63,14 @@ fn kind_name(kind: VisitorKind) -> &'static str {
         VisitorKind::Student => "student",
         VisitorKind::Vendor => "vendor",
         VisitorKind::Competitor => "competitor",
+    }
+}
+
+fn kind_of(route: Route) -> VisitorKind {
+    match route {
+        Route::Careers => VisitorKind::JobSeeker,
+        Route::Support => VisitorKind::SupportCustomer,
+        Route::Other => VisitorKind::Vendor,
     }
 }
 
