@@ -142,7 +142,7 @@ fn converse(
 fn answer_question(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
     if !answer_known(turn, reply, say) {
         say.answer(
-            "I don't have that in my notes, so I won't guess. Someone from the team can answer it on a call or by email.",
+            "I don't have an answer to that in my notes, so I won't guess. Someone from the team can answer it on a call or by email.",
         );
     }
 }
