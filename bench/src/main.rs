@@ -30,6 +30,7 @@ mod load;
 mod mixed;
 mod ops;
 mod phases;
+mod proposals;
 mod raw_csv;
 mod raw_kb;
 mod raw_sqlite;
@@ -265,6 +266,7 @@ struct Ours {
     memory_after_kb: stats::Memory,
     /// `None` when the server has no chat endpoint.
     conversations: Option<conversations::Conversations>,
+    proposals: Option<Measured<Outcome>>,
     webhooks: Measured<webhooks::Webhooks>,
     mixed: Option<mixed::Mixed>,
     ready_in: Duration,
@@ -348,6 +350,13 @@ async fn measure_server(
     } else {
         None
     };
+    let proposals = match (kb.chat.is_some(), tenants.of(proposals::TENANT)) {
+        (true, Some(other)) => {
+            let duration = budget.conversations.saturated_json;
+            Some(proposals::measure(other, server.pid, duration).await?)
+        }
+        _ => None,
+    };
     let webhooks = observe(server.pid, webhooks::measure(api, &seqs, &budget.webhooks)).await?;
     let mixed = match budget.mixed {
         Some(minutes) => {
@@ -389,6 +398,7 @@ async fn measure_server(
         kb,
         memory_after_kb,
         conversations,
+        proposals,
         webhooks,
         mixed,
         ready_in,

@@ -61,6 +61,14 @@ impl Tenants {
         }
     }
 
+    /// Another tenant's API, by its id.
+    pub fn of(&self, tenant: &str) -> Option<&Api> {
+        self.all
+            .iter()
+            .find(|(id, _)| id == tenant)
+            .map(|(_, api)| api)
+    }
+
     /// The measured tenant's API.
     pub fn main(&self) -> &Api {
         &self.all[0].1

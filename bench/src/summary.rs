@@ -72,6 +72,7 @@ fn rows(ours: &Ours, base: &Baselines, corpus: &Corpus, llm: &Llm) -> Vec<Row> {
     if let Some(conv) = &ours.conversations {
         rows.extend(conversation_rows(conv));
     }
+    rows.extend(ours.proposals.as_ref().map(proposal_row));
     rows.extend(webhook_rows(&ours.webhooks));
     rows.extend(crate::ops::rows(&ours.csv, &base.csv));
     rows.extend(crate::backup::rows(&ours.backup));
@@ -160,6 +161,17 @@ fn conversation_rows(conv: &Conversations) -> Vec<Row> {
             &conv.saturated_sse,
         ),
     ]
+}
+
+/// Issue #27: a time proposed in the visitor's words, closed loop.
+fn proposal_row(run: &phases::Measured<crate::load::Outcome>) -> Row {
+    Row::new(&format!(
+        "chat turn proposing a time in words (14 days open, {} meetings booked), closed loop",
+        crate::proposals::BOOKED
+    ))
+    .concurrency(&format!("{} conversations", crate::proposals::CLIENTS))
+    .outcome(&run.value)
+    .watched(run)
 }
 
 /// Issue #6: a fast receiver on loopback, run by the bench.
@@ -575,6 +587,15 @@ fn notes(
     ));
     notes.extend(kb_notes(&ours.kb, base, corpus));
     notes.extend(ours.conversations.as_ref().map(conversation_note));
+    if ours.proposals.is_some() {
+        notes.push(format!(
+            "Proposed times (issue #27): tenant `{}` is open around the clock for 14 days in 15-minute slots, and {} conversations each qualify and book the first time offered. Then {} visitors, each with a qualified conversation, send in a closed loop one of: {}. Each names a window holding several free slots, so the answer offers them and books nothing.",
+            crate::proposals::TENANT,
+            crate::proposals::BOOKED,
+            crate::proposals::CLIENTS,
+            crate::proposals::PROPOSALS.join(" / ")
+        ));
+    }
     notes.push(webhook_note(&ours.webhooks.value));
     notes.extend(crate::ops::notes(&ours.csv, &base.csv));
     notes.extend(crate::backup::notes(&ours.backup));
