@@ -66,34 +66,46 @@ pub(super) fn leading_from(message: &str) -> Option<String> {
     leading_company(&message[cue.end()..], CompanyCue::From)
 }
 
-/// The company after a name: " from Acme", ", CTO at Acme", " here with Globex".
+/// The company after a name: " from Acme", ", CTO at Acme", " here with Globex", ", director
+/// of member services at Saguaro Credit Union", ", Geschäftsführer der Müller GmbH".
 pub(super) fn company_after_name(rest: &str) -> Option<String> {
     let mut pos = 0;
     let mut titled = false;
-    for _ in 0..8 {
+    for _ in 0..10 {
         let tail = &rest[pos..];
         let trimmed = tail.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
         let len = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-        let word = trimmed[..len].trim_end_matches(',');
+        let raw = trimmed[..len].trim_end_matches(',');
+        pos += tail.len() - trimmed.len() + len;
+        // "Ethan Brooks, ethan@copperleaf.example, from Copperleaf": the address is skipped.
+        if raw.contains('@') && raw.len() > 1 {
+            continue;
+        }
+        let word = raw;
         if word.is_empty() || word.ends_with(['.', '!', '?', ';', ':']) {
             return None;
         }
-        pos += tail.len() - trimmed.len() + len;
         let after = &rest[pos..];
-        if is_in(word, &["from", "de", "von", "aus"]) {
+        if is_in(word, &["from", "de", "von", "aus"]) && !titled {
             return leading_company(after, CompanyCue::From);
         }
         if is_in(word, &["with", "at", "@", "bei", "en"]) {
             return leading_company(after, CompanyCue::Explicit);
         }
-        if titled && is_in(word, &["of", "for"]) {
-            if let Some(company) = leading_company(after, CompanyCue::Explicit) {
+        // "owner of Martins Auto Group", "directora de …", "Geschäftsführer der …": a company
+        // only when a capitalised name follows; "director of member services at …" goes on.
+        if titled && is_in(word, &["of", "for", "de", "der", "des", "von", "from"]) {
+            if next_word(after).starts_with(char::is_uppercase)
+                && let Some(company) = leading_company(after, CompanyCue::Explicit)
+            {
                 return Some(company);
             }
             continue;
         }
         let title = is_in(word, TITLE_HEADS) || is_in(word, TITLE_MODIFIERS);
-        if !(title || is_in(word, &["here", "the", "a", "an", "and", "&", "of"])) {
+        // Once a title has begun, the department may be any lower-case words.
+        let department = titled && !word.starts_with(char::is_uppercase) && !is_stop(word);
+        if !(title || department || is_in(word, &["here", "the", "a", "an", "and", "&", "of"])) {
             return None;
         }
         titled |= title;
@@ -182,7 +194,22 @@ pub(super) fn company_span(s: &str, cue: CompanyCue) -> Option<(usize, usize)> {
         && pieces
             .get(1)
             .is_some_and(|p| p.text.starts_with(char::is_uppercase) && !is_stop(p.text));
-    if !article && !company_start_ok(first.text, cue) {
+    // "Big Sky Media": a capitalised common word opens a name when one follows it.
+    let common_start = cue != CompanyCue::We
+        && first.text.starts_with(char::is_uppercase)
+        && !first.last
+        && !is_in(first.text, FUNCTION_WORDS)
+        && !is_in(first.text, PLACES)
+        && pieces.get(1).is_some_and(|p| {
+            p.text.starts_with(char::is_uppercase) && !is_in(p.text, FUNCTION_WORDS)
+        })
+        // After "from" (places too), only a name that ends like a company's.
+        && (cue == CompanyCue::Explicit
+            || pieces.iter().skip(1).take(3).any(|p| {
+                p.text.starts_with(char::is_uppercase)
+                    && (is_in(p.text, NAME_ENDINGS) || is_in(p.text, COMPANY_SUFFIXES))
+            }));
+    if !article && !common_start && !company_start_ok(first.text, cue) {
         return None;
     }
     let capitalised = first
@@ -237,8 +264,10 @@ fn company_continues(word: &str, capitalised: bool, next: Option<&str>) -> bool 
         if is_in(word, &["&", "of", "and", "for", "de", "+"]) {
             return next.is_some_and(|n| n.starts_with(char::is_uppercase));
         }
+        // "Halden Home Insurance", "Fernhill Group": a capitalised common word inside a
+        // capitalised name is part of it, unless it is a word that starts a new thought.
         return word.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
-            && !is_stop(word);
+            && (!is_stop(word) || !is_in(word, FUNCTION_WORDS));
     }
     let verb_like = word.ends_with("ing") || (word.len() >= 6 && word.ends_with("ed"));
     word.chars().any(char::is_alphabetic)
@@ -259,6 +288,19 @@ fn looks_like_quantity(word: &str) -> bool {
         )
 }
 
+/// Words that, capitalised, still start a new thought rather than go on with a name.
+#[rustfmt::skip]
+const FUNCTION_WORDS: &[&str] = &[
+    "i", "i'm", "im", "we", "we're", "our", "my", "you", "your", "they", "he", "she", "it", "it's",
+    "the", "a", "an", "and", "or", "but", "so", "in", "on", "at", "to", "with", "from", "by",
+    "is", "are", "was", "were", "be", "here", "there", "this", "that", "these", "those", "please",
+    "thanks", "thank", "hi", "hello", "hey", "yes", "no", "not", "ok", "okay", "just", "also",
+    "if", "when", "what", "how", "who", "why", "where", "can", "could", "would", "will", "do",
+    "does", "did", "have", "has", "today", "tomorrow", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "as", "for", "of", "about", "any", "all",
+    "some", "my", "me", "us",
+];
+
 #[rustfmt::skip]
 const COMPANY_SUFFIXES: &[&str] = &[
     "inc", "inc.", "ltd", "ltd.", "llc", "llp", "corp", "corp.", "co", "co.", "gmbh", "ag", "sa",
@@ -272,7 +314,7 @@ const ARTICLES: &[&str] = &[
 
 /// Words that end company names but are common words too ("agency", "partners").
 #[rustfmt::skip]
-const NAME_ENDINGS: &[&str] = &[
+pub(super) const NAME_ENDINGS: &[&str] = &[
     "agency", "partners", "studio", "studios", "solutions", "systems", "software", "media",
     "digital", "ventures", "capital", "consulting", "company", "industries", "enterprises",
     "associates", "analytics", "logistics", "marketing", "health", "bank", "foods", "motors",
@@ -400,7 +442,58 @@ mod tests {
                     "Sara Lopez from Brightside Agency",
                     Some("Brightside Agency"),
                 ),
+                (
+                    "Hello, Oliver Grant here, Director of Customer Operations at Halden Home Insurance. oliver@x.io",
+                    Some("Halden Home Insurance"),
+                ),
+                (
+                    "Nina Park, nina.park@fernhillgroup.com - I'm at Fernhill Group",
+                    Some("Fernhill Group"),
+                ),
+                (
+                    "Hi, I'm Fatima Noor, VP Support at Greenleaf Home Goods.",
+                    Some("Greenleaf Home Goods"),
+                ),
+                (
+                    "Hey, Paul Martins, owner of Martins Auto Group. We have 4 dealerships",
+                    Some("Martins Auto Group"),
+                ),
+                (
+                    "from Bluefin HR, we're a payroll company",
+                    Some("Bluefin HR"),
+                ),
+                (
+                    "I am Claire Dubois, VP Customer Experience at Maison Lumen",
+                    Some("Maison Lumen"),
+                ),
+                (
+                    "ok. Ethan Brooks, ethan@copperleaf.example, from Copperleaf Insurance, we're 35 people",
+                    Some("Copperleaf Insurance"),
+                ),
+                (
+                    "Hi, I'm Rosa Jimenez, director of member services at Saguaro Credit Union, rosa@x.io",
+                    Some("Saguaro Credit Union"),
+                ),
+                (
+                    "Hi, I'm Lara Croft from Big Sky Media",
+                    Some("Big Sky Media"),
+                ),
+                (
+                    "Hallo! Ich bin Jürgen Weiß, Geschäftsführer der Müller & Söhne GmbH.",
+                    Some("Müller & Söhne GmbH"),
+                ),
+                (
+                    "Hola, soy María José Fernández, directora de operaciones en Grupo Alba.",
+                    Some("Grupo Alba"),
+                ),
+                (
+                    "Hallo! I'm Jan de Vries from Polderworks BV",
+                    Some("Polderworks BV"),
+                ),
+                ("I work at Acme Thanks to you", Some("Acme")),
+                ("I'm Jane from Acme Today we need help", Some("Acme")),
                 // Not companies.
+                ("I'm from Big Sky country", None),
                 ("I run sales ops", None),
                 ("I run a small team", None),
                 ("i run webinars every week", None),

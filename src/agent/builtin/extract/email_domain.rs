@@ -6,8 +6,9 @@
 /// universities (.edu, .ac.uk, k12, "uni-…"), where the domain says nothing about an employer.
 /// A guess: the flow should ask the visitor to confirm it.
 pub fn company_from_email(email: &str) -> Option<String> {
-    let (_, domain) = email.trim().rsplit_once('@')?;
-    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    let (_, typed) = email.trim().rsplit_once('@')?;
+    let typed = typed.trim_end_matches('.');
+    let domain = typed.to_ascii_lowercase();
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
         return None;
@@ -30,7 +31,16 @@ pub fn company_from_email(email: &str) -> Option<String> {
     {
         return None;
     }
-    let company = title_case(name);
+    // "BigSkyMedia.tv": capitals the visitor typed inside the name say where words start.
+    let typed_name = typed
+        .split('.')
+        .nth(labels.len() - suffix - 1)
+        .unwrap_or(name);
+    let company = if typed_name.chars().skip(1).any(char::is_uppercase) {
+        title_case(typed_name)
+    } else {
+        title_case(&split_compound(name))
+    };
     (company.chars().filter(|c| c.is_alphanumeric()).count() >= 2).then_some(company)
 }
 
@@ -92,6 +102,52 @@ const FREE_MAIL_DOMAINS: &[&str] = &[
     "proton.me", "duck.com", "hey.com",
 ];
 
+/// "summitgear" → "summit-gear", "martinsautogroup" → "martins-auto-group": a word that
+/// usually ends a business's name is split off when at least four letters stay before it,
+/// and acronyms among them ("hr") are upper-cased. Other names stay whole ("copperleaf").
+fn split_compound(label: &str) -> String {
+    if label.contains(['-', '_']) {
+        return label.to_owned();
+    }
+    let mut head = label;
+    let mut tails: Vec<String> = Vec::new();
+    while tails.len() < 2 {
+        let Some(tail) = BUSINESS_WORDS
+            .iter()
+            .filter(|w| head.len() >= w.len() + 4 && head.ends_with(*w))
+            .max_by_key(|w| w.len())
+        else {
+            break;
+        };
+        head = &head[..head.len() - tail.len()];
+        let tail = if BUSINESS_ACRONYMS.contains(tail) {
+            tail.to_ascii_uppercase()
+        } else {
+            (*tail).to_owned()
+        };
+        tails.insert(0, tail);
+    }
+    std::iter::once(head.to_owned())
+        .chain(tails)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Words that end business names and are seldom the end of another word.
+#[rustfmt::skip]
+const BUSINESS_WORDS: &[&str] = &[
+    "group", "home", "homes", "labs", "media", "print", "printing", "properties", "property",
+    "freight", "travel", "gear", "hr", "insurance", "energy", "foods", "events", "shipping",
+    "logistics", "auto", "motors", "realty", "health", "dental", "clinic", "legal", "partners",
+    "capital", "ventures", "studio", "studios", "digital", "design", "systems", "software",
+    "solutions", "consulting", "services", "coffee", "roasters", "outfitters", "retail", "supply",
+    "supplies", "construction", "roofing", "bakery", "brewing", "farms", "finance", "financial",
+    "bank", "apparel", "agency", "marketing", "global", "industries", "trading", "traders",
+    "transport", "fitness", "academy", "hotels", "furniture", "plumbing", "electric", "analytics",
+];
+
+const BUSINESS_ACRONYMS: &[&str] = &["hr"];
+
 /// "northwind-traders" → "Northwind Traders", "acme_labs" → "Acme Labs".
 fn title_case(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
@@ -124,6 +180,17 @@ mod tests {
                 ("sales@initech.com.au", Some("Initech")),
                 ("ana@contoso_labs.de", Some("Contoso Labs")),
                 ("x@4sight.ai", Some("4sight")),
+                ("rachel.kim@summitgear.example", Some("Summit Gear")),
+                ("paul@martinsautogroup.com", Some("Martins Auto Group")),
+                ("priya@bluefinhr.example", Some("Bluefin HR")),
+                ("zoe@lumalabs.example", Some("Luma Labs")),
+                ("x@haldenhome.co.uk", Some("Halden Home")),
+                ("frank@beckerfreight.com", Some("Becker Freight")),
+                ("sam@quillworks.example", Some("Quillworks")),
+                ("ethan@copperleaf.example", Some("Copperleaf")),
+                ("dev@quillstack.io", Some("Quillstack")),
+                ("x@BigSkyMedia.tv", Some("BigSkyMedia")),
+                ("x@mygroup.com", Some("Mygroup")),
                 ("hans@müller-bau.de", Some("Müller Bau")),
                 (
                     "  lucia@fernandez-asociados.es ",

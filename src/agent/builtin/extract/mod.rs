@@ -126,8 +126,14 @@ pub fn answer_to_at(field: &str, text: &str, today: Date) -> Option<Answer> {
         "role" => role(text)
             .or_else(|| short_reply(text, 5))
             .map(Answer::Role),
+        // A bare "75" answers some other question, and "looking for info" was refused by
+        // `need` already.
         "need" => need(text)
-            .or_else(|| short_reply(text, 80))
+            .or_else(|| {
+                let cued = need::NEED_CUE.as_ref().is_some_and(|p| p.is_match(text));
+                short_reply(text, 80)
+                    .filter(|r| !cued && r.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            })
             .map(Answer::Need),
         _ => None,
     }
@@ -392,6 +398,10 @@ mod tests {
                 ),
                 ("not sure", None),
                 ("yes", None),
+                ("75", None),
+                ("20k", None),
+                ("hi, looking for info on your product", None),
+                ("we need more information first", None),
             ],
             ask("need"),
         );
@@ -422,6 +432,8 @@ mod tests {
                 ("not sure", vec![]),
                 ("200", vec![]),
                 ("hello", vec![]),
+                ("hi, looking for info on your product", vec![]),
+                ("I'm looking for information about Brightline", vec![]),
             ],
             volunteered,
         );
@@ -462,7 +474,7 @@ mod tests {
                     vec![
                         Answer::CompanySize(200),
                         Answer::Budget(20_000),
-                        Answer::TimelineMonths(3),
+                        Answer::TimelineMonths(4),
                     ],
                 ),
                 (
@@ -482,6 +494,18 @@ mod tests {
                     ],
                 ),
                 ("can we meet in March?", vec![]),
+                (
+                    "actually scratch that, not January - finance just told me it'll be September at the earliest",
+                    vec![Answer::TimelineMonths(9)],
+                ),
+                (
+                    "budget ~25k, need to move by January. honestly, can I just talk to a real person now?",
+                    vec![
+                        Answer::Budget(25_000),
+                        Answer::TimelineMonths(1),
+                        Answer::Need("need to move by January".into()),
+                    ],
+                ),
             ],
             |text| volunteered_at(text, on_dec_8()),
         );
@@ -502,7 +526,7 @@ mod tests {
         );
         check(
             &[
-                ("end of Q1", Some(Answer::TimelineMonths(3))),
+                ("end of Q1", Some(Answer::TimelineMonths(4))),
                 ("by June", Some(Answer::TimelineMonths(6))),
                 ("ASAP", Some(Answer::TimelineMonths(0))),
                 ("Q1, actually Q2", Some(Answer::TimelineMonths(4))),

@@ -7,13 +7,13 @@ use super::*;
 
 pub(super) static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compiled(
-        r"(?i)^\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|evening|day)|hola|buenas(?:\s+(?:tardes|noches))?|buenos\s+d[ií]as|hallo|guten\s+(?:tag|morgen|abend)|servus|moin|gr[üu](?:ß|ss)\s+gott|bonjour|ciao|salut)(?:\s+(?:there|all|team|folks|guys|a\s+todos|zusammen))?(?:[\s,!.:;\-–]+|$))?",
+        r"(?i)^\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|yo|g['’]day|good\s+(?:morning|afternoon|evening|day)|hola|buenas(?:\s+(?:tardes|noches))?|buenos\s+d[ií]as|hallo|guten\s+(?:tag|morgen|abend)|servus|moin|gr[üu](?:ß|ss)\s+gott|bonjour|ciao|salut)(?:\s+(?:there|all|team|folks|guys|a\s+todos|zusammen))?(?:[\s,!.:;\-–]+|$))?",
     )
 });
 
 pub(super) static NAME_CUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compiled(
-        r"(?i)\b(?:(?:my\s+)?(?:(?:first|full)\s+)?name(?:\s+is|['’]s|\s*:)|names|(?:you\s+can\s+)?call\s+me|i\s+am|i['’]m|im|i\s+m|this\s+is|it['’]s|its|here\s+is|me\s+llamo|mi\s+nombre\s+es|soy|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|ich\s+bin|hier\s+ist)\s+",
+        r"(?i)\b(?:(?:my\s+)?(?:(?:first|full)\s+)?name(?:\s+is|['’]s|\s*:)|(?:my\s+)?(?:first|full)\s+name\s*,|names|(?:you\s+can\s+)?call\s+me|i\s+am|i['’]m|im|i\s+m|this\s+is|it['’]s|its|here\s+is|me\s+llamo|mi\s+nombre\s+es|soy|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|ich\s+bin|hier\s+ist)\s+",
     )
 });
 
@@ -70,7 +70,9 @@ pub(super) fn named(message: &str, correcting: bool) -> Option<(String, Option<S
             }
         }
         let strength = if strong { Cue::Strong } else { Cue::Weak };
-        if let Some((name, used)) = leading_name(&message[cue.end()..], strength) {
+        // "soy Javier de Acme", "ich bin Jonas von Becker": there "de"/"von" mean "from".
+        let particles = !(foreign_weak || is_in(leading_word(cue.as_str()), FOREIGN_CUES));
+        if let Some((name, used)) = leading_name(&message[cue.end()..], strength, particles) {
             let company = company_after_name(&message[cue.end() + used..]);
             // "my name is Jon, sorry, actually it's John": the correction comes last.
             if correcting {
@@ -81,7 +83,72 @@ pub(super) fn named(message: &str, correcting: bool) -> Option<(String, Option<S
         }
     }
     last.or_else(|| name_here(message, content_start))
+        .or_else(|| name_listed(message, content_start))
 }
+
+/// First words of Spanish and German name cues.
+const FOREIGN_CUES: &[&str] = &["me", "mi", "mein", "ich", "hier", "soy"];
+
+/// "Jordan Ellis, head of growth at Tinkerbox", "ok fine. Ben Ortiz, ben@ortizroofing.com":
+/// a capitalised full name opening the message (after fillers), then a comma or dash and a
+/// title, an email or "here", the way people sign a note.
+fn name_listed(message: &str, content_start: usize) -> Option<(String, Option<String>)> {
+    let start = after_fillers(message, content_start);
+    let rest = &message[start..];
+    if !rest.starts_with(char::is_uppercase) {
+        return None;
+    }
+    let (name, used) = leading_name(rest, Cue::Weak, true)?;
+    let proper_words = name.split(' ').filter(|w| !is_in(w, PARTICLES)).count();
+    let title_only = name
+        .split(' ')
+        .all(|w| is_in(w, TITLE_HEADS) || is_in(w, TITLE_MODIFIERS));
+    let company_like = name
+        .split(' ')
+        .any(|w| is_company_suffix(w) || is_in(w, NAME_ENDINGS));
+    if proper_words < 2 || title_only || company_like {
+        return None;
+    }
+    let after = &rest[used..];
+    let tail = after
+        .strip_prefix(',')
+        .or_else(|| after.trim_start().strip_prefix(['-', '–', '(']))?;
+    let next = tail.split_whitespace().next().unwrap_or("");
+    let next_word = next.trim_end_matches([',', '.', ')']);
+    let signed = next.contains('@')
+        || is_in(next_word, TITLE_HEADS)
+        || is_in(next_word, TITLE_MODIFIERS)
+        || is_in(next_word, &["here"]);
+    signed.then(|| (name, company_after_name(after)))
+}
+
+/// Where the message goes on after opening fillers ("ok fine. ", "sure, it's ").
+fn after_fillers(message: &str, from: usize) -> usize {
+    let mut at = from;
+    loop {
+        let rest = &message[at..];
+        let trimmed = rest.trim_start_matches(|c: char| c.is_whitespace() || ",.:;!-–".contains(c));
+        let word = leading_word(trimmed);
+        if word.is_empty() || !is_in(word, FILLERS) {
+            return at + (rest.len() - trimmed.len());
+        }
+        at += rest.len() - trimmed.len() + word.len();
+    }
+}
+
+#[rustfmt::skip]
+const FILLERS: &[&str] = &[
+    "ok", "okay", "fine", "sure", "yes", "yeah", "yep", "nice", "great", "cool", "alright",
+    "right", "so", "well", "thanks", "hi", "hey", "hello", "it's", "its", "it’s",
+];
+
+/// Lower-case words inside Dutch, German, French, Spanish and Arabic surnames ("Jan de Vries",
+/// "Pieter van Dijk", "Ludwig van der Berg").
+#[rustfmt::skip]
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "von", "da", "di", "del", "della", "du", "le", "la", "ter", "ten",
+    "dos", "das", "bin", "al", "el",
+];
 
 /// Where the message goes on after opening correction words ("sorry, typo:", "actually").
 fn correction_opener_end(message: &str, from: usize) -> usize {
@@ -100,7 +167,8 @@ fn correction_opener_end(message: &str, from: usize) -> usize {
 #[rustfmt::skip]
 const CORRECTION_OPENERS: &[&str] = &[
     "sorry", "actually", "oops", "typo", "correction", "my", "bad", "mistake", "perdón", "perdon",
-    "eigentlich", "korrektur", "entschuldigung", "no", "wait",
+    "eigentlich", "korrektur", "entschuldigung", "no", "wait", "autocorrect", "autocorrected",
+    "auto-correct", "autocorrection", "spellcheck", "whoops", "oh", "ah", "misspelled",
 ];
 
 /// Whether the cue at `at` opens a clause: the message's first words after any greeting, or
@@ -137,8 +205,10 @@ const NOT_A_PERSON: &[&str] = &[
 /// "Jane here", "Hi, Jane Smith here from Acme".
 fn name_here(message: &str, content_start: usize) -> Option<(String, Option<String>)> {
     let rest = &message[content_start..];
-    let (name, used) = leading_name(rest, Cue::Weak)?;
-    if name.split(' ').count() > 2 || name.split(' ').any(is_company_suffix) {
+    let (name, used) = leading_name(rest, Cue::Weak, true)?;
+    if name.split(' ').filter(|w| !is_in(w, PARTICLES)).count() > 2
+        || name.split(' ').any(is_company_suffix)
+    {
         return None;
     }
     let mut after = rest[used..].trim_start();
@@ -183,13 +253,16 @@ enum Cue {
     Weak,
 }
 
-/// Up to three name-like words at the start of `s`: the tidied name and the bytes it spans.
-fn leading_name(s: &str, cue: Cue) -> Option<(String, usize)> {
-    let mut words = [""; 3];
+/// Up to three name-like words at the start of `s`, and with `particles` the lower-case
+/// words between them ("Jan de Vries"): the tidied name and the bytes it spans.
+fn leading_name(s: &str, cue: Cue, particles: bool) -> Option<(String, usize)> {
+    let mut words = [""; 5];
     let mut count = 0;
     let mut pos = 0;
     let mut capitalised = false;
-    while count < 3 {
+    // Where the name ends without any particle typed after its last proper word.
+    let (mut kept, mut kept_pos) = (0, 0);
+    while count < 5 && count - particles_in(&words[..count]) < 3 {
         let rest = &s[pos..];
         let trimmed = rest.trim_start();
         if count > 0 && rest[..rest.len() - trimmed.len()].contains('\n') {
@@ -212,7 +285,16 @@ fn leading_name(s: &str, cue: Cue) -> Option<(String, usize)> {
             // Part of an address, a handle or a number: not a name.
             Some(_) => break,
         };
-        if !name_word_ok(word, cue, count, capitalised) {
+        let particle = particles
+            && count > 0
+            && capitalised
+            && !last
+            && is_in(word, PARTICLES)
+            && !word.chars().any(char::is_uppercase);
+        if !particle
+            && !name_word_ok(word, cue, count, capitalised)
+            && !(count == 0 && common_first_name(word, after))
+        {
             break;
         }
         if count == 0 {
@@ -221,11 +303,47 @@ fn leading_name(s: &str, cue: Cue) -> Option<(String, usize)> {
         words[count] = word;
         count += 1;
         pos = start + word.len();
+        if !particle {
+            (kept, kept_pos) = (count, pos);
+        }
         if last || (cue == Cue::Weak && !capitalised && count == 2) {
             break;
         }
     }
-    (count > 0).then(|| (tidy_name(&words[..count]), pos))
+    (kept > 0).then(|| (tidy_name(&words[..kept]), kept_pos))
+}
+
+/// "Dev Patel", "Will Smith": a capitalised first name that is also a common word counts when
+/// a capitalised surname follows it, one that is not a title ("Sales Director").
+fn common_first_name(word: &str, after: &str) -> bool {
+    if !word.starts_with(char::is_uppercase)
+        || word.chars().count() < 2
+        || !word.chars().skip(1).all(char::is_lowercase)
+        || !after.starts_with(' ')
+    {
+        return false;
+    }
+    let next = leading_word(after.trim_start());
+    next.starts_with(char::is_uppercase)
+        && next.chars().skip(1).all(char::is_lowercase)
+        && next.chars().count() >= 2
+        && !is_stop(next)
+        && !is_in(next, TITLE_HEADS)
+        && !is_in(next, TITLE_MODIFIERS)
+        && !is_in(
+            word,
+            &[
+                "I", "Im", "The", "We", "Our", "My", "Just", "Not", "So", "Very",
+            ],
+        )
+}
+
+fn particles_in(words: &[&str]) -> usize {
+    words
+        .iter()
+        .skip(1)
+        .filter(|w| is_in(w, PARTICLES) && !w.chars().any(char::is_uppercase))
+        .count()
 }
 
 fn name_word_ok(word: &str, cue: Cue, index: usize, capitalised: bool) -> bool {
@@ -255,6 +373,11 @@ fn tidy_name(words: &[&str]) -> String {
     for (i, word) in words.iter().enumerate() {
         if i > 0 {
             name.push(' ');
+        }
+        // "de" in "Jan de Vries" stays lower case.
+        if i > 0 && is_in(word, PARTICLES) && !word.chars().any(char::is_uppercase) {
+            name.push_str(word);
+            continue;
         }
         // "McDonald" stays as typed; "jane" and a shouted "JANE" become "Jane".
         let shouted = word.chars().count() >= 3 && !word.chars().any(char::is_lowercase);
@@ -405,6 +528,82 @@ mod tests {
                 ("typo: my name is Lucía", Some("Lucía")),
                 ("actually it's jane.smith@acme.com", None),
                 ("sorry, it's late here", None),
+            ],
+            |m| contact(m).name,
+        );
+    }
+
+    #[test]
+    fn full_names_opening_a_message_like_a_signature() {
+        check(
+            &[
+                (
+                    "Hey. Jordan Ellis, head of growth at Tinkerbox. jordan@tinkerbox.io",
+                    Some("Jordan Ellis"),
+                ),
+                (
+                    "Hey, Paul Martins, owner of Martins Auto Group.",
+                    Some("Paul Martins"),
+                ),
+                (
+                    "ok fine. Ben Ortiz, ben@ortizroofing.com",
+                    Some("Ben Ortiz"),
+                ),
+                (
+                    "fine, it's Grace Liu, grace@ledgerly.example",
+                    Some("Grace Liu"),
+                ),
+                (
+                    "Hi - Victor Lindqvist, Director of Support at Nordhavn Shipping",
+                    Some("Victor Lindqvist"),
+                ),
+                (
+                    "Good afternoon. Pieter van Dijk, Head of CX at Kroonveld Energie",
+                    Some("Pieter van Dijk"),
+                ),
+                (
+                    "G'day, Liam O'Connor here, founder of Saltbush Travel",
+                    Some("Liam O'Connor"),
+                ),
+                (
+                    "nice. I'm Dev Patel, Director of Revenue Operations at Quillstack",
+                    Some("Dev Patel"),
+                ),
+                (
+                    "Hallo! I'm Jan de Vries from Polderworks BV",
+                    Some("Jan de Vries"),
+                ),
+                (
+                    "my name is Ludwig van der Berg",
+                    Some("Ludwig van der Berg"),
+                ),
+                ("Hola, soy Javier de Acme", Some("Javier")),
+                // Not names.
+                ("Tallgrass Print, we do custom printing", None),
+                ("Keystone Properties. tenants email us", None),
+                ("Becker Freight - our dispatch team juggles emails", None),
+                ("Sales Director, Acme", None),
+                ("I'm Sales Director at Acme", None),
+                ("Big Sky Media, head office in Denver", None),
+            ],
+            |m| contact(m).name,
+        );
+    }
+
+    #[test]
+    fn name_corrections() {
+        check(
+            &[
+                (
+                    "oops autocorrect, it's Siobhan, not Siobahn",
+                    Some("Siobhan"),
+                ),
+                (
+                    "actually please use my full name, Katherine Brown",
+                    Some("Katherine Brown"),
+                ),
+                ("sorry, autocorrected: it's Niamh", Some("Niamh")),
+                ("my first name, Jon, has no h", Some("Jon")),
             ],
             |m| contact(m).name,
         );

@@ -59,7 +59,8 @@ const NOT_A_NEED: &[&str] = &[
     "call", "meeting", "time", "minute", "moment", "pricing", "price", "prices", "quote", "cost",
     "costs", "cancel", "unsubscribe", "reschedule", "understand", "email", "phone", "number",
     "contact", "leave", "wait", "reply", "respond", "get", "buy", "purchase", "pay", "sleep", "it",
-    "figure", "decide", "compare", "evaluate", "choose",
+    "figure", "decide", "compare", "evaluate", "choose", "info", "information", "details",
+    "docs", "documentation", "answers", "brochure", "overview",
 ];
 
 /// The clause of the sentence holding the cue at `at`: "Hi, I'm Jane and we need a CRM" →

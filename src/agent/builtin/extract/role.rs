@@ -45,7 +45,10 @@ const SENIOR: &[&str] = &[
     "ceo", "cto", "cfo", "coo", "cmo", "cro", "cio", "cpo", "ciso", "cso", "cxo", "cdo", "chief",
     "founder", "co-founder", "cofounder", "founders", "owner", "co-owner", "president", "vp",
     "svp", "evp", "avp", "head", "director", "partner", "principal", "proprietor", "chairman",
-    "chairwoman", "md", "gm", "boss", "entrepreneur", "solopreneur", "executive",
+    "chairwoman", "md", "gm", "boss", "entrepreneur", "solopreneur", "executive", "directora",
+    "gerente", "jefe", "jefa", "fundador", "fundadora", "dueño", "dueña", "propietario",
+    "propietaria", "geschäftsführer", "geschäftsführerin", "inhaber", "inhaberin", "gründer",
+    "gründerin", "leiter", "leiterin", "vorstand",
 ];
 /// Titles that stay senior whatever follows them ("VP product management").
 #[rustfmt::skip]
@@ -112,8 +115,14 @@ fn title_span(lower: &str, words: &[(usize, usize)]) -> Option<(usize, usize)> {
         let mut last = i;
         // "head of sales", "VP Engineering", "director of marketing".
         if is_in(head, EXTENDED_TITLES) {
-            let of = joined(lower, words, i) && text(i + 1) == "of";
-            if of || is_in(head, &["vp", "svp", "evp", "avp"]) {
+            // "directora de operaciones": Spanish titles take "de" where English takes "of".
+            let of = joined(lower, words, i) && is_in(text(i + 1), &["of", "de"]);
+            if of
+                || is_in(
+                    head,
+                    &["vp", "svp", "evp", "avp", "lead", "leiter", "leiterin"],
+                )
+            {
                 let mut j = i + usize::from(of);
                 while j - i < 4 && joined(lower, words, j) && is_in(text(j + 1), TITLE_MODIFIERS) {
                     j += 1;
@@ -147,7 +156,10 @@ fn title_span(lower: &str, words: &[(usize, usize)]) -> Option<(usize, usize)> {
 
 /// Titles that take a department after them: "head of sales", "VP Engineering".
 #[rustfmt::skip]
-const EXTENDED_TITLES: &[&str] = &["head", "vp", "svp", "evp", "avp", "president", "director", "manager"];
+const EXTENDED_TITLES: &[&str] = &[
+    "head", "vp", "svp", "evp", "avp", "president", "director", "manager", "lead", "directora",
+    "jefe", "jefa", "gerente", "responsable", "leiter", "leiterin",
+];
 
 /// A title is followed by the end, punctuation, or a word that starts something else.
 fn title_ends(lower: &str, words: &[(usize, usize)], last: usize) -> bool {
@@ -163,7 +175,7 @@ const TITLE_FOLLOWERS: &[&str] = &[
     "at", "of", "for", "with", "from", "here", "and", "in", "on", "over", "who", "so", "but", "&",
     "by", "since", "looking", "working", "trying", "interested", "wanting", "based", "i", "we",
     "my", "our", "there", "too", "myself", "as", "now", "currently", "already", "that", "which",
-    "-", "hoping", "and", "responsible", "right",
+    "-", "hoping", "and", "responsible", "right", "en", "de", "der", "des", "bei", "von", "para",
 ];
 
 /// What comes before a title says it is the visitor's: "I'm (the) CTO", "as a developer",
@@ -263,6 +275,10 @@ pub(super) const TITLE_HEADS: &[&str] = &[
     "sdr", "bdr", "administrator", "admin", "researcher", "scientist", "officer", "associate",
     "executive", "entrepreneur", "solopreneur", "lead", "strategist", "writer", "editor",
     "trainee", "apprentice", "head", "vp", "svp", "evp", "avp", "md", "gm",
+    // Spanish and German.
+    "directora", "gerente", "jefe", "jefa", "responsable", "fundador", "fundadora", "dueño",
+    "dueña", "propietario", "propietaria", "geschäftsführer", "geschäftsführerin", "inhaber",
+    "inhaberin", "gründer", "gründerin", "leiter", "leiterin", "vorstand",
 ];
 #[rustfmt::skip]
 pub(super) const TITLE_MODIFIERS: &[&str] = &[
@@ -281,7 +297,9 @@ pub(super) const TITLE_MODIFIERS: &[&str] = &[
     "communications", "comms", "pr", "events", "talent", "recruiting", "learning", "training",
     "quality", "compliance", "risk", "analytics", "insights", "innovation", "commercial", "retail",
     "technology", "information", "executive", "store", "shop", "restaurant", "property",
-    "practice", "office", "sre",
+    "practice", "office", "sre", "experience", "care", "cx", "member", "members", "merchant",
+    "admissions", "dispatch", "operaciones", "ventas", "soporte", "marketing", "atención",
+    "cliente", "clientes", "comercial", "general", "kundenservice", "vertrieb",
 ];
 
 #[cfg(test)]
@@ -318,6 +336,32 @@ mod tests {
                 ("developer tools are great", None),
                 ("our CEO asked me to look into this", None),
                 ("I'm interested in your product", None),
+                (
+                    "I'm the head of customer experience",
+                    Some("head of customer experience"),
+                ),
+                (
+                    "I'm the Head of Customer Care",
+                    Some("Head of Customer Care"),
+                ),
+                (
+                    "I am Claire Dubois, VP Customer Experience at Maison Lumen",
+                    Some("VP Customer Experience"),
+                ),
+                ("team lead support", Some("team lead support")),
+                (
+                    "Hi, Sabine Krüger here, team lead support at Hanseatic Logistics",
+                    Some("team lead support"),
+                ),
+                (
+                    "Hola, soy María José Fernández, directora de operaciones en Grupo Alba.",
+                    Some("directora de operaciones"),
+                ),
+                (
+                    "Hallo! Ich bin Jürgen Weiß, Geschäftsführer der Müller & Söhne GmbH.",
+                    Some("Geschäftsführer"),
+                ),
+                ("we need a lead support tool", None),
             ],
             role,
         );
@@ -350,6 +394,11 @@ mod tests {
                 ("product owner", false),
                 ("partner manager", false),
                 ("account executive", false),
+                ("VP Customer Experience", true),
+                ("Head of Customer Care", true),
+                ("directora de operaciones", true),
+                ("Geschäftsführer", true),
+                ("team lead support", false),
             ],
             is_decision_maker,
         );

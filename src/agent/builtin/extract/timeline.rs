@@ -44,7 +44,7 @@ pub(super) fn timeline_in(
         }
     }
     for i in 0..tokens.len() {
-        if let Some((len, months)) = dated(lower, tokens, i, today) {
+        if let Some((len, months)) = dated(lower, tokens, i, today, vague_answers) {
             found.push((tokens[i].at, len, months));
             continue;
         }
@@ -116,9 +116,15 @@ const PAST: &[&str] = &[
 ];
 
 /// A quarter, a month or a holiday at token `i`, as (bytes it spans, months from `today`).
-fn dated(lower: &str, tokens: &[Token<'_>], i: usize, today: Date) -> Option<(usize, u32)> {
+fn dated(
+    lower: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    today: Date,
+    asked: bool,
+) -> Option<(usize, u32)> {
     let (first_month, last_month, mut end) = quarter_at(tokens, i)
-        .or_else(|| month_at(lower, tokens, i))
+        .or_else(|| month_at(lower, tokens, i, asked))
         .or_else(|| holiday_at(tokens, i))?;
     if i > 0 && is_word(tokens, i - 1, LOOKING_BACK) {
         return None;
@@ -148,7 +154,9 @@ fn dated(lower: &str, tokens: &[Token<'_>], i: usize, today: Date) -> Option<(us
         None if i32::from(last_month) >= now => this_year,
         None => this_year + 1,
     };
-    let months = ((target_year - this_year) * 12 + target - now).max(0);
+    // "end of Q1" is the end of March, most of a month past "March": counted as April.
+    let whole_period = late && first_month != last_month;
+    let months = ((target_year - this_year) * 12 + target - now + i32::from(whole_period)).max(0);
     let stop = tokens.get(end).map_or(lower.len(), |t| t.at);
     Some((stop - tokens[i].at, u32::try_from(months).ok()?))
 }
@@ -242,17 +250,24 @@ fn quarter_at(tokens: &[Token<'_>], i: usize) -> Option<(i8, i8, usize)> {
         .then(|| (3 * ordinal - 2, 3 * ordinal, j + 1))
 }
 
-/// A month named after a cue ("in March", "by June", "end of Sept", "im Mai", "en marzo") or
-/// as the whole reply ("March"): (month, month, index after it).
-fn month_at(lower: &str, tokens: &[Token<'_>], i: usize) -> Option<(i8, i8, usize)> {
+/// A month named after a cue ("in March", "by June", "end of Sept", "im Mai", "en marzo"),
+/// before one ("September at the earliest", "January ideally"), as the whole reply ("March",
+/// "jan"), or spelled out anywhere in an answer to "when?" (`asked`): (month, month, index
+/// after it).
+fn month_at(lower: &str, tokens: &[Token<'_>], i: usize, asked: bool) -> Option<(i8, i8, usize)> {
     let name = word(tokens, i)?;
     let &(_, month, needs_cue) = MONTHS.iter().find(|(n, _, _)| *n == name)?;
-    let cued = i > 0 && is_word(tokens, i - 1, MONTH_CUES);
+    let cued = (i > 0 && is_word(tokens, i - 1, MONTH_CUES))
+        || is_word(tokens, i + 1, MONTH_AFTER_CUES)
+        || (is_word(tokens, i + 1, &["at"]) && is_word(tokens, i + 3, &["earliest", "latest"]))
+        || (asked && !needs_cue);
     let mut end = i + 1;
     if sym(tokens, end) == Some('.') {
         end += 1;
     }
-    let alone = tokens.len() <= end + 1 && i <= 1 && !needs_cue;
+    // "jan" as the whole reply; "we may switch" is not May.
+    let alone =
+        tokens.len() <= end + 1 && i <= 1 && (!needs_cue || (i == 0 && tokens.len() == end));
     let dated = matches!(tokens.get(end).map(|t| t.tok), Some(Tok::Num(y)) if (2000.0..2100.0).contains(&y));
     if !(cued || alone || (dated && !needs_cue)) {
         return None;
@@ -269,7 +284,14 @@ const MONTH_CUES: &[&str] = &[
     "in", "by", "until", "till", "before", "around", "of", "early", "mid", "late", "from",
     "starting", "start", "after", "en", "para", "antes", "hasta", "de", "desde", "im", "bis",
     "ab", "vor", "anfang", "mitte", "ende", "nach", "spätestens", "this", "next", "come",
-    "this", "coming", "principios", "mediados", "finales", "el",
+    "this", "coming", "principios", "mediados", "finales", "el", "be", "not", "ideally",
+    "probably", "maybe", "hopefully",
+];
+
+/// Words after a month that make it a time to start ("September at the earliest").
+#[rustfmt::skip]
+const MONTH_AFTER_CUES: &[&str] = &[
+    "ideally", "hopefully", "probably", "or", "sounds",
 ];
 
 /// (name, month, only after a cue). Short forms need a cue ("by Jan"), and "may"/"mar" are
@@ -472,7 +494,8 @@ pub(super) fn is_about_meeting(lower: &str) -> bool {
     const BUYING: &[&str] = &[
         "start", "launch", "buy", "purchase", "implement", "go live", "roll out", "rollout",
         "deploy", "switch", "migrate", "onboard", "get started", "up and running", "decide",
-        "decision", "sign", "kick off",
+        "decision", "sign", "kick off", "need to move", "have to move", "move over", "replace",
+        "be live",
     ];
     MEETING.iter().any(|p| find_phrase(lower, p).is_some())
         && !BUYING.iter().any(|p| find_phrase(lower, p).is_some())
@@ -532,8 +555,9 @@ mod tests {
             &[
                 ("Q1", Some(1)),
                 ("in Q1", Some(1)),
-                ("by the end of Q1", Some(3)),
-                ("end of Q1", Some(3)),
+                ("by the end of Q1", Some(4)),
+                ("end of Q1", Some(4)),
+                ("until Q2", Some(7)),
                 ("in Q2 next year", Some(4)),
                 ("q3", Some(7)),
                 ("Q4", Some(0)),
@@ -563,6 +587,16 @@ mod tests {
                 ("May I ask something?", None),
                 ("we may switch", None),
                 ("last March", None),
+                ("jan", Some(1)),
+                ("Sept.", Some(9)),
+                ("January or February", Some(1)),
+                ("in the new year, January ideally", Some(1)),
+                ("we'd like to start in February", Some(2)),
+                (
+                    "actually scratch that, not January - finance just told me it'll be September at the earliest",
+                    Some(9),
+                ),
+                ("September at the latest", Some(9)),
             ],
             on_dec_8,
         );
