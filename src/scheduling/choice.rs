@@ -23,6 +23,7 @@ pub fn parse_choice(message: &str, offered: &[Slot], timezone: &TimeZone) -> Opt
     reader.read_ordinals();
     reader.read_clocks();
     reader.read_refusals();
+    reader.read_open_days();
     let request = reader.finish(offered.len());
     request.pick(offered, timezone)
 }
@@ -37,11 +38,16 @@ struct Request {
     clocks: Vec<Clock>,
     /// "none of these": nothing is picked whatever else the reply says.
     refused: bool,
+    /// A day relative to today ("tomorrow", "next week") or an open range ("any time
+    /// Wednesday"): the offered list cannot settle it, so the proposal reader must.
+    open: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Position {
     Nth(usize),
+    /// "the earliest", "the soonest": with a description, the earliest slot it fits.
+    Earliest,
     Last,
 }
 
@@ -72,7 +78,7 @@ impl Request {
     }
 
     fn pick(&self, offered: &[Slot], timezone: &TimeZone) -> Option<usize> {
-        if self.refused {
+        if self.refused || self.open {
             return None;
         }
         let by_position = self.position_index(offered.len())?;
@@ -86,6 +92,9 @@ impl Request {
             .map(|(index, _)| index)
             .collect();
         match (by_position, matching.as_slice()) {
+            // "the earliest on Wednesday": the earliest of the slots described.
+            (Some(_), [first, ..]) if self.positions == [Position::Earliest] => Some(*first),
+            (Some(_), [.., last]) if self.positions == [Position::Last] => Some(*last),
             // Both a place and a description: they must agree.
             (Some(index), _) => matching.contains(&index).then_some(index),
             (None, [only]) => Some(*only),
@@ -121,6 +130,8 @@ impl Position {
     fn index(self, count: usize) -> Option<usize> {
         match self {
             Position::Nth(n) if (1..=count).contains(&n) => Some(n - 1),
+            // The list is in time order.
+            Position::Earliest => (count > 0).then_some(0),
             Position::Last => count.checked_sub(1),
             Position::Nth(_) => None,
         }
@@ -274,8 +285,7 @@ impl Reader {
             }
             let position = match word {
                 "last" | "latest" => Position::Last,
-                // The list is in time order.
-                "earliest" | "soonest" => Position::Nth(1),
+                "earliest" | "soonest" => Position::Earliest,
                 _ => match ordinal(word) {
                     Some(n) => Position::Nth(n),
                     None => continue,
@@ -353,6 +363,36 @@ impl Reader {
             .words
             .iter()
             .any(|word| matches!(word.as_str(), "none" | "neither" | "nothing"));
+    }
+
+    fn read_open_days(&mut self) {
+        let words = &self.words;
+        self.request.open = words.iter().enumerate().any(|(at, word)| {
+            let next = words.get(at + 1).map(String::as_str);
+            matches!(
+                word.as_str(),
+                "today"
+                    | "tonight"
+                    | "tomorrow"
+                    | "tmrw"
+                    | "tmr"
+                    | "tomorow"
+                    | "tommorow"
+                    | "tommorrow"
+                    | "2morrow"
+                    | "hoy"
+                    | "mañana"
+                    | "manana"
+                    | "heute"
+                    | "morgen"
+                    | "übermorgen"
+                    | "ubermorgen"
+                    | "any"
+                    | "anytime"
+                    | "whenever"
+                    | "whatever"
+            ) || (word == "next" && matches!(next, Some("week" | "weeks")))
+        });
     }
 
     /// Settles what plain numbers meant, given the rest of the reply.
@@ -579,6 +619,32 @@ mod tests {
         assert_eq!(choose("last one"), Some(3));
         assert_eq!(choose("the last"), Some(3));
         assert_eq!(choose("the earliest"), Some(0));
+    }
+
+    #[test]
+    fn relative_days_and_open_ranges_pick_nothing() {
+        // Only the proposal reader knows which day "tomorrow" is; "10am" alone would match.
+        for message in [
+            "tmrw 10am works 👍",
+            "tomorrow at 10am?",
+            "today at 10am?",
+            "mañana a las 10:00",
+            "morgen um 10 Uhr",
+            "next week Tuesday at 10?",
+            "any time Wednesday morning works for me",
+            "Thursday, whenever suits",
+        ] {
+            assert_eq!(choose(message), None, "{message}");
+        }
+    }
+
+    #[test]
+    fn earliest_and_last_count_among_the_slots_described() {
+        assert_eq!(choose("the earliest on wednesday"), Some(2));
+        assert_eq!(choose("whichever is earliest on Tuesday is fine"), Some(0));
+        assert_eq!(choose("the last one on tuesday"), Some(1));
+        assert_eq!(choose("the soonest"), Some(0));
+        assert_eq!(choose("the earliest on friday"), None);
     }
 
     #[test]

@@ -145,6 +145,12 @@ fn negated(clause: &[&str]) -> bool {
                         | "didn"
                 )
             ),
+            "vacation" | "holiday" | "holidays" | "ooo" | "urlaub" | "vacaciones" => true,
+            // "I'm out this week", "we're away": the days that follow do not work.
+            "out" | "away" | "off" => matches!(
+                before,
+                Some("m" | "am" | "re" | "are" | "be" | "is" | "s" | "were" | "was")
+            ),
             "no" => matches!(
                 after,
                 Some(

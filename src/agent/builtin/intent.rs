@@ -42,7 +42,8 @@ pub struct Reading {
     /// Asks for a demo or call ("can I get a demo?", "I'd like to book a call"), with or
     /// without a time; not a question for the notes.
     pub wants_meeting: bool,
-    /// Asks for a human ("can I talk to a real person?", "is this a bot?", "agent please").
+    /// Asks for a human ("can I talk to a real person?", "is this a bot? I want a human",
+    /// "agent please"). "Are you a bot?" alone only `asks`: the agent answers it.
     pub wants_person: bool,
     /// Cancels or moves an existing meeting.
     pub meeting: Option<MeetingChange>,
@@ -109,15 +110,16 @@ pub fn read(text: &str) -> Reading {
         .map(|c| time::is_proposal(c, about_meeting))
         .collect();
     let proposes_time = meeting != Some(MeetingChange::Cancel) && proposals.contains(&true);
+    // "the 16:00 slot, would that work?": the tag asks about the proposal, nothing else.
+    let tag = |c: &Clause<'_>| proposes_time && time::is_confirm_tag(c.text);
     let asks = clauses
         .iter()
         .zip(&proposals)
-        .any(|(c, &proposal)| !proposal && asks_in(c) && !hostile_only(c, hostile));
+        .any(|(c, &proposal)| !proposal && !tag(c) && asks_in(c) && !hostile_only(c, hostile));
     // A '?' anywhere, other than in a booking request or a proposal, rules out a pick.
-    let questioned = clauses
-        .iter()
-        .zip(&proposals)
-        .any(|(c, &proposal)| c.question && !proposal && !pick::is_booking_request(c.text));
+    let questioned = clauses.iter().zip(&proposals).any(|(c, &proposal)| {
+        c.question && !proposal && !tag(c) && !pick::is_booking_request(c.text)
+    });
     let picks = if asks || questioned || declines || hostile || wants_person || meeting.is_some() {
         None
     } else {
@@ -142,7 +144,7 @@ pub fn read(text: &str) -> Reading {
 /// Whether a clause that proposes no time asks something that needs an answer, rather than
 /// booking, changing a meeting or asking for a meeting or a person in question form.
 fn asks_in(clause: &Clause<'_>) -> bool {
-    text::is_asking(clause)
+    (text::is_asking(clause) || person::asks_if_bot(clause.text))
         && !text::is_trivial_question(clause.text)
         && !pick::is_booking_request(clause.text)
         && !meeting::is_change_request(clause.text)

@@ -295,6 +295,27 @@ fn german() {
 }
 
 #[test]
+fn days_the_visitor_is_away_do_not_count() {
+    for text in [
+        "I'm out this week. Next week Tuesday at 11?",
+        "we're away this week. next week tuesday 11am works",
+        "I am out of office this week. Tuesday next week at 11?",
+        "On vacation this week. Next week Tuesday at 11?",
+    ] {
+        assert_eq!(exact(text), "Tue 15 11:00", "{text}");
+    }
+}
+
+#[test]
+fn tomorrow_is_the_visitor_s_tomorrow() {
+    // Monday 09:00 in New York is already Tuesday in Sydney.
+    let sydney = TimeZone::get("Australia/Sydney").unwrap();
+    let proposal = read_proposal("tomorrow 9am my time?", now(), &sydney).unwrap();
+    let start = sydney.to_datetime(proposal.exact.unwrap());
+    assert_eq!(start.strftime("%a %d %H:%M").to_string(), "Wed 09 09:00");
+}
+
+#[test]
 fn only_the_clauses_that_say_yes_count() {
     assert_eq!(
         exact("I can't do Thursday, but Friday at 2 works"),

@@ -85,9 +85,10 @@ static ANOTHER_TIME: Pattern = Pattern::new(concat!(
     r"|\b(?:otro dia|otra hora|otro horario|otra fecha|anderen termin|anderer termin|anderen tag|anderer tag)\b",
 ));
 
-/// "push it to friday", "move it to 3pm": counts only with a time.
+/// "push it to friday", "move it to 3pm": counts only with a time. "Let's make it Thursday"
+/// settles a time, whether or not one is booked.
 static MOVE_IT: Pattern =
-    Pattern::new(r"\b(?:move|push|shift|change|bump|switch|make)\s+(?:it|that|this|us)\b");
+    Pattern::new(r"\b(?:move|push|shift|change|bump|switch)\s+(?:it|that|this|us)\b");
 
 /// "can we do friday instead?"
 static INSTEAD: Pattern = Pattern::new(r"\b(?:instead|rather|en su lugar|stattdessen)\b");

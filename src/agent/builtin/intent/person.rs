@@ -8,12 +8,20 @@ pub(super) fn asks_for_person(clause: &str) -> bool {
     if ABOUT_THE_PRODUCT.is_match(clause) {
         return false;
     }
-    TALK_TO.is_match(clause)
+    let asked = TALK_TO.is_match(clause)
         || CONNECT_ME.is_match(clause)
-        || ARE_YOU_A_BOT.is_match(clause)
         || BARE.is_match(clause)
-        || CALL_ME.is_match(clause)
-        || SPANISH_GERMAN.is_match(clause)
+        || CALL_ME.is_match(clause);
+    // "are you a bot?" alone is a question to answer, not a request for someone else.
+    asked
+        || (!asks_if_bot(clause)
+            && (ANYONE_THERE.is_match(clause) || SPANISH_GERMAN.is_match(clause)))
+}
+
+/// Whether the clause asks if the agent is a bot or a person ("is this a bot?", "are you
+/// human?", "¿eres un bot?"), a question the agent answers itself.
+pub(super) fn asks_if_bot(clause: &str) -> bool {
+    ARE_YOU_A_BOT.is_match(clause)
 }
 
 /// "can I talk to a human", "I'd like to speak with someone", "let me talk to sales".
@@ -24,16 +32,23 @@ static TALK_TO: Pattern = Pattern::new(concat!(
     r"(?:human|humans|person|people|someone|somebody|anyone|anybody|rep|reps|representative|salesperson|sales ?person|sales ?rep|sales ?team|sales|agent|operator|staff|team member|manager|founder|employee|consultant|advisor|account executive|sdr|team|support)\b",
 ));
 
-/// "connect me with sales", "transfer me", "put me through to someone".
+/// "connect me with sales", "transfer me", "put me through to someone"; "pass me the CMO's
+/// email" asks for an address, not a conversation.
 static CONNECT_ME: Pattern = Pattern::new(
-    r"\b(?:connect|transfer|put|pass|forward|hand|route|escalate)\s+me\b|\bget me (?:a |to a |to )?(?:human|person|real person|someone|somebody|rep|salesperson|sales|agent|manager)\b",
+    r"\b(?:connect|transfer|escalate)\s+me\b|\b(?:put|pass|forward|hand|route)\s+me\s+(?:to|through|on|over|along)\b|\bget me (?:a |to a |to )?(?:human|person|real person|someone|somebody|rep|salesperson|sales|agent|manager)\b",
 );
 
-/// "is this a bot?", "am I talking to a real person?", "are you human?".
+/// "is this a bot?", "am I talking to a real person?", "are you human?", "¿eres un bot?".
 static ARE_YOU_A_BOT: Pattern = Pattern::new(concat!(
     r"\b(?:is this|is that|is it|am i (?:talking|speaking|chatting) (?:to|with)|are you|r u|ru|are u|you are|you'?re)\s+(?:a |an |just a |just an |actually a |really a )?(?:real |live |actual )?",
     r"(?:bot|robot|machine|ai|computer|chatbot|chat bot|human|person|real|live person|actual person|human being)(?:\s+or\s+(?:a |an )?(?:real )?\w+)?(?:\s+(?:right|lol|then|tho|though|too))?\s*$",
-    r"|\bis (?:there|anyone|anybody|someone|somebody) (?:a |an )?(?:real |actual |live )?(?:human|person|people)?\s*(?:there|here|on the other end|i can talk to|to talk to|available)\b",
+    r"|\b(?:eres|es esto|esto es|hablo con) (?:un |una )?(?:bot|robot|humano|persona real|persona|maquina|ia)\b",
+    r"|\b(?:bist du|ist das|sind sie) (?:ein |eine )?(?:bot|roboter|mensch|ki|maschine|echter mensch)\b",
+));
+
+/// "is anyone there?", "is there a real person I can talk to?".
+static ANYONE_THERE: Pattern = Pattern::new(concat!(
+    r"\bis (?:there|anyone|anybody|someone|somebody) (?:a |an )?(?:real |actual |live )?(?:human|person|people)?\s*(?:there|here|on the other end|i can talk to|to talk to|available)\b",
     r"|\b(?:real|actual|live) (?:human|person|people)\b",
 ));
 
@@ -51,9 +66,9 @@ static CALL_ME: Pattern = Pattern::new(concat!(
 
 static SPANISH_GERMAN: Pattern = Pattern::new(concat!(
     r"\bhablar con (?:una |un |alguna |algun |el |la )?(?:persona|humano|alguien|agente|asesor|asesora|comercial|vendedor|ventas|equipo|representante)\b",
-    r"|\b(?:eres|es esto|esto es|hablo con) (?:un |una )?(?:bot|robot|humano|persona real|persona|maquina|ia)\b|\bpersona real\b",
+    r"|\bpersona real\b",
     r"|\bmit (?:einem |einer |jemandem|dem |der |echten )?(?:menschen|mensch|person|mitarbeiter|mitarbeiterin|berater|beraterin|vertrieb|jemandem|echten menschen)\b.*\b(?:sprechen|reden|verbinden|telefonieren|chatten)\b",
-    r"|\b(?:bist du|ist das|sind sie) (?:ein |eine )?(?:bot|roboter|mensch|ki|maschine|echter mensch)\b|\becht(?:er|en)? mensch",
+    r"|\becht(?:er|en)? mensch",
 ));
 
 /// The product's own hand-off features, asked about by a buyer.
@@ -66,6 +81,7 @@ pub(super) const PATTERNS: &[&Pattern] = &[
     &TALK_TO,
     &CONNECT_ME,
     &ARE_YOU_A_BOT,
+    &ANYONE_THERE,
     &BARE,
     &CALL_ME,
     &SPANISH_GERMAN,

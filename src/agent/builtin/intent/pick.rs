@@ -253,7 +253,7 @@ const TIME_FILLERS: &[&str] = &[
     "in", "my", "your", "time", "one", "uhr", "week", "woche", "semana", "around", "ish", "or",
     "cet", "cest", "est", "edt", "pst", "pdt", "gmt", "utc", "bst", "et", "pt", "ct", "local",
     "zone", "o'clock", "oclock", "early", "late", "mid", "the", "about", "after", "before",
-    "then", "please",
+    "then", "please", "earliest", "soonest", "latest",
 ];
 #[rustfmt::skip]
 const CHOICE_VERBS: &[&str] = &[
@@ -267,7 +267,7 @@ const CHOICE_VERBS: &[&str] = &[
     "could we do", "can you book", "can you book me for", "could you book", "can i book",
     "can i get", "can i have", "could i get", "can we go with", "could we go with", "can i take",
     "shall we do", "shall we go with", "i'll have", "put me down for", "confirm", "book it for",
-    "how about", "what about",
+    "how about", "what about", "whichever is", "whichever's", "whatever is", "whichever",
     "quiero", "me quedo con", "prefiero", "ich nehme", "nehme", "ich hatte gern", "ich hatte gerne",
     "lieber",
 ];

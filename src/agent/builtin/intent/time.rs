@@ -132,7 +132,7 @@ static REQUEST_FRAME: Pattern = Pattern::new(concat!(
     r"|(?:are|r) (?:you|u|ya) (?:free|available|around)\b",
     r"|(?:do|does) (?:you|u|your team|the team) have (?:time|availability|a slot|slots|any slots|anything|space|room|an opening|openings|a minute)\b",
     r"|(?:is|are) there (?:a |any )?(?:slot|slots|time|availability|opening|openings|space)\b",
-    r"|(?:podemos|podriamos|puede ser|te va bien|le va bien|te viene bien|le viene bien|konnen wir|konnten wir|hast du zeit|haben sie zeit|habt ihr zeit|passt (?:es|dir|ihnen|euch)|geht (?:es|das))\b",
+    r"|(?:podemos|podriamos|puede ser|podria ser|seria posible|es posible|te parece bien|le parece bien|quedamos|te va bien|le va bien|te viene bien|le viene bien|konnen wir|konnten wir|hast du zeit|haben sie zeit|habt ihr zeit|passt (?:es|dir|ihnen|euch)|geht (?:es|das))\b",
     r")",
 ));
 
@@ -140,6 +140,18 @@ static REQUEST_FRAME: Pattern = Pattern::new(concat!(
 static STARTS_WITH_TIME: Pattern = Pattern::new(concat!(
     r"^(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tue|tues|thu|thurs|fri|today|tonight|tomorrow|tmrw|next week|this week|lunes|martes|miercoles|jueves|viernes|hoy|manana|montag|dienstag|mittwoch|donnerstag|freitag|heute|morgen|ubermorgen)\b",
     r"|[0-9]{1,2}(?::[0-9]{2})?\s?(?:am|pm)\b|[0-9]{1,2}:[0-9]{2}\b)",
+));
+
+/// Whether a clause only asks whether the time just proposed suits: "would that work?",
+/// "¿puede ser?", "geht das?". Beside a proposal it asks nothing for the notes.
+pub(super) fn is_confirm_tag(text: &str) -> bool {
+    CONFIRM_TAG.is_match(text::strip_openers(text))
+}
+
+static CONFIRM_TAG: Pattern = Pattern::new(concat!(
+    r"^(?:(?:would|does|will|could|can|might) (?:that|this|it) (?:work|be ok|be okay|be possible|be fine|suit you|suit)|(?:is|would) (?:that|this|it) (?:be )?(?:ok|okay|possible|fine|alright|free)",
+    r"|ok|okay|possible|puede ser|podria ser|es posible|seria posible|te va bien|le va bien|(?:te|le) parece(?: bien)?|te viene bien|le viene bien|vale|si|geht das|passt das|ginge das|ist das moglich|ware das moglich|geht es|passt es)",
+    r"(?: (?:for you|with you|on your end|on your side|para ti|para usted|fur sie|fur dich|fur euch))?$",
 ));
 
 /// Statements that offer a time: "I'm free", "works for me", "let's", "I'd prefer".
@@ -169,4 +181,5 @@ pub(super) const PATTERNS: &[&Pattern] = &[
     &STATEMENT_FRAME,
     &SUBJECT,
     &MEETING_WORD,
+    &CONFIRM_TAG,
 ];

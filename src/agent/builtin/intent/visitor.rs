@@ -78,6 +78,7 @@ static PROBLEM: Pattern = Pattern::new(concat!(
     r"\b(?:down|not working|isn'?t working|is not working|doesn'?t work|does not work|don'?t work|stopped working|broken|broke|error|errors|bug|bugs|crash\w*|fail\w*|not loading|won'?t load|outage|issue with|problem with|trouble with|glitch\w*|missing",
     r"|(?:aren'?t|are not|isn'?t|is not|not|stopped) (?:showing|coming|arriving|loading|appearing|syncing)(?: up| in| through)?",
     r"|not (?:receiving|getting|showing) (?:any )?(?:leads|messages|emails|notifications|chats|conversations)",
+    r"|(?:hasn'?t|has not|haven'?t|have not|hadn'?t|didn'?t|did not|won'?t|will not|doesn'?t|does not|isn'?t|is not) (?:been )?(?:load|loaded|loading|open|opened|opening|sync|synced|syncing|work|worked|working|respond|responded|responding)",
     r"|no funciona|caido|problema|funktioniert nicht|fehler|geht nicht|kaputt|ausgefallen|storung)\b",
 ));
 
@@ -100,7 +101,7 @@ static ACCESS_OR_BILLING: Pattern = Pattern::new(concat!(
 
 /// "our inbox is down", "my widget stopped working".
 static OWNED_PART_BROKEN: Pattern = Pattern::new(
-    r"\b(?:my|our) (?:account|subscription|instance|workspace|dashboard|widget|inbox|login|integration|chat widget|synaptiq)\b.{0,40}\b(?:down|not working|isn'?t working|doesn'?t work|stopped working|broken|not loading|won'?t load|crash\w*|error\w*)\b",
+    r"\b(?:my|our) (?:\w+ )?(?:account|subscription|instance|workspace|dashboard|widget|inbox|login|integration|chat widget|synaptiq)\b.{0,40}\b(?:down|not working|isn'?t working|doesn'?t work|stopped working|broken|not loading|won'?t load|(?:hasn'?t|has not|didn'?t|won'?t) (?:been )?(?:load|loaded|loading|open|opened|work|worked|working)|crash\w*|error\w*)\b",
 );
 
 /// A visitor shopping for a tool, whatever else they say about support or customers.
@@ -135,6 +136,9 @@ static VENDOR_STRONG: Pattern = Pattern::new(concat!(
     r"|\b(?:can|could|may) (?:i|we) (?:pitch|quickly pitch|present our|introduce our|offer you)\b|\bquick pitch\b|\bpitch (?:you|our|my)\b",
     r"|\bpartnership (?:opportunit\w+|proposal|offer)\b|\bbusiness (?:opportunity|proposal)\b|\b(?:partner|collaborate) with (?:you|your (?:team|company))\b",
     r"|\bwe help (?:\w+ )?(?:companies|businesses|brands|saas|startups|teams|firms) like (?:yours|you)\b",
+    r"|\b(?:we|i) can (?:get|help|bring|put|rank|take) (?:you|your (?:site|website|page|company|brand)|\S+) (?:to |on |onto |at )?(?:the )?(?:page (?:one|1)|first page|top (?:of|3|three|10|ten)|rank)",
+    r"|\bwho (?:handles|manages|is in charge of|is responsible for|looks after|do i talk to about) (?:your )?(?:marketing |business |brand |strategic )?(?:partnerships?|vendors?|procurement|purchasing|agencies|sponsorships?)\b",
+    r"|\b(?:i'?m|i am|we'?re|we are) (?:an? |the )?(?:seo|marketing|digital marketing|growth|design|web design|web development|dev|development|lead gen\w*|ppc|ads|advertising|content|outsourcing|recruiting|staffing|pr) (?:agency|firm|studio|consultancy|shop)\b",
     r"|\b(?:guest posts?|backlinks?|link building|seo audit|offshore (?:team|development)|white[- ]label (?:services|solution))\b",
     r"|\b(?:would you|are you) (?:be )?interested in (?:our|my) (?:services?|offer|solution|proposal|product|agency)\b|\b(?:interested in|open to) (?:working together|a partnership|partnering|collaborating|a collaboration)\b",
     r"|\bofrecemos (?:servicios|soluciones)\b|\b(?:propuesta|oportunidad) de (?:colaboracion|negocio|alianza)\b|\bme gustaria ofrecer(?:les|te)?\b",

@@ -10,10 +10,6 @@ fn wants_person() {
             "can I talk to a human?",
             "Can i speak to a real person",
             "I'd like to talk to someone",
-            "is this a bot?",
-            "am I talking to a robot?",
-            "are you a human or a bot",
-            "are you AI?",
             "connect me with sales",
             "agent please",
             "HUMAN",
@@ -25,11 +21,12 @@ fn wants_person() {
             "is anyone there?",
             "quiero hablar con una persona",
             "Puedo hablar con alguien de ventas?",
-            "¿eres un bot?",
             "kann ich mit einem Menschen sprechen?",
-            "bist du ein Bot?",
             "bitte rufen Sie mich an",
-            "r u real",
+            "is this a bot? I want a human",
+            "is this a bot? I want to speak to a human",
+            "are you a bot? get me a real person",
+            "lol are you a bot? let me talk to someone",
         ],
         &[
             "can the bot hand off to a human?",
@@ -45,9 +42,30 @@ fn wants_person() {
             "I'm the sales rep here",
             "are you an AI company?",
             "call me Bob",
+            "Can you just pass me the email of your CMO?",
+            "can you give me your CEO's email?",
         ],
         |r| r.wants_person,
     );
+}
+
+#[test]
+fn asking_if_it_is_a_bot_is_a_question_not_a_handoff() {
+    for text in [
+        "lol are you a bot?",
+        "is this a bot?",
+        "am I talking to a robot?",
+        "are you a human or a bot",
+        "are you AI?",
+        "am I talking to a real person?",
+        "¿eres un bot?",
+        "bist du ein Bot?",
+        "r u real",
+    ] {
+        let reading = read(text);
+        assert!(!reading.wants_person, "{text}: {reading:?}");
+        assert!(reading.asks, "{text}: {reading:?}");
+    }
 }
 
 #[test]
@@ -97,6 +115,39 @@ fn visitors() {
             ),
             ("need a refund for last month", Some(SupportCustomer)),
             ("cant login", Some(SupportCustomer)),
+            (
+                "Our Brightline inbox hasn't loaded for 40 minutes and customers are waiting!! we're paying customers, what is going on",
+                Some(SupportCustomer),
+            ),
+            (
+                "we're existing customers and the dashboard hasn't loaded since this morning",
+                Some(SupportCustomer),
+            ),
+            ("my shared inbox won't load", Some(SupportCustomer)),
+            (
+                "we are paying customers and our widget hasn't been working all day",
+                Some(SupportCustomer),
+            ),
+            (
+                "Hello, I'm Raj from RankRocket SEO. We can get Brightline to page one on Google in 30 days. Who handles your marketing partnerships?",
+                Some(Vendor),
+            ),
+            (
+                "Hi, I'm reaching out from RankRocket, we're an SEO agency. We can get brightline.example to page 1 on Google in 90 days.",
+                Some(Vendor),
+            ),
+            (
+                "who handles vendor partnerships at your company?",
+                Some(Vendor),
+            ),
+            (
+                "we are a digital marketing agency, can we chat?",
+                Some(Vendor),
+            ),
+            (
+                "We can help you rank on the first page of Google",
+                Some(Vendor),
+            ),
             ("no puedo entrar a mi cuenta", Some(SupportCustomer)),
             (
                 "Wir sind Kunden und das Widget funktioniert nicht",
@@ -201,6 +252,14 @@ fn visitors() {
                 None,
             ),
             ("our customers are students", None),
+            (
+                "our website hasn't loaded fast for years, we need a better chat",
+                None,
+            ),
+            (
+                "we're an agency with 40 people and need a shared inbox",
+                None,
+            ),
             (
                 "We teach 5,000 students online and need help with admissions chats",
                 None,

@@ -7,6 +7,7 @@ use MeetingChange::{Cancel, Move};
 fn asks() {
     flag(
         &[
+            "is this a bot?",
             "what happens after the call?",
             "Before I pick, do you support SSO?",
             "Quick question first: do you support SSO?",
@@ -43,7 +44,6 @@ fn asks() {
             "can we book the first one?",
             "could you book option 2?",
             "Can I talk to a human?",
-            "is this a bot?",
             "can we move it to Friday?",
             "can you cancel my meeting?",
             "can I get a demo?",
@@ -311,4 +311,50 @@ fn meeting_changes() {
         ],
         |r| r.meeting,
     );
+}
+
+#[test]
+fn spanish_and_german_proposals_put_as_questions_propose() {
+    for text in [
+        "¿Podría ser el jueves a las 17:00?",
+        "Vale. El martes a las 16:00, ¿puede ser?",
+        "¿Puede ser el jueves a las 11:00?",
+        "el viernes a las 10, ¿te parece bien?",
+        "Donnerstag um 15 Uhr, geht das?",
+        "Gut. Donnerstag um 15 Uhr passt.",
+        "Thursday at 2pm, would that work?",
+        "friday 10am - is that ok?",
+    ] {
+        let reading = read(text);
+        assert!(reading.proposes_time, "{text}: {reading:?}");
+        assert!(!reading.asks, "{text}: {reading:?}");
+    }
+    // A real question beside the time is still asked.
+    let reading = read("Thursday at 2pm works. Do you support SSO?");
+    assert!(reading.proposes_time && reading.asks);
+}
+
+#[test]
+fn making_it_a_time_settles_a_time_without_moving_anything() {
+    for text in [
+        "Let's make it Thursday at 4 pm CET.",
+        "let's make it tuesday 3pm",
+        "ok, make it Friday at 10",
+    ] {
+        let reading = read(text);
+        assert_eq!(reading.meeting, None, "{text}");
+        assert!(reading.proposes_time, "{text}");
+    }
+    assert_eq!(read("can we move it to Friday at 10?").meeting, Some(Move));
+}
+
+#[test]
+fn the_earliest_of_a_described_day_is_a_pick() {
+    for text in [
+        "whichever is earliest on Wednesday morning is fine",
+        "whichever is earliest",
+        "the earliest on wednesday works",
+    ] {
+        assert!(read(text).picks.is_some(), "{text}: {:?}", read(text));
+    }
 }
