@@ -207,7 +207,7 @@ pub struct Handoff {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTo {
     pub kind: VisitorKind,
