@@ -80,6 +80,8 @@ struct Visitor<'a> {
     server: &'a TestServer,
     id: String,
     conversation: Option<String>,
+    /// The browser's `context`, sent with every message.
+    context: Option<Value>,
 }
 
 impl<'a> Visitor<'a> {
@@ -88,6 +90,7 @@ impl<'a> Visitor<'a> {
             server,
             id: id.to_owned(),
             conversation: None,
+            context: None,
         }
     }
 
@@ -95,6 +98,9 @@ impl<'a> Visitor<'a> {
         let mut body = json!({"tenantId": "default", "visitorId": self.id, "message": message});
         if let Some(id) = &self.conversation {
             body["conversationId"] = id.as_str().into();
+        }
+        if let Some(context) = &self.context {
+            body["context"] = context.clone();
         }
         body
     }
@@ -298,7 +304,7 @@ fn script_booking(fake: &FakeProvider) {
                 "qualify_lead",
                 json!({"score": 80, "reasons": REASONS, "status": "qualified"}),
             ),
-            ("list_meeting_slots", json!({})),
+            ("propose_times", json!({})),
         ])),
         Reply::Dynamic(Box::new(|body| {
             let results = tool_results(body);
@@ -315,7 +321,7 @@ fn script_booking(fake: &FakeProvider) {
                 &format!("These times are free:\n{}", listed.join("\n")),
             ])
         })),
-        Reply::Answer(Answer::call("list_meeting_slots", json!({}))),
+        Reply::Answer(Answer::call("propose_times", json!({}))),
         Reply::Dynamic(Box::new(|body| {
             let results = tool_results(body);
             let second = results[0].0["slots"][1]["starts_at"].clone();
@@ -400,7 +406,7 @@ async fn conversation_ends_like_the_builtin_agents(kind: Kind) {
     }
     assert!(meeting["id"].is_string(), "{meeting}");
 
-    // What the model was sent: the tenant's prompt, the five tools, the conversation.
+    // What the model was sent: the tenant's prompt, the nine tools, the conversation.
     let seen = fake.seen();
     assert_eq!(seen.len(), 13);
     let first = &seen[0];
@@ -430,8 +436,12 @@ async fn conversation_ends_like_the_builtin_agents(kind: Kind) {
                     "search_knowledge_base",
                     "update_lead",
                     "qualify_lead",
-                    "list_meeting_slots",
-                    "book_meeting"
+                    "propose_times",
+                    "book_meeting",
+                    "reschedule_meeting",
+                    "cancel_meeting",
+                    "request_human",
+                    "route_visitor"
                 ]
             );
         }
@@ -445,7 +455,7 @@ async fn conversation_ends_like_the_builtin_agents(kind: Kind) {
                 "{system}"
             );
             assert_eq!(first.body["messages"][0]["content"], SAID[0]);
-            assert_eq!(first.body["tools"].as_array().unwrap().len(), 5);
+            assert_eq!(first.body["tools"].as_array().unwrap().len(), 9);
         }
     }
     // The last request carries the earlier turns as history.
@@ -693,6 +703,7 @@ async fn a_cut_stream_keeps_what_arrived(kind: Kind) {
         server: &server,
         id: "visitor-failing".to_owned(),
         conversation: conversation["id"].as_str().map(str::to_owned),
+        context: None,
     };
     let events = Events::new(v.open_stream("And per year?").await)
         .rest()
@@ -879,6 +890,237 @@ async fn a_slot_that_is_not_free_cannot_be_booked_and_status_must_match_the_scor
     assert_eq!(body["lead"]["qualificationScore"], 0);
     let meetings = api.get("/api/meetings").await;
     assert_eq!(meetings.body["meetings"], json!([]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings in the visitor's zone, people and routes
+
+/// The payloads of the tenant's recorded events of one type.
+async fn events_of(api: &Client<'_>, kind: &str) -> Vec<Value> {
+    let reply = api.get("/api/admin/events").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["payload"].clone())
+        .filter(|p| p["event"] == kind)
+        .collect()
+}
+
+fn event_types(body: &Value) -> Vec<String> {
+    body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_model_books_moves_and_cancels_the_conversations_meeting_in_the_visitors_zone() {
+    let fake = FakeProvider::start(Kind::OpenAi).await;
+    let server = serve(&fake, |_| {}).await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    open_calendar(&api).await;
+    let moved_to: Arc<std::sync::Mutex<Option<Value>>> = Arc::default();
+    let moved = moved_to.clone();
+    fake.script([
+        // Turn 1: saved, qualified, times for "tomorrow afternoon" in Chicago, the first booked.
+        Reply::Answer(Answer::calls(vec![
+            (
+                "update_lead",
+                json!({"email": "jane@acme.com", "name": "Jane"}),
+            ),
+            (
+                "qualify_lead",
+                json!({"score": 80, "reasons": ["Big"], "status": "qualified"}),
+            ),
+            ("propose_times", json!({"when": "tomorrow afternoon"})),
+        ])),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            assert!(results.iter().all(|(_, e)| !e), "{results:?}");
+            let proposed = &results[2].0;
+            assert_eq!(proposed["timezone"], "Chicago time", "{proposed}");
+            let slots = proposed["slots"].as_array().unwrap();
+            assert!(!slots.is_empty(), "{proposed}");
+            for slot in slots {
+                let label = slot["label"].as_str().unwrap();
+                assert!(
+                    label.contains("pm") && label.contains("Chicago time"),
+                    "{label}"
+                );
+            }
+            Answer::call("book_meeting", json!({"starts_at": slots[0]["starts_at"]}))
+        })),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            assert!(!results[0].1, "{results:?}");
+            Answer::text(&["You're booked. The team will confirm."])
+        })),
+        // Turn 2: moved to another free time.
+        Reply::Answer(Answer::call("propose_times", json!({}))),
+        Reply::Dynamic(Box::new(move |body| {
+            let results = tool_results(body);
+            let to = results[0].0["slots"][1]["starts_at"].clone();
+            *moved.lock().unwrap() = Some(to.clone());
+            Answer::call("reschedule_meeting", json!({"starts_at": to}))
+        })),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            assert!(!results[0].1, "{results:?}");
+            let label = results[0].0["rescheduled"]["label"].as_str().unwrap();
+            assert!(label.contains("Chicago time"), "{label}");
+            Answer::text(&["Moved. The team will confirm."])
+        })),
+        // Turn 3: cancelled; then there is nothing left to cancel or move.
+        Reply::Answer(Answer::calls(vec![
+            ("cancel_meeting", json!({})),
+            ("cancel_meeting", json!({})),
+            (
+                "reschedule_meeting",
+                json!({"starts_at": "2030-01-01T10:00:00Z"}),
+            ),
+        ])),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            let flags: Vec<bool> = results.iter().map(|(_, e)| *e).collect();
+            assert_eq!(flags, [false, true, true], "{results:?}");
+            for (error, _) in &results[1..] {
+                let error = error["error"].as_str().unwrap();
+                assert!(error.contains("no meeting is booked"), "{error}");
+            }
+            Answer::text(&["Cancelled."])
+        })),
+    ]);
+    let mut v = Visitor::new(&server, "visitor-jane");
+    v.context = Some(json!({"timezone": "America/Chicago"}));
+
+    let booked = v.say("I'm Jane, jane@acme.com. Tomorrow afternoon?").await;
+    assert!(
+        event_types(&booked).contains(&"meeting.booked".to_owned()),
+        "{booked}"
+    );
+    let system = fake.seen()[0].body["messages"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        system.contains("The visitor's local time is ")
+            && system.contains("(Chicago time, America/Chicago)"),
+        "{system}"
+    );
+    assert!(system.contains("the team will confirm"), "{system}");
+    let meeting = booked["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "meeting.booked")
+        .unwrap()["detail"]["meeting"]
+        .clone();
+    let id = meeting["id"].as_str().unwrap().to_owned();
+    let lead_id = booked["lead"]["id"].as_str().unwrap().to_owned();
+    let shown = || async {
+        let reply = api.get(&format!("/api/leads/{lead_id}/meetings")).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        let all = reply.body["meetings"].as_array().unwrap().clone();
+        assert_eq!(all.len(), 1, "{}", reply.text);
+        all[0].clone()
+    };
+
+    let body = v.say("Can we do another time?").await;
+    assert_eq!(event_types(&body), ["meeting.rescheduled"], "{body}");
+    let rescheduled = events_of(&api, "meeting.rescheduled").await;
+    assert_eq!(rescheduled.len(), 1);
+    assert_eq!(rescheduled[0]["data"]["meeting"]["id"], id.as_str());
+    let to = moved_to.lock().unwrap().clone().unwrap();
+    let now = shown().await;
+    assert_eq!((&now["id"], &now["startsAt"]), (&json!(id), &to), "{now}");
+
+    let body = v.say("Actually, please cancel it").await;
+    assert_eq!(event_types(&body), ["meeting.cancelled"], "{body}");
+    assert_eq!(body["lead"]["status"], "qualified", "{body}");
+    assert_eq!(events_of(&api, "meeting.cancelled").await.len(), 1);
+    assert_eq!(shown().await["status"], "cancelled");
+    assert_eq!(fake.pending(), 0, "every scripted reply was used");
+}
+
+#[tokio::test]
+async fn the_model_hands_a_visitor_to_a_person_and_routes_non_buyers() {
+    let fake = FakeProvider::start(Kind::Anthropic).await;
+    let server = serve(&fake, |_| {}).await;
+    let key = server.key().await;
+    let api = server.as_key(&key);
+    let reply = api
+        .patch(
+            "/api/admin/settings",
+            &json!({"routes": {"careersUrl": "https://acme.example/careers",
+                               "supportEmail": "help@acme.example",
+                               "otherVisitors": "Students and vendors: please write to hello@acme.example."}}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    fake.script([
+        Reply::Answer(Answer::calls(vec![
+            ("request_human", json!({"reason": "wants to talk pricing"})),
+            ("cancel_meeting", json!({})),
+            ("route_visitor", json!({"kind": "job_seeker"})),
+            ("route_visitor", json!({"kind": "support"})),
+            ("route_visitor", json!({"kind": "student"})),
+            ("route_visitor", json!({"kind": "investor"})),
+        ])),
+        Reply::Dynamic(Box::new(|body| {
+            let results = tool_results(body);
+            let flags: Vec<bool> = results.iter().map(|(_, e)| *e).collect();
+            assert_eq!(
+                flags,
+                [false, true, false, false, false, true],
+                "{results:?}"
+            );
+            assert_eq!(results[0].0["handoff"], "requested", "{results:?}");
+            let nothing = results[1].0["error"].as_str().unwrap();
+            assert!(nothing.contains("no meeting is booked"), "{nothing}");
+            assert_eq!(results[2].0["url"], "https://acme.example/careers");
+            assert_eq!(results[3].0["email"], "help@acme.example");
+            assert_eq!(
+                results[4].0["text"],
+                "Students and vendors: please write to hello@acme.example."
+            );
+            Answer::text(&["Nobody is live here, but the team will get back to you."])
+        })),
+    ]);
+    let mut v = Visitor::new(&server, "visitor-sam");
+
+    let body = v.say("Can I talk to a human?").await;
+
+    assert_eq!(
+        event_types(&body),
+        ["conversation.handoff_requested"],
+        "{body}"
+    );
+    let conversation = only_conversation(&api).await;
+    assert_eq!(
+        conversation["handoff"]["reason"], "visitor_asked",
+        "{conversation}"
+    );
+    assert_eq!(
+        events_of(&api, "conversation.handoff_requested")
+            .await
+            .len(),
+        1
+    );
+    let system = fake.seen()[0].body["system"].as_str().unwrap().to_owned();
+    assert!(
+        system.contains("job seekers: https://acme.example/careers"),
+        "{system}"
+    );
+    assert!(
+        system.contains("(UTC, UTC)"),
+        "the tenant's zone by default: {system}"
+    );
+    assert_eq!(fake.pending(), 0, "every scripted reply was used");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ use serde_json::{Value, json};
 pub const SEARCH_KNOWLEDGE_BASE: &str = "search_knowledge_base";
 pub const UPDATE_LEAD: &str = "update_lead";
 pub const QUALIFY_LEAD: &str = "qualify_lead";
-pub const LIST_MEETING_SLOTS: &str = "list_meeting_slots";
+pub const PROPOSE_TIMES: &str = "propose_times";
 pub const BOOK_MEETING: &str = "book_meeting";
+pub const RESCHEDULE_MEETING: &str = "reschedule_meeting";
+pub const CANCEL_MEETING: &str = "cancel_meeting";
+pub const REQUEST_HUMAN: &str = "request_human";
+pub const ROUTE_VISITOR: &str = "route_visitor";
 
 /// A tool as the model is told about it.
 pub struct Spec {
@@ -70,8 +74,46 @@ pub static SPECS: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             }),
         },
         Spec {
-            name: LIST_MEETING_SLOTS,
-            description: "List the next free meeting slots with the team. Offer them to a qualified visitor as a numbered list.",
+            name: PROPOSE_TIMES,
+            description: "Find up to 3 free meeting slots with the team: those matching the visitor's words when they named a time (\"Thursday afternoon\", \"tomorrow at 3pm\", \"2pm my time\"), else spread over the next days. Labels are in the visitor's time zone. Offer them as a numbered list.",
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "when": {"type": "string", "maxLength": 200,
+                             "description": "The time the visitor asked for, in their words; leave out for the next free times."},
+                    "timezone": {"type": "string", "maxLength": 100,
+                                 "description": "A zone or place the visitor named (\"America/Chicago\", \"Chicago\", \"CET\"); it is remembered for the conversation."}
+                },
+                "additionalProperties": false
+            }),
+        },
+        Spec {
+            name: BOOK_MEETING,
+            description: "Book the meeting slot the visitor chose, by its starts_at as propose_times returned it. Needs the visitor's email (update_lead) first. Book only a time the visitor clearly picked.",
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "starts_at": {"type": "string", "format": "date-time"}
+                },
+                "required": ["starts_at"],
+                "additionalProperties": false
+            }),
+        },
+        Spec {
+            name: RESCHEDULE_MEETING,
+            description: "Move the meeting booked in this conversation to another free slot, by its starts_at as propose_times returned it.",
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "starts_at": {"type": "string", "format": "date-time"}
+                },
+                "required": ["starts_at"],
+                "additionalProperties": false
+            }),
+        },
+        Spec {
+            name: CANCEL_MEETING,
+            description: "Cancel the meeting booked in this conversation, when the visitor asks to.",
             parameters: json!({
                 "type": "object",
                 "properties": {},
@@ -79,14 +121,26 @@ pub static SPECS: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             }),
         },
         Spec {
-            name: BOOK_MEETING,
-            description: "Book the meeting slot the visitor chose, by its starts_at as list_meeting_slots returned it. Needs the visitor's email (update_lead) first.",
+            name: REQUEST_HUMAN,
+            description: "Tell the team the visitor wants to talk to a person. Nobody is live in the chat: say the team will get back to them (by email, so ask for it if unknown) or offer a call.",
             parameters: json!({
                 "type": "object",
                 "properties": {
-                    "starts_at": {"type": "string", "format": "date-time"}
+                    "reason": {"type": "string", "maxLength": 500,
+                               "description": "What the visitor wants to talk about, briefly."}
                 },
-                "required": ["starts_at"],
+                "additionalProperties": false
+            }),
+        },
+        Spec {
+            name: ROUTE_VISITOR,
+            description: "For a visitor who is not a buyer: where the company sends them (careers page, support, a text for others). Pass it on and ask them no sales questions.",
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": ["job_seeker", "support", "student", "vendor", "competitor"]}
+                },
+                "required": ["kind"],
                 "additionalProperties": false
             }),
         },
@@ -99,8 +153,12 @@ pub enum ToolRequest {
     SearchKnowledgeBase(Search),
     UpdateLead(LeadDetails),
     QualifyLead(Qualify),
-    ListMeetingSlots,
+    ProposeTimes(Propose),
     BookMeeting(Book),
+    RescheduleMeeting(Book),
+    CancelMeeting,
+    RequestHuman(Handoff),
+    RouteVisitor(RouteTo),
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -136,6 +194,36 @@ pub struct Book {
     pub starts_at: String,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Propose {
+    pub when: Option<String>,
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handoff {
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTo {
+    pub kind: VisitorKind,
+}
+
+/// Who a visitor who is not a buyer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitorKind {
+    JobSeeker,
+    Support,
+    Student,
+    Vendor,
+    Competitor,
+}
+
 /// Reads a call; the error is written for the model, naming what is wrong.
 pub fn parse(name: &str, arguments: &str) -> Result<ToolRequest, String> {
     let value = if arguments.trim().is_empty() {
@@ -149,11 +237,15 @@ pub fn parse(name: &str, arguments: &str) -> Result<ToolRequest, String> {
         SEARCH_KNOWLEDGE_BASE => ToolRequest::SearchKnowledgeBase(from(value)?),
         UPDATE_LEAD => ToolRequest::UpdateLead(from(value)?),
         QUALIFY_LEAD => ToolRequest::QualifyLead(from(value)?),
-        LIST_MEETING_SLOTS => {
-            from::<NoArguments>(value)?;
-            ToolRequest::ListMeetingSlots
-        }
+        PROPOSE_TIMES => ToolRequest::ProposeTimes(from(value)?),
         BOOK_MEETING => ToolRequest::BookMeeting(from(value)?),
+        RESCHEDULE_MEETING => ToolRequest::RescheduleMeeting(from(value)?),
+        CANCEL_MEETING => {
+            from::<NoArguments>(value)?;
+            ToolRequest::CancelMeeting
+        }
+        REQUEST_HUMAN => ToolRequest::RequestHuman(from(value)?),
+        ROUTE_VISITOR => ToolRequest::RouteVisitor(from(value)?),
         other => return Err(format!("there is no tool named {other:?}")),
     })
 }
@@ -178,8 +270,23 @@ mod tests {
             })
         );
         assert_eq!(
-            parse(LIST_MEETING_SLOTS, "").unwrap(),
-            ToolRequest::ListMeetingSlots
+            parse(PROPOSE_TIMES, "").unwrap(),
+            ToolRequest::ProposeTimes(Propose::default())
+        );
+        assert_eq!(
+            parse(CANCEL_MEETING, "{}").unwrap(),
+            ToolRequest::CancelMeeting
+        );
+        assert_eq!(
+            parse(ROUTE_VISITOR, r#"{"kind": "job_seeker"}"#).unwrap(),
+            ToolRequest::RouteVisitor(RouteTo {
+                kind: VisitorKind::JobSeeker
+            })
+        );
+        assert!(
+            parse(ROUTE_VISITOR, r#"{"kind": "investor"}"#)
+                .unwrap_err()
+                .contains("unknown variant")
         );
         let unknown = parse(UPDATE_LEAD, r#"{"lead_id": "x", "status": "booked"}"#).unwrap_err();
         assert!(unknown.contains("unknown field `lead_id`"), "{unknown}");

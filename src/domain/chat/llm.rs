@@ -6,6 +6,7 @@
 //! so the model sees the real outcome (a slot just taken, a bad email) and can react.
 
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
@@ -13,16 +14,19 @@ use super::effects::{Applied, Change, free_slots};
 use super::open::{History, Opened, Started};
 use super::{ChatOutput, state_of};
 use crate::agent::builtin::flow;
-use crate::agent::llm::tools::{self, Book, LeadDetails, Qualify, Search, ToolRequest};
+use crate::agent::llm::tools::{
+    self, Book, Handoff, LeadDetails, Propose, Qualify, RouteTo, Search, ToolRequest, VisitorKind,
+};
 use crate::agent::llm::{self, Deltas, LlmAgent, Toolbox, prompt};
-use crate::agent::{Asking, Outcome};
+use crate::agent::{AgentState, Asking, MeetingRef, Outcome, Route};
 use crate::app::App;
-use crate::domain::{knowledge, leads, qualification};
+use crate::domain::{knowledge, leads, meetings, qualification};
 use crate::error::{Error, Result};
+use crate::model::context::HandoffReason;
 use crate::model::settings::TenantSettings;
 use crate::model::{
-    Conversation, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role, Source,
-    TenantId,
+    Conversation, EventKind, Lead, LeadStatus, LlmOutcome, LlmTurn, Message, Qualification, Role,
+    Source, TenantId,
 };
 use crate::scheduling::{self, Slot};
 use crate::store;
@@ -65,18 +69,21 @@ pub(super) async fn answer(
     }
     let availability = settings.scheduling_availability()?;
     let state = state_of(&conversation);
-    let today = format!(
-        "{} ({})",
-        now.to_zoned_datetime(availability.timezone.clone())
-            .strftime("%A %-d %B %Y, %H:%M"),
-        availability.timezone.iana_name().unwrap_or("UTC")
+    let today = local_time(now, &availability.timezone, &settings.availability.timezone);
+    let (zone, zone_name) = visitor_zone(
+        &state,
+        &conversation,
+        &availability.timezone,
+        &settings.availability.timezone,
     );
+    let visitor_time = local_time(now, &zone, &zone_name);
     let system = prompt::system(&prompt::Context {
         settings: &settings,
         state: &state,
         lead: lead.as_ref(),
         knowledge: &knowledge,
         today: &today,
+        visitor_time: &visitor_time,
     });
     let items = prompt::history(&history, prompt::HISTORY_TOKENS);
     let mut tools = Tools {
@@ -133,6 +140,31 @@ pub(super) async fn answer(
         Some(reason) => Err(llm::unavailable(agent.provider, &reason)),
         None => Ok(stored),
     }
+}
+
+/// `now` in `zone`, e.g. `Tuesday 1 December 2026, 09:30 (Chicago time, America/Chicago)`.
+fn local_time(now: Timestamp, zone: &TimeZone, iana: &str) -> String {
+    format!(
+        "{} ({}, {iana})",
+        zone.to_datetime(now).strftime("%A %-d %B %Y, %H:%M"),
+        scheduling::label(iana)
+    )
+}
+
+/// The visitor's zone and its IANA name: one they named, else their browser's (the
+/// widget's `context.timezone`), else the tenant's.
+fn visitor_zone(
+    state: &AgentState,
+    conversation: &Conversation,
+    tenant_zone: &TimeZone,
+    tenant_zone_name: &str,
+) -> (TimeZone, String) {
+    state
+        .zone
+        .as_deref()
+        .or(conversation.context.timezone.as_deref())
+        .and_then(|iana| TimeZone::get(iana).ok().map(|tz| (tz, iana.to_owned())))
+        .unwrap_or_else(|| (tenant_zone.clone(), tenant_zone_name.to_owned()))
 }
 
 /// The conversation reached `SYNAPTIQ_LLM_MAX_TURNS_PER_CONVERSATION`: the model is not
@@ -203,8 +235,12 @@ impl Toolbox for Tools<'_> {
             ToolRequest::SearchKnowledgeBase(search) => self.search(search).await,
             ToolRequest::UpdateLead(details) => self.update_lead(details).await,
             ToolRequest::QualifyLead(qualify) => self.qualify(qualify).await,
-            ToolRequest::ListMeetingSlots => self.list_slots().await,
+            ToolRequest::ProposeTimes(propose) => self.propose(propose).await,
             ToolRequest::BookMeeting(book) => self.book(book).await,
+            ToolRequest::RescheduleMeeting(to) => self.reschedule(to).await,
+            ToolRequest::CancelMeeting => self.cancel().await,
+            ToolRequest::RequestHuman(handoff) => self.request_human(handoff).await,
+            ToolRequest::RouteVisitor(to) => Ok(self.route(to)),
         };
         result.map_err(|err| for_the_model(&err))
     }
@@ -363,46 +399,107 @@ impl Tools<'_> {
         Ok(json!({"status": status.as_str(), "score": score}))
     }
 
-    async fn list_slots(&mut self) -> Result<Value> {
-        self.settle().await?;
+    /// Up to three free slots: those matching the visitor's words, else spread over days.
+    async fn propose(&mut self, propose: Propose) -> Result<Value> {
+        if let Some(given) = propose.timezone.as_deref() {
+            self.remember_zone(given)?;
+        }
+        let when = propose
+            .when
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty());
+        if let Some(named) = when.and_then(scheduling::named_zone) {
+            self.turn.state.zone = Some(named.iana);
+        }
+        let (zone, _) = self.visitor_zone();
+        let free = self.free().await?;
         let now = self.app.clock.now();
-        let (tenant, availability) = (self.tenant().clone(), self.availability.clone());
-        let slots = self
-            .app
-            .store
-            .read(move |conn| free_slots(conn, &tenant, &availability, now, flow::SLOTS_OFFERED))
-            .await?;
+        let n = flow::SLOTS_OFFERED;
+        let (slots, note) = match when.map(|w| scheduling::read_proposal(w, now, &zone)) {
+            None => (scheduling::spread(&free, n, &zone), None),
+            Some(None) => (
+                scheduling::spread(&free, n, &zone),
+                Some("no day or time could be read from `when`: these are the next free times"),
+            ),
+            Some(Some(wanted)) => {
+                let matching = scheduling::matching(&wanted, &free);
+                match matching.as_slice() {
+                    [] => (
+                        scheduling::nearest(&wanted, &free, n, &zone),
+                        Some("nothing is free at the time asked: these are the nearest free times"),
+                    ),
+                    [first, ..] if wanted.exact.is_some() => (vec![*first], None),
+                    _ => (scheduling::spread(&matching, n, &zone), None),
+                }
+            }
+        };
         self.turn.state.offered = slots
             .iter()
             .map(|s| (s.starts_at.as_millisecond(), s.ends_at.as_millisecond()))
             .collect();
         self.turn.state.asking = (!slots.is_empty()).then_some(Asking::Meeting);
         let listed: Vec<Value> = slots.iter().map(|s| self.describe(s)).collect();
-        Ok(json!({ "slots": listed }))
+        let mut result = json!({ "timezone": self.visitor_zone().1, "slots": listed });
+        if let Some(note) = note {
+            result["note"] = note.into();
+        }
+        Ok(result)
+    }
+
+    /// Remembers a zone the visitor named, as an IANA name or a place ("Chicago", "CET").
+    fn remember_zone(&mut self, given: &str) -> Result<()> {
+        let given = given.trim();
+        let iana = TimeZone::get(given)
+            .ok()
+            .and_then(|tz| tz.iana_name().map(str::to_owned))
+            .or_else(|| scheduling::named_zone(given).map(|z| z.iana))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "timezone",
+                    "is not a time zone or place I know: use an IANA name like America/Chicago",
+                )
+            })?;
+        self.turn.state.zone = Some(iana);
+        Ok(())
+    }
+
+    /// The visitor's zone and how it is named to them ("Chicago time").
+    fn visitor_zone(&self) -> (TimeZone, String) {
+        let (zone, iana) = visitor_zone(
+            &self.turn.state,
+            &self.turn.conversation,
+            &self.availability.timezone,
+            &self.settings.availability.timezone,
+        );
+        (zone, scheduling::label(&iana))
     }
 
     async fn book(&mut self, book: Book) -> Result<Value> {
         self.require_lead()?;
-        if self.turn.state.outcome == Some(Outcome::Booked) {
+        if self.turn.state.meeting.is_some() || self.turn.state.outcome == Some(Outcome::Booked) {
             return Err(Error::Conflict {
-                message: "a meeting is already booked in this conversation".into(),
+                message: "a meeting is already booked in this conversation: use reschedule_meeting to move it".into(),
                 existing: None,
             });
         }
-        let starts_at: Timestamp =
-            book.starts_at.trim().parse().map_err(|_| {
-                Error::invalid("starts_at", "must be a time like 2026-12-01T10:00:00Z")
-            })?;
+        let starts_at = start_of(&book.starts_at)?;
         let slot = self.free_slot_at(starts_at).await?.ok_or_else(|| {
             Error::invalid(
                 "starts_at",
-                "is not a free slot: call list_meeting_slots and use one of its starts_at values",
+                "is not a free slot: call propose_times and use one of its starts_at values",
             )
         })?;
         self.commit(move |conn, change, now| {
-            change.book(conn, slot, now)?;
+            let meeting = change.book(conn, slot, now)?;
+            change.state.meeting = Some(MeetingRef {
+                id: meeting.id,
+                starts_at: slot.starts_at.as_millisecond(),
+                ends_at: slot.ends_at.as_millisecond(),
+            });
             change.state.outcome = Some(Outcome::Booked);
             change.state.asking = None;
+            change.state.offered.clear();
             Ok(())
         })
         .await?;
@@ -410,34 +507,146 @@ impl Tools<'_> {
         Ok(json!({ "booked": self.describe(&slot) }))
     }
 
+    /// Moves the conversation's meeting to another free slot, with `meeting.rescheduled`.
+    async fn reschedule(&mut self, to: Book) -> Result<Value> {
+        let booked = self.booked()?;
+        let starts_at = start_of(&to.starts_at)?;
+        let availability = self.availability.clone();
+        self.commit(move |conn, change, now| {
+            let tenant = change.conversation.tenant.clone();
+            let changed =
+                meetings::reschedule_in(conn, &tenant, &booked.id, starts_at, &availability, now)
+                    .map_err(|err| match err {
+                    Error::Invalid { reason, .. } => Error::invalid(
+                        "starts_at",
+                        format!("{reason}: call propose_times and use one of its starts_at values"),
+                    ),
+                    other => other,
+                })?;
+            change.state.meeting = Some(MeetingRef {
+                id: booked.id,
+                starts_at: changed.meeting.starts_at.as_millisecond(),
+                ends_at: changed.meeting.ends_at.as_millisecond(),
+            });
+            change.state.asking = None;
+            change.state.offered.clear();
+            if changed.previous_starts_at.is_some() {
+                change.meeting_changed(EventKind::MeetingRescheduled, changed);
+            }
+            Ok(())
+        })
+        .await?;
+        let moved = self.booked_slot().ok_or(Error::NotFound("meeting"))?;
+        Ok(json!({ "rescheduled": self.describe(&moved) }))
+    }
+
+    /// Cancels the conversation's meeting, with `meeting.cancelled`; the lead goes back to
+    /// `qualified` when it has no other meeting.
+    async fn cancel(&mut self) -> Result<Value> {
+        let booked = self.booked()?;
+        let was = self.booked_slot().map(|s| self.describe(&s));
+        self.commit(move |conn, change, now| {
+            let tenant = change.conversation.tenant.clone();
+            let changed = meetings::cancel_in(conn, &tenant, &booked.id, now)?;
+            change.meeting_changed(EventKind::MeetingCancelled, changed);
+            let state = &mut change.state;
+            state.meeting = None;
+            state.outcome = None;
+            state.asking = None;
+            state.offered.clear();
+            Ok(())
+        })
+        .await?;
+        self.completes = false;
+        Ok(json!({ "cancelled": was }))
+    }
+
+    /// Tells the team the visitor wants a person (`conversation.handoff_requested`).
+    async fn request_human(&mut self, handoff: Handoff) -> Result<Value> {
+        leads::optional_text("reason", handoff.reason, 500)?;
+        self.commit(|conn, change, now| {
+            change.request_handoff(conn, HandoffReason::VisitorAsked, now)
+        })
+        .await?;
+        let email = self.turn.state.contact.email.clone();
+        let next = if email.is_some() {
+            "Nobody from the team is live in this chat: tell the visitor the team will get back to them by email, and offer a call."
+        } else {
+            "Nobody from the team is live in this chat: tell the visitor the team will get back to them, and ask for their email (or offer a call)."
+        };
+        Ok(json!({ "handoff": "requested", "email": email, "next": next }))
+    }
+
+    /// Where the tenant sends a visitor who is not a buyer; no sales questions follow.
+    fn route(&mut self, to: RouteTo) -> Value {
+        let routes = &self.settings.routes;
+        let (route, url, email, text) = match to.kind {
+            VisitorKind::JobSeeker => (Route::Careers, routes.careers_url.clone(), None, None),
+            VisitorKind::Support => (
+                Route::Support,
+                routes.support_url.clone(),
+                routes.support_email.clone(),
+                None,
+            ),
+            VisitorKind::Student | VisitorKind::Vendor | VisitorKind::Competitor => {
+                (Route::Other, None, None, routes.other_visitors.clone())
+            }
+        };
+        self.turn.state.route = Some(route);
+        self.turn.state.asking = None;
+        let mut result = json!({ "url": url, "email": email, "text": text });
+        if url.is_none() && email.is_none() && text.is_none() {
+            result["note"] = "the company names no place for this visitor: say the team can be reached through the website".into();
+        }
+        result
+    }
+
+    /// The meeting this conversation booked; acting on it needs one.
+    fn booked(&self) -> Result<MeetingRef> {
+        self.turn.state.meeting.clone().ok_or_else(|| {
+            Error::invalid(
+                "meeting",
+                "no meeting is booked in this conversation: there is nothing to change (book_meeting books one)",
+            )
+        })
+    }
+
+    fn booked_slot(&self) -> Option<Slot> {
+        let m = self.turn.state.meeting.as_ref()?;
+        Some(Slot {
+            starts_at: Timestamp::from_millisecond(m.starts_at).ok()?,
+            ends_at: Timestamp::from_millisecond(m.ends_at).ok()?,
+        })
+    }
+
+    /// A slot as the model reads it, labelled in the visitor's zone.
     fn describe(&self, slot: &Slot) -> Value {
+        let (zone, label) = self.visitor_zone();
         json!({
             "starts_at": crate::clock::format(slot.starts_at),
             "ends_at": crate::clock::format(slot.ends_at),
-            "label": scheduling::describe(
-                slot,
-                &self.availability.timezone,
-                &scheduling::label_of(&self.availability.timezone),
-            ),
+            "label": scheduling::describe(slot, &zone, &label),
         })
     }
 
     /// The free slot starting at `starts_at`, among every slot within the booking horizon.
     async fn free_slot_at(&mut self, starts_at: Timestamp) -> Result<Option<Slot>> {
+        Ok(self
+            .free()
+            .await?
+            .into_iter()
+            .find(|s| s.starts_at == starts_at))
+    }
+
+    /// Every free slot within the booking horizon, in time order.
+    async fn free(&mut self) -> Result<Vec<Slot>> {
         self.settle().await?;
-        let tenant = self.tenant().clone();
+        let (tenant, availability) = (self.tenant().clone(), self.availability.clone());
         let now = self.app.clock.now();
-        let booked = self
-            .app
+        self.app
             .store
-            .read(move |conn| store::meetings::booked_starts(conn, &tenant, now.as_millisecond()))
-            .await?;
-        let booked: Vec<Timestamp> = booked.into_iter().map(crate::clock::from_millis).collect();
-        Ok(
-            scheduling::free_slots(&self.availability, now, &booked, usize::MAX)
-                .into_iter()
-                .find(|s| s.starts_at == starts_at),
-        )
+            .read(move |conn| free_slots(conn, &tenant, &availability, now, usize::MAX))
+            .await
     }
 
     fn require_lead(&self) -> Result<()> {
@@ -499,6 +708,13 @@ impl Tools<'_> {
         self.turn.widget.extend(turn.widget);
         Ok(())
     }
+}
+
+/// A slot start as the model wrote it.
+fn start_of(text: &str) -> Result<Timestamp> {
+    text.trim()
+        .parse()
+        .map_err(|_| Error::invalid("starts_at", "must be a time like 2026-12-01T10:00:00Z"))
 }
 
 /// A failed tool call as the model reads it: what to fix, never internals.
