@@ -33,7 +33,7 @@ impl EventsApi {
         #[oai(
             name = "type",
             validator(
-                pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|meeting\.rescheduled|meeting\.cancelled|lead\.deleted|conversation\.started|conversation\.completed)$"
+                pattern = r"^(lead\.created|lead\.updated|lead\.qualified|meeting\.booked|meeting\.rescheduled|meeting\.cancelled|lead\.deleted|conversation\.started|conversation\.completed|conversation\.handoff_requested)$"
             )
         )]
         kind: Query<Option<String>>,
