@@ -124,6 +124,27 @@ fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
     }
 }
 
+/// The answer to "why do you need my email?" or "does company size matter?" about the
+/// question just asked.
+pub fn why_we_ask(message: &str, asking: Option<Asking>) -> Option<&'static str> {
+    let lower = message.to_lowercase();
+    let wonders = ["why", "does it matter", "matter?", "have to do with", "what for", "do you need"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if !wonders {
+        return None;
+    }
+    match asking? {
+        Asking::Contact if lower.contains("email") || lower.contains("name") => Some(
+            "Only so the team can follow up with you about this; it isn't shared with anyone else.",
+        ),
+        Asking::Field(_) | Asking::Company => {
+            Some("It helps me point you to the right plan and the right person on the team.")
+        }
+        _ => None,
+    }
+}
+
 /// Scores what is known with the tenant's rules; the lead's new status.
 pub fn score(turn: &Turn<'_>, reply: &mut Reply) -> LeadStatus {
     let scoring = &turn.settings.scoring;

@@ -96,8 +96,12 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
     if state.contact.company.is_some() {
         return;
     }
+    let named = guess
+        .as_deref()
+        .is_some_and(|g| message.to_lowercase().contains(&g.to_lowercase()));
     match extract::yes_no(message) {
         Some(true) => state.contact.company = guess,
+        _ if named => state.contact.company = guess,
         Some(false) if !reading.asks => {
             let (_, company) = replied::name_and_company(&format!("x at {message}"));
             state.contact.company = company
@@ -115,20 +119,31 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
     let today = turn.tenant_zone.to_datetime(turn.now).date();
     let volunteered = extract::volunteered_at(message, today);
     let said_something_else = !volunteered.is_empty();
-    let asked = match state.asking {
-        Some(Asking::Field(field)) => Some(field),
-        // Many answer "is that with Acme?" by going on to what comes next.
-        Some(Asking::Company) if extract::yes_no(message).is_none() => {
-            super::ask::next_question(turn, state)
-        }
-        _ => None,
+    // Many answer "is that with Acme?" by going on to what comes next: read it as that
+    // answer, but an answer to something else there puts nothing off.
+    let (asked, firm) = match state.asking {
+        Some(Asking::Field(field)) => (Some(field), true),
+        Some(Asking::Company) => (super::ask::next_question(turn, state), false),
+        _ => (None, false),
     };
-    if let Some(field) = asked
-        && !reading.asks
-    {
+    // A question with the answer in it ("does size matter? ok, it's about 60") still
+    // answers a number; a question is never taken as a need or a role.
+    let asked = asked.filter(|field| {
+        !reading.asks || matches!(field, Field::CompanySize | Field::Budget | Field::Timeline)
+    });
+    // "12" while asked for a role or a need is the size asked a moment ago.
+    let asked = match asked {
+        Some(Field::Role | Field::Need)
+            if state.facts.company_size.is_none() && bare_number(message) =>
+        {
+            Some(Field::CompanySize)
+        }
+        other => other,
+    };
+    if let Some(field) = asked {
         // The lenient reading ("55" as a budget) only when nothing else was said.
         let lenient = || {
-            if said_something_else {
+            if said_something_else || reading.asks {
                 None
             } else {
                 replied::answer(field, message)
@@ -136,8 +151,8 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
         };
         match extract::answer_to_at(field_key(field), message, today).or_else(lenient) {
             Some(answer) => apply(state, answer, true),
+            None if !firm || reading.asks => {}
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
-            // A reply about something else (a correction, other facts) leaves it open.
             None if !said_something_else && extract::refused(message).is_none() => {
                 skip(state, field);
             }
@@ -150,6 +165,11 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
         apply(state, answer, false);
     }
     (state.facts.clone(), state.team_size) != before
+}
+
+fn bare_number(message: &str) -> bool {
+    let trimmed = message.trim().trim_start_matches(['~', '≈']);
+    !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 fn skip(state: &mut AgentState, field: Field) {

@@ -114,7 +114,13 @@ fn converse(
     if reading.hostile {
         say.ack("I'm sorry this has been frustrating.");
     }
-    if reading.asks {
+    if let Some(why) = reading
+        .asks
+        .then(|| ask::why_we_ask(turn.message, reply.state.asking))
+        .flatten()
+    {
+        say.answer(why);
+    } else if reading.asks {
         answer_question(turn, reply, say);
     } else if answer::asks_by_topic(turn.message) {
         // A topic named alone ("pricing", "soc2") is answered when the documents cover it.
