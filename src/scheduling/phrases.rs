@@ -145,7 +145,8 @@ fn negated(clause: &[&str]) -> bool {
                         | "didn"
                 )
             ),
-            "vacation" | "holiday" | "holidays" | "ooo" | "urlaub" | "vacaciones" => true,
+            "vacation" | "holiday" | "holidays" | "ooo" | "urlaub" | "vacaciones" | "packed"
+            | "swamped" | "slammed" | "hectic" | "booked" => true,
             // "I'm out this week", "we're away": the days that follow do not work.
             "out" | "away" | "off" => matches!(
                 before,

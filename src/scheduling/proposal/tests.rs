@@ -301,9 +301,12 @@ fn days_the_visitor_is_away_do_not_count() {
         "we're away this week. next week tuesday 11am works",
         "I am out of office this week. Tuesday next week at 11?",
         "On vacation this week. Next week Tuesday at 11?",
+        "this week is packed, next week tuesday at 11 works",
     ] {
         assert_eq!(exact(text), "Tue 15 11:00", "{text}");
     }
+    let next_week = windows("none of those work, this week is packed. anything next week?");
+    assert!(next_week.iter().all(|w| w[4..6] >= *"14"), "{next_week:?}");
 }
 
 #[test]

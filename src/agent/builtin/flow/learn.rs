@@ -53,6 +53,7 @@ fn learn_contact(state: &mut AgentState, message: &str, reading: &Reading, learn
         && state.contact.name.is_none()
         && !reading.asks
         && !reading.declines
+        && !reading.thanks_or_bye
         && !crate::agent::builtin::answer::asks_by_topic(message)
     {
         // Just asked for a name: a bare "tom baker" or "Dave Ortiz, dave@…" is the answer.

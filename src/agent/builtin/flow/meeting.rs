@@ -227,6 +227,11 @@ pub fn offer(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say, lead_in: &str, a
             Some(Proposed::Some(slots)) => {
                 return list(turn, reply, say, &slots, lead_in, action);
             }
+            Some(Proposed::NotFree(nearest)) if !nearest.is_empty() => {
+                say.answer(lead_in);
+                let lead_in = "The time you mentioned isn't free, but these are close:";
+                return list(turn, reply, say, &nearest, lead_in, action);
+            }
             _ => {}
         }
     }

@@ -114,7 +114,12 @@ fn converse(
     if reading.hostile {
         say.ack("I'm sorry this has been frustrating.");
     }
-    if let Some(why) = reading
+    if reading.asks && asks_if_bot(turn.message) {
+        say.answer(format!(
+            "I'm {}, an AI assistant for {}. I can answer questions and set up a call with the team.",
+            turn.settings.agent_name, turn.settings.company_name
+        ));
+    } else if let Some(why) = reading
         .asks
         .then(|| ask::why_we_ask(turn.message, reply.state.asking))
         .flatten()
@@ -167,6 +172,18 @@ fn answer_known(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) -> bool {
         }
     }
     true
+}
+
+/// "Are you a bot?", "am I talking to a real person?"
+fn asks_if_bot(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    let about_you = ["are you", "is this", "am i talking", "am i chatting", "r u "]
+        .iter()
+        .any(|w| lower.contains(w));
+    let what = ["bot", " ai", "a.i.", "human", "real person", "robot", "machine"]
+        .iter()
+        .any(|w| lower.contains(w));
+    about_you && what
 }
 
 /// Whether the knowledge base is searched for `message` before the turn: only when the

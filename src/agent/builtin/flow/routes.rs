@@ -120,6 +120,10 @@ fn support(routes: &Routes) -> String {
 /// happens next.
 pub fn person(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
     reply.handoff = Some(HandoffReason::VisitorAsked);
+    if std::mem::replace(&mut reply.state.handed_off, true) {
+        say.answer("I've already let the team know you'd like to talk to a person; they'll be in touch.");
+        return;
+    }
     let state = &mut reply.state;
     match (&state.contact.email, first_name(state)) {
         (Some(email), name) => {

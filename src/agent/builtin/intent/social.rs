@@ -107,7 +107,7 @@ static BARE_NO: Pattern =
 
 /// Fillers that add nothing to a refusal or a goodbye.
 static COURTESY_ONLY: Pattern = Pattern::new(
-    r"^(?:ok|okay|k|kk|great|perfect|awesome|cool|nice|wonderful|excellent|fantastic|alright|all right|super|brilliant|lovely|got it|understood|sounds good|good|sorry|sorry about that|no worries|all good|that'?s great|that'?s helpful|that helps|very helpful|helpful|appreciated|vale|genial|perfecto|bien|gut|prima|alles klar|ok super|yes|yeah|yep|sure|please|pls)\W*$|^\W*$",
+    r"^(?:ok|okay|k|kk|great|perfect|awesome|cool|nice|wonderful|excellent|fantastic|alright|all right|super|brilliant|lovely|got it|understood|sounds good|good|sorry|sorry about that|no worries|all good|that'?s great|that'?s helpful|that helps|very helpful|helpful|appreciated|vale|genial|perfecto|bien|gut|prima|alles klar|ok super|yes|yeah|yep|sure|please|pls|whatever|fine|meh|ugh|never ?mind|forget it)\W*$|^\W*$",
 );
 
 /// A clause that thanks or says goodbye and nothing else.

@@ -140,7 +140,7 @@ static FOREIGN_QUESTION: Pattern = Pattern::new(
 
 /// Requests for information put as statements.
 static INFO_REQUEST: Pattern = Pattern::new(
-    r"^(?:tell me|explain|let me know|i'?d like to know|i would like to know|i want to know|i wanna know|(?:i was |i'?m |just )?wondering (?:if|whether|about|how|what|why|when|where|which|who)|(?:i'?m )?curious (?:about|if|whether|how|what|why)|(?:any |more |some )?info(?:rmation)? (?:on|about|regarding)|(?:i have |got |one |a )?(?:quick )?question (?:about|on|regarding|re)|(?:i )?(?:need|want|would like|'d like) (?:more )?info(?:rmation)?|send me (?:the |your |some )?(?:pricing|prices|info|information|details|docs|documentation|case studies)|me gustaria saber|quiero saber|quisiera saber|ich mochte wissen|ich wurde gerne wissen|ich hatte gerne infos)\b",
+    r"^(?:tell me|explain|let me know|i'?d like to know|i would like to know|i want to know|i wanna know|(?:i was |i'?m |just )?wondering (?:if|whether|about|how|what|why|when|where|which|who)|(?:i'?m )?curious (?:about|if|whether|how|what|why)|(?:any |more |some )?info(?:rmation)? (?:on|about|regarding)|(?:i have |got |one |a )?(?:quick )?question (?:about|on|regarding|re)|(?:i )?(?:need|want|would like|'d like) (?:more )?info(?:rmation)?|send me (?:the |your |some )?(?:pricing|prices|info|information|details|docs|documentation|case studies)|me gustaria saber|quiero saber|quisiera saber|(?:quiero|quisiera|necesito|queria|me gustaria (?:tener|recibir)) (?:mas )?informacion|(?:mas )?informacion (?:de|sobre|acerca de) (?:los |las |el |la )?(?:precios?|planes|tarifas|costos?|producto)|(?:ich (?:hatte|hatten|mochte|brauche) gerne?|ich brauche|ich mochte) (?:mehr )?(?:infos?|informationen)|ich mochte wissen|ich wurde gerne wissen|ich hatte gerne infos)\b",
 );
 
 /// "ok?", "really?", "hello?", "how are you?": a '?' that needs no answer from the notes.
@@ -149,7 +149,7 @@ pub(super) fn is_trivial_question(text: &str) -> bool {
 }
 
 static TRIVIAL: Pattern = Pattern::new(
-    r"^(?:ok|okay|right|really|seriously|hello|hi|hey|hallo|hola|huh|eh|sorry|pardon|yes|no|anyone|anybody|someone|anyone there|anybody there|you there|are you there|still there|how are you|how are you doing|how r u|how's it going|hows it going|what's up|whats up|sup|que tal|como estas|wie geht'?s|wie geht es dir|wie geht es ihnen|sounds good|right|got it)\W*$",
+    r"^(?:ok|okay|right|really|seriously|hello|hi|hey|hallo|hola|huh|eh|sorry|pardon|yes|no|anyone|anybody|someone|anyone there|anybody there|you there|are you there|still there|how are you|how are you doing|how r u|how's it going|hows it going|what's up|whats up|sup|que tal|como estas|wie geht'?s|wie geht es dir|wie geht es ihnen|sounds good|right|got it|when|what|who|where|me|my role)\W*$",
 );
 
 /// The clause after leading fillers: "hi", "ok so", "quick question", "btw".

@@ -435,6 +435,9 @@ fn thanks_or_bye() {
             "danke schön",
             "tschüss",
             "perfect, thank you so much",
+            "whatever, bye",
+            "fine. bye",
+            "ugh, never mind, bye",
         ],
         &[
             "thanks, but what about SSO?",
@@ -447,6 +450,8 @@ fn thanks_or_bye() {
             "thanks! we're 40 people",
             "great",
             "bye the way, pricing?",
+            "whatever",
+            "fine, bye, but what does it cost?",
         ],
         |r| r.thanks_or_bye,
     );

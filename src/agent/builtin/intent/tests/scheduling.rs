@@ -8,6 +8,9 @@ fn asks() {
     flag(
         &[
             "is this a bot?",
+            "buenas tardes, quiero información de precios",
+            "quisiera más información sobre los planes",
+            "Ich hätte gerne Informationen zu den Preisen",
             "what happens after the call?",
             "Before I pick, do you support SSO?",
             "Quick question first: do you support SSO?",
@@ -38,6 +41,8 @@ fn asks() {
             "Could you send me a case study?",
         ],
         &[
+            "when? next month probably",
+            "what? we are 40 people",
             "Could we do Thursday at 2pm?",
             "how about tomorrow at 3?",
             "is Friday 10am free?",
