@@ -128,9 +128,16 @@ fn finish_qualification(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
 /// question just asked.
 pub fn why_we_ask(message: &str, asking: Option<Asking>) -> Option<&'static str> {
     let lower = message.to_lowercase();
-    let wonders = ["why", "does it matter", "matter?", "have to do with", "what for", "do you need"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let wonders = [
+        "why",
+        "does it matter",
+        "matter?",
+        "have to do with",
+        "what for",
+        "do you need",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     if !wonders {
         return None;
     }

@@ -170,7 +170,10 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
 
 fn bare_number(message: &str) -> bool {
     let trimmed = message.trim().trim_start_matches(['~', '≈']);
-    !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    !trimmed.is_empty()
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 fn skip(state: &mut AgentState, field: Field) {

@@ -177,12 +177,26 @@ fn answer_known(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) -> bool {
 /// "Are you a bot?", "am I talking to a real person?"
 fn asks_if_bot(message: &str) -> bool {
     let lower = message.to_lowercase();
-    let about_you = ["are you", "is this", "am i talking", "am i chatting", "r u "]
-        .iter()
-        .any(|w| lower.contains(w));
-    let what = ["bot", " ai", "a.i.", "human", "real person", "robot", "machine"]
-        .iter()
-        .any(|w| lower.contains(w));
+    let about_you = [
+        "are you",
+        "is this",
+        "am i talking",
+        "am i chatting",
+        "r u ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    let what = [
+        "bot",
+        " ai",
+        "a.i.",
+        "human",
+        "real person",
+        "robot",
+        "machine",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     about_you && what
 }
 

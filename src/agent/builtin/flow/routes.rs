@@ -121,7 +121,9 @@ fn support(routes: &Routes) -> String {
 pub fn person(turn: &Turn<'_>, reply: &mut Reply, say: &mut Say) {
     reply.handoff = Some(HandoffReason::VisitorAsked);
     if std::mem::replace(&mut reply.state.handed_off, true) {
-        say.answer("I've already let the team know you'd like to talk to a person; they'll be in touch.");
+        say.answer(
+            "I've already let the team know you'd like to talk to a person; they'll be in touch.",
+        );
         return;
     }
     let state = &mut reply.state;
