@@ -214,8 +214,9 @@ async fn visitor_qualifies(server: &TestServer) -> String {
         "around $5,000",
         "next quarter",
     ] {
-        let mut body =
-            json!({"tenantId": "default", "visitorId": "visitor-jane", "message": message});
+        let mut body = json!({"tenantId": "default", "visitorId": "visitor-jane", "message": message,
+            "context": {"timezone": "America/Chicago",
+                        "pageUrl": "https://acme.example/pricing?utm_source=newsletter"}});
         if let Some(id) = &conversation {
             body["conversationId"] = id.as_str().into();
         }
@@ -367,6 +368,9 @@ async fn a_customer_works_through_every_page_of_the_admin_ui() {
     .await;
     click(&b, "#conversation-results .conversation-link").await;
     wait_text(&b, ".transcript", "next quarter").await;
+    // Where the visitor was, as the widget reported it.
+    wait_text(&b, ".visitor-context", "America/Chicago").await;
+    wait_text(&b, ".visitor-context", "source: newsletter").await;
 
     // Knowledge base: upload by the file input, then ask a test question.
     open(&b, "#/knowledge", "#kb-file").await;

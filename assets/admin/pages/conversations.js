@@ -19,7 +19,7 @@ export async function render(main, params, ctx) {
     ['Lead', (c) => (c.leadId ? h('a', { href: `#/leads/${c.leadId}`, text: 'view lead' }) : h('span', { class: 'muted', text: 'anonymous' }))],
     ['Status', (c) => badge(c.status)],
     ['Messages', (c) => String(c.messageCount)],
-    ['Summary', (c) => c.summary || '—'],
+    ['Summary', (c) => (c.handoff ? h('span', {}, h('span', { class: 'badge handoff', text: 'asked for a person' }), ' ', c.summary || '') : (c.summary || '—'))],
     ['Updated', (c) => when(c.updatedAt)],
   ];
   async function load(reset) {
@@ -49,6 +49,28 @@ async function renderOne(main, id, ctx) {
       h('p', {}, badge(c.status), ` · ${c.messageCount} messages · ${c.channel} · `,
         c.leadId ? h('a', { href: `#/leads/${c.leadId}`, text: 'view lead' }) : 'no lead yet'),
       c.summary ? h('p', { class: 'summary', text: c.summary }) : null,
+      c.handoff ? h('p', { class: 'handoff' }, h('strong', { text: 'Asked for a person' }), ` · ${when(c.handoff.requestedAt)}`) : null,
+      c.context ? visitorContext(c.context) : null,
       transcript(c.messages)),
   );
+}
+
+// Where the visitor is: their local time and zone, language, pages and campaign.
+function visitorContext(x) {
+  const rows = [];
+  if (x.timezone) {
+    let local = '';
+    try {
+      local = new Date().toLocaleTimeString([], { timeZone: x.timezone, hour: 'numeric', minute: '2-digit' });
+    } catch (e) { /* a zone this browser does not know */ }
+    rows.push(['Local time', local ? `${local} (${x.timezone})` : x.timezone]);
+  }
+  if (x.locale) rows.push(['Language', x.locale]);
+  if (x.pageUrl) rows.push(['Page', x.pageTitle ? `${x.pageTitle} — ${x.pageUrl}` : x.pageUrl]);
+  if (x.referrer) rows.push(['Referrer', x.referrer]);
+  const utm = Object.entries(x.utm || {}).map(([k, v]) => `${k}: ${v}`).join(', ');
+  if (utm) rows.push(['Campaign', utm]);
+  if ((x.pagesSeen || []).length > 1) rows.push(['Pages seen', x.pagesSeen.join('\n')]);
+  return h('dl', { class: 'visitor-context' },
+    ...rows.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]));
 }
