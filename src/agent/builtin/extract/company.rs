@@ -195,7 +195,9 @@ pub(super) fn company_span(s: &str, cue: CompanyCue) -> Option<(usize, usize)> {
             .get(1)
             .is_some_and(|p| p.text.starts_with(char::is_uppercase) && !is_stop(p.text));
     // "Big Sky Media": a capitalised common word opens a name when one follows it.
+    // "VP of Client Services" names a department, not a company.
     let common_start = cue != CompanyCue::We
+        && !is_in(first.text, TITLE_MODIFIERS)
         && first.text.starts_with(char::is_uppercase)
         && !first.last
         && !is_in(first.text, FUNCTION_WORDS)
@@ -492,6 +494,8 @@ mod tests {
                 ),
                 ("I work at Acme Thanks to you", Some("Acme")),
                 ("I'm Jane from Acme Today we need help", Some("Acme")),
+                ("I'm VP of Client Services", None),
+                ("Head of Customer Success here", None),
                 // Not companies.
                 ("I'm from Big Sky country", None),
                 ("I run sales ops", None),

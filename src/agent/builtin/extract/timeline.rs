@@ -55,7 +55,9 @@ pub(super) fn timeline_in(
             continue;
         };
         // "for 6 months", "3 weeks ago": how long something has been, not when to start.
+        // "over three years" ("over" may open the amount itself): how long, not when.
         let looking_back = (i > 0 && is_word(tokens, i - 1, LOOKING_BACK))
+            || is_word(tokens, i, &["over"])
             || is_word(tokens, end + 1, &["ago", "old", "her"]);
         if !looking_back {
             let start = tokens[i].at;
@@ -105,7 +107,7 @@ fn chosen(lower: &str, found: &mut [(usize, usize, u32)]) -> Option<u32> {
 #[rustfmt::skip]
 const LOOKING_BACK: &[&str] = &[
     "past", "last", "been", "for", "every", "each", "since", "hace", "desde", "seit", "vor",
-    "durante", "lleva", "llevamos",
+    "durante", "lleva", "llevamos", "over",
 ];
 
 #[rustfmt::skip]
@@ -597,6 +599,10 @@ mod tests {
                     Some(9),
                 ),
                 ("September at the latest", Some(9)),
+                (
+                    "our budget is around 1,5 Mio EUR over three years. We want to start in January.",
+                    Some(1),
+                ),
             ],
             on_dec_8,
         );
