@@ -53,11 +53,46 @@ pub(super) fn stated_company(message: &str) -> Option<String> {
         } else {
             CompanyCue::Explicit
         };
-        if let Some(company) = leading_company(&message[whole.end()..], kind) {
+        let after = &message[whole.end()..];
+        if let Some(company) = leading_company(after, kind) {
+            found = Some(company);
+        } else if kind == CompanyCue::We
+            && let Some(company) = lower_case_business(after)
+        {
             found = Some(company);
         }
     }
     found
+}
+
+/// "we're cobalt coffee roasters": typed in lower case, a name counts only as a whole clause
+/// of two to four plain words ending like a business's ("roasters", "agency", "corp").
+fn lower_case_business(s: &str) -> Option<String> {
+    let end = s.find(|c: char| ",.;:!?\n(".contains(c)).unwrap_or(s.len());
+    let words: Vec<&str> = s[..end].split_whitespace().collect();
+    let last = words.last()?;
+    let plain = words.iter().all(|w| {
+        w.chars().all(|c| c.is_lowercase() || c == '&')
+            && !is_stop(w)
+            && !w.ends_with("ing")
+            && (w.len() < 6 || !w.ends_with("ed"))
+    });
+    let business = is_in(last, NAME_ENDINGS)
+        || is_in(last, COMPANY_SUFFIXES)
+        || is_in(last, email_domain::BUSINESS_WORDS);
+    ((2..=4).contains(&words.len()) && plain && business).then(|| {
+        words
+            .iter()
+            .map(|w| {
+                let mut chars = w.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// A message that opens with "from Acme Corp.".
@@ -195,7 +230,9 @@ pub(super) fn company_span(s: &str, cue: CompanyCue) -> Option<(usize, usize)> {
             .get(1)
             .is_some_and(|p| p.text.starts_with(char::is_uppercase) && !is_stop(p.text));
     // "Big Sky Media": a capitalised common word opens a name when one follows it.
+    // "VP of Client Services" names a department, not a company.
     let common_start = cue != CompanyCue::We
+        && !is_in(first.text, TITLE_MODIFIERS)
         && first.text.starts_with(char::is_uppercase)
         && !first.last
         && !is_in(first.text, FUNCTION_WORDS)
@@ -492,6 +529,16 @@ mod tests {
                 ),
                 ("I work at Acme Thanks to you", Some("Acme")),
                 ("I'm Jane from Acme Today we need help", Some("Acme")),
+                ("I'm VP of Client Services", None),
+                (
+                    "sam rivera, sam@cobaltcoffee.co - we're cobalt coffee roasters",
+                    Some("Cobalt Coffee Roasters"),
+                ),
+                ("we're a marketing agency", None),
+                ("we're a small design studio", None),
+                ("we're growing fast", None),
+                ("we're hiring more sales reps", None),
+                ("Head of Customer Success here", None),
                 // Not companies.
                 ("I'm from Big Sky country", None),
                 ("I run sales ops", None),

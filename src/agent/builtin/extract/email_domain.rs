@@ -135,7 +135,7 @@ fn split_compound(label: &str) -> String {
 
 /// Words that end business names and are seldom the end of another word.
 #[rustfmt::skip]
-const BUSINESS_WORDS: &[&str] = &[
+pub(super) const BUSINESS_WORDS: &[&str] = &[
     "group", "home", "homes", "labs", "media", "print", "printing", "properties", "property",
     "freight", "travel", "gear", "hr", "insurance", "energy", "foods", "events", "shipping",
     "logistics", "auto", "motors", "realty", "health", "dental", "clinic", "legal", "partners",

@@ -123,16 +123,18 @@ pub fn answer_to_at(field: &str, text: &str, today: Date) -> Option<Answer> {
         "timeline" => timeline_months_at(text, today)
             .or_else(|| bare_months(text))
             .map(Answer::TimelineMonths),
+        // "about 150 staff" answers another question.
         "role" => role(text)
-            .or_else(|| short_reply(text, 5))
+            .or_else(|| short_reply(text, 5).filter(|r| !r.contains(|c: char| c.is_ascii_digit())))
             .map(Answer::Role),
         // A bare "75" answers some other question, and "looking for info" was refused by
         // `need` already.
         "need" => need(text)
             .or_else(|| {
-                let cued = need::NEED_CUE.as_ref().is_some_and(|p| p.is_match(text));
-                short_reply(text, 80)
-                    .filter(|r| !cued && r.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                short_reply(text, 80).filter(|r| {
+                    !need::asks_for_information(text)
+                        && r.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                })
             })
             .map(Answer::Need),
         _ => None,
@@ -261,6 +263,11 @@ fn short_reply(text: &str, max_words: usize) -> Option<String> {
     if REFUSALS.iter().any(|p| find_phrase(&lower, p).is_some()) {
         return None;
     }
+    // "actually please use my full name, Katherine Brown" corrects a contact detail.
+    let details = contact(reply);
+    if details.name.is_some() || details.email.is_some() || details.phone.is_some() {
+        return None;
+    }
     Some(truncate_chars(reply, 500).to_owned())
 }
 
@@ -387,6 +394,8 @@ mod tests {
                 ),
                 ("why do you ask?", None),
                 ("rather not say", None),
+                ("about 150 staff", None),
+                ("sorry, it's Siobhan, not Siobahn", None),
             ],
             ask("role"),
         );
@@ -400,6 +409,13 @@ mod tests {
                 ("yes", None),
                 ("75", None),
                 ("20k", None),
+                (
+                    "we need to book demos with enterprise prospects faster",
+                    Some(Answer::Need(
+                        "we need to book demos with enterprise prospects faster".into(),
+                    )),
+                ),
+                ("actually please use my full name, Katherine Brown", None),
                 ("hi, looking for info on your product", None),
                 ("we need more information first", None),
             ],

@@ -51,6 +51,35 @@ fn need_cue_counts(text: &str, start: usize, end: usize) -> bool {
     !next.is_empty() && !is_in(next, NOT_A_NEED)
 }
 
+/// "looking for info on your product", "we need more details": a cue followed by a word
+/// asking for information, not a need.
+pub(super) fn asks_for_information(text: &str) -> bool {
+    NEED_CUE.as_ref().is_some_and(|cues| {
+        cues.find_iter(text).any(|cue| {
+            let mut rest = &text[cue.end()..];
+            for _ in 0..3 {
+                let next = next_word(rest);
+                if is_in(next, INFORMATION) {
+                    return true;
+                }
+                rest = rest.trim_start()[next.len()..].trim_start();
+            }
+            false
+        })
+    })
+}
+
+const INFORMATION: &[&str] = &[
+    "info",
+    "information",
+    "details",
+    "docs",
+    "documentation",
+    "answers",
+    "brochure",
+    "overview",
+];
+
 /// Words after "need"/"want to" that are about the conversation, not the business.
 #[rustfmt::skip]
 const NOT_A_NEED: &[&str] = &[

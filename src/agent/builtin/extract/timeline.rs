@@ -55,7 +55,9 @@ pub(super) fn timeline_in(
             continue;
         };
         // "for 6 months", "3 weeks ago": how long something has been, not when to start.
+        // "over three years" ("over" may open the amount itself): how long, not when.
         let looking_back = (i > 0 && is_word(tokens, i - 1, LOOKING_BACK))
+            || is_word(tokens, i, &["over"])
             || is_word(tokens, end + 1, &["ago", "old", "her"]);
         if !looking_back {
             let start = tokens[i].at;
@@ -105,7 +107,7 @@ fn chosen(lower: &str, found: &mut [(usize, usize, u32)]) -> Option<u32> {
 #[rustfmt::skip]
 const LOOKING_BACK: &[&str] = &[
     "past", "last", "been", "for", "every", "each", "since", "hace", "desde", "seit", "vor",
-    "durante", "lleva", "llevamos",
+    "durante", "lleva", "llevamos", "over",
 ];
 
 #[rustfmt::skip]
@@ -125,6 +127,7 @@ fn dated(
 ) -> Option<(usize, u32)> {
     let (first_month, last_month, mut end) = quarter_at(tokens, i)
         .or_else(|| month_at(lower, tokens, i, asked))
+        .or_else(|| part_of_a_year(tokens, i))
         .or_else(|| holiday_at(tokens, i))?;
     if i > 0 && is_word(tokens, i - 1, LOOKING_BACK) {
         return None;
@@ -183,6 +186,24 @@ fn late_before(tokens: &[Token<'_>], i: usize) -> bool {
             ],
         )
     })
+}
+
+/// "early next year", "mid 2027", "start of next year": the months that part of the named
+/// year spans and the index where the year is named.
+fn part_of_a_year(tokens: &[Token<'_>], i: usize) -> Option<(i8, i8, usize)> {
+    let (first, last) = match word(tokens, i)? {
+        "early" | "beginning" | "start" | "principios" | "anfang" => (1, 3),
+        "mid" | "middle" | "mediados" | "mitte" => (6, 6),
+        _ => return None,
+    };
+    let year_at = if is_word(tokens, i + 1, &["of"]) {
+        i + 2
+    } else {
+        i + 1
+    };
+    let year_named = next_year_at(tokens, year_at).is_some()
+        || matches!(tokens.get(year_at).map(|t| t.tok), Some(Tok::Num(y)) if (2000.0..2100.0).contains(&y));
+    year_named.then_some((first, last, year_at))
 }
 
 /// "next year", "el próximo año", "nächstes Jahr" right after a quarter or month: the index
@@ -597,6 +618,15 @@ mod tests {
                     Some(9),
                 ),
                 ("September at the latest", Some(9)),
+                ("early next year, january-ish", Some(1)),
+                ("early next year", Some(1)),
+                ("mid next year", Some(6)),
+                ("early 2027", Some(1)),
+                ("next year", Some(12)),
+                (
+                    "our budget is around 1,5 Mio EUR over three years. We want to start in January.",
+                    Some(1),
+                ),
             ],
             on_dec_8,
         );

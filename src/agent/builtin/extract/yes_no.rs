@@ -35,7 +35,13 @@ pub fn yes_no(text: &str) -> Option<bool> {
     // "ok so how does it work" opens a question with a filler, it does not say yes.
     let first = clause.split_whitespace().next().unwrap_or_default();
     let rest = clause[first.len()..].trim_start();
-    if clause.split_whitespace().count() > 5 || sentence_asks(rest, false) {
+    if sentence_asks(rest, false) {
+        return None;
+    }
+    // "yes luma labs we're a skincare brand": a plain yes opens a longer clause too, while
+    // "ok"/"sure" there are fillers.
+    let plain = ["yes", "yeah", "yep", "yup", "no", "nope"].contains(&first);
+    if clause.split_whitespace().count() > 5 && !plain {
         return None;
     }
     if YES_WORDS.contains(&first) {
@@ -107,6 +113,17 @@ mod tests {
                 ("what does it cost?", None),
                 ("Ok so how does the AI qualify leads?", None),
                 ("we have 50 people", None),
+                (
+                    "yes luma labs ✅ we're a skincare brand, DMs + emails everywhere",
+                    Some(true),
+                ),
+                (
+                    "yep that's us, we sell coffee to cafes across the state",
+                    Some(true),
+                ),
+                ("nope we are a different company altogether", Some(false)),
+                ("ok so we have a team of forty people in sales", None),
+                ("yes but how does the billing work?", None),
             ],
             yes_no,
         );
