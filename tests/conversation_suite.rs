@@ -206,7 +206,10 @@ fn check_script(stem: &str, script: &Script) {
         .iter()
         .chain(expect.meeting.as_ref().and_then(|m| m.starts_at.as_ref()))
     {
-        assert!(at.parse::<Timestamp>().is_ok(), "{stem}: not an instant: {at}");
+        assert!(
+            at.parse::<Timestamp>().is_ok(),
+            "{stem}: not an instant: {at}"
+        );
     }
     for check in &expect.replies {
         match &check.turn {
@@ -333,7 +336,10 @@ async fn run(
     knowledge: &[Document],
 ) -> Outcome {
     let now = script.now.as_deref().unwrap_or(DEFAULT_NOW);
-    clock.set(now.parse().unwrap_or_else(|e| panic!("{stem}: now {now:?}: {e}")));
+    clock.set(
+        now.parse()
+            .unwrap_or_else(|e| panic!("{stem}: now {now:?}: {e}")),
+    );
     let (tenant, key) = tenant_for(server, stem, script, knowledge).await;
     let api = server.as_key(&key);
     let visitor = format!("suite-visitor-{stem}");
@@ -477,10 +483,7 @@ fn check_lead(want: &ExpectedLead, expected: &Expect, lead: &Value, misses: &mut
     if let Some(status) = &expected.status
         && lead["status"] != status.as_str()
     {
-        misses.push(format!(
-            "status: expected {status}, got {}",
-            lead["status"]
-        ));
+        misses.push(format!("status: expected {status}, got {}", lead["status"]));
     }
     let reasons: Vec<&str> = lead["qualification"]["reasons"]
         .as_array()
@@ -530,7 +533,9 @@ fn check_meeting(expected: &Expect, meetings: &Value, misses: &mut Vec<String>) 
             }
             if let Some(starts_at) = &want.starts_at {
                 let wanted = starts_at.parse::<Timestamp>().ok();
-                let got = m["startsAt"].as_str().and_then(|s| s.parse::<Timestamp>().ok());
+                let got = m["startsAt"]
+                    .as_str()
+                    .and_then(|s| s.parse::<Timestamp>().ok());
                 if got != wanted {
                     misses.push(format!(
                         "meeting: expected {starts_at}, got {}",

@@ -86,7 +86,9 @@ async fn a_bad_context_is_refused_naming_the_field() {
 
 async fn routed_tenant(server: &TestServer) -> String {
     server.tenant("routed").await;
-    let key = server.key_for("routed", synaptiq::domain::model::Tier::Pro).await;
+    let key = server
+        .key_for("routed", synaptiq::domain::model::Tier::Pro)
+        .await;
     let reply = server
         .as_key(&key)
         .patch(
@@ -110,9 +112,18 @@ async fn routes_are_validated() {
     let server = start().await;
     let api = server.as_key(&server.key().await);
     for (routes, field) in [
-        (json!({"careersUrl": "javascript:alert(1)"}), "routes.careersUrl"),
-        (json!({"supportEmail": "not an email"}), "routes.supportEmail"),
-        (json!({"otherVisitors": "x".repeat(501)}), "routes.otherVisitors"),
+        (
+            json!({"careersUrl": "javascript:alert(1)"}),
+            "routes.careersUrl",
+        ),
+        (
+            json!({"supportEmail": "not an email"}),
+            "routes.supportEmail",
+        ),
+        (
+            json!({"otherVisitors": "x".repeat(501)}),
+            "routes.otherVisitors",
+        ),
         (json!({"fax": "123"}), "fax"),
     ] {
         let reply = api
@@ -130,17 +141,26 @@ async fn visitors_who_are_not_buyers_are_pointed_elsewhere_without_sales_questio
     for (visitor, messages, pointer) in [
         (
             "job",
-            ["Hi, are you hiring? I'd love to apply for a frontend role", "ok thanks"],
+            [
+                "Hi, are you hiring? I'd love to apply for a frontend role",
+                "ok thanks",
+            ],
             "https://acme.example/careers",
         ),
         (
             "support",
-            ["we're customers and our inbox has been down all morning", "anything else I can do?"],
+            [
+                "we're customers and our inbox has been down all morning",
+                "anything else I can do?",
+            ],
             "help@acme.example",
         ),
         (
             "student",
-            ["I'm a student writing my thesis on chatbots, could I interview someone?", "thanks"],
+            [
+                "I'm a student writing my thesis on chatbots, could I interview someone?",
+                "thanks",
+            ],
             "hello@acme.example",
         ),
     ] {
@@ -156,7 +176,13 @@ async fn visitors_who_are_not_buyers_are_pointed_elsewhere_without_sales_questio
             if i == 0 {
                 assert!(text.contains(pointer), "{visitor}: {text}");
             }
-            for sales in ["budget", "how many people", "your role", "email", "get started"] {
+            for sales in [
+                "budget",
+                "how many people",
+                "your role",
+                "email",
+                "get started",
+            ] {
                 assert!(
                     !text.contains(sales) || text.contains(pointer),
                     "{visitor} was asked a sales question: {text}"
@@ -187,12 +213,14 @@ async fn asking_for_a_person_is_recorded_as_a_handoff() {
         .iter()
         .filter_map(|e| e["type"].as_str())
         .collect();
-    assert!(kinds.contains(&"conversation.handoff_requested"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"conversation.handoff_requested"),
+        "{kinds:?}"
+    );
     let id = answer["conversationId"].as_str().unwrap();
     let conversation = api.get(&format!("/api/conversations/{id}")).await;
     assert_eq!(
-        conversation.body["conversation"]["handoff"]["reason"],
-        "visitor_asked",
+        conversation.body["conversation"]["handoff"]["reason"], "visitor_asked",
         "{}",
         conversation.text
     );

@@ -10,11 +10,11 @@ use super::WidgetEvent;
 use super::completion::{complete, conversation_json};
 use crate::agent::{AgentState, ContactState};
 use crate::domain::events;
-use crate::domain::meetings::MeetingChange;
 use crate::domain::leads::{
     self, MAX_COMPANY_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, record_change, record_claimant,
     record_claiming_change, record_new,
 };
+use crate::domain::meetings::MeetingChange;
 use crate::error::Result;
 use crate::model::context::{Handoff, HandoffReason};
 use crate::model::{

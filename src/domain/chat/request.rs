@@ -55,7 +55,10 @@ fn valid_context(update: ContextUpdate) -> Result<Context> {
         ("context.pageTitle", &update.page_title),
         ("context.referrer", &update.referrer),
     ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS) {
+        if value
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > MAX_CONTEXT_CHARS)
+        {
             return Err(Error::invalid(
                 field,
                 format!("must be at most {MAX_CONTEXT_CHARS} characters"),

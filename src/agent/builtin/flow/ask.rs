@@ -6,9 +6,9 @@ use super::say::Say;
 use super::{Reply, Turn, first_name, meeting};
 use crate::agent::builtin::extract;
 use crate::agent::{AgentState, Asking, Outcome};
-use crate::model::settings::Field;
 use crate::model::LeadStatus;
 use crate::model::qualification::{self, Facts};
+use crate::model::settings::Field;
 
 /// Turns after a refusal before the email is asked for once more.
 const REASK_AFTER_TURNS: u32 = 2;
@@ -139,7 +139,9 @@ fn close(reply: &mut Reply, say: &mut Say, status: LeadStatus) {
     state.asking = None;
     reply.complete = true;
     let why = reason(&state.facts);
-    let name = first_name(state).map(|n| format!(", {n}")).unwrap_or_default();
+    let name = first_name(state)
+        .map(|n| format!(", {n}"))
+        .unwrap_or_default();
     if status == LeadStatus::Disqualified {
         state.outcome = Some(Outcome::Disqualified);
         say.answer(format!(

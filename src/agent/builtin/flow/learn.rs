@@ -75,8 +75,7 @@ fn learn_contact(state: &mut AgentState, message: &str, reading: &Reading, learn
             *slot = value;
         }
     }
-    if state.contact.email.is_some() && before.email.is_none() && state.contact.company.is_none()
-    {
+    if state.contact.email.is_some() && before.email.is_none() && state.contact.company.is_none() {
         state.company_guess = state
             .contact
             .email
@@ -100,9 +99,8 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
         Some(true) => state.contact.company = guess,
         Some(false) if !reading.asks => {
             let (_, company) = replied::name_and_company(&format!("x at {message}"));
-            state.contact.company = company.filter(|c| {
-                !matches!(c.to_lowercase().as_str(), "no" | "nope" | "not really")
-            });
+            state.contact.company = company
+                .filter(|c| !matches!(c.to_lowercase().as_str(), "no" | "nope" | "not really"));
         }
         _ => {}
     }

@@ -86,7 +86,12 @@ pub fn handled(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mut 
 
 /// A pick from the times offered: "2", "the second one", "Tuesday 10am", "that works".
 fn chosen(turn: &Turn<'_>, reply: &Reply, reading: &Reading) -> Option<Slot> {
-    let offered: Vec<Slot> = reply.state.offered.iter().filter_map(|&(s, e)| slot(s, e)).collect();
+    let offered: Vec<Slot> = reply
+        .state
+        .offered
+        .iter()
+        .filter_map(|&(s, e)| slot(s, e))
+        .collect();
     if offered.is_empty() {
         return None;
     }
@@ -286,7 +291,9 @@ fn change_meeting(
         MeetingChange::Cancel => cancel(turn, reply, say, &booked),
         MeetingChange::Move => {
             reply.state.asking = Some(Asking::Reschedule);
-            if reading.proposes_time && let Some(found) = proposed(turn, reply) {
+            if reading.proposes_time
+                && let Some(found) = proposed(turn, reply)
+            {
                 match found {
                     Proposed::One(slot) => take(turn, reply, say, slot, Asking::Reschedule),
                     Proposed::Some(slots) => list(
@@ -307,7 +314,13 @@ fn change_meeting(
                     ),
                 }
             } else {
-                offer(turn, reply, say, "Sure, let's find another time.", Asking::Reschedule);
+                offer(
+                    turn,
+                    reply,
+                    say,
+                    "Sure, let's find another time.",
+                    Asking::Reschedule,
+                );
             }
         }
     }

@@ -177,12 +177,8 @@ fn visitor_zone(turn: &Turn<'_>, state: &AgentState) -> (TimeZone, String) {
         .as_deref()
         .or(turn.browser_zone)
         .and_then(|iana| TimeZone::get(iana).ok().map(|tz| (tz, iana.to_owned())));
-    let (zone, iana) = named.unwrap_or_else(|| {
-        (
-            turn.tenant_zone.clone(),
-            turn.tenant_zone_name.to_owned(),
-        )
-    });
+    let (zone, iana) =
+        named.unwrap_or_else(|| (turn.tenant_zone.clone(), turn.tenant_zone_name.to_owned()));
     let label = zones::label(&iana);
     (zone, label)
 }
@@ -211,4 +207,3 @@ pub fn slot_taken(turn: &Turn<'_>, state: &mut AgentState) -> String {
     *state = reply.state;
     say.text()
 }
-

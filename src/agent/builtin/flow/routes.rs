@@ -86,7 +86,10 @@ fn pointer(kind: VisitorKind, routes: &Routes) -> String {
 
 fn support(routes: &Routes) -> String {
     let places: Vec<String> = [
-        routes.support_url.as_ref().map(|u| format!("our help center at {u}")),
+        routes
+            .support_url
+            .as_ref()
+            .map(|u| format!("our help center at {u}")),
         routes.support_email.as_ref().map(|e| format!("email {e}")),
     ]
     .into_iter()

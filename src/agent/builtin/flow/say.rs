@@ -64,7 +64,10 @@ pub fn vary<'a>(variants: &[&'a str], turn: u32) -> &'a str {
 
 /// An acknowledgement of an answer the visitor gave.
 pub fn noted(turn: u32) -> &'static str {
-    vary(&["Got it.", "Thanks, that helps.", "Great, thanks.", "Noted."], turn)
+    vary(
+        &["Got it.", "Thanks, that helps.", "Great, thanks.", "Noted."],
+        turn,
+    )
 }
 
 #[cfg(test)]
@@ -78,7 +81,10 @@ mod tests {
         say.answer("Growth is $39 per seat.");
         say.ask("How many people work at Acme?");
         say.ask("What's your role there?");
-        assert_eq!(say.text(), "Growth is $39 per seat. What's your role there?");
+        assert_eq!(
+            say.text(),
+            "Growth is $39 per seat. What's your role there?"
+        );
         let mut say = Say::default();
         say.ack("Thanks, Maria!");
         say.ask("What's your role there?");
