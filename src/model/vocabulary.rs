@@ -35,6 +35,11 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("move over", "migrate"),
 ];
 
+/// Phrases the search also looks for when a group's word is asked about ("trial?" finds
+/// "free trial"), but which stay two words when read, since "free" is asked on its own
+/// ("a free plan?").
+pub const SEARCH_PHRASES: &[(&str, &str)] = &[("free trial", "trial")];
+
 /// Groups of words that mean the same to a buyer, lower case, unstemmed. Words in several
 /// senses ("plan", "free", "sign") stay out, so a group never drags in an unrelated passage.
 #[rustfmt::skip]
