@@ -16,6 +16,9 @@ use crate::store::search_changes::Kind;
 pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
 const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SEARCH_RESULTS: usize = 50;
+/// Passages the built-in agent chooses its answer from: enough that a question worded
+/// unlike the documents, or asking two things, still finds each passage.
+pub const AGENT_HITS: i64 = 8;
 
 /// What was uploaded: text from the JSON API, or a file.
 pub enum Content {

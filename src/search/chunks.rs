@@ -285,6 +285,7 @@ static SYNONYM_TERMS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
             let mut terms: Vec<String> = Vec::new();
             let phrases = vocabulary::PHRASES
                 .iter()
+                .chain(vocabulary::SEARCH_PHRASES)
                 .filter(|(_, word)| group.contains(word))
                 .map(|(phrase, _)| *phrase);
             for text in group.iter().copied().chain(phrases) {

@@ -24,8 +24,6 @@ pub enum Answered {
     Unknown,
 }
 
-/// Passages considered, best first as the search ranked them.
-const CONSIDERED_HITS: usize = 3;
 /// The share of the question's (weighted) content words a passage must hold.
 const MIN_COVERAGE: f32 = 0.6;
 /// A content word too common to show what a passage is about counts this much.
@@ -33,6 +31,8 @@ const GENERIC_WEIGHT: f32 = 0.3;
 const MAX_SENTENCES: usize = 3;
 /// A sentence scoring at least this share of the best one's score is part of the answer.
 const SENTENCE_SHARE: f32 = 0.6;
+/// The share for a labelled fact of a list.
+const LABELLED_SHARE: f32 = 0.5;
 /// A best sentence this short is followed by the next one of its paragraph, which usually
 /// says the rest ("Brightline is not HIPAA compliant." — "We do not sign BAAs…").
 const SHORT_SENTENCE_CHARS: usize = 60;
@@ -44,55 +44,117 @@ const HEADING_BONUS: f32 = 0.25;
 const RANK_BONUS: f32 = 0.05;
 /// A question's word found only in the document's title or outer headings counts this much.
 const CONTEXT_MATCH: f32 = 0.7;
+/// A passage of at least this many named items is answered with their names.
+const MIN_LISTED: usize = 4;
 /// A message of at most this many words naming a topic is a question about it.
 const MAX_TOPIC_WORDS: usize = 2;
 
 /// The answer to `question` from `hits` (best first); `seats`, when the visitor said how
-/// many, turns a per-seat price into their total.
+/// many, turns a per-seat price into their total. A message asking several things gets
+/// each answered, in the order asked.
 pub fn compose(question: &str, hits: &[ChunkHit], seats: Option<u32>) -> Answered {
-    let asked = Asked::read(question);
-    if asked.words.is_empty() {
+    let common = Common::of(hits);
+    // Questions answered by the same passage are answered together, once.
+    let mut answered: Vec<(usize, Vec<String>)> = Vec::new();
+    for part in questions(question) {
+        let asked = Asked::read(&part, &common);
+        let Some(best) = best_hit(&asked, hits) else {
+            continue;
+        };
+        match answered.iter_mut().find(|(hit, _)| *hit == best) {
+            Some((_, parts)) => parts.push(part),
+            None => answered.push((best, vec![part])),
+        }
+    }
+    let mut texts: Vec<String> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    for (index, parts) in answered {
+        let hit = &hits[index];
+        let asked = Asked::read(&parts.join(" "), &common);
+        let Some(text) = hit_answer(&asked, hit, seats) else {
+            continue;
+        };
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+        let source = Source {
+            document_id: hit.document_id.clone(),
+            title: hit.title.clone(),
+        };
+        if !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    if texts.is_empty() {
         return Answered::Unknown;
     }
-    let mut best: Option<(f32, &ChunkHit)> = None;
-    for (rank, hit) in hits.iter().take(CONSIDERED_HITS).enumerate() {
+    Answered::Known {
+        text: texts.join(" "),
+        sources,
+    }
+}
+
+/// The index of the passage that answers `asked` best, if any covers it.
+fn best_hit(asked: &Asked, hits: &[ChunkHit]) -> Option<usize> {
+    if asked.words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(f32, usize)> = None;
+    for (rank, hit) in hits.iter().enumerate() {
         let Some(coverage) = asked.covered_by(hit) else {
             continue;
         };
-        let order = RANK_BONUS / (1 << rank) as f32;
+        let order = RANK_BONUS / (1u32 << rank.min(31)) as f32;
         let fit =
             coverage + HEADING_BONUS * asked.heading_share(last_heading(&hit.heading)) + order;
         if best.is_none_or(|(b, _)| fit > b) {
-            best = Some((fit, hit));
+            best = Some((fit, rank));
         }
     }
-    let Some((_, hit)) = best else {
-        return Answered::Unknown;
-    };
+    best.map(|(_, index)| index)
+}
+
+/// What one passage says to the question: its FAQ answer or its answering sentences, with
+/// the visitor's total when it gives a per-seat price.
+fn hit_answer(asked: &Asked, hit: &ChunkHit, seats: Option<u32>) -> Option<String> {
     let mut text = match hit.answer.as_deref() {
-        Some(answer) => sentences::normalised(answer),
-        None => match passage_answer(&asked, &hit.text) {
-            Some(text) => text,
-            None => return Answered::Unknown,
-        },
+        Some(answer) => {
+            let answer = sentences::normalised(answer);
+            if !asked.asks_otherwise_than(last_heading(&hit.heading)) {
+                answer
+            } else {
+                // The FAQ's "Yes." answers its own question, not a different one ("a free
+                // plan?" answered from "Is there a free trial?").
+                without_verdict(&answer)
+            }
+        }
+        None => passage_answer(asked, &hit.text, last_heading(&hit.heading))?,
     };
     if text.is_empty() {
-        return Answered::Unknown;
+        return None;
     }
     if let Some(total) = seats
         .filter(|&n| n > 0)
-        .and_then(|n| price::total_for_seats(&text, n))
+        .and_then(|n| price::total_for_seats(&text, n, asked.billing))
     {
         text.push(' ');
         text.push_str(&total);
     }
-    Answered::Known {
-        text,
-        sources: vec![Source {
-            document_id: hit.document_id.clone(),
-            title: hit.title.clone(),
-        }],
+    Some(text)
+}
+
+/// An answer without its opening "Yes."/"No.", capitalised again.
+fn without_verdict(answer: &str) -> String {
+    for opener in ["Yes. ", "No. ", "Yes, ", "No, "] {
+        if let Some(rest) = answer.strip_prefix(opener) {
+            let mut chars = rest.chars();
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+        }
     }
+    answer.to_owned()
 }
 
 /// The seats a message names ("for 40 seats", "12 users"), for a per-seat total.
@@ -109,6 +171,8 @@ pub fn seats_in(message: &str) -> Option<u32> {
                 | "reps"
                 | "licenses"
                 | "licences"
+                | "person"
+                | "agent"
                 | "asientos"
                 | "usuarios"
                 | "nutzer"
@@ -120,27 +184,80 @@ pub fn seats_in(message: &str) -> Option<u32> {
     })
 }
 
+/// The words of the passages at hand, to tell a word that is in most of them (the
+/// company's own name) from the one that picks the passage out.
+struct Common {
+    passages: Vec<Stems>,
+}
+
+/// A word found in at least this share of the passages says little about which answers.
+const COMMON_SHARE: f32 = 0.34;
+/// Below this many passages no word is common.
+const MIN_PASSAGES_FOR_COMMON: usize = 3;
+
+impl Common {
+    fn of(hits: &[ChunkHit]) -> Self {
+        let passages = hits
+            .iter()
+            .map(|hit| {
+                let body = hit.answer.as_deref().unwrap_or(&hit.text);
+                Stems::of(&format!(
+                    "{}
+{}
+{body}",
+                    hit.title, hit.heading
+                ))
+            })
+            .collect();
+        Self { passages }
+    }
+
+    /// In how many passages the word is.
+    fn count(&self, stem: &str) -> usize {
+        self.passages
+            .iter()
+            .filter(|p| p.words.contains(stem))
+            .count()
+    }
+
+    /// Whether `stem` is in so many passages that it cannot pick one out, while some other
+    /// word of the question (`rarest` passages) can.
+    fn is_common(&self, stem: &str, rarest: usize) -> bool {
+        let n = self.passages.len();
+        let count = self.count(stem);
+        n >= MIN_PASSAGES_FOR_COMMON && count > rarest && count as f32 >= COMMON_SHARE * n as f32
+    }
+}
+
+/// How a visitor would pay, when the question says ("if we paid monthly").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    Monthly,
+    Annually,
+}
+
 /// A question's content words, stemmed, each with its weight.
 struct Asked {
     words: Vec<(String, f32)>,
     /// "Do you…?", "Is there…?": may be answered "Yes"/"No".
     yes_no: bool,
+    billing: Option<Billing>,
 }
 
 impl Asked {
-    fn read(question: &str) -> Self {
-        let asking = asking_part(question);
+    fn read(question: &str, common: &Common) -> Self {
         let vocabulary = &*VOCABULARY;
         let mut seen = HashSet::new();
         let mut words = Vec::new();
-        for word in raw_words(&asking) {
-            if vocabulary.is_stop_word(&word)
+        let raw = raw_words(question);
+        for word in &raw {
+            if vocabulary.is_stop_word(word)
                 || word.chars().all(|c| c.is_ascii_digit())
                 || word.chars().count() < 2
             {
                 continue;
             }
-            let stem = vocabulary.stem(&word);
+            let stem = vocabulary.stem(word);
             if seen.insert(stem.clone()) {
                 let weight = if vocabulary.is_generic(&stem) {
                     GENERIC_WEIGHT
@@ -150,10 +267,59 @@ impl Asked {
                 words.push((stem, weight));
             }
         }
+        let rarest = words
+            .iter()
+            .filter(|(_, w)| *w >= 1.0)
+            .map(|(s, _)| common.count(s))
+            .min()
+            .unwrap_or(0);
+        for (stem, weight) in &mut words {
+            if *weight >= 1.0 && common.is_common(stem, rarest) {
+                *weight = GENERIC_WEIGHT;
+            }
+        }
+        if words.iter().all(|(_, w)| *w < 1.0) {
+            // "What integrations do you have?": the common words are all it asks about.
+            for (_, weight) in &mut words {
+                *weight = 1.0;
+            }
+        }
+        let billing = raw.iter().find_map(|w| match w.as_str() {
+            "monthly" | "month-to-month" | "mensual" | "mensualmente" | "monatlich" => {
+                Some(Billing::Monthly)
+            }
+            "annually" | "annual" | "yearly" | "anual" | "anualmente" | "jahrlich" => {
+                Some(Billing::Annually)
+            }
+            _ => None,
+        });
         Self {
             words,
-            yes_no: is_yes_no(&asking),
+            yes_no: is_yes_no(question),
+            billing,
         }
+    }
+
+    /// Whether an FAQ's own question asks about another thing than the visitor's: it
+    /// names a topic the visitor did not ("trial") and misses a word the visitor used
+    /// ("plan").
+    fn asks_otherwise_than(&self, heading: &str) -> bool {
+        let vocabulary = &*VOCABULARY;
+        let stems = Stems::of(heading);
+        let asked = Stems {
+            words: self.words.iter().map(|(s, _)| s.clone()).collect(),
+            has_money: false,
+            has_phone: false,
+        };
+        let misses = self
+            .words
+            .iter()
+            .any(|(s, _)| vocabulary.found_in(s, &stems) == 0.0);
+        let other_topic = stems
+            .words
+            .iter()
+            .any(|s| vocabulary.is_topic(s) && vocabulary.found_in(s, &asked) == 0.0);
+        misses && other_topic
     }
 
     fn key_words(&self) -> impl Iterator<Item = &str> {
@@ -180,9 +346,11 @@ impl Asked {
         };
         let keys = self.key_words().count();
         let missing = self.key_words().filter(|s| found(s) == 0.0).count();
+        // One word of three may be missing: "WhatsApp in the Starter plan?" is answered
+        // by the channels passage that never says "plan".
         let covered: f32 = self.words.iter().map(|(s, w)| w * found(s)).sum();
         let coverage = covered / self.total();
-        (coverage >= MIN_COVERAGE && missing <= keys / 4).then_some(coverage)
+        (coverage >= MIN_COVERAGE && missing <= (keys + 1) / 4).then_some(coverage)
     }
 
     /// How much of the question a heading names: a passage titled by what was asked is
@@ -219,7 +387,10 @@ impl Asked {
 /// "gdpr", "SSO"): a question, though it has no question mark. Other short messages
 /// ("sales", "Acme", "40 users") are more often answers and are left alone.
 pub fn asks_by_topic(message: &str) -> bool {
-    let words = raw_words(message);
+    let words: Vec<String> = raw_words(message)
+        .into_iter()
+        .filter(|w| !REQUEST_WORDS.contains(&w.as_str()))
+        .collect();
     let vocabulary = &*VOCABULARY;
     let content: Vec<&String> = words
         .iter()
@@ -232,24 +403,139 @@ pub fn asks_by_topic(message: &str) -> bool {
             .all(|w| vocabulary.is_topic(&vocabulary.stem(w)))
 }
 
+/// Greetings and requests around a topic ("good afternoon, I'd like information on
+/// pricing"), which leave it a question about the topic.
+#[rustfmt::skip]
+const REQUEST_WORDS: &[&str] = &[
+    "good", "morning", "afternoon", "evening", "buenas", "buenos", "tardes", "dias", "noches",
+    "hola", "hallo", "guten", "tag", "info", "information", "informacion", "informationen",
+    "details", "detalles", "quiero", "quisiera", "necesito", "want", "need", "like", "i'd",
+    "send", "share", "more", "mas", "please", "por", "favor", "bitte", "zu", "sobre", "on",
+    "about", "de", "the", "your", "sus", "los",
+];
+
 /// The chunk's own heading, without the document's headings above it.
 fn last_heading(heading: &str) -> &str {
     heading.rsplit(" › ").next().unwrap_or(heading)
 }
 
-/// The sentences of a message that ask something; the whole message when none does.
-fn asking_part(message: &str) -> String {
-    let asks: Vec<&str> = message
-        .split_inclusive(['?', '\n', '!'])
+/// The questions a message asks, each on its own ("Do you have SSO, and is there an
+/// API?" is two), without lead-ins ("Before I pick, what happens…"); the whole message
+/// when nothing in it asks.
+fn questions(message: &str) -> Vec<String> {
+    let mut asks: Vec<String> = Vec::new();
+    for sentence in message
+        .split_inclusive(['?', '\n', '!', '¿'])
         .flat_map(|part| part.split_inclusive(". "))
-        .filter(|s| s.trim_end().ends_with('?') || is_yes_no(s) || starts_with_wh(s))
-        .collect();
+    {
+        let clauses = asking_clauses(sentence);
+        if !clauses.is_empty() {
+            asks.extend(clauses);
+        } else if sentence.trim_end().ends_with('?') && !raw_words(sentence).is_empty() {
+            asks.push(sentence.trim().to_owned());
+        }
+    }
     if asks.is_empty() {
-        message.to_owned()
+        vec![message.to_owned()]
     } else {
-        asks.concat()
+        asks
     }
 }
+
+/// The clauses of a sentence that open like a question ("do you…", "what…"), each from
+/// its opener to the next; a clause opens one after a comma, colon, dash or "and".
+fn asking_clauses(sentence: &str) -> Vec<String> {
+    let words: Vec<(usize, &str)> = sentence
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - sentence.as_ptr() as usize, w))
+        .collect();
+    // Only a question mark makes a clause after a comma a question: "…what we need, which
+    // is a shared inbox." asks nothing.
+    let asks = sentence.trim_end().ends_with('?');
+    let mut starts: Vec<usize> = Vec::new();
+    for (i, &(at, word)) in words.iter().enumerate() {
+        let bare: String = word
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .to_lowercase()
+            .replace('’', "'");
+        if !is_opener(&bare) {
+            continue;
+        }
+        let leads = i == 0 || words[..i].iter().all(|(_, w)| is_filler(w));
+        if leads || (asks && after_a_break(&words, i)) {
+            starts.push(at);
+        }
+    }
+    let mut clauses = Vec::new();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(sentence.len());
+        let clause = sentence[start..end].trim();
+        if !clause.is_empty() {
+            clauses.push(clause.to_owned());
+        }
+    }
+    clauses
+}
+
+/// Whether word `i` follows a comma, colon or dash, or an "and" between clauses.
+fn after_a_break(words: &[(usize, &str)], i: usize) -> bool {
+    let previous = words[i - 1].1;
+    if previous.ends_with([',', ':', ';', '-', '–', '—', '.', '!']) {
+        return true;
+    }
+    let joins = matches!(
+        previous.to_lowercase().as_str(),
+        "and" | "also" | "plus" | "or"
+    );
+    joins && i >= 2 && {
+        let before = words[i - 2].1;
+        before.ends_with([',', ';']) || !is_opener(&before.to_lowercase())
+    }
+}
+
+/// Greetings and fillers before a question ("hi! quick one -").
+fn is_filler(word: &str) -> bool {
+    let bare = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    bare.is_empty()
+        || matches!(
+            bare.as_str(),
+            "hi" | "hello"
+                | "hey"
+                | "ok"
+                | "okay"
+                | "so"
+                | "and"
+                | "also"
+                | "quick"
+                | "one"
+                | "question"
+                | "btw"
+                | "oh"
+                | "well"
+                | "but"
+                | "then"
+                | "hmm"
+                | "great"
+                | "cool"
+                | "thanks"
+                | "good"
+        )
+}
+
+fn is_opener(word: &str) -> bool {
+    YES_NO_OPENERS.contains(&word) || WH.contains(&word)
+}
+
+const YES_NO_OPENERS: &[&str] = &[
+    "do", "does", "did", "is", "are", "can", "could", "will", "would", "have", "has", "was",
+    "were", "should", "may", "isn't", "aren't", "don't", "doesn't", "any",
+];
+
+const WH: &[&str] = &[
+    "what", "whats", "what's", "how", "which", "who", "when", "where", "why",
+];
 
 fn first_word(sentence: &str) -> String {
     let words = raw_words(sentence);
@@ -264,24 +550,16 @@ fn first_word(sentence: &str) -> String {
 }
 
 fn is_yes_no(sentence: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "do", "does", "did", "is", "are", "can", "could", "will", "would", "have", "has", "was",
-        "were", "should", "may", "isn't", "aren't", "don't", "doesn't", "any",
-    ];
-    OPENERS.contains(&first_word(sentence).as_str())
-}
-
-fn starts_with_wh(sentence: &str) -> bool {
-    const WH: &[&str] = &[
-        "what", "whats", "what's", "how", "which", "who", "when", "where", "why",
-    ];
-    WH.contains(&first_word(sentence).as_str())
+    YES_NO_OPENERS.contains(&first_word(sentence).as_str())
 }
 
 /// The one to three sentences of a passage that answer the question, in document order,
 /// opened with "Yes"/"No" when they say so plainly.
-fn passage_answer(asked: &Asked, passage: &str) -> Option<String> {
+fn passage_answer(asked: &Asked, passage: &str, heading: &str) -> Option<String> {
     let all = sentences(passage, false);
+    if let Some(list) = listed_names(asked, &all, heading) {
+        return Some(list);
+    }
     let scored: Vec<(f32, &Sentence, Stems)> = all
         .iter()
         .map(|s| {
@@ -311,10 +589,34 @@ fn passage_answer(asked: &Asked, passage: &str) -> Option<String> {
         Some(lead_in) => format!("{lead_in}."),
         None => text,
     };
+    // A list item ("all channels: WhatsApp…") says what it belongs to only in its heading.
+    let text = if text.starts_with(char::is_lowercase) && !heading.is_empty() {
+        format!("{heading} — {text}")
+    } else {
+        text
+    };
     Some(match verdict {
         Some(word) => format!("{word}, {}", lower_first(&text, passage)),
         None => text,
     })
+}
+
+/// A list of named items ("Salesforce: …", "HubSpot: …") asked about as a whole ("what
+/// integrations do you have?"): the heading and the names, rather than three of the items.
+fn listed_names(asked: &Asked, all: &[Sentence], heading: &str) -> Option<String> {
+    if asked.yes_no || asked.heading_share(heading) < MIN_COVERAGE {
+        return None;
+    }
+    let names: Vec<&str> = all
+        .iter()
+        .filter(|s| sentences::is_labelled(&s.text))
+        .filter_map(|s| s.text.split_once(": ").map(|(label, _)| label))
+        .collect();
+    if names.len() < MIN_LISTED || names.len() * 2 < all.len() {
+        return None;
+    }
+    let (last, rest) = names.split_last()?;
+    Some(format!("{heading}: {}, and {last}.", rest.join(", ")))
 }
 
 /// Indices of the chosen sentences, in document order.
@@ -327,7 +629,15 @@ fn choose(scored: &[(f32, &Sentence, Stems)], top: f32) -> Vec<usize> {
         return vec![0];
     }
     let mut ranked: Vec<usize> = (0..scored.len())
-        .filter(|&i| scored[i].0 >= top * SENTENCE_SHARE)
+        .filter(|&i| {
+            // A labelled fact ("EU region: Frankfurt") is short, so holds fewer words.
+            let share = if sentences::is_labelled(&scored[i].1.text) {
+                LABELLED_SHARE
+            } else {
+                SENTENCE_SHARE
+            };
+            scored[i].0 >= top * share
+        })
         .collect();
     ranked.sort_by(|&a, &b| scored[b].0.total_cmp(&scored[a].0).then(a.cmp(&b)));
     let mut chosen: Vec<usize> = Vec::new();

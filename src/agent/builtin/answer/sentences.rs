@@ -7,6 +7,9 @@ const MIN_WORDS_UNPUNCTUATED: usize = 5;
 /// A line this short without a full stop, followed by a capitalised line, is a heading.
 const MAX_HEADING_WORDS: usize = 6;
 
+/// A label of a labelled fact has at most this many words.
+const MAX_LABEL_WORDS: usize = 4;
+
 /// Words before a full stop that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "etc", "inc", "ltd", "st", "vs", "no", "approx", "mr", "ms", "mrs", "dr", "co",
@@ -176,7 +179,17 @@ fn is_sentence(text: &str) -> bool {
         // plus:" says nothing.
         return words >= MIN_WORDS_UNPUNCTUATED;
     }
-    text.ends_with(['.', '!', '?', ')']) || words >= MIN_WORDS_UNPUNCTUATED
+    text.ends_with(['.', '!', '?', ')']) || words >= MIN_WORDS_UNPUNCTUATED || is_labelled(text)
+}
+
+/// A labelled fact ("Employees: about 240") says something however short it is.
+pub fn is_labelled(text: &str) -> bool {
+    text.split_once(": ").is_some_and(|(label, value)| {
+        let label_words = label.split_whitespace().count();
+        (1..=MAX_LABEL_WORDS).contains(&label_words)
+            && label.starts_with(|c: char| c.is_uppercase())
+            && !value.trim().is_empty()
+    })
 }
 
 fn with_full_stop(mut text: String) -> String {
@@ -192,6 +205,14 @@ fn with_full_stop(mut text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_labelled_facts_are_sentences() {
+        assert_eq!(
+            texts("- Founded: 2016\n- Employees: about 240\n- Fast setup"),
+            vec!["Founded: 2016.", "Employees: about 240."]
+        );
+    }
 
     fn texts(text: &str) -> Vec<String> {
         sentences(text, false).into_iter().map(|s| s.text).collect()

@@ -498,3 +498,181 @@ proptest! {
         }
     }
 }
+
+/// The answer to `question` when every passage of the knowledge base is a hit, so the
+/// answerer itself must pick the right one.
+fn from_all(question: &str, seats: Option<u32>) -> String {
+    known(question, &kb(), seats).0
+}
+
+fn assert_answers(questions: &[&str], wanted: &[&str]) {
+    for q in questions {
+        let text = from_all(q, None);
+        for w in wanted {
+            assert!(text.contains(w), "{q}: {text} lacks {w}");
+        }
+    }
+}
+
+#[test]
+fn each_question_of_a_message_is_answered() {
+    assert_answers(
+        &[
+            "Do you have a mobile app? And do you support SSO?",
+            "is there a mobile app, and do you have SSO?",
+            "Do you support SSO and do you have a mobile app?",
+        ],
+        &["browser", "SAML"],
+    );
+    assert_answers(
+        &[
+            "Before we talk: do you offer a DPA, and can our data stay in the EU?",
+            "Do you sign a DPA? Can our data stay in the EU?",
+        ],
+        &["DPA", "Frankfurt"],
+    );
+    assert_answers(&["Do you have SSO, and is there an API?"], &["SAML", "API"]);
+    assert_answers(
+        &["also does it work with hubspot and salesforce??"],
+        &["HubSpot", "Salesforce"],
+    );
+}
+
+#[test]
+fn a_lead_in_before_the_question_is_not_part_of_it() {
+    assert_answers(
+        &[
+            "Before I pick, what happens after the call?",
+            "ok, and what happens after the demo call?",
+        ],
+        &["proposal"],
+    );
+    assert_answers(
+        &[
+            "hi! quick one - does Brightline integrate with HubSpot?",
+            "Does Brightline integrate with HubSpot?",
+        ],
+        &["HubSpot"],
+    );
+    assert_answers(
+        &[
+            "Our Zendesk contract ends in February so we'd need to move before then. Anyway - do you import from Zendesk?",
+            "We're outgrowing Help Scout - can you migrate our conversation history from Help Scout?",
+        ],
+        &["Help Scout", "free"],
+    );
+}
+
+#[test]
+fn a_price_is_totalled_for_the_billing_asked_about() {
+    let found = hits(&[("pricing", "Annual or monthly billing")]);
+    for q in [
+        "And if we paid monthly instead of annually?",
+        "what if we pay monthly?",
+    ] {
+        let (text, _) = known(q, &found, Some(15));
+        assert!(text.contains("$735"), "{q}: {text}");
+    }
+    let (text, _) = known(
+        "how much is Starter for 5 seats?",
+        &kb(),
+        seats_in("for 5 seats"),
+    );
+    assert!(text.contains("$95"), "{text}");
+    assert_eq!(seats_in("what does it cost for a 6-person team?"), Some(6));
+}
+
+#[test]
+fn an_faq_yes_is_not_given_to_a_different_question() {
+    for q in ["is there a free plan?", "do you offer a free plan?"] {
+        let text = from_all(q, None);
+        assert!(!text.starts_with("Yes"), "{q}: {text}");
+        assert!(text.contains("14-day"), "{q}: {text}");
+    }
+    let text = from_all("is there a free trial?", None);
+    assert!(text.starts_with("Yes"), "{text}");
+}
+
+#[test]
+fn short_facts_lists_and_contacts_are_found() {
+    assert_answers(
+        &[
+            "how many employees do you have?",
+            "how many staff does Brightline have?",
+        ],
+        &["240"],
+    );
+    assert_answers(
+        &["where are you guys based?", "where are you headquartered?"],
+        &["New York"],
+    );
+    assert_answers(
+        &[
+            "what integrations do you have?",
+            "which integrations are there?",
+        ],
+        &["Salesforce", "HubSpot", "Zapier"],
+    );
+    assert_answers(
+        &[
+            "what's your sales phone number then",
+            "do you have a phone number for sales?",
+        ],
+        &["555-0142"],
+    );
+    assert_answers(
+        &[
+            "where do I check if it's an outage on your end?",
+            "do you have a status page?",
+        ],
+        &["status.brightline.example"],
+    );
+}
+
+#[test]
+fn words_visitors_use_find_the_documents_words() {
+    assert_answers(
+        &[
+            "hmm ok. can it connect to outlook / microsoft 365?",
+            "does it work with Office 365?",
+        ],
+        &["Microsoft 365"],
+    );
+    assert_answers(
+        &[
+            "Hi, can our data stay in the EU? We're a German company.",
+            "Gibt es ein Rechenzentrum in der EU? Datenschutz ist uns sehr wichtig.",
+        ],
+        &["Frankfurt"],
+    );
+    assert_answers(
+        &[
+            "So we couldn't use it for patient messages at all?",
+            "can we use it for patient messages?",
+        ],
+        &["PHI"],
+    );
+    assert_answers(
+        &["do you hire remote people in europe? I'm in Lisbon"],
+        &["remote"],
+    );
+    assert_answers(
+        &[
+            "¿WhatsApp está incluido en el plan Starter?",
+            "Is WhatsApp included in the Starter plan?",
+        ],
+        &["Growth"],
+    );
+}
+
+#[test]
+fn a_topic_asked_for_with_a_greeting_is_a_question() {
+    for m in [
+        "buenas tardes, quiero información de precios",
+        "I'd like information about pricing",
+        "pricing info please",
+    ] {
+        assert!(asks_by_topic(m), "{m}");
+    }
+    assert!(!asks_by_topic("good afternoon, I'm Jane"));
+}

@@ -28,19 +28,26 @@ const STOP_WORDS: &[&str] = &[
     "el", "la", "los", "las", "que", "de", "del", "un", "una", "es", "hay", "para", "por",
     "con", "y", "o", "tienen", "tiene", "ustedes", "su", "se", "der", "die", "das", "ist",
     "und", "oder", "ein", "eine", "wie", "gibt", "ihr", "sie", "wir", "ich", "habt", "mit",
-    "fur", "auch",
+    "fur", "auch", "esta", "estan", "en", "al", "lo", "mi", "nuestro", "nuestra", "nos",
+    "como", "cual", "cuales", "sind", "den", "dem", "im", "am", "zu", "von", "bei", "uns",
+    "sehr", "have", "has", "had", "check", "end", "side", "usually", "typically", "normally",
+    "generally", "roughly", "approximately", "person", "persons", "instead", "now", "right", "guys", "couldn't", "can't", "cannot", "wouldn't",
+    "shouldn't", "won't", "isn't", "aren't", "don't", "doesn't", "didn't", "couldnt",
+    "sentence", "briefly", "nutshell", "summary", "short",
 ];
 
 /// Words too common in any business text to show a passage is about the question.
 #[rustfmt::skip]
 const GENERIC: &[&str] = &[
-    "have", "has", "had", "get", "got", "use", "using", "used", "need", "needs", "want",
+    "get", "got", "use", "using", "used", "need", "needs", "want",
     "like", "work", "works", "working", "support", "supports", "offer", "offers", "provide",
     "provides", "include", "includes", "included", "sign", "make", "give", "take", "team",
     "teams", "company", "companies", "people", "thing", "things", "look", "looking", "tool",
     "tools", "option", "options", "available", "exist", "exists", "product",
     "service", "services", "able", "possible", "go", "see", "new", "good", "way", "long",
-    "take", "takes", "number", "amount", "kind", "type", "sort", "lot",
+    "take", "takes", "number", "amount", "kind", "type", "sort", "lot", "incluido", "incluida", "incluye", "enthalten", "inklusive", "difference",
+    "differences", "compare", "comparison", "between", "connect", "integrate", "integrates",
+    "integration", "integrations", "sync",
 ];
 
 /// The words that negate a statement ("does not sign", "no native app").
@@ -57,6 +64,8 @@ pub struct Vocabulary {
     /// The group of "price", which a currency amount in a passage also answers.
     price_group: Option<usize>,
     seat_group: Option<usize>,
+    /// The group of "phone", which a phone number in a passage also answers.
+    phone_group: Option<usize>,
 }
 
 /// A synonym in a passage counts for this much of the question's own word.
@@ -79,6 +88,7 @@ impl Vocabulary {
         }
         let price_group = groups.get("price").copied();
         let seat_group = groups.get("seat").copied();
+        let phone_group = groups.get("phone").copied();
         let generic = GENERIC.iter().map(|w| stem_with(&stemmer, w)).collect();
         Self {
             stemmer,
@@ -88,6 +98,7 @@ impl Vocabulary {
             generic,
             price_group,
             seat_group,
+            phone_group,
         }
     }
 
@@ -113,6 +124,7 @@ impl Vocabulary {
             return 0.0;
         };
         let synonym = (stems.has_money && Some(group) == self.price_group)
+            || (stems.has_phone && Some(group) == self.phone_group)
             || self.members[group].iter().any(|s| stems.words.contains(s));
         if synonym { SYNONYM_MATCH } else { 0.0 }
     }
@@ -134,6 +146,7 @@ fn stem_with(stemmer: &Stemmer, word: &str) -> String {
 pub struct Stems {
     pub words: HashSet<String>,
     pub has_money: bool,
+    pub has_phone: bool,
 }
 
 impl Stems {
@@ -146,8 +159,30 @@ impl Stems {
         Self {
             words,
             has_money: has_money(text),
+            has_phone: has_phone(text),
         }
     }
+}
+
+/// A run of at least this many digits, written with spaces, dashes or brackets between
+/// them, is a phone number.
+const PHONE_DIGITS: usize = 7;
+
+fn has_phone(text: &str) -> bool {
+    let mut digits = 0;
+    for c in text.chars() {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '-' | '(' | ')' | '+' | '.' if digits > 0 || c == '+' || c == '(' => {}
+            _ => {
+                if digits >= PHONE_DIGITS {
+                    return true;
+                }
+                digits = 0;
+            }
+        }
+    }
+    digits >= PHONE_DIGITS
 }
 
 fn has_money(text: &str) -> bool {
@@ -229,6 +264,24 @@ mod tests {
         assert_eq!(found("mobile", "Connect thousands of other apps."), 0.0);
         assert_eq!(found("hipaa", "We sign a DPA under the GDPR."), 0.0);
         assert!(!sso.is_empty());
+    }
+
+    #[test]
+    fn a_phone_number_answers_a_question_about_the_phone() {
+        let v = &*VOCABULARY;
+        let found = |word: &str, text: &str| v.found_in(&v.stem(word), &Stems::of(text));
+        assert!(
+            found(
+                "phone",
+                "Sales: sales@brightline.example or +1 (212) 555-0142"
+            ) > 0.0
+        );
+        assert!(found("telephone", "Call us on 030 1234 5678.") > 0.0);
+        assert_eq!(found("phone", "Founded in 2016, 240 employees."), 0.0);
+        assert_eq!(
+            found("phone", "Minimum 25 seats on an annual contract."),
+            0.0
+        );
     }
 
     #[test]
