@@ -113,7 +113,7 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
 }
 
 fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: &Reading) -> bool {
-    if reading.just_browsing {
+    if reading.just_browsing && !matches!(state.asking, Some(Asking::Field(_))) {
         return false;
     }
     let before = (state.facts.clone(), state.team_size);
@@ -130,7 +130,9 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
     // A question with the answer in it ("does size matter? ok, it's about 60") still
     // answers a number; a question is never taken as a need or a role.
     let asked = asked.filter(|field| {
-        !reading.asks || matches!(field, Field::CompanySize | Field::Budget | Field::Timeline)
+        let numeric = matches!(field, Field::CompanySize | Field::Budget | Field::Timeline);
+        // "actually, please use my full name" is no need or role either.
+        numeric || !(reading.asks || extract::is_correction(message))
     });
     // "12" while asked for a role or a need is the size asked a moment ago.
     let asked = match asked {
@@ -151,7 +153,7 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
             }
         };
         match extract::answer_to_at(field_key(field), message, today).or_else(lenient) {
-            Some(answer) => apply(state, answer, true),
+            Some(answer) => apply(state, answer, firm),
             None if !firm || reading.asks => {}
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
             None if !said_something_else && extract::refused(message).is_none() => {

@@ -94,6 +94,13 @@ pub fn respond(turn: &Turn<'_>) -> Reply {
         return reply;
     }
     let learned = learn::learn(turn, &mut reply.state, message, &reading);
+    if learned.fact && reply.state.qualified && reply.state.meeting.is_none() {
+        // A correction after qualifying ("not January, September") is scored again.
+        let state = &mut reply.state;
+        state.qualified = false;
+        state.offered.clear();
+        state.asking = None;
+    }
     if reading.wants_person {
         routes::person(turn, &mut reply, &mut say);
     } else if !meeting::handled(turn, &mut reply, &reading, &mut say) {
