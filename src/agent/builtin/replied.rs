@@ -105,6 +105,50 @@ pub fn name_and_company(message: &str) -> (Option<String>, Option<String>) {
     )
 }
 
+/// The name after a correction: "Siobhan" correcting "Siobahn Murphy" is "Siobhan Murphy",
+/// since a visitor fixing a typo in one name rarely repeats the other; a full name replaces
+/// the old one whole ("Katherine Brown" for "Kathy Brown").
+pub fn corrected_name(previous: &str, given: &str) -> String {
+    let mut old = previous.split_whitespace();
+    let (Some(_), surname) = (old.next(), old.collect::<Vec<_>>()) else {
+        return given.to_owned();
+    };
+    if given.split_whitespace().count() != 1 || surname.is_empty() {
+        return given.to_owned();
+    }
+    // "Murphy" correcting "Siobahn Murfy" is a surname, caught by its closeness to the old one.
+    if let [last] = surname.as_slice()
+        && strsim_like(last, given)
+    {
+        return format!(
+            "{} {given}",
+            previous.split_whitespace().next().unwrap_or_default()
+        );
+    }
+    format!("{given} {}", surname.join(" "))
+}
+
+/// Whether two different words are at most two edits apart (a typo's size).
+fn strsim_like(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    if a == b || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Levenshtein distance, one row at a time.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, y) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(x != y);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()] <= 2
+}
+
 /// Words that open a bare reply without being part of the name ("sure, it's Tom").
 const FILLER: &[&str] = &[
     "hi", "hey", "hello", "sure", "ok", "okay", "yes", "yeah", "it's", "its", "it’s", "i'm", "im",
@@ -249,5 +293,22 @@ mod tests {
             answer(Field::CompanySize, "wir sind ungefähr 1.200"),
             Some(Answer::CompanySize(1200))
         );
+    }
+
+    #[test]
+    fn corrected_names_keep_the_other_part() {
+        for (previous, given, expected) in [
+            ("Siobahn Murphy", "Siobhan", "Siobhan Murphy"),
+            ("Kathy Brown", "Katherine Brown", "Katherine Brown"),
+            ("Jon", "John", "John"),
+            ("Siobhan Murfy", "Murphy", "Siobhan Murphy"),
+            ("Mark Chen", "Marc", "Marc Chen"),
+        ] {
+            assert_eq!(
+                corrected_name(previous, given),
+                expected,
+                "{previous} / {given}"
+            );
+        }
     }
 }

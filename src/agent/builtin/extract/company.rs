@@ -75,7 +75,7 @@ fn lower_case_business(s: &str) -> Option<String> {
         w.chars().all(|c| c.is_lowercase() || c == '&')
             && !is_stop(w)
             && !w.ends_with("ing")
-            && !(w.len() >= 6 && w.ends_with("ed"))
+            && (w.len() < 6 || !w.ends_with("ed"))
     });
     let business = is_in(last, NAME_ENDINGS)
         || is_in(last, COMPANY_SUFFIXES)

@@ -293,7 +293,7 @@ fn leading_name(s: &str, cue: Cue, particles: bool) -> Option<(String, usize)> {
             && !word.chars().any(char::is_uppercase);
         if !particle
             && !name_word_ok(word, cue, count, capitalised)
-            && !(count == 0 && common_first_name(word, after))
+            && (count != 0 || !common_first_name(word, after))
         {
             break;
         }
