@@ -113,7 +113,19 @@ fn is_team(tokens: &[Token<'_>], i: usize, end: usize) -> bool {
     {
         return true;
     }
-    team_place_after(tokens, end + size_noun_len(tokens, end)) || team_owner_before(tokens, i)
+    team_place_after(tokens, end + size_noun_len(tokens, end))
+        || team_owner_before(tokens, i)
+        || function_team_after(tokens, end)
+}
+
+/// "our 6-person support crew", "a 12-person customer service team": the count sizes a
+/// team that does one function.
+fn function_team_after(tokens: &[Token<'_>], end: usize) -> bool {
+    let noun = size_noun_len(tokens, end);
+    let after = end + noun;
+    noun > 0
+        && is_word(tokens, after, FUNCTIONS)
+        && (is_word(tokens, after + 1, TEAM_WORDS) || is_word(tokens, after + 2, TEAM_WORDS))
 }
 
 /// "the two of us", "just 3 of us" — but not "3 of us are remote", a part of them.
@@ -211,7 +223,7 @@ fn size_noun_len(tokens: &[Token<'_>], mut i: usize) -> usize {
 
 #[rustfmt::skip]
 const TEAM_WORDS: &[&str] = &[
-    "team", "department", "dept", "squad", "unit", "equipo", "departamento", "abteilung",
+    "team", "department", "dept", "squad", "unit", "crew", "equipo", "departamento", "abteilung",
 ];
 #[rustfmt::skip]
 const MANAGING: &[&str] = &[
@@ -380,6 +392,7 @@ mod tests {
                 ("a few hundred", Some(300)),
                 ("two", Some(2)),
                 ("a 50-person company", Some(50)),
+                ("Hey, we're a 6-person team", Some(6)),
                 ("we have 1,200 full-time staff", Some(1200)),
                 ("just me and my cofounder", Some(2)),
                 ("we're 200", Some(200)),
@@ -405,6 +418,15 @@ mod tests {
             &[
                 ("We're about 200 people", (Some(200), None)),
                 ("we're around 200 people", (Some(200), None)),
+                (
+                    "we sell bike parts online and our 6-person support crew can't keep up",
+                    (None, Some(6)),
+                ),
+                (
+                    "a 12-person customer service team answers everything",
+                    (None, Some(12)),
+                ),
+                ("we're a 6-person team", (Some(6), None)),
                 ("a team of around 40 reps", (None, Some(40))),
                 ("my team is 8", (None, Some(8))),
                 ("My team is 8 people", (None, Some(8))),
