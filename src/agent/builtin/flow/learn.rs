@@ -65,8 +65,12 @@ fn learn_contact(state: &mut AgentState, message: &str, reading: &Reading, learn
     let correcting = extract::is_correction(message);
     let c = &mut state.contact;
     // A name given once is only replaced by a correction ("sorry, it's Siobhan").
-    if found.name.is_some() && (c.name.is_none() || correcting) {
-        c.name = found.name;
+    match (c.name.as_deref(), found.name) {
+        (None, Some(name)) => c.name = Some(name),
+        (Some(old), Some(name)) if correcting => {
+            c.name = Some(replied::corrected_name(old, &name));
+        }
+        _ => {}
     }
     for (slot, value) in [
         (&mut c.email, found.email),
@@ -103,6 +107,8 @@ fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
     match extract::yes_no(message) {
         Some(true) => state.contact.company = guess,
         _ if named => state.contact.company = guess,
+        // "Becker Freight - our dispatch team…": the company named at the start.
+        None if !reading.asks => state.contact.company = extract::company_at_start(message),
         Some(false) if !reading.asks => {
             let (_, company) = replied::name_and_company(&format!("x at {message}"));
             state.contact.company = company
