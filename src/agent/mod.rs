@@ -159,6 +159,8 @@ pub struct AgentState {
     pub email_reasked: bool,
     /// The company read from a business email domain, waiting for the visitor's yes.
     pub company_guess: Option<String>,
+    /// The visitor was asked whether the guess is right (once only).
+    pub company_asked: bool,
     /// The visitor asked for a person and the team was told.
     pub handed_off: bool,
     /// A team size the visitor gave ("a team of 40 reps"), kept apart from the company's.

@@ -25,7 +25,7 @@ pub fn next_step(turn: &Turn<'_>, reply: &mut Reply, reading: &Reading, say: &mu
     }
     if let Some(guess) = reply.state.company_guess.clone()
         && reply.state.contact.company.is_none()
-        && reply.state.asking != Some(Asking::Company)
+        && !std::mem::replace(&mut reply.state.company_asked, true)
     {
         reply.state.asking = Some(Asking::Company);
         say.ask(format!("Just to check, are you with {guess}?"));

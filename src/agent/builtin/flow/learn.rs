@@ -94,22 +94,30 @@ fn learn_contact(state: &mut AgentState, message: &str, reading: &Reading, learn
 /// The visitor's answer to "is that with <company>?", asked once: a yes keeps the guess, a
 /// "no, it's X" takes X, anything else leaves the company unknown.
 fn confirm_company(state: &mut AgentState, message: &str, reading: &Reading) {
-    if state.asking != Some(Asking::Company) {
-        return;
-    }
-    let guess = state.company_guess.take();
     if state.contact.company.is_some() {
+        state.company_guess = None;
         return;
     }
-    let named = guess
+    let named = state
+        .company_guess
         .as_deref()
         .is_some_and(|g| message.to_lowercase().contains(&g.to_lowercase()));
+    if state.asking != Some(Asking::Company) {
+        // Named later on its own ("Keystone Properties. tenants email us…").
+        if named {
+            state.contact.company = state.company_guess.take();
+        }
+        return;
+    }
+    let guess = state.company_guess.clone();
     match extract::yes_no(message) {
         Some(true) => state.contact.company = guess,
         _ if named => state.contact.company = guess,
         // "Becker Freight - our dispatch team…": the company named at the start.
         None if !reading.asks => state.contact.company = extract::company_at_start(message),
-        Some(false) if !reading.asks => {
+        Some(false) => {
+            // "no, it's Acme Labs" names the right one.
+            state.company_guess = None;
             let (_, company) = replied::name_and_company(&format!("x at {message}"));
             state.contact.company = company
                 .filter(|c| !matches!(c.to_lowercase().as_str(), "no" | "nope" | "not really"));
@@ -150,15 +158,21 @@ fn learn_facts(turn: &Turn<'_>, state: &mut AgentState, message: &str, reading: 
         other => other,
     };
     if let Some(field) = asked {
+        // "does size matter? ok, it's about 60": the answer is what follows the question.
+        let answer = if reading.asks {
+            message.rsplit('?').next().unwrap_or_default()
+        } else {
+            message
+        };
         // The lenient reading ("55" as a budget) only when nothing else was said.
         let lenient = || {
-            if said_something_else || reading.asks {
+            if said_something_else {
                 None
             } else {
-                replied::answer(field, message)
+                replied::answer(field, answer)
             }
         };
-        match extract::answer_to_at(field_key(field), message, today).or_else(lenient) {
+        match extract::answer_to_at(field_key(field), answer, today).or_else(lenient) {
             Some(answer) => apply(state, answer, firm),
             None if !firm || reading.asks => {}
             // Asked and not understood (or "I don't know"): move on rather than ask forever.
