@@ -24,12 +24,19 @@ pub fn close_request_bodies(spec: &mut Value) {
         .filter_map(|reference| reference.strip_prefix("#/components/schemas/"))
         .map(str::to_owned)
         .collect();
-    for name in names {
-        if let Some(schema) = spec["components"]["schemas"][&name].as_object_mut() {
+    for name in names
+        .iter()
+        .map(String::as_str)
+        .chain(CLOSED_PARTS.iter().copied())
+    {
+        if let Some(schema) = spec["components"]["schemas"][name].as_object_mut() {
             schema.insert("additionalProperties".into(), Value::Bool(false));
         }
     }
 }
+
+/// Objects inside request bodies that refuse unknown fields too (`deny_unknown_fields`).
+const CLOSED_PARTS: &[&str] = &["ChatContext"];
 
 /// A nullable reference comes out of poem-openapi as `allOf: [{$ref}, {description,
 /// nullable}]`, which SDK generators read as a union with an empty member (and then drop
