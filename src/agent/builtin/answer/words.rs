@@ -45,7 +45,7 @@ const GENERIC: &[&str] = &[
     "teams", "company", "companies", "people", "thing", "things", "look", "looking", "tool",
     "tools", "option", "options", "available", "exist", "exists", "product",
     "service", "services", "able", "possible", "go", "see", "new", "good", "way", "long",
-    "take", "takes", "number", "amount", "kind", "type", "sort", "lot", "incluido", "incluida", "incluye", "enthalten", "inklusive", "difference",
+    "take", "takes", "number", "amount", "kind", "type", "sort", "lot", "come", "comes", "coming", "incluido", "incluida", "incluye", "enthalten", "inklusive", "difference",
     "differences", "compare", "comparison", "between", "connect", "integrate", "integrates",
     "integration", "integrations", "sync",
 ];
@@ -127,6 +127,11 @@ impl Vocabulary {
             || (stems.has_phone && Some(group) == self.phone_group)
             || self.members[group].iter().any(|s| stems.words.contains(s));
         if synonym { SYNONYM_MATCH } else { 0.0 }
+    }
+
+    /// The synonym group of `stem`, if it is in one.
+    pub fn group_of(&self, stem: &str) -> Option<usize> {
+        self.groups.get(stem).copied()
     }
 
     /// Whether `stem` names a topic buyers ask about by its name alone ("pricing", "soc2",
