@@ -273,7 +273,8 @@ struct Asked {
     /// The same words before the passages' common words were discounted: within one
     /// passage they still tell its sentences apart.
     own_words: Vec<(String, f32)>,
-    /// "How many…?", "how much…?": a passage giving a number answers it.
+    /// "How many…?", "what does it cost?", "phone number?": a passage giving a number
+    /// answers it.
     wants_number: bool,
     /// "Do you…?", "Is there…?": may be answered "Yes"/"No".
     yes_no: bool,

@@ -581,6 +581,13 @@ fn a_price_is_totalled_for_the_billing_asked_about() {
     assert!(text.contains("$95"), "{text}");
     assert_eq!(seats_in("what does it cost for a 6-person team?"), Some(6));
     assert_eq!(seats_in("What would it cost for 8 people?"), Some(8));
+    for q in [
+        "what does it usually cost for a 6-person team?",
+        "what does it cost?",
+    ] {
+        let text = from_all(q, None);
+        assert!(text.contains("$19"), "{q}: {text}");
+    }
     assert_eq!(seats_in("we're a team of 200 people"), None);
 }
 

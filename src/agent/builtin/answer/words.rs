@@ -129,6 +129,12 @@ impl Vocabulary {
         if synonym { SYNONYM_MATCH } else { 0.0 }
     }
 
+    /// Whether a question about `stem` is answered by a number: a price or a phone number.
+    pub fn asks_for_number(&self, stem: &str) -> bool {
+        let group = self.groups.get(stem).copied();
+        group.is_some() && (group == self.price_group || group == self.phone_group)
+    }
+
     /// The synonym group of `stem`, if it is in one.
     pub fn group_of(&self, stem: &str) -> Option<usize> {
         self.groups.get(stem).copied()
