@@ -340,7 +340,8 @@ impl Asked {
             .any(|w| w[0] == "how" && matches!(w[1].as_str(), "many" | "much" | "big" | "large"))
             || raw
                 .iter()
-                .any(|w| w.starts_with("cuant") || w == "wieviele");
+                .any(|w| w.starts_with("cuant") || w == "wieviele")
+            || own_words.iter().any(|(s, _)| vocabulary.asks_for_number(s));
         Self {
             words,
             own_words,
