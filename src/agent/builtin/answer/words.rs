@@ -120,6 +120,13 @@ impl Vocabulary {
         if stems.words.contains(stem) {
             return 1.0;
         }
+        if stems.has_phone
+            && self.phone_group.is_some()
+            && self.groups.get(stem) == self.phone_group.as_ref()
+        {
+            // The number itself answers "phone number?" better than the word "phone".
+            return 1.0;
+        }
         let Some(&group) = self.groups.get(stem) else {
             return 0.0;
         };
