@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use super::pagination;
+use crate::agent::builtin::answer;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Extracted, chunk};
@@ -18,7 +19,11 @@ const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SEARCH_RESULTS: usize = 50;
 /// Passages the built-in agent chooses its answer from: enough that a question worded
 /// unlike the documents, or asking two things, still finds each passage.
-pub const AGENT_HITS: i64 = 8;
+const AGENT_HITS: i64 = 8;
+/// The questions of one message searched for; more are rare and would slow the reply.
+const MAX_QUESTIONS: usize = 4;
+/// A query longer than this is cut, as the search refuses longer ones.
+const MAX_QUERY_CHARS: usize = 500;
 
 /// What was uploaded: text from the JSON API, or a file.
 pub enum Content {
@@ -261,6 +266,31 @@ pub async fn delete(app: &App, tenant: &TenantId, id: &str) -> Result<()> {
 }
 
 /// The chunks that best answer `q`, best first, read back from SQLite so they are current.
+/// The passages the built-in agent answers `message` from: the best for each question it
+/// asks, so a long message, or one asking two things, finds each question's passage.
+pub async fn search_for_answer(
+    app: &App,
+    tenant: &TenantId,
+    message: &str,
+) -> Result<Vec<ChunkHit>> {
+    let mut found: Vec<ChunkHit> = Vec::new();
+    for question in answer::questions(message).into_iter().take(MAX_QUESTIONS) {
+        let q: String = question.chars().take(MAX_QUERY_CHARS).collect();
+        if q.trim().is_empty() {
+            continue;
+        }
+        for hit in search(app, tenant, &q, Some(AGENT_HITS)).await? {
+            let seen = found
+                .iter()
+                .any(|h| h.document_id == hit.document_id && h.position == hit.position);
+            if !seen {
+                found.push(hit);
+            }
+        }
+    }
+    Ok(found)
+}
+
 pub async fn search(
     app: &App,
     tenant: &TenantId,

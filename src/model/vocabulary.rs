@@ -44,7 +44,8 @@ pub const SEARCH_PHRASES: &[(&str, &str)] = &[("free trial", "trial")];
 /// senses ("plan", "free", "sign") stay out, so a group never drags in an unrelated passage.
 #[rustfmt::skip]
 pub const SYNONYMS: &[&[&str]] = &[
-    &["price", "pricing", "prices", "priced", "cost", "costs", "pay", "expensive", "cheap",
+    &["price", "pricing", "prices", "priced", "cost", "costs", "pay", "paid", "paying",
+      "expensive", "cheap",
       "fee", "fees", "quote", "precio", "precios", "preis", "preise", "kosten", "coste",
       "cuesta", "cuanto", "kostet"],
     &["trial", "trials", "try", "prueba", "testversion", "testen"],
@@ -68,8 +69,8 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["api", "rest", "webhook", "webhooks", "developer", "developers", "endpoint"],
     &["language", "languages", "spanish", "german", "french", "portuguese", "translation",
       "translate", "multilingual"],
-    &["uptime", "sla", "downtime", "reliability", "reliable", "outage", "outages", "status",
-      "incident", "incidents"],
+    &["uptime", "sla", "downtime", "reliability", "reliable"],
+    &["status", "outage", "outages", "incident", "incidents"],
     &["import", "imports", "imported", "migrate", "migrating", "migration", "transfer"],
     &["phone", "telephone", "tel", "contact"],
     &["employees", "employee", "staff", "headcount", "empleados", "mitarbeiter"],

@@ -31,6 +31,8 @@ const GENERIC_WEIGHT: f32 = 0.3;
 const MAX_SENTENCES: usize = 3;
 /// A sentence scoring at least this share of the best one's score is part of the answer.
 const SENTENCE_SHARE: f32 = 0.6;
+/// A passage with a number gets this much when the question asks "how many".
+const NUMBER_BONUS: f32 = 0.1;
 /// The share for a labelled fact of a list.
 const LABELLED_SHARE: f32 = 0.5;
 /// A best sentence this short is followed by the next one of its paragraph, which usually
@@ -105,13 +107,29 @@ fn best_hit(asked: &Asked, hits: &[ChunkHit]) -> Option<usize> {
             continue;
         };
         let order = RANK_BONUS / (1u32 << rank.min(31)) as f32;
-        let fit =
-            coverage + HEADING_BONUS * asked.heading_share(last_heading(&hit.heading)) + order;
+        let number = if asked.wants_number && gives_number(asked, hit) {
+            NUMBER_BONUS
+        } else {
+            0.0
+        };
+        let fit = coverage
+            + HEADING_BONUS * asked.heading_share(last_heading(&hit.heading))
+            + order
+            + number;
         if best.is_none_or(|(b, _)| fit > b) {
             best = Some((fit, rank));
         }
     }
     best.map(|(_, index)| index)
+}
+
+/// Whether a sentence of the passage that speaks to the question holds a number.
+fn gives_number(asked: &Asked, hit: &ChunkHit) -> bool {
+    let body = hit.answer.as_deref().unwrap_or(&hit.text);
+    sentences(body, false).iter().any(|s| {
+        s.text.chars().any(|c| c.is_ascii_digit())
+            && asked.sentence_score(&Stems::of(&s.text)) > 0.0
+    })
 }
 
 /// What one passage says to the question: its FAQ answer or its answering sentences, with
@@ -160,27 +178,40 @@ fn without_verdict(answer: &str) -> String {
 /// The seats a message names ("for 40 seats", "12 users"), for a per-seat total.
 pub fn seats_in(message: &str) -> Option<u32> {
     let words = raw_words(message);
-    words.windows(2).find_map(|pair| {
-        let unit = matches!(
-            pair[1].as_str(),
-            "seat"
-                | "seats"
-                | "user"
-                | "users"
-                | "agents"
-                | "reps"
-                | "licenses"
-                | "licences"
-                | "person"
-                | "agent"
-                | "asientos"
-                | "usuarios"
-                | "nutzer"
-                | "lizenzen"
+    // "for 8 people" is a seat count; "a team of 200 people" need not be.
+    let for_people = words.windows(3).find_map(|w| {
+        let people = matches!(
+            w[2].as_str(),
+            "people" | "persons" | "personas" | "personen"
         );
-        unit.then(|| pair[0].parse().ok())
+        (matches!(w[0].as_str(), "for" | "para" | "fur") && people)
+            .then(|| w[1].parse().ok())
             .flatten()
             .filter(|&n| n > 0)
+    });
+    for_people.or_else(|| {
+        words.windows(2).find_map(|pair| {
+            let unit = matches!(
+                pair[1].as_str(),
+                "seat"
+                    | "seats"
+                    | "user"
+                    | "users"
+                    | "agents"
+                    | "reps"
+                    | "licenses"
+                    | "licences"
+                    | "person"
+                    | "agent"
+                    | "asientos"
+                    | "usuarios"
+                    | "nutzer"
+                    | "lizenzen"
+            );
+            unit.then(|| pair[0].parse().ok())
+                .flatten()
+                .filter(|&n| n > 0)
+        })
     })
 }
 
@@ -239,6 +270,12 @@ pub enum Billing {
 /// A question's content words, stemmed, each with its weight.
 struct Asked {
     words: Vec<(String, f32)>,
+    /// The same words before the passages' common words were discounted: within one
+    /// passage they still tell its sentences apart.
+    own_words: Vec<(String, f32)>,
+    /// "How many…?", "what does it cost?", "phone number?": a passage giving a number
+    /// answers it.
+    wants_number: bool,
     /// "Do you…?", "Is there…?": may be answered "Yes"/"No".
     yes_no: bool,
     billing: Option<Billing>,
@@ -248,17 +285,21 @@ impl Asked {
     fn read(question: &str, common: &Common) -> Self {
         let vocabulary = &*VOCABULARY;
         let mut seen = HashSet::new();
+        let mut groups = HashSet::new();
         let mut words = Vec::new();
         let raw = raw_words(question);
         for word in &raw {
             if vocabulary.is_stop_word(word)
+                || REQUEST_WORDS.contains(&word.as_str())
                 || word.chars().all(|c| c.is_ascii_digit())
                 || word.chars().count() < 2
             {
                 continue;
             }
             let stem = vocabulary.stem(word);
-            if seen.insert(stem.clone()) {
+            // "promo codes or deals" asks about one thing, said twice.
+            let new_group = vocabulary.group_of(&stem).is_none_or(|g| groups.insert(g));
+            if seen.insert(stem.clone()) && new_group {
                 let weight = if vocabulary.is_generic(&stem) {
                     GENERIC_WEIGHT
                 } else {
@@ -267,6 +308,7 @@ impl Asked {
                 words.push((stem, weight));
             }
         }
+        let own_words = words.clone();
         let rarest = words
             .iter()
             .filter(|(_, w)| *w >= 1.0)
@@ -293,8 +335,17 @@ impl Asked {
             }
             _ => None,
         });
+        let wants_number = raw
+            .windows(2)
+            .any(|w| w[0] == "how" && matches!(w[1].as_str(), "many" | "much" | "big" | "large"))
+            || raw
+                .iter()
+                .any(|w| w.starts_with("cuant") || w == "wieviele")
+            || own_words.iter().any(|(s, _)| vocabulary.asks_for_number(s));
         Self {
             words,
+            own_words,
+            wants_number,
             yes_no: is_yes_no(question),
             billing,
         }
@@ -356,7 +407,14 @@ impl Asked {
     /// How much of the question a heading names: a passage titled by what was asked is
     /// the one that answers it ("Data residency" rather than "GDPR" for where data is).
     fn heading_share(&self, heading: &str) -> f32 {
-        self.score(&Stems::of(heading)) / self.total()
+        let stems = Stems::of(heading);
+        let total: f32 = self.own_words.iter().map(|(_, w)| w).sum();
+        let found: f32 = self
+            .own_words
+            .iter()
+            .map(|(s, w)| w * VOCABULARY.found_in(s, &stems))
+            .sum();
+        if total > 0.0 { found / total } else { 0.0 }
     }
 
     fn total(&self) -> f32 {
@@ -375,7 +433,7 @@ impl Asked {
     /// counts in full, so a list's items ("US region…", "EU region…") rank with their
     /// lead-in rather than below a sentence that repeats the question's word.
     fn sentence_score(&self, stems: &Stems) -> f32 {
-        self.words
+        self.own_words
             .iter()
             .filter(|(s, _)| VOCABULARY.found_in(s, stems) > 0.0)
             .map(|(_, w)| w)
@@ -422,7 +480,7 @@ fn last_heading(heading: &str) -> &str {
 /// The questions a message asks, each on its own ("Do you have SSO, and is there an
 /// API?" is two), without lead-ins ("Before I pick, what happens…"); the whole message
 /// when nothing in it asks.
-fn questions(message: &str) -> Vec<String> {
+pub fn questions(message: &str) -> Vec<String> {
     let mut asks: Vec<String> = Vec::new();
     for sentence in message
         .split_inclusive(['?', '\n', '!', '¿'])
@@ -604,7 +662,11 @@ fn passage_answer(asked: &Asked, passage: &str, heading: &str) -> Option<String>
 /// A list of named items ("Salesforce: …", "HubSpot: …") asked about as a whole ("what
 /// integrations do you have?"): the heading and the names, rather than three of the items.
 fn listed_names(asked: &Asked, all: &[Sentence], heading: &str) -> Option<String> {
-    if asked.yes_no || asked.heading_share(heading) < MIN_COVERAGE {
+    let heading_stems = Stems::of(heading);
+    let named_by_heading = asked
+        .key_words()
+        .all(|k| VOCABULARY.found_in(k, &heading_stems) > 0.0);
+    if asked.yes_no || !named_by_heading {
         return None;
     }
     let names: Vec<&str> = all
@@ -612,6 +674,11 @@ fn listed_names(asked: &Asked, all: &[Sentence], heading: &str) -> Option<String
         .filter(|s| sentences::is_labelled(&s.text))
         .filter_map(|s| s.text.split_once(": ").map(|(label, _)| label))
         .collect();
+    // A question naming one of the items ("sales phone number") asks about that item.
+    let names_an_item = names.iter().any(|name| asked.score(&Stems::of(name)) > 0.0);
+    if names_an_item {
+        return None;
+    }
     if names.len() < MIN_LISTED || names.len() * 2 < all.len() {
         return None;
     }

@@ -237,12 +237,7 @@ pub(super) async fn knowledge_if_asked(
         return Vec::new();
     }
     // A failed search only means the agent answers without the knowledge base.
-    crate::domain::knowledge::search(
-        app,
-        tenant,
-        message,
-        Some(crate::domain::knowledge::AGENT_HITS),
-    )
-    .await
-    .unwrap_or_default()
+    crate::domain::knowledge::search_for_answer(app, tenant, message)
+        .await
+        .unwrap_or_default()
 }

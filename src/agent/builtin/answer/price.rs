@@ -38,10 +38,12 @@ struct Price<'a> {
 /// the usual billing first; `None` without such a price.
 pub fn total_for_seats(text: &str, seats: u32, billing: Option<Billing>) -> Option<String> {
     let all = prices(text)?;
-    let wanted = |p: &Price<'_>| match (billing, p.billed.map(str::to_lowercase).as_deref()) {
-        (Some(Billing::Monthly), Some("monthly")) => true,
-        (Some(Billing::Annually), Some("annually" | "yearly")) => true,
-        _ => false,
+    let wanted = |p: &Price<'_>| {
+        matches!(
+            (billing, p.billed.map(str::to_lowercase).as_deref()),
+            (Some(Billing::Monthly), Some("monthly"))
+                | (Some(Billing::Annually), Some("annually" | "yearly"))
+        )
     };
     let mut chosen: Vec<&Price<'_>> = Vec::new();
     for price in &all {

@@ -580,6 +580,15 @@ fn a_price_is_totalled_for_the_billing_asked_about() {
     );
     assert!(text.contains("$95"), "{text}");
     assert_eq!(seats_in("what does it cost for a 6-person team?"), Some(6));
+    assert_eq!(seats_in("What would it cost for 8 people?"), Some(8));
+    for q in [
+        "what does it usually cost for a 6-person team?",
+        "what does it cost?",
+    ] {
+        let text = from_all(q, None);
+        assert!(text.contains("$19"), "{q}: {text}");
+    }
+    assert_eq!(seats_in("we're a team of 200 people"), None);
 }
 
 #[test]
@@ -653,6 +662,29 @@ fn words_visitors_use_find_the_documents_words() {
         &["PHI"],
     );
     assert_answers(
+        &[
+            "i said no. what languages does the app come in?",
+            "which languages is it available in?",
+        ],
+        &["Spanish", "German"],
+    );
+    let mut with_promotion = kb();
+    with_promotion.push(ChunkHit {
+        title: "Winter Promotion 2026".into(),
+        heading: "Winter Promotion 2026".into(),
+        ..passage(
+            "Winter promotion: until 31 December 2026, new customers who buy an annual Growth plan get the first 2 months free. Enter the code WINTER26 at checkout. The winter promotion cannot be combined with the nonprofit or startup discounts.",
+        )
+    });
+    for (q, wanted) in [
+        ("any promo codes or deals on right now?", "WINTER26"),
+        ("is there a discount code?", "WINTER26"),
+        ("any promotions right now?", "Winter promotion"),
+    ] {
+        let text = known(q, &with_promotion, None).0;
+        assert!(text.contains(wanted), "{q}: {text}");
+    }
+    assert_answers(
         &["do you hire remote people in europe? I'm in Lisbon"],
         &["remote"],
     );
@@ -675,4 +707,21 @@ fn a_topic_asked_for_with_a_greeting_is_a_question() {
         assert!(asks_by_topic(m), "{m}");
     }
     assert!(!asks_by_topic("good afternoon, I'm Jane"));
+    let text = from_all("buenas tardes, quiero información de precios", None);
+    assert!(text.contains("$19") && text.contains("$39"), "{text}");
+}
+
+#[test]
+fn the_questions_of_a_message_are_read_apart() {
+    assert_eq!(
+        questions(
+            "We're on Zendesk. It's too expensive, which is a pity. Anyway - do you import from Zendesk?"
+        ),
+        vec!["do you import from Zendesk?"]
+    );
+    assert_eq!(
+        questions("Do you have SSO, and is there an API?"),
+        vec!["Do you have SSO, and", "is there an API?"]
+    );
+    assert_eq!(questions("pricing?"), vec!["pricing?"]);
 }

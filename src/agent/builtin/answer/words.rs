@@ -45,7 +45,7 @@ const GENERIC: &[&str] = &[
     "teams", "company", "companies", "people", "thing", "things", "look", "looking", "tool",
     "tools", "option", "options", "available", "exist", "exists", "product",
     "service", "services", "able", "possible", "go", "see", "new", "good", "way", "long",
-    "take", "takes", "number", "amount", "kind", "type", "sort", "lot", "incluido", "incluida", "incluye", "enthalten", "inklusive", "difference",
+    "take", "takes", "number", "amount", "kind", "type", "sort", "lot", "come", "comes", "coming", "incluido", "incluida", "incluye", "enthalten", "inklusive", "difference",
     "differences", "compare", "comparison", "between", "connect", "integrate", "integrates",
     "integration", "integrations", "sync",
 ];
@@ -120,6 +120,13 @@ impl Vocabulary {
         if stems.words.contains(stem) {
             return 1.0;
         }
+        if stems.has_phone
+            && self.phone_group.is_some()
+            && self.groups.get(stem) == self.phone_group.as_ref()
+        {
+            // The number itself answers "phone number?" better than the word "phone".
+            return 1.0;
+        }
         let Some(&group) = self.groups.get(stem) else {
             return 0.0;
         };
@@ -127,6 +134,17 @@ impl Vocabulary {
             || (stems.has_phone && Some(group) == self.phone_group)
             || self.members[group].iter().any(|s| stems.words.contains(s));
         if synonym { SYNONYM_MATCH } else { 0.0 }
+    }
+
+    /// Whether a question about `stem` is answered by a number: a price or a phone number.
+    pub fn asks_for_number(&self, stem: &str) -> bool {
+        let group = self.groups.get(stem).copied();
+        group.is_some() && (group == self.price_group || group == self.phone_group)
+    }
+
+    /// The synonym group of `stem`, if it is in one.
+    pub fn group_of(&self, stem: &str) -> Option<usize> {
+        self.groups.get(stem).copied()
     }
 
     /// Whether `stem` names a topic buyers ask about by its name alone ("pricing", "soc2",
