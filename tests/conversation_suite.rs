@@ -549,13 +549,46 @@ fn check_meeting(expected: &Expect, meetings: &Value, misses: &mut Vec<String>) 
 
 #[tokio::test]
 async fn the_builtin_agent_handles_the_scripted_conversations() {
+    let dir = suite_dir();
+    let (right, total) = run_suite(&dir).await;
+    if std::env::var_os("SYNAPTIQ_SUITE_DIR").is_some()
+        || std::env::var_os("SYNAPTIQ_SUITE_ONLY").is_some()
+    {
+        return;
+    }
+    assert!(
+        total >= MINIMUM_SCRIPTS,
+        "the suite needs at least {MINIMUM_SCRIPTS} scripts, has {total}"
+    );
+    assert!(
+        right * 100 >= total * REQUIRED_PERCENT,
+        "conversation suite: {right}/{total} fully right, at least {REQUIRED_PERCENT} % required (misses above)"
+    );
+}
+
+/// The held-out batch (`heldout/`): written by people briefed only with the contract, and
+/// first run once the agent's rules were done, so it measures the agent on conversations
+/// nobody tuned it to. Its goal is 85 %; the floor here is the figure it reached, so it can
+/// only go up.
+#[tokio::test]
+async fn the_held_out_conversations_do_not_fall_below_their_measured_figure() {
+    const FLOOR_PERCENT: usize = 30;
+    let (right, total) = run_suite(Path::new("tests/conversations/heldout")).await;
+    assert!(total >= 30, "the held-out batch holds {total} scripts");
+    assert!(
+        right * 100 >= total * FLOOR_PERCENT,
+        "held-out conversations: {right}/{total} fully right, at least {FLOOR_PERCENT} % required (misses above)"
+    );
+}
+
+/// Runs every script of `dir`, prints the score and every miss; answers (right, total).
+async fn run_suite(dir: &Path) -> (usize, usize) {
     let clock = Arc::new(ManualClock::new(DEFAULT_NOW.parse().unwrap()));
     let server = TestServer::start_with_clock(clock.clone(), |c| {
         c.rate_limits.public = NonZeroU32::new(100_000).unwrap();
     })
     .await;
-    let dir = suite_dir();
-    let scripts = scripts(&dir);
+    let scripts = scripts(dir);
     let knowledge = suite_knowledge();
     let total = scripts.len();
     let mut right = 0;
@@ -588,17 +621,5 @@ async fn the_builtin_agent_handles_the_scripted_conversations() {
         dir.display()
     );
     print!("{report}");
-    if std::env::var_os("SYNAPTIQ_SUITE_DIR").is_some()
-        || std::env::var_os("SYNAPTIQ_SUITE_ONLY").is_some()
-    {
-        return;
-    }
-    assert!(
-        total >= MINIMUM_SCRIPTS,
-        "the suite needs at least {MINIMUM_SCRIPTS} scripts, has {total}"
-    );
-    assert!(
-        right * 100 >= total * REQUIRED_PERCENT,
-        "conversation suite: {right}/{total} fully right, at least {REQUIRED_PERCENT} % required (misses above)"
-    );
+    (right, total)
 }
