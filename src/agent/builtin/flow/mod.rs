@@ -11,6 +11,9 @@ mod meeting;
 mod routes;
 mod say;
 
+#[cfg(test)]
+mod tests;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
