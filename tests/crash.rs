@@ -529,7 +529,13 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_recovers() {
         .send(reqwest::Method::POST, "/api/chat", Some(&chat))
         .await
         .unwrap();
-    assert_eq!(status, 503, "{reply}");
+    // Refused like any write, unless a checkpoint meanwhile let the log restart from its
+    // beginning, where the turn fits without the file growing: then it is simply stored.
+    assert!(
+        status == 503 && reply["error"].as_str().unwrap().contains("disk is full")
+            || status == 200 && reply["conversationId"].is_string(),
+        "{status} {reply}"
+    );
 
     // Reads go on.
     let leads = api.get("/api/leads?q=before").await;
