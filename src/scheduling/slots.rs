@@ -322,6 +322,27 @@ fn later_by(ts: Timestamp, by: SignedDuration) -> Timestamp {
     ts.checked_add(by).unwrap_or(Timestamp::MAX)
 }
 
+/// Monday to Friday, 09:00-17:00 in `zone`, 30-minute slots, two weeks ahead: the calendar
+/// tests across the crate book against.
+#[cfg(test)]
+pub fn office_hours_in(zone: &TimeZone, notice_minutes: u32) -> Availability {
+    Availability {
+        timezone: zone.clone(),
+        weekdays: vec![
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+            Weekday::Friday,
+        ],
+        start: jiff::civil::time(9, 0, 0, 0),
+        end: jiff::civil::time(17, 0, 0, 0),
+        slot_minutes: 30,
+        minimum_notice_minutes: notice_minutes,
+        horizon_days: 14,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::{date, time};
@@ -334,21 +355,7 @@ mod tests {
 
     /// Mon–Fri 09:00–17:00, 30-minute slots, no notice, two weeks ahead.
     fn office_hours() -> Availability {
-        Availability {
-            timezone: amsterdam(),
-            weekdays: vec![
-                Weekday::Monday,
-                Weekday::Tuesday,
-                Weekday::Wednesday,
-                Weekday::Thursday,
-                Weekday::Friday,
-            ],
-            start: time(9, 0, 0, 0),
-            end: time(17, 0, 0, 0),
-            slot_minutes: 30,
-            minimum_notice_minutes: 0,
-            horizon_days: 14,
-        }
+        super::office_hours_in(&amsterdam(), 0)
     }
 
     /// An Amsterdam wall-clock instant.

@@ -1,6 +1,6 @@
 //! The move and cancel rules over a real (in-memory) database, and which instants are slots.
 
-use jiff::civil::{Weekday, date, time};
+use jiff::civil::{Weekday, date};
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use rusqlite::Connection;
@@ -14,21 +14,7 @@ fn amsterdam() -> TimeZone {
 
 /// Mon–Fri 09:00–17:00 in Amsterdam, 30-minute slots, 4 hours' notice, two weeks ahead.
 fn office_hours() -> Availability {
-    Availability {
-        timezone: amsterdam(),
-        weekdays: vec![
-            Weekday::Monday,
-            Weekday::Tuesday,
-            Weekday::Wednesday,
-            Weekday::Thursday,
-            Weekday::Friday,
-        ],
-        start: time(9, 0, 0, 0),
-        end: time(17, 0, 0, 0),
-        slot_minutes: 30,
-        minimum_notice_minutes: 240,
-        horizon_days: 14,
-    }
+    crate::scheduling::slots::office_hours_in(&amsterdam(), 240)
 }
 
 /// An Amsterdam wall-clock instant.

@@ -1,6 +1,6 @@
 //! `matching`, `nearest` and `spread` over real free slots, and their properties.
 
-use jiff::civil::{Time, Weekday, time};
+use jiff::civil::{Time, time};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
@@ -19,21 +19,7 @@ fn new_york() -> TimeZone {
 
 /// A New York tenant: Mon–Fri 09:00–17:00, 30-minute slots, two weeks ahead.
 fn hours() -> Availability {
-    Availability {
-        timezone: new_york(),
-        weekdays: vec![
-            Weekday::Monday,
-            Weekday::Tuesday,
-            Weekday::Wednesday,
-            Weekday::Thursday,
-            Weekday::Friday,
-        ],
-        start: time(9, 0, 0, 0),
-        end: time(17, 0, 0, 0),
-        slot_minutes: 30,
-        minimum_notice_minutes: 0,
-        horizon_days: 14,
-    }
+    crate::scheduling::slots::office_hours_in(&new_york(), 0)
 }
 
 fn free(booked: &[Timestamp]) -> Vec<Slot> {

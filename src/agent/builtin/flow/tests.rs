@@ -3,14 +3,13 @@
 //! zone.
 
 use jiff::Timestamp;
-use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 use proptest::prelude::*;
 
 use super::{Turn, respond};
 use crate::agent::{AgentState, Asking};
 use crate::model::settings::TenantSettings;
-use crate::scheduling::{self, Availability, Slot};
+use crate::scheduling::{self, Slot};
 
 const TENANT_ZONE: &str = "America/New_York";
 
@@ -20,21 +19,8 @@ fn now() -> Timestamp {
 
 /// Monday to Friday, 09:00-17:00 New York, 30-minute slots, nothing booked.
 fn free_slots() -> Vec<Slot> {
-    let availability = Availability {
-        timezone: TimeZone::get(TENANT_ZONE).unwrap(),
-        weekdays: vec![
-            Weekday::Monday,
-            Weekday::Tuesday,
-            Weekday::Wednesday,
-            Weekday::Thursday,
-            Weekday::Friday,
-        ],
-        start: jiff::civil::time(9, 0, 0, 0),
-        end: jiff::civil::time(17, 0, 0, 0),
-        slot_minutes: 30,
-        minimum_notice_minutes: 240,
-        horizon_days: 14,
-    };
+    let zone = TimeZone::get(TENANT_ZONE).unwrap();
+    let availability = scheduling::slots::office_hours_in(&zone, 240);
     scheduling::free_slots(&availability, now(), &[], usize::MAX)
 }
 
